@@ -1,0 +1,40 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Exit codes: scripts rely on them, so they never change.
+const (
+	exitOK        = 0
+	exitError     = 1
+	exitUsage     = 2
+	exitUnhealthy = 3
+)
+
+// exitCodeError carries the exit code a failure should end the process with.
+type exitCodeError struct {
+	code int
+	err  error
+}
+
+func (e *exitCodeError) Error() string { return e.err.Error() }
+func (e *exitCodeError) Unwrap() error { return e.err }
+
+// usageError marks bad input: exit code 2.
+func usageError(err error) error { return &exitCodeError{code: exitUsage, err: err} }
+
+// reportError prints err as the one line a user sees and returns the exit code.
+func reportError(w io.Writer, err error) int {
+	code := exitError
+	var coded *exitCodeError
+	if errors.As(err, &coded) {
+		code = coded.code
+	}
+	if code != exitUnhealthy {
+		fmt.Fprintf(w, "Error: %s\n", humanize(err))
+	}
+	return code
+}

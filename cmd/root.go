@@ -1,0 +1,81 @@
+// Package cmd is mysqlctl's command line: it parses input, calls the cluster
+// package and prints. No logic about Kubernetes or MySQL lives here.
+package cmd
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Streams are where a command reads and writes, so tests can capture them.
+type Streams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+}
+
+// globalOptions are the flags every command shares.
+type globalOptions struct {
+	kubeconfig string
+	context    string
+	namespace  string
+	configFile string
+	verbosity  int
+	quiet      bool
+	streams    Streams
+}
+
+// Execute runs mysqlctl with the process's arguments and returns its exit code.
+func Execute() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, os.Args[1:], Streams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr})
+}
+
+// run is Execute without the process: tests call it with their own arguments
+// and streams.
+func run(ctx context.Context, args []string, streams Streams) int {
+	root := newRootCommand(streams)
+	root.SetArgs(args)
+	root.SetOut(streams.Out)
+	root.SetErr(streams.ErrOut)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	return reportError(streams.ErrOut, err)
+}
+
+func newRootCommand(streams Streams) *cobra.Command {
+	g := &globalOptions{streams: streams}
+	root := &cobra.Command{
+		Use:           "mysqlctl",
+		Short:         "Run a replicated MySQL on Kubernetes and tell the truth about it",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
+	flags := root.PersistentFlags()
+	flags.StringVar(&g.kubeconfig, "kubeconfig", "", "path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
+	flags.StringVar(&g.context, "context", "", "kubeconfig context to use")
+	flags.StringVarP(&g.namespace, "namespace", "n", "", "namespace of the cluster (default: the context's namespace)")
+	flags.StringVar(&g.configFile, "config", "", "cluster spec file (YAML)")
+	flags.CountVarP(&g.verbosity, "verbose", "v", "more detail on stderr (repeat for more)")
+	flags.BoolVarP(&g.quiet, "quiet", "q", false, "no progress on stderr")
+
+	root.AddCommand(
+		newUpCommand(g),
+		newScaleCommand(g),
+		newDownCommand(g),
+		newRenderCommand(g),
+		newStatusCommand(g),
+		newCheckCommand(g),
+		newVersionCommand(g),
+	)
+	return root
+}
