@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"go.etcd.io/etcd/server/v3/etcdmain"
@@ -28,10 +29,23 @@ var commands = map[string]func() *cobra.Command{
 	"kube-proxy":              proxy.NewProxyCommand,
 }
 
+// tools are the helpers the cluster scripts call instead of curl or kubectl.
+var tools = map[string]func(args []string) error{
+	"bootstrap": bootstrap,
+	"health":    health,
+}
+
 func main() {
 	name, args := filepath.Base(os.Args[0]), os.Args[1:]
-	if name == "localkube" && len(args) > 0 {
+	if strings.HasPrefix(name, "localkube") && len(args) > 0 {
 		name, args = args[0], args[1:]
+	}
+	if tool, ok := tools[name]; ok {
+		if err := tool(args); err != nil {
+			fmt.Fprintf(os.Stderr, "localkube %s: %v\n", name, err)
+			os.Exit(1)
+		}
+		return
 	}
 	if name == "etcd" {
 		etcdmain.Main(append([]string{"etcd"}, args...))

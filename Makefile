@@ -1,0 +1,55 @@
+# mysqlctl's make targets. Other tools call these names: keep them.
+#   make test        everything: unit, real-MariaDB integration, e2e on a local cluster
+#   make test-unit   fast loop, no cluster
+#   make cluster / cluster-down / -s cluster-env   the local Kubernetes
+#   make demo        local cluster if none is configured, then mysqlctl up and status
+#   make bench       figures, not pass/fail
+
+SHELL := /bin/bash
+GO ?= go
+export PATH := $(PATH):/usr/local/go/bin
+BIN := bin/mysqlctl
+LOCALKUBE := e2e/localkube
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X github.com/mysqlctl/mysqlctl/cmd.version=$(VERSION)
+E2E_TIMEOUT ?= 40m
+
+.PHONY: build test test-unit test-e2e lint cluster cluster-down cluster-env demo bench clean
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+test: lint test-unit
+	$(LOCALKUBE)/with-cluster.sh $(MAKE) --no-print-directory test-e2e
+
+test-unit:
+	$(GO) test -count=1 ./...
+
+# test-e2e runs the end-to-end suite against the cluster in the environment
+# (make test provides one); it builds the binary the tests drive.
+test-e2e: build
+	@test -n "$$MYSQLCTL_E2E_MARIADB_IMAGE" || { echo 'Error: no cluster configured: run eval "$$(make -s cluster-env)" first, or make test'; exit 1; }
+	MYSQLCTL_E2E_BINARY=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout $(E2E_TIMEOUT) -v ./e2e/
+
+lint:
+	@bad=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$bad" || { echo "gofmt needed: $$bad"; exit 1; }
+	$(GO) vet ./...
+	shellcheck -x $(LOCALKUBE)/cluster.sh $(LOCALKUBE)/with-cluster.sh $(LOCALKUBE)/images/mariadb/*.sh $$(git ls-files 'configs/*.sh' 'e2e/*.sh')
+
+cluster:
+	@$(LOCALKUBE)/cluster.sh up
+
+cluster-down:
+	@$(LOCALKUBE)/cluster.sh down
+
+cluster-env:
+	@$(LOCALKUBE)/cluster.sh env
+
+demo: build
+	@e2e/demo.sh $(BIN)
+
+bench: build
+	@$(LOCALKUBE)/with-cluster.sh e2e/bench.sh $(BIN)
+
+clean:
+	rm -rf bin .e2e.log

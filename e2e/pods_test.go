@@ -1,0 +1,85 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/utils/ptr"
+)
+
+// waitPodsReady waits until want pods matching selector are Ready.
+func (c *testCluster) waitPodsReady(t *testing.T, ctx context.Context, ns, selector string, want int) {
+	t.Helper()
+	var last string
+	err := wait.PollUntilContextCancel(ctx, 500*time.Millisecond, true, func(ctx context.Context) (bool, error) {
+		pods, err := c.client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: selector})
+		if err != nil {
+			last = err.Error()
+			return false, nil
+		}
+		ready := 0
+		var states []string
+		for _, p := range pods.Items {
+			if podReady(&p) {
+				ready++
+			}
+			states = append(states, fmt.Sprintf("%s=%s", p.Name, p.Status.Phase))
+		}
+		last = strings.Join(states, " ")
+		return ready == want && len(pods.Items) == want, nil
+	})
+	if err != nil {
+		t.Fatalf("pods %q in %s not ready: %s", selector, ns, last)
+	}
+}
+
+func podReady(p *corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+// runClientPod runs script in a one-off pod of the MariaDB image (it has the
+// mariadb client) with $PW set, and returns its output; the test fails if the
+// script fails.
+func (c *testCluster) runClientPod(t *testing.T, ctx context.Context, ns, script, password string) string {
+	t.Helper()
+	pod, err := c.client.CoreV1().Pods(ns).Create(ctx, &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{GenerateName: "client-"},
+		Spec: corev1.PodSpec{
+			RestartPolicy:                 corev1.RestartPolicyNever,
+			TerminationGracePeriodSeconds: ptr.To[int64](1),
+			Containers: []corev1.Container{{
+				Name: "client", Image: c.mariadbImage, ImagePullPolicy: corev1.PullIfNotPresent,
+				Command: []string{"bash", "-c", script},
+				Env:     []corev1.EnvVar{{Name: "PW", Value: password}},
+			}},
+		},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatalf("create client pod: %v", err)
+	}
+	var phase corev1.PodPhase
+	err = wait.PollUntilContextCancel(ctx, 300*time.Millisecond, true, func(ctx context.Context) (bool, error) {
+		p, err := c.client.CoreV1().Pods(ns).Get(ctx, pod.Name, metav1.GetOptions{})
+		if err != nil {
+			return false, nil
+		}
+		phase = p.Status.Phase
+		return phase == corev1.PodSucceeded || phase == corev1.PodFailed, nil
+	})
+	logs, _ := c.client.CoreV1().Pods(ns).GetLogs(pod.Name, &corev1.PodLogOptions{}).DoRaw(ctx)
+	if err != nil || phase != corev1.PodSucceeded {
+		t.Fatalf("client pod %s ended %s (%v); output:\n%s", pod.Name, phase, err, logs)
+	}
+	return string(logs)
+}

@@ -1,0 +1,44 @@
+package e2e
+
+import (
+	"context"
+	dbsql "database/sql"
+	"testing"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/mysqlctl/mysqlctl/kube"
+)
+
+// queryThroughPortForward opens a port-forward to pod:3306 with the
+// product's kube package (client-go, no kubectl) and runs query through
+// go-sql-driver/mysql, returning the first column of the first row.
+func (c *testCluster) queryThroughPortForward(t *testing.T, ctx context.Context, ns, pod, password, query string) string {
+	t.Helper()
+	client, err := kube.NewClient(kube.ConnectOptions{Kubeconfig: c.kubeconfig, Namespace: ns})
+	if err != nil {
+		t.Fatalf("kube client: %v", err)
+	}
+	fctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	forward, err := client.ForwardPort(fctx, ns, pod, 3306)
+	if err != nil {
+		t.Fatalf("port-forward to %s/%s: %v", ns, pod, err)
+	}
+	defer forward.Close()
+	cfg := mysql.NewConfig()
+	cfg.User, cfg.Passwd, cfg.Net, cfg.Addr = "root", password, "tcp", forward.Addr()
+	cfg.Timeout = 10 * time.Second
+	connector, err := mysql.NewConnector(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := dbsql.OpenDB(connector)
+	defer db.Close()
+	var got string
+	if err := db.QueryRowContext(fctx, query).Scan(&got); err != nil {
+		t.Fatalf("%s on %s through %s: %v", query, pod, forward.Addr(), err)
+	}
+	return got
+}

@@ -1,0 +1,116 @@
+package kube
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/httpstream"
+	"k8s.io/client-go/tools/portforward"
+	"k8s.io/client-go/transport/spdy"
+)
+
+// Forward is a running port-forward from a random port on 127.0.0.1 to a
+// pod's port. It stops when Close is called or the context given to
+// ForwardPort ends. Each Forward has its own connection, so one per pod can
+// run in parallel.
+type Forward struct {
+	ns, name string
+	addr     string
+	stop     chan struct{}
+	done     chan struct{}
+	err      error // why forwarding ended; written before done is closed
+	once     sync.Once
+}
+
+// ForwardPort forwards a random local port to remotePort of pod (in
+// c.Namespace when namespace is ""), like kubectl port-forward: WebSocket
+// first, SPDY when the server cannot upgrade to it. It fails at once when
+// the pod is not Running, and otherwise returns as soon as the local port
+// listens, or with ctx's error. The forward lasts until Close or until ctx
+// ends.
+func (c *Client) ForwardPort(ctx context.Context, namespace, pod string, remotePort int) (*Forward, error) {
+	if namespace == "" {
+		namespace = c.Namespace
+	}
+	f := &Forward{ns: namespace, name: pod, stop: make(chan struct{}), done: make(chan struct{})}
+	pf, err := c.newPortForwarder(ctx, f, remotePort)
+	if err != nil {
+		return nil, fmt.Errorf("port-forward to pod %s: %w", f.Pod(), err)
+	}
+	go func() {
+		f.err = pf.ForwardPorts()
+		close(f.done)
+	}()
+	select {
+	case <-pf.Ready:
+	case <-f.done:
+		return nil, fmt.Errorf("port-forward to pod %s: %w", f.Pod(), f.err)
+	case <-ctx.Done():
+		f.once.Do(func() { close(f.stop) }) // do not wait: the dial may still be in flight
+		return nil, fmt.Errorf("port-forward to pod %s: %w", f.Pod(), ctx.Err())
+	}
+	ports, err := pf.GetPorts()
+	if err != nil || len(ports) != 1 {
+		f.Close()
+		return nil, fmt.Errorf("port-forward to pod %s: no local port: %v", f.Pod(), err)
+	}
+	f.addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(int(ports[0].Local)))
+	go func() {
+		select {
+		case <-ctx.Done():
+			f.Close()
+		case <-f.done:
+		}
+	}()
+	return f, nil
+}
+
+// newPortForwarder checks the pod runs and builds client-go's forwarder.
+func (c *Client) newPortForwarder(ctx context.Context, f *Forward, remotePort int) (*portforward.PortForwarder, error) {
+	if c.Config == nil {
+		return nil, errors.New("the client has no REST config (made by NewClientFromInterface)")
+	}
+	ns, name := f.ns, f.name
+	p, err := c.Clientset.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return nil, err
+	}
+	if p.Status.Phase != corev1.PodRunning {
+		return nil, fmt.Errorf("pod is %s, not Running", phaseOf(p))
+	}
+	dialer, err := c.portForwardDialer(ns, name)
+	if err != nil {
+		return nil, err
+	}
+	// client-go prints "Forwarding from ..." lines to out; we report the
+	// address through Addr instead, and listen errors come back as errors.
+	return portforward.NewOnAddresses(dialer, []string{"127.0.0.1"},
+		[]string{fmt.Sprintf("0:%d", remotePort)}, f.stop, make(chan struct{}), io.Discard, io.Discard)
+}
+
+// portForwardDialer dials the pod's portforward subresource over WebSocket,
+// falling back to SPDY as kubectl does (kubectl/pkg/cmd/portforward).
+func (c *Client) portForwardDialer(ns, pod string) (httpstream.Dialer, error) {
+	u := c.Clientset.CoreV1().RESTClient().Post().
+		Resource("pods").Namespace(ns).Name(pod).SubResource("portforward").URL()
+	transport, upgrader, err := spdy.RoundTripperFor(c.Config)
+	if err != nil {
+		return nil, err
+	}
+	spdyDialer := spdy.NewDialer(upgrader, &http.Client{Transport: transport}, http.MethodPost, u)
+	wsDialer, err := portforward.NewSPDYOverWebsocketDialer(u, c.Config)
+	if err != nil {
+		return nil, err
+	}
+	return portforward.NewFallbackDialer(wsDialer, spdyDialer, func(err error) bool {
+		return httpstream.IsUpgradeFailure(err) || httpstream.IsHTTPSProxyError(err)
+	}), nil
+}

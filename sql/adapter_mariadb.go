@@ -1,0 +1,145 @@
+package sql
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// mariadbAdapter serves MariaDB 10.5 and later. MariaDB kept the old
+// statement and column names (SHOW SLAVE STATUS, CHANGE MASTER TO), has its
+// own GTID format (domain-server-sequence) and no super_read_only.
+// See https://mariadb.com/kb/en/show-replica-status/ and
+// https://mariadb.com/kb/en/gtid/.
+type mariadbAdapter struct {
+	version Version
+	quote   func(string) string
+}
+
+func (a *mariadbAdapter) Flavour() Flavour { return MariaDB }
+func (a *mariadbAdapter) Version() Version { return a.version }
+
+func (a *mariadbAdapter) IdentityQuery() string {
+	return "SELECT @@server_id AS server_id, VERSION() AS version, " +
+		"@@version_comment AS version_comment, @@read_only AS read_only, @@log_bin AS log_bin, " +
+		"@@report_host AS report_host, @@report_port AS report_port, @@hostname AS hostname, " +
+		"@@port AS port, @@gtid_binlog_pos AS gtid_binlog_pos, " +
+		"@@gtid_current_pos AS gtid_current_pos, @@gtid_slave_pos AS gtid_slave_pos, " +
+		"@@gtid_strict_mode AS gtid_strict_mode, @@gtid_domain_id AS gtid_domain_id"
+}
+
+// BinlogStatusQuery: SHOW MASTER STATUS works on every supported release
+// (SHOW BINLOG STATUS is only an alias from 10.5.2).
+func (a *mariadbAdapter) BinlogStatusQuery() string { return "SHOW MASTER STATUS" }
+
+// ReplicaStatusQuery shows the default connection; multi-source replication
+// is not used by mysqlctl.
+func (a *mariadbAdapter) ReplicaStatusQuery() string { return "SHOW SLAVE STATUS" }
+
+func (a *mariadbAdapter) parseIdentity(r row) (*InstanceReport, error) {
+	f := &fields{r: r}
+	rep := identityCommon(f)
+	rep.Flavour = MariaDB
+	// read_only is a plain boolean up to 11.x and an enum (OFF, ON, NO_LOCK,
+	// NO_LOCK_NO_ADMIN) in newer releases: anything but OFF refuses writes.
+	ro := strings.ToUpper(f.str("read_only"))
+	rep.ReadOnly = ro != "0" && ro != "OFF" && ro != ""
+	strict := f.boolean("gtid_strict_mode")
+	domain := uint32(f.uint("gtid_domain_id"))
+	rep.GTID = GTIDState{
+		BinlogPos:  f.str("gtid_binlog_pos"),
+		CurrentPos: f.str("gtid_current_pos"),
+		SlavePos:   f.str("gtid_slave_pos"),
+		StrictMode: &strict,
+		DomainID:   &domain,
+	}
+	return rep, f.err("identity of mariadb")
+}
+
+func (a *mariadbAdapter) parseBinlogStatus(r row) (*BinlogStatus, error) {
+	return parseBinlogStatus(r, false)
+}
+
+func (a *mariadbAdapter) parseReplicaStatus(r row) (*ReplicaStatus, error) {
+	f := &fields{r: r}
+	s := parseReplicaCommon(f, mariadbColumns())
+	s.UsingGTID = f.str("Using_Gtid")
+	s.AutoPosition = s.UsingGTID != "" && !strings.EqualFold(s.UsingGTID, "No")
+	s.GTIDIOPos = f.str("Gtid_IO_Pos")
+	return s, f.err("replica status (SHOW SLAVE STATUS)")
+}
+
+// CreateReplicationUser grants REPLICATION SLAVE (REPLICATION REPLICA is an
+// alias only from 10.5.1, so the old name works everywhere).
+func (a *mariadbAdapter) CreateReplicationUser(user, host, password string) []Statement {
+	return createUser(a.quote, user, host, password)
+}
+
+// ChangeSource sets gtid_slave_pos first when asked, because
+// MASTER_USE_GTID=slave_pos starts from it. The position is an argument, not
+// text: SET accepts placeholders.
+func (a *mariadbAdapter) ChangeSource(o SourceOptions) ([]Statement, error) {
+	if err := o.validate(); err != nil {
+		return nil, fmt.Errorf("change source: %w", err)
+	}
+	var out []Statement
+	if o.GTIDSlavePos != nil {
+		if _, err := ParseMariaDBGTIDList(*o.GTIDSlavePos); err != nil {
+			return nil, fmt.Errorf("change source: %w", err)
+		}
+		out = append(out, Statement{SQL: "SET GLOBAL gtid_slave_pos = ?", Args: []any{*o.GTIDSlavePos}})
+	}
+	opts := []string{
+		"MASTER_HOST=" + a.quote(o.Host),
+		fmt.Sprintf("MASTER_PORT=%d", o.Port),
+		"MASTER_USER=" + a.quote(o.User),
+		"MASTER_PASSWORD=" + a.quote(o.Password),
+	}
+	if o.UseGTID {
+		opts = append(opts, "MASTER_USE_GTID=slave_pos")
+	} else {
+		opts = append(opts, "MASTER_USE_GTID=no", "MASTER_LOG_FILE="+a.quote(o.LogFile),
+			fmt.Sprintf("MASTER_LOG_POS=%d", o.LogPos))
+	}
+	out = append(out, Statement{SQL: "CHANGE MASTER TO " + strings.Join(opts, ", "), secrets: []string{o.Password}})
+	return out, nil
+}
+
+// MariaDB accepts REPLICA only from 10.5.1; SLAVE works on every release.
+func (a *mariadbAdapter) StartReplica() Statement { return Statement{SQL: "START SLAVE"} }
+func (a *mariadbAdapter) StopReplica() Statement  { return Statement{SQL: "STOP SLAVE"} }
+func (a *mariadbAdapter) ResetReplica() Statement { return Statement{SQL: "RESET SLAVE ALL"} }
+
+func (a *mariadbAdapter) StopReplicaSQLThread() Statement {
+	return Statement{SQL: "STOP SLAVE SQL_THREAD"}
+}
+
+// SetReadOnly sets read_only only: MariaDB has no super_read_only. Accounts
+// with READ ONLY ADMIN (root has it) can still write; refusing them is a
+// matter of privileges, not of this switch.
+func (a *mariadbAdapter) SetReadOnly(on bool) []Statement {
+	if on {
+		return []Statement{{SQL: "SET GLOBAL read_only = ON"}}
+	}
+	return []Statement{{SQL: "SET GLOBAL read_only = OFF"}}
+}
+
+// WaitForGTID uses MASTER_GTID_WAIT, which takes fractional seconds:
+// 0 when the position is reached, -1 on timeout.
+func (a *mariadbAdapter) WaitForGTID(gtid string, timeout time.Duration) Wait {
+	return Wait{
+		Statement:     Statement{SQL: "SELECT MASTER_GTID_WAIT(?, ?) AS result", Args: []any{gtid, timeout.Seconds()}},
+		timeoutResult: -1,
+		timeout:       timeout,
+	}
+}
+
+// WaitForPosition uses MASTER_POS_WAIT: -1 on timeout, NULL when the applier
+// is not running.
+func (a *mariadbAdapter) WaitForPosition(file string, pos uint64, timeout time.Duration) Wait {
+	return Wait{
+		Statement:     Statement{SQL: "SELECT MASTER_POS_WAIT(?, ?, ?) AS result", Args: []any{file, pos, wholeSeconds(timeout)}},
+		timeoutResult: -1,
+		timeout:       timeout,
+	}
+}

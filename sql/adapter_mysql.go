@@ -1,0 +1,186 @@
+package sql
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// mysqlAdapter serves MySQL 5.7, 8.0 and 8.4 (and 8.1–8.3, 9.x). The syntax
+// moved from MASTER/SLAVE to SOURCE/REPLICA in steps during 8.0 and the old
+// forms were removed in 8.4, so the words are chosen from the exact version.
+type mysqlAdapter struct {
+	flavour Flavour
+	version Version
+	syn     mysqlSyntax
+	quote   func(string) string
+}
+
+// mysqlSyntax is the version-dependent vocabulary of one MySQL server.
+type mysqlSyntax struct {
+	replicaStatus string         // SHOW REPLICA STATUS | SHOW SLAVE STATUS
+	columns       replicaColumns // names that statement returns
+	binlogStatus  string         // SHOW BINARY LOG STATUS | SHOW MASTER STATUS
+	changeSource  string         // CHANGE REPLICATION SOURCE TO | CHANGE MASTER TO
+	opt           string         // option prefix: SOURCE_ | MASTER_
+	publicKey     string         // GET_SOURCE_PUBLIC_KEY=1 | GET_MASTER_PUBLIC_KEY=1 | ""
+	replica       string         // START/STOP/RESET REPLICA | SLAVE
+	posWait       string         // SOURCE_POS_WAIT | MASTER_POS_WAIT
+}
+
+// mysqlSyntaxFor picks the newest form v accepts, following the MySQL 8.0
+// release notes: SHOW REPLICA STATUS and START/STOP/RESET REPLICA in 8.0.22,
+// CHANGE REPLICATION SOURCE TO in 8.0.23, SOURCE_POS_WAIT in 8.0.26, SHOW
+// BINARY LOG STATUS in 8.2.0. 8.4 removed the old forms.
+func mysqlSyntaxFor(v Version) mysqlSyntax {
+	s := mysqlSyntax{
+		replicaStatus: "SHOW SLAVE STATUS", columns: slaveColumns(),
+		binlogStatus: "SHOW MASTER STATUS", changeSource: "CHANGE MASTER TO",
+		opt: "MASTER_", replica: "SLAVE", posWait: "MASTER_POS_WAIT",
+	}
+	if v.AtLeast(8, 0, 0) {
+		// caching_sha2_password needs TLS or the source's RSA key; fetching the
+		// key lets replication work without certificates.
+		s.publicKey = "GET_MASTER_PUBLIC_KEY=1"
+	}
+	if v.AtLeast(8, 0, 22) {
+		s.replicaStatus, s.columns, s.replica = "SHOW REPLICA STATUS", sourceColumns(), "REPLICA"
+	}
+	if v.AtLeast(8, 0, 23) {
+		s.changeSource, s.opt, s.publicKey = "CHANGE REPLICATION SOURCE TO", "SOURCE_", "GET_SOURCE_PUBLIC_KEY=1"
+	}
+	if v.AtLeast(8, 0, 26) {
+		s.posWait = "SOURCE_POS_WAIT"
+	}
+	if v.AtLeast(8, 2, 0) {
+		s.binlogStatus = "SHOW BINARY LOG STATUS"
+	}
+	return s
+}
+
+func (a *mysqlAdapter) Flavour() Flavour { return a.flavour }
+func (a *mysqlAdapter) Version() Version { return a.version }
+
+// IdentityQuery reads GLOBAL gtid_executed explicitly: on 5.7 the bare name
+// can resolve to the deprecated session variable.
+func (a *mysqlAdapter) IdentityQuery() string {
+	return "SELECT @@server_id AS server_id, @@server_uuid AS server_uuid, VERSION() AS version, " +
+		"@@version_comment AS version_comment, @@read_only AS read_only, " +
+		"@@super_read_only AS super_read_only, @@log_bin AS log_bin, " +
+		"@@report_host AS report_host, @@report_port AS report_port, @@hostname AS hostname, " +
+		"@@port AS port, @@gtid_mode AS gtid_mode, @@GLOBAL.gtid_executed AS gtid_executed, " +
+		"@@GLOBAL.gtid_purged AS gtid_purged"
+}
+
+func (a *mysqlAdapter) BinlogStatusQuery() string  { return a.syn.binlogStatus }
+func (a *mysqlAdapter) ReplicaStatusQuery() string { return a.syn.replicaStatus }
+
+func (a *mysqlAdapter) parseIdentity(r row) (*InstanceReport, error) {
+	f := &fields{r: r}
+	rep := identityCommon(f)
+	rep.Flavour = a.flavour
+	rep.ServerUUID = f.str("server_uuid")
+	superRO := f.boolean("super_read_only")
+	rep.SuperReadOnly = &superRO
+	rep.GTID = GTIDState{
+		Mode:     f.str("gtid_mode"),
+		Executed: normalizeGTIDText(f.str("gtid_executed")),
+		Purged:   normalizeGTIDText(f.str("gtid_purged")),
+	}
+	rep.ReadOnly = f.boolean("read_only")
+	return rep, f.err("identity of " + string(a.flavour))
+}
+
+func (a *mysqlAdapter) parseBinlogStatus(r row) (*BinlogStatus, error) {
+	return parseBinlogStatus(r, true)
+}
+
+func (a *mysqlAdapter) parseReplicaStatus(r row) (*ReplicaStatus, error) {
+	f := &fields{r: r}
+	s := parseReplicaCommon(f, a.syn.columns)
+	s.AutoPosition = f.boolean("Auto_Position")
+	s.RetrievedGTIDSet = normalizeGTIDText(f.str("Retrieved_Gtid_Set"))
+	s.ExecutedGTIDSet = normalizeGTIDText(f.str("Executed_Gtid_Set"))
+	if s.LastIOError != nil {
+		s.LastIOError.Time = f.str("Last_IO_Error_Timestamp")
+	}
+	if s.LastSQLError != nil {
+		s.LastSQLError.Time = f.str("Last_SQL_Error_Timestamp")
+	}
+	return s, f.err("replica status (" + a.syn.replicaStatus + ")")
+}
+
+// CreateReplicationUser grants REPLICATION SLAVE, the privilege's name on
+// every MySQL release (8.4 still calls it that). ALTER USER after CREATE USER
+// IF NOT EXISTS makes a re-run set the current password.
+func (a *mysqlAdapter) CreateReplicationUser(user, host, password string) []Statement {
+	return createUser(a.quote, user, host, password)
+}
+
+func (a *mysqlAdapter) ChangeSource(o SourceOptions) ([]Statement, error) {
+	if err := o.validate(); err != nil {
+		return nil, fmt.Errorf("change source: %w", err)
+	}
+	if o.GTIDSlavePos != nil {
+		return nil, fmt.Errorf("change source: GTIDSlavePos is MariaDB's; MySQL replicas start from gtid_executed")
+	}
+	p := a.syn.opt
+	opts := []string{
+		p + "HOST=" + a.quote(o.Host),
+		fmt.Sprintf("%sPORT=%d", p, o.Port),
+		p + "USER=" + a.quote(o.User),
+		p + "PASSWORD=" + a.quote(o.Password),
+	}
+	if o.UseGTID {
+		opts = append(opts, p+"AUTO_POSITION=1")
+	} else {
+		opts = append(opts, p+"AUTO_POSITION=0", p+"LOG_FILE="+a.quote(o.LogFile),
+			fmt.Sprintf("%sLOG_POS=%d", p, o.LogPos))
+	}
+	if a.syn.publicKey != "" {
+		opts = append(opts, a.syn.publicKey)
+	}
+	sql := a.syn.changeSource + " " + strings.Join(opts, ", ")
+	return []Statement{{SQL: sql, secrets: []string{o.Password}}}, nil
+}
+
+func (a *mysqlAdapter) StartReplica() Statement { return Statement{SQL: "START " + a.syn.replica} }
+func (a *mysqlAdapter) StopReplica() Statement  { return Statement{SQL: "STOP " + a.syn.replica} }
+
+func (a *mysqlAdapter) StopReplicaSQLThread() Statement {
+	return Statement{SQL: "STOP " + a.syn.replica + " SQL_THREAD"}
+}
+
+func (a *mysqlAdapter) ResetReplica() Statement {
+	return Statement{SQL: "RESET " + a.syn.replica + " ALL"}
+}
+
+// SetReadOnly also sets super_read_only (5.7.8+), which refuses writes from
+// SUPER accounts too. Turning it on sets read_only first and off clears
+// super_read_only first, the orders in which neither statement fails.
+func (a *mysqlAdapter) SetReadOnly(on bool) []Statement {
+	if on {
+		return []Statement{{SQL: "SET GLOBAL read_only = ON"}, {SQL: "SET GLOBAL super_read_only = ON"}}
+	}
+	return []Statement{{SQL: "SET GLOBAL super_read_only = OFF"}, {SQL: "SET GLOBAL read_only = OFF"}}
+}
+
+// WaitForGTID uses WAIT_FOR_EXECUTED_GTID_SET: 0 when the set is executed,
+// 1 on timeout.
+func (a *mysqlAdapter) WaitForGTID(gtid string, timeout time.Duration) Wait {
+	return Wait{
+		Statement:     Statement{SQL: "SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?) AS result", Args: []any{gtid, wholeSeconds(timeout)}},
+		timeoutResult: 1,
+		timeout:       timeout,
+	}
+}
+
+// WaitForPosition uses SOURCE_POS_WAIT (MASTER_POS_WAIT before 8.0.26, and
+// removed in 8.4): -1 on timeout, NULL when the applier is not running.
+func (a *mysqlAdapter) WaitForPosition(file string, pos uint64, timeout time.Duration) Wait {
+	return Wait{
+		Statement:     Statement{SQL: "SELECT " + a.syn.posWait + "(?, ?, ?) AS result", Args: []any{file, pos, wholeSeconds(timeout)}},
+		timeoutResult: -1,
+		timeout:       timeout,
+	}
+}
