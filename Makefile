@@ -34,7 +34,7 @@ test-e2e: build
 lint:
 	@bad=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$bad" || { echo "gofmt needed: $$bad"; exit 1; }
 	$(GO) vet ./...
-	shellcheck -x $(LOCALKUBE)/cluster.sh $(LOCALKUBE)/with-cluster.sh $(LOCALKUBE)/images/mariadb/*.sh $$(git ls-files 'configs/*.sh' 'e2e/*.sh')
+	shellcheck -x -P SCRIPTDIR $(LOCALKUBE)/cluster.sh $(LOCALKUBE)/with-cluster.sh $(LOCALKUBE)/images/mariadb/*.sh configs/scripts/*.sh e2e/*.sh
 
 cluster:
 	@$(LOCALKUBE)/cluster.sh up

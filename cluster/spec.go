@@ -14,7 +14,11 @@ const (
 	FlavorMySQL57 Flavor = "mysql57" // the tutorial's mysql:5.7-debian + xtrabackup 2.4
 )
 
-// Spec is the declarative description of one cluster.
+// Flavors lists the known flavours in the order help texts show them.
+func Flavors() []Flavor { return []Flavor{FlavorMySQL, FlavorMariaDB, FlavorMySQL57} }
+
+// Spec is the declarative description of one cluster. The json names are the
+// keys of the config file; empty strings mean "the default" (see WithDefaults).
 type Spec struct {
 	Name          string `json:"name"`
 	Namespace     string `json:"namespace,omitempty"`
@@ -27,4 +31,105 @@ type Spec struct {
 	StorageClass  string `json:"storageClass,omitempty"`
 	CPURequest    string `json:"cpu,omitempty"`
 	MemoryRequest string `json:"memory,omitempty"`
+
+	// KeepPVCsOnScaleDown keeps the volumes of removed pods (scale
+	// --keep-pvcs). Off by default: a replica re-created later on an old
+	// volume resumes from a position the primary may have purged (error
+	// 1236), while a fresh volume is cloned from a healthy peer. It is an
+	// action's choice, not a property of the cluster, so no config key.
+	KeepPVCsOnScaleDown bool `json:"-"`
+}
+
+// Defaults of a spec. Requests are small on purpose: five pods must fit on a
+// 2-CPU node, where the tutorial's 500m+100m per pod left the 4th Pending.
+const (
+	DefaultName          = "mysql"
+	DefaultReplicas      = 3
+	DefaultFlavor        = FlavorMySQL
+	DefaultStorageSize   = "10Gi"
+	DefaultCPURequest    = "100m"
+	DefaultMemoryRequest = "256Mi"
+	// DefaultXtrabackupImage is the Kubernetes tutorial's XtraBackup 2.4
+	// image: the mysql57 flavour clones and serves backups with it.
+	DefaultXtrabackupImage = "gcr.io/google-samples/xtrabackup:1.0"
+)
+
+// DefaultVersion is the server version a flavour runs unless told otherwise.
+//   - mysql: 8.4, the LTS series; 8.0 (8.0.23 or later) is allowed.
+//   - mariadb: 10.11, the LTS series our local image ships and on which every
+//     measurement in MYSQL-FLAVOURS.md was made; 11.x is allowed (the clone
+//     script reads both names of mariadb-backup's position files).
+//   - mysql57: 5.7, the tutorial's series.
+func DefaultVersion(f Flavor) string {
+	switch f {
+	case FlavorMariaDB:
+		return "10.11"
+	case FlavorMySQL57:
+		return "5.7"
+	default:
+		return "8.4"
+	}
+}
+
+// DefaultSpec is the spec of `mysqlctl up` with no input at all.
+func DefaultSpec() Spec {
+	return Spec{Replicas: DefaultReplicas}.WithDefaults()
+}
+
+// WithDefaults returns s with every empty field set to its default; image
+// and version follow the flavour. Replicas is left alone: 0 is a value a user
+// can give, and Validate must refuse it rather than silently turn it into 3.
+func (s Spec) WithDefaults() Spec {
+	if s.Name == "" {
+		s.Name = DefaultName
+	}
+	if s.Flavor == "" {
+		s.Flavor = DefaultFlavor
+	}
+	if s.Version == "" {
+		s.Version = DefaultVersion(s.Flavor)
+	}
+	if s.Image == "" {
+		s.Image = defaultImage(s.Flavor, s.Version)
+	}
+	if s.BackupImage == "" && s.Flavor == FlavorMySQL57 {
+		s.BackupImage = DefaultXtrabackupImage
+	}
+	if s.StorageSize == "" {
+		s.StorageSize = DefaultStorageSize
+	}
+	if s.CPURequest == "" {
+		s.CPURequest = DefaultCPURequest
+	}
+	if s.MemoryRequest == "" {
+		s.MemoryRequest = DefaultMemoryRequest
+	}
+	return s
+}
+
+// defaultImage is the official image of a flavour and version. mysql57 uses
+// the Debian variant: plain mysql:5.7 moved to Oracle Linux without the
+// `hostname` tool the tutorial's scripts need.
+func defaultImage(f Flavor, version string) string {
+	switch f {
+	case FlavorMariaDB:
+		return "mariadb:" + version
+	case FlavorMySQL57:
+		return "mysql:" + version + "-debian"
+	default:
+		return "mysql:" + version
+	}
+}
+
+// ServerImage is the image of the database container.
+func (s Spec) ServerImage() string { return s.Image }
+
+// ToolsImage is the image of the clone init container and the sidecar: the
+// server image itself (mariadb ships mariadb-backup and socat, mysql 8 clones
+// with its own CLONE plugin) unless BackupImage names another one.
+func (s Spec) ToolsImage() string {
+	if s.BackupImage != "" {
+		return s.BackupImage
+	}
+	return s.Image
 }

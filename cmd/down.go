@@ -1,8 +1,89 @@
 package cmd
 
-import "github.com/spf13/cobra"
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+	"time"
 
-// TODO(owner): placeholder so the command tree builds; replaced by the real command.
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/mysqlctl/mysqlctl/cluster"
+)
+
+type downOptions struct {
+	purge   bool
+	yes     bool
+	timeout time.Duration
+}
+
 func newDownCommand(g *globalOptions) *cobra.Command {
-	return &cobra.Command{Use: "down", Hidden: true}
+	o := &downOptions{}
+	cmd := &cobra.Command{
+		Use:   "down",
+		Short: "Delete a cluster's servers, keeping its data and credentials unless --purge",
+		Example: `  # Stop the cluster; 'mysqlctl up' brings the same data back
+  mysqlctl down
+
+  # Delete everything, volumes and credentials included, without a prompt
+  mysqlctl down --purge --yes`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd, g) },
+	}
+	addSpecFlags(cmd)
+	cmd.Flags().BoolVar(&o.purge, "purge", false, "also delete the data volumes and the credentials Secret")
+	cmd.Flags().BoolVarP(&o.yes, "yes", "y", false, "do not ask for confirmation of --purge")
+	cmd.Flags().DurationVar(&o.timeout, "timeout", 5*time.Minute, "how long to wait for the pods to stop")
+	return cmd
+}
+
+func (o *downOptions) run(cmd *cobra.Command, g *globalOptions) error {
+	spec, err := loadSpec(cmd, g)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := withTimeout(cmd.Context(), o.timeout)
+	defer cancel()
+	client, err := connect(ctx, g)
+	if err != nil {
+		return err
+	}
+	if o.purge && !o.yes {
+		if err := confirmPurge(g, spec.Name, client.Namespace); err != nil {
+			return err
+		}
+	}
+	manager := &cluster.Manager{Kube: client, Progress: progress(g)}
+	results, err := manager.Down(ctx, spec.Name, cluster.DownOptions{Purge: o.purge})
+	for _, r := range results {
+		if r.Action != "not found" {
+			fmt.Fprintln(g.streams.Out, r.String())
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if cluster.NothingDeleted(results) {
+		fmt.Fprintf(g.streams.Out, "nothing to delete: no cluster %s in namespace %s\n", spec.Name, client.Namespace)
+	} else if !o.purge {
+		fmt.Fprintf(g.streams.Out, "cluster %s stopped; its volumes and credentials are kept: 'mysqlctl up' brings it back, 'mysqlctl down --purge' deletes them\n", spec.Name)
+	}
+	return nil
+}
+
+// confirmPurge asks on a terminal; elsewhere it refuses, since deleting
+// data needs an explicit yes.
+func confirmPurge(g *globalOptions, name, namespace string) error {
+	in, ok := g.streams.In.(*os.File)
+	if !ok || !term.IsTerminal(int(in.Fd())) {
+		return usageError(fmt.Errorf("--purge deletes the data of cluster %s for good: add --yes to confirm when not on a terminal", name))
+	}
+	fmt.Fprintf(g.streams.ErrOut, "Delete cluster %s in namespace %s with all its data and credentials? Type the cluster name to confirm: ", name, namespace)
+	answer, _ := bufio.NewReader(in).ReadString('\n')
+	if strings.TrimSpace(answer) != name {
+		return fmt.Errorf("purge of cluster %s not confirmed: nothing was deleted", name)
+	}
+	return nil
 }

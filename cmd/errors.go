@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/mysqlctl/mysqlctl/cluster"
 )
 
 // Exit codes: scripts rely on them, so they never change.
@@ -30,8 +32,12 @@ func usageError(err error) error { return &exitCodeError{code: exitUsage, err: e
 func reportError(w io.Writer, err error) int {
 	code := exitError
 	var coded *exitCodeError
-	if errors.As(err, &coded) {
+	var invalid *cluster.InvalidSpecError
+	switch {
+	case errors.As(err, &coded):
 		code = coded.code
+	case errors.As(err, &invalid):
+		code = exitUsage
 	}
 	if code != exitUnhealthy {
 		fmt.Fprintf(w, "Error: %s\n", humanize(err))

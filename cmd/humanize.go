@@ -1,4 +1,22 @@
 package cmd
 
-// humanize turns an error chain into the one sentence a user reads.
-func humanize(err error) string { return err.Error() }
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/mysqlctl/mysqlctl/kube"
+)
+
+// humanize turns an error chain into what a user reads after "Error: ".
+// Errors built in this project already read as a sentence with the next
+// step; API and network errors from client-go are translated by kube.
+func humanize(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		var waitErr *kube.WaitError
+		if !errors.As(err, &waitErr) {
+			return fmt.Sprintf("%s (timed out: raise --timeout, or look at the pods' events)", kube.Describe(err))
+		}
+	}
+	return kube.Describe(err)
+}

@@ -1,8 +1,56 @@
 package cmd
 
-import "github.com/spf13/cobra"
+import (
+	"fmt"
+	"time"
 
-// TODO(owner): placeholder so the command tree builds; replaced by the real command.
+	"github.com/spf13/cobra"
+
+	"github.com/mysqlctl/mysqlctl/cluster"
+)
+
+type scaleOptions struct {
+	keepPVCs bool
+	timeout  time.Duration
+}
+
 func newScaleCommand(g *globalOptions) *cobra.Command {
-	return &cobra.Command{Use: "scale", Hidden: true}
+	o := &scaleOptions{}
+	cmd := &cobra.Command{
+		Use:   "scale --replicas N",
+		Short: "Change the number of servers and wait until the cluster has settled",
+		Example: `  # Grow to a primary and four replicas
+  mysqlctl scale --replicas 5
+
+  # Shrink to two servers but keep the removed servers' volumes
+  mysqlctl scale --replicas 2 --keep-pvcs`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd, g) },
+	}
+	addSpecFlags(cmd)
+	cmd.Flags().BoolVar(&o.keepPVCs, "keep-pvcs", false, "keep the volumes of removed servers (a later scale-up then reuses their data)")
+	cmd.Flags().DurationVar(&o.timeout, "timeout", 10*time.Minute, "how long to wait for the cluster to settle")
+	return cmd
+}
+
+func (o *scaleOptions) run(cmd *cobra.Command, g *globalOptions) error {
+	if !cmd.Flags().Changed("replicas") {
+		return usageError(fmt.Errorf("scale needs the new number of servers: pass --replicas N (N ≥ 1)"))
+	}
+	spec, err := loadSpec(cmd, g)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := withTimeout(cmd.Context(), o.timeout)
+	defer cancel()
+	client, err := connect(ctx, g)
+	if err != nil {
+		return err
+	}
+	manager := &cluster.Manager{Kube: client, Progress: progress(g)}
+	if err := manager.Scale(ctx, spec.Name, cluster.ScaleOptions{Replicas: spec.Replicas, KeepPVCs: o.keepPVCs}); err != nil {
+		return err
+	}
+	fmt.Fprintf(g.streams.Out, "cluster %s runs %d server(s)\n", spec.Name, spec.Replicas)
+	return nil
 }

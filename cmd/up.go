@@ -1,8 +1,86 @@
 package cmd
 
-import "github.com/spf13/cobra"
+import (
+	"fmt"
+	"os"
+	"time"
 
-// TODO(owner): placeholder so the command tree builds; replaced by the real command.
+	"github.com/spf13/cobra"
+
+	"github.com/mysqlctl/mysqlctl/cluster"
+)
+
+type upOptions struct {
+	createNamespace bool
+	timeout         time.Duration
+}
+
 func newUpCommand(g *globalOptions) *cobra.Command {
-	return &cobra.Command{Use: "up", Hidden: true}
+	o := &upOptions{}
+	cmd := &cobra.Command{
+		Use:   "up",
+		Short: "Create or update a replicated MySQL cluster and wait until every server is ready",
+		Example: `  # A primary and two replicas of MySQL 8.4 in the current namespace
+  mysqlctl up
+
+  # MariaDB, five servers, in a new namespace
+  mysqlctl up --flavor mariadb --replicas 5 -n db --create-namespace
+
+  # From a spec file (see configs/mysqlctl.example.yaml)
+  mysqlctl up --config mysqlctl.yaml`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd, g) },
+	}
+	addSpecFlags(cmd)
+	cmd.Flags().BoolVar(&o.createNamespace, "create-namespace", false, "create the namespace if it does not exist")
+	cmd.Flags().DurationVar(&o.timeout, "timeout", 10*time.Minute, "how long to wait for the servers to be ready")
+	return cmd
+}
+
+func (o *upOptions) run(cmd *cobra.Command, g *globalOptions) error {
+	spec, err := loadSpec(cmd, g)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := withTimeout(cmd.Context(), o.timeout)
+	defer cancel()
+	client, err := connect(ctx, g)
+	if err != nil {
+		return err
+	}
+	spec.Namespace = client.Namespace
+	manager := &cluster.Manager{Kube: client, Progress: progress(g)}
+	opts := cluster.UpOptions{CreateNamespace: o.createNamespace, ReplicasSet: specKeySet(cmd, g, "replicas")}
+	if _, err := manager.Up(ctx, spec, opts); err != nil {
+		return err
+	}
+	fmt.Fprintf(g.streams.Out, "cluster %s is ready in namespace %s: write to %s, read from %s\n", spec.Name, spec.Namespace,
+		cluster.PodHost(spec.Name, 0), cluster.ReadServiceName(spec.Name))
+	return nil
+}
+
+// specKeySet says whether the user gave key explicitly, by flag, by
+// environment or in the config file, as opposed to taking its default.
+func specKeySet(cmd *cobra.Command, g *globalOptions, key string) bool {
+	if cmd.Flags().Changed(key) {
+		return true
+	}
+	if _, ok := os.LookupEnv(envName(key)); ok {
+		return true
+	}
+	return configFileHasKey(g.configFile, key)
+}
+
+// configFileHasKey says whether the --config file sets key. An unreadable
+// file was already reported by loadSpec.
+func configFileHasKey(path, key string) bool {
+	if path == "" {
+		return false
+	}
+	values, err := readSpecFile(path)
+	if err != nil {
+		return false
+	}
+	_, ok := values[key]
+	return ok
 }

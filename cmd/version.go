@@ -1,8 +1,37 @@
 package cmd
 
-import "github.com/spf13/cobra"
+import (
+	"fmt"
 
-// TODO(owner): placeholder so the command tree builds; replaced by the real command.
+	"github.com/spf13/cobra"
+)
+
+// version is set at build time: -ldflags "-X github.com/mysqlctl/mysqlctl/cmd.version=v1.2.3".
+var version = "dev"
+
 func newVersionCommand(g *globalOptions) *cobra.Command {
-	return &cobra.Command{Use: "version", Hidden: true}
+	var server bool
+	cmd := &cobra.Command{
+		Use:   "version",
+		Short: "Print the version of mysqlctl (and with --server, of the Kubernetes API server)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintf(g.streams.Out, "mysqlctl %s\n", version)
+			if !server {
+				return nil
+			}
+			client, err := connect(cmd.Context(), g)
+			if err != nil {
+				return err
+			}
+			info, err := client.Clientset.Discovery().ServerVersion()
+			if err != nil {
+				return fmt.Errorf("read the server version: %w", err)
+			}
+			fmt.Fprintf(g.streams.Out, "kubernetes %s at %s\n", info.GitVersion, client.Host())
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&server, "server", false, "also contact the Kubernetes API server and print its version")
+	return cmd
 }

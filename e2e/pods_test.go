@@ -53,6 +53,17 @@ func podReady(p *corev1.Pod) bool {
 // script fails.
 func (c *testCluster) runClientPod(t *testing.T, ctx context.Context, ns, script, password string) string {
 	t.Helper()
+	out, ok := c.tryClientPod(t, ctx, ns, script, password)
+	if !ok {
+		t.Fatalf("client pod script failed; output:\n%s", out)
+	}
+	return out
+}
+
+// tryClientPod is runClientPod for scripts that are expected to fail: it
+// returns the output and whether the script succeeded.
+func (c *testCluster) tryClientPod(t *testing.T, ctx context.Context, ns, script, password string) (string, bool) {
+	t.Helper()
 	pod, err := c.client.CoreV1().Pods(ns).Create(ctx, &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{GenerateName: "client-"},
 		Spec: corev1.PodSpec{
@@ -78,8 +89,9 @@ func (c *testCluster) runClientPod(t *testing.T, ctx context.Context, ns, script
 		return phase == corev1.PodSucceeded || phase == corev1.PodFailed, nil
 	})
 	logs, _ := c.client.CoreV1().Pods(ns).GetLogs(pod.Name, &corev1.PodLogOptions{}).DoRaw(ctx)
-	if err != nil || phase != corev1.PodSucceeded {
-		t.Fatalf("client pod %s ended %s (%v); output:\n%s", pod.Name, phase, err, logs)
+	if err != nil {
+		t.Fatalf("client pod %s did not finish (phase %s): %v; output:\n%s", pod.Name, phase, err, logs)
 	}
-	return string(logs)
+	_ = c.client.CoreV1().Pods(ns).Delete(ctx, pod.Name, metav1.DeleteOptions{GracePeriodSeconds: ptr.To[int64](0)})
+	return string(logs), phase == corev1.PodSucceeded
 }

@@ -128,7 +128,7 @@ func (w *stsWaiter) stopped(ctx context.Context) error {
 	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return fmt.Errorf("wait for statefulset %s/%s: %w", w.ns, w.name, ctx.Err())
 	}
-	e := &WaitError{Kind: "statefulset", Namespace: w.ns, Name: w.name, Err: ctx.Err(), Missing: "informers did not sync"}
+	e := &WaitError{Kind: "statefulset", Namespace: w.ns, Name: w.name, Err: ctx.Err(), Missing: "the StatefulSet and its pods could not be listed in time"}
 	sts, _ := storedStatefulSet(w.stsStore, w.ns, w.name)
 	if sts == nil {
 		return e

@@ -40,6 +40,7 @@ init_sql() {
 SET @@SESSION.SQL_LOG_BIN=0;
 SET @@SESSION.sql_mode=REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '');
 DROP USER IF EXISTS root@'127.0.0.1', root@'::1';
+EXECUTE IMMEDIATE CONCAT('DROP USER IF EXISTS root@\\'', @@hostname, '\\'');
 ALTER USER root@localhost ${auth};
 SQL
 	if [ "$host" != localhost ]; then

@@ -1,0 +1,131 @@
+package cluster
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// checkObjectsPresent: the StatefulSet, both Services, the Secret and the
+// ConfigMap exist.
+func checkObjectsPresent(r *StatusReport) CheckResult {
+	var t tally
+	for _, o := range r.Objects {
+		switch {
+		case o.Error != "":
+			t.warn("cannot tell whether %s %s exists: %s", o.Kind, o.Name, oneLine(o.Error))
+		case !o.Present:
+			t.fail("%s %s is missing", o.Kind, o.Name)
+		}
+	}
+	return t.result(CheckObjectsPresent, fmt.Sprintf("all %d objects of cluster %s exist", len(r.Objects), r.Cluster.Name))
+}
+
+// checkPodsReady: every member's pod exists and is Ready.
+func checkPodsReady(r *StatusReport) CheckResult {
+	var t tally
+	for _, m := range r.Members {
+		switch {
+		case m.PodState == "missing":
+			t.fail("%s does not exist", m.Pod)
+		case !m.Ready:
+			t.fail("%s is not ready (%s)", m.Pod, m.PodState)
+		}
+	}
+	return t.result(CheckPodsReady, fmt.Sprintf("%d/%d pods ready", r.Cluster.ReadyPods, r.Cluster.Pods))
+}
+
+// checkMembersReachable: every server answered. A partial answer warns.
+func checkMembersReachable(r *StatusReport) CheckResult {
+	var t tally
+	for _, m := range r.Members {
+		switch {
+		case !m.Reachable():
+			t.fail("%s: %s", m.Pod, oneLine(m.Error))
+		case m.Error != "":
+			t.warn("%s answered in part: %s", m.Pod, oneLine(m.Error))
+		}
+	}
+	return t.result(CheckMembersReachable, fmt.Sprintf("all %d servers answered", len(r.Members)))
+}
+
+// checkSinglePrimary: exactly one writable server replicates from nobody,
+// and it is the pod at ordinal 0, where the cluster's design puts it.
+func checkSinglePrimary(v view) CheckResult {
+	var t tally
+	var writers []*Member
+	for i := range v.r.Members {
+		m := &v.r.Members[i]
+		switch {
+		case !m.Reachable():
+			t.skip(m.Pod)
+		case m.Ordinal == 0 && m.Replication != nil:
+			t.fail("%s replicates from %s: the primary must replicate from nobody", m.Pod, m.Replication.Source)
+		case *m.ReadOnly == false && m.Replication == nil:
+			writers = append(writers, m)
+		}
+	}
+	switch {
+	case len(writers) == 0:
+		t.fail("no writable primary: no server is writable without replicating")
+	case len(writers) > 1:
+		t.fail("several writable servers replicate from nobody (split brain): %s", podList(writers))
+	case writers[0].Ordinal != 0:
+		t.fail("the primary is %s, not the pod at ordinal 0 (%s)", writers[0].Pod, PodName(v.r.Cluster.Name, 0))
+	}
+	return t.result(CheckSinglePrimary, fmt.Sprintf("%s is the only writable server and replicates from nobody", v.primary))
+}
+
+// checkServerIDsUnique: replicas drop events carrying their own server id,
+// so two servers sharing one silently lose each other's transactions.
+func checkServerIDsUnique(v view) CheckResult {
+	var t tally
+	users := map[uint32][]string{}
+	var ids []uint32
+	for i := range v.r.Members {
+		m := &v.r.Members[i]
+		if !m.Reachable() {
+			t.skip(m.Pod)
+			continue
+		}
+		if _, seen := users[*m.ServerID]; !seen {
+			ids = append(ids, *m.ServerID)
+		}
+		users[*m.ServerID] = append(users[*m.ServerID], m.Pod)
+	}
+	slices.Sort(ids)
+	idTexts := make([]string, len(ids))
+	for i, id := range ids {
+		idTexts[i] = fmt.Sprint(id)
+		if len(users[id]) > 1 {
+			t.fail("server id %d is used by %s", id, strings.Join(users[id], ", "))
+		}
+	}
+	return t.result(CheckServerIDsUnique, fmt.Sprintf("server ids %s are unique", strings.Join(idTexts, ", ")))
+}
+
+// checkReplicasReadOnly: every replica refuses ordinary writes, and on
+// MySQL also privileged ones (super_read_only); MariaDB has no such
+// setting, so there only read_only is required.
+func checkReplicasReadOnly(v view) CheckResult {
+	var t tally
+	super := true
+	for _, m := range reachable(v.replicas, &t) {
+		if !*m.ReadOnly {
+			t.fail("%s is writable (read_only OFF)", m.Pod)
+		}
+		if m.SuperReadOnly == nil {
+			super = false
+		} else if !*m.SuperReadOnly {
+			t.fail("%s has super_read_only OFF", m.Pod)
+		}
+	}
+	pass := fmt.Sprintf("%s read-only", podList(v.replicas))
+	if super && len(v.replicas) > 0 {
+		pass += " and super-read-only"
+	}
+	if len(v.replicas) == 0 {
+		pass = "no replicas"
+	}
+	return t.result(CheckReplicasReadOnly, pass)
+}

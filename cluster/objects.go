@@ -1,0 +1,167 @@
+package cluster
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	appsv1ac "k8s.io/client-go/applyconfigurations/apps/v1"
+	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
+
+	"github.com/mysqlctl/mysqlctl/configs"
+)
+
+// Objects are the Kubernetes objects of one cluster, as server-side apply
+// configurations owned by FieldManager.
+type Objects struct {
+	// Secret holds no data: the up use case creates it once with
+	// NewCredentials and never overwrites it.
+	Secret *corev1ac.SecretApplyConfiguration
+	// ConfigMap holds the flavour's cnf files and the pod scripts.
+	ConfigMap *corev1ac.ConfigMapApplyConfiguration
+	// HeadlessService gives every pod a DNS name (PodHost), ready or not.
+	HeadlessService *corev1ac.ServiceApplyConfiguration
+	// ReadService balances reads over every ready pod.
+	ReadService *corev1ac.ServiceApplyConfiguration
+	StatefulSet *appsv1ac.StatefulSetApplyConfiguration
+}
+
+// Object is what every apply configuration of Objects has in common.
+type Object interface {
+	GetName() *string
+	GetNamespace() *string
+}
+
+// InOrder lists the objects in the order they are applied: what the pods
+// mount and resolve first, the StatefulSet last.
+func (o *Objects) InOrder() []Object {
+	return []Object{o.Secret, o.ConfigMap, o.HeadlessService, o.ReadService, o.StatefulSet}
+}
+
+// Applied lists the objects that are server-side applied on every run, in
+// order: all but the Secret, which is created once (see Objects.Secret).
+func (o *Objects) Applied() []Object {
+	return []Object{o.ConfigMap, o.HeadlessService, o.ReadService, o.StatefulSet}
+}
+
+// AnnotationCredentials on the Secret says where its data comes from.
+const AnnotationCredentials = "mysqlctl.io/credentials"
+
+// AnnotationConfigHash on the pod template is a digest of the ConfigMap, so
+// a change of scripts or cnf files rolls the pods (replicas first).
+const AnnotationConfigHash = "mysqlctl.io/config-hash"
+
+// BuildObjects builds the objects of spec (after WithDefaults), or returns
+// the *InvalidSpecError of an invalid spec.
+func BuildObjects(spec Spec) (*Objects, error) {
+	spec = spec.WithDefaults()
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	cm, err := buildConfigMap(spec)
+	if err != nil {
+		return nil, err
+	}
+	return &Objects{
+		Secret:          buildSecret(spec),
+		ConfigMap:       cm,
+		HeadlessService: buildHeadlessService(spec),
+		ReadService:     buildReadService(spec),
+		StatefulSet:     buildStatefulSet(spec, configHash(cm.Data)),
+	}, nil
+}
+
+func buildSecret(spec Spec) *corev1ac.SecretApplyConfiguration {
+	s := corev1ac.Secret(SecretName(spec.Name), spec.Namespace).
+		WithLabels(Labels(spec.Name, ComponentCredentials)).
+		WithAnnotations(map[string]string{
+			AnnotationCredentials: "random passwords generated once by mysqlctl up, never overwritten",
+		}).
+		WithType(corev1.SecretTypeOpaque)
+	if spec.Namespace == "" {
+		s.Namespace = nil
+	}
+	return s
+}
+
+func buildConfigMap(spec Spec) (*corev1ac.ConfigMapApplyConfiguration, error) {
+	data, err := configs.Scripts()
+	if err != nil {
+		return nil, err
+	}
+	cnf, err := configs.ServerConfig(string(spec.Flavor))
+	if err != nil {
+		return nil, fmt.Errorf("config of flavour %s: %w", spec.Flavor, err)
+	}
+	for name, text := range cnf {
+		data[name] = text
+	}
+	cm := corev1ac.ConfigMap(ConfigMapName(spec.Name), spec.Namespace).
+		WithLabels(Labels(spec.Name, ComponentConfig)).
+		WithData(data)
+	if spec.Namespace == "" {
+		cm.Namespace = nil
+	}
+	return cm, nil
+}
+
+// configHash is a short digest of the ConfigMap's data, stable across runs.
+func configHash(data map[string]string) string {
+	keys := make([]string, 0, len(data))
+	for k := range data {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	h := sha256.New()
+	for _, k := range keys {
+		fmt.Fprintf(h, "%s\x00%s\x00", k, data[k])
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// buildHeadlessService publishes not-ready addresses: a new replica must
+// resolve its peers (and the primary) before any of it is Ready.
+func buildHeadlessService(spec Spec) *corev1ac.ServiceApplyConfiguration {
+	ports := []*corev1ac.ServicePortApplyConfiguration{servicePort(PortNameMySQL, PortMySQL)}
+	if spec.streamsBackups() {
+		ports = append(ports, servicePort(PortNameClone, PortClone))
+	}
+	s := corev1ac.Service(HeadlessServiceName(spec.Name), spec.Namespace).
+		WithLabels(Labels(spec.Name, ComponentDatabase)).
+		WithSpec(corev1ac.ServiceSpec().
+			WithClusterIP(corev1.ClusterIPNone).
+			WithPublishNotReadyAddresses(true).
+			WithSelector(SelectorLabels(spec.Name)).
+			WithPorts(ports...))
+	if spec.Namespace == "" {
+		s.Namespace = nil
+	}
+	return s
+}
+
+// buildReadService selects every pod, primary included; readiness keeps out
+// the replicas that stopped replicating.
+func buildReadService(spec Spec) *corev1ac.ServiceApplyConfiguration {
+	s := corev1ac.Service(ReadServiceName(spec.Name), spec.Namespace).
+		WithLabels(Labels(spec.Name, ComponentDatabase)).
+		WithSpec(corev1ac.ServiceSpec().
+			WithType(corev1.ServiceTypeClusterIP).
+			WithSelector(SelectorLabels(spec.Name)).
+			WithPorts(servicePort(PortNameMySQL, PortMySQL)))
+	if spec.Namespace == "" {
+		s.Namespace = nil
+	}
+	return s
+}
+
+func servicePort(name string, port int32) *corev1ac.ServicePortApplyConfiguration {
+	return corev1ac.ServicePort().WithName(name).WithPort(port).
+		WithTargetPort(intstr.FromString(name)).WithProtocol(corev1.ProtocolTCP)
+}
+
+// streamsBackups tells whether the flavour's sidecar serves clones on
+// PortClone. MySQL 8 clones through its CLONE plugin on PortMySQL instead.
+func (s Spec) streamsBackups() bool { return s.Flavor != FlavorMySQL }

@@ -1,0 +1,132 @@
+package cluster
+
+import (
+	"path"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
+
+	"github.com/mysqlctl/mysqlctl/configs"
+)
+
+// Requests of the helper containers: they idle but for a clone.
+const (
+	helperCPURequest    = "10m"
+	helperMemoryRequest = "64Mi"
+)
+
+// initConfigContainer writes server-id, report_host and the role's cnf.
+func initConfigContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
+	return scriptContainer(ContainerInitConfig, spec.ServerImage(), configs.ScriptInitConfig).
+		WithEnv(baseEnv(spec)...).
+		WithResources(resourceRequests(helperCPURequest, helperMemoryRequest)).
+		WithVolumeMounts(
+			volumeMount(volumeScripts, MountScripts, true),
+			volumeMount(volumeConfD, MountConfD, false),
+		)
+}
+
+// cloneContainer fills an empty replica's volume from a healthy peer.
+func cloneContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
+	env := append(baseEnv(spec), adminEnv(spec)...)
+	env = append(env, envValue("DATA_OWNER", dataOwner(spec.Flavor)))
+	return scriptContainer(ContainerClone, spec.ToolsImage(), configs.ScriptClone).
+		WithEnv(env...).
+		WithResources(resourceRequests(helperCPURequest, helperMemoryRequest)).
+		WithVolumeMounts(
+			volumeMount(volumeScripts, MountScripts, true),
+			volumeMount(volumeRun, MountRun, false),
+			volumeMount(VolumeClaimTemplateName, MountData, false),
+		)
+}
+
+// serverContainer runs the image's own entrypoint: it initialises ordinal
+// 0's empty datadir with the root password, and starts any other as is.
+func serverContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
+	env := append([]*corev1ac.EnvVarApplyConfiguration{
+		envSecret(rootPasswordVariable(spec.Flavor), spec.Name, SecretKeyRootPassword),
+	}, baseEnv(spec)...)
+	env = append(env, adminEnv(spec)...) // for the probes
+	c := corev1ac.Container().
+		WithName(ContainerServer).
+		WithImage(spec.ServerImage()).
+		WithImagePullPolicy(corev1.PullIfNotPresent).
+		WithArgs(serverCommand(spec.Flavor)).
+		WithEnv(env...).
+		WithPorts(corev1ac.ContainerPort().WithName(PortNameMySQL).WithContainerPort(PortMySQL).WithProtocol(corev1.ProtocolTCP)).
+		WithResources(resourceRequests(spec.CPURequest, spec.MemoryRequest)).
+		WithVolumeMounts(
+			volumeMount(volumeConfD, MountConfD, true),
+			volumeMount(volumeScripts, MountScripts, true),
+			volumeMount(volumeRun, MountRun, false),
+			volumeMount(VolumeClaimTemplateName, MountDatadir, false).WithSubPath(DataSubPath),
+		)
+	return withProbes(c)
+}
+
+// withProbes: the startup probe allows ten minutes of crash recovery before
+// liveness counts; readiness is probe.sh's role-aware check.
+func withProbes(c *corev1ac.ContainerApplyConfiguration) *corev1ac.ContainerApplyConfiguration {
+	return c.
+		WithStartupProbe(execProbe("live").WithPeriodSeconds(5).WithFailureThreshold(120)).
+		WithLivenessProbe(execProbe("live").WithPeriodSeconds(10).WithFailureThreshold(3)).
+		WithReadinessProbe(execProbe("ready").WithPeriodSeconds(3).WithFailureThreshold(2))
+}
+
+func execProbe(mode string) *corev1ac.ProbeApplyConfiguration {
+	return corev1ac.Probe().
+		WithExec(corev1ac.ExecAction().WithCommand("bash", scriptPath(configs.ScriptProbe), mode)).
+		WithTimeoutSeconds(5)
+}
+
+// sidecarContainer sets up accounts or replication, then serves clones.
+func sidecarContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
+	env := append(baseEnv(spec), adminEnv(spec)...)
+	env = append(env,
+		envValue("REPLICATION_USER", ReplicationUser),
+		envSecret("REPLICATION_PASSWORD", spec.Name, SecretKeyReplicationPassword),
+		envSecret("ROOT_PASSWORD", spec.Name, SecretKeyRootPassword),
+		envValue("DATA_OWNER", dataOwner(spec.Flavor)),
+	)
+	c := scriptContainer(ContainerSidecar, spec.ToolsImage(), configs.ScriptSidecar).
+		WithEnv(env...).
+		WithResources(resourceRequests(helperCPURequest, helperMemoryRequest)).
+		WithVolumeMounts(
+			volumeMount(volumeScripts, MountScripts, true),
+			volumeMount(volumeRun, MountRun, false),
+			// The server's cnf, so the backup tool reads the server's settings.
+			volumeMount(volumeConfD, MountConfD, true),
+			volumeMount(VolumeClaimTemplateName, MountData, false),
+			volumeMount(VolumeClaimTemplateName, MountDatadir, false).WithSubPath(DataSubPath),
+		)
+	if spec.streamsBackups() {
+		c.WithPorts(corev1ac.ContainerPort().WithName(PortNameClone).WithContainerPort(PortClone).WithProtocol(corev1.ProtocolTCP))
+	}
+	return c
+}
+
+func scriptContainer(name, image, script string) *corev1ac.ContainerApplyConfiguration {
+	return corev1ac.Container().
+		WithName(name).
+		WithImage(image).
+		WithImagePullPolicy(corev1.PullIfNotPresent).
+		WithCommand("bash", scriptPath(script))
+}
+
+func scriptPath(name string) string { return path.Join(MountScripts, name) }
+
+func volumeMount(volume, at string, readOnly bool) *corev1ac.VolumeMountApplyConfiguration {
+	m := corev1ac.VolumeMount().WithName(volume).WithMountPath(at)
+	if readOnly {
+		m.WithReadOnly(true)
+	}
+	return m
+}
+
+func resourceRequests(cpu, memory string) *corev1ac.ResourceRequirementsApplyConfiguration {
+	return corev1ac.ResourceRequirements().WithRequests(corev1.ResourceList{
+		corev1.ResourceCPU:    resource.MustParse(cpu),
+		corev1.ResourceMemory: resource.MustParse(memory),
+	})
+}

@@ -1,0 +1,111 @@
+package cluster
+
+import (
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	appsv1ac "k8s.io/client-go/applyconfigurations/apps/v1"
+	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
+	metav1ac "k8s.io/client-go/applyconfigurations/meta/v1"
+)
+
+// Paths inside the pods. scripts/lib.sh has the same defaults (a test keeps
+// them equal), so the StatefulSet does not repeat them as environment.
+const (
+	MountScripts = "/mnt/mysqlctl"     // the ConfigMap: CONFIG_DIR
+	MountConfD   = "/etc/mysql/conf.d" // cnf files written by init-config: CONF_DIR
+	MountRun     = "/run/mysqlctl"     // in-memory, shared by the containers: RUN_DIR
+	MountData    = "/data"             // the whole data volume: DATA_ROOT
+	MountDatadir = "/var/lib/mysql"    // its subPath DataSubPath: DATADIR
+	DataSubPath  = "mysql"
+)
+
+// Volume names of the pod template.
+const (
+	volumeScripts = "scripts"
+	volumeConfD   = "conf"
+	volumeRun     = "run"
+)
+
+// TerminationGracePeriodSeconds is short because nothing in the pod ignores
+// SIGTERM: the sidecar traps it and the server shuts down on it. With ncat
+// as PID 1 the tutorial's pods each held teardown for the default 30 s.
+const TerminationGracePeriodSeconds = 10
+
+func buildStatefulSet(spec Spec, configHash string) *appsv1ac.StatefulSetApplyConfiguration {
+	whenScaled := appsv1.DeletePersistentVolumeClaimRetentionPolicyType
+	if spec.KeepPVCsOnScaleDown {
+		whenScaled = appsv1.RetainPersistentVolumeClaimRetentionPolicyType
+	}
+	sts := appsv1ac.StatefulSet(StatefulSetName(spec.Name), spec.Namespace).
+		WithLabels(Labels(spec.Name, ComponentDatabase)).
+		WithSpec(appsv1ac.StatefulSetSpec().
+			WithReplicas(spec.Replicas).
+			WithServiceName(HeadlessServiceName(spec.Name)).
+			WithSelector(metav1ac.LabelSelector().WithMatchLabels(SelectorLabels(spec.Name))).
+			// Ordinal 0, the primary, must be Ready before any replica
+			// clones; then one pod at a time, each from a healthy peer.
+			WithPodManagementPolicy(appsv1.OrderedReadyPodManagement).
+			WithUpdateStrategy(appsv1ac.StatefulSetUpdateStrategy().
+				WithType(appsv1.RollingUpdateStatefulSetStrategyType)).
+			// Scaled-away volumes go: a replica re-created on an old volume
+			// could need binlogs the primary purged (error 1236); a fresh one
+			// clones. Deleting the cluster keeps the data.
+			WithPersistentVolumeClaimRetentionPolicy(appsv1ac.StatefulSetPersistentVolumeClaimRetentionPolicy().
+				WithWhenScaled(whenScaled).
+				WithWhenDeleted(appsv1.RetainPersistentVolumeClaimRetentionPolicyType)).
+			WithTemplate(buildPodTemplate(spec, configHash)).
+			WithVolumeClaimTemplates(buildVolumeClaimTemplate(spec)))
+	if spec.Namespace == "" {
+		sts.Namespace = nil
+	}
+	return sts
+}
+
+func buildPodTemplate(spec Spec, configHash string) *corev1ac.PodTemplateSpecApplyConfiguration {
+	return corev1ac.PodTemplateSpec().
+		WithLabels(Labels(spec.Name, ComponentDatabase)).
+		WithAnnotations(map[string]string{AnnotationConfigHash: configHash}).
+		WithSpec(corev1ac.PodSpec().
+			WithTerminationGracePeriodSeconds(TerminationGracePeriodSeconds).
+			// Service links would put MYSQL_*-named variables (from a
+			// Service called mysql) into the servers' environment.
+			WithEnableServiceLinks(false).
+			WithAffinity(spreadAcrossNodes(spec.Name)).
+			WithInitContainers(initConfigContainer(spec), cloneContainer(spec)).
+			WithContainers(serverContainer(spec), sidecarContainer(spec)).
+			WithVolumes(
+				corev1ac.Volume().WithName(volumeScripts).WithConfigMap(corev1ac.ConfigMapVolumeSource().
+					WithName(ConfigMapName(spec.Name)).WithDefaultMode(0o555)),
+				corev1ac.Volume().WithName(volumeConfD).WithEmptyDir(corev1ac.EmptyDirVolumeSource()),
+				corev1ac.Volume().WithName(volumeRun).WithEmptyDir(corev1ac.EmptyDirVolumeSource().
+					WithMedium(corev1.StorageMediumMemory)),
+			))
+}
+
+// spreadAcrossNodes prefers one pod per node, without requiring it: a
+// single-node cluster must still run every replica.
+func spreadAcrossNodes(name string) *corev1ac.AffinityApplyConfiguration {
+	return corev1ac.Affinity().WithPodAntiAffinity(corev1ac.PodAntiAffinity().
+		WithPreferredDuringSchedulingIgnoredDuringExecution(corev1ac.WeightedPodAffinityTerm().
+			WithWeight(100).
+			WithPodAffinityTerm(corev1ac.PodAffinityTerm().
+				WithTopologyKey(corev1.LabelHostname).
+				WithLabelSelector(metav1ac.LabelSelector().WithMatchLabels(SelectorLabels(name))))))
+}
+
+func buildVolumeClaimTemplate(spec Spec) *corev1ac.PersistentVolumeClaimApplyConfiguration {
+	pvcSpec := corev1ac.PersistentVolumeClaimSpec().
+		WithAccessModes(corev1.ReadWriteOnce).
+		WithResources(corev1ac.VolumeResourceRequirements().WithRequests(corev1.ResourceList{
+			corev1.ResourceStorage: resource.MustParse(spec.StorageSize),
+		}))
+	if spec.StorageClass != "" {
+		pvcSpec.WithStorageClassName(spec.StorageClass)
+	}
+	// A template, not an object: no kind, apiVersion or namespace.
+	pvc := &corev1ac.PersistentVolumeClaimApplyConfiguration{}
+	return pvc.WithName(VolumeClaimTemplateName).
+		WithLabels(Labels(spec.Name, ComponentDatabase)).
+		WithSpec(pvcSpec)
+}

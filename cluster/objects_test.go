@@ -1,0 +1,269 @@
+package cluster
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/mysqlctl/mysqlctl/configs"
+)
+
+// buildTyped builds the objects of spec and converts the StatefulSet to the
+// API type, which is easier to walk than apply configurations.
+func buildTyped(t *testing.T, spec Spec) (*Objects, *appsv1.StatefulSet) {
+	t.Helper()
+	objs, err := BuildObjects(spec)
+	if err != nil {
+		t.Fatalf("BuildObjects: %v", err)
+	}
+	raw, err := json.Marshal(objs.StatefulSet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sts := &appsv1.StatefulSet{}
+	if err := json.Unmarshal(raw, sts); err != nil {
+		t.Fatal(err)
+	}
+	return objs, sts
+}
+
+func specOf(f Flavor) Spec { return Spec{Replicas: 3, Flavor: f} }
+
+func TestBuildObjectsRefusesAnInvalidSpec(t *testing.T) {
+	if _, err := BuildObjects(Spec{Replicas: 0}); err == nil {
+		t.Fatal("BuildObjects accepted replicas 0")
+	}
+}
+
+func TestObjectsAreLabelled(t *testing.T) {
+	objs, _ := buildTyped(t, DefaultSpec())
+	components := map[string]string{
+		"mysql-credentials": ComponentCredentials, "mysql-config": ComponentConfig,
+		"mysql": ComponentDatabase, "mysql-read": ComponentDatabase,
+	}
+	for _, obj := range objs.InOrder() {
+		raw, _ := json.Marshal(obj)
+		var meta struct {
+			Metadata struct {
+				Name      string            `json:"name"`
+				Namespace *string           `json:"namespace"`
+				Labels    map[string]string `json:"labels"`
+			} `json:"metadata"`
+		}
+		if err := json.Unmarshal(raw, &meta); err != nil {
+			t.Fatal(err)
+		}
+		m := meta.Metadata
+		want := Labels("mysql", components[m.Name])
+		for k, v := range want {
+			if m.Labels[k] != v {
+				t.Errorf("%s: label %s = %q, want %q", m.Name, k, m.Labels[k], v)
+			}
+		}
+		if m.Namespace != nil {
+			t.Errorf("%s: namespace %q set while the spec has none", m.Name, *m.Namespace)
+		}
+	}
+	if n := len(objs.Applied()); n != 4 {
+		t.Errorf("Applied() has %d objects, want all but the Secret", n)
+	}
+}
+
+func TestNamespaceIsSetWhenGiven(t *testing.T) {
+	spec := DefaultSpec()
+	spec.Namespace = "db"
+	objs, _ := buildTyped(t, spec)
+	for _, obj := range objs.InOrder() {
+		if ns := obj.GetNamespace(); ns == nil || *ns != "db" {
+			t.Errorf("%s: namespace %v, want db", *obj.GetName(), ns)
+		}
+	}
+}
+
+func TestStatefulSetPolicies(t *testing.T) {
+	for _, keep := range []bool{false, true} {
+		spec := DefaultSpec()
+		spec.KeepPVCsOnScaleDown = keep
+		_, sts := buildTyped(t, spec)
+		want := appsv1.DeletePersistentVolumeClaimRetentionPolicyType
+		if keep {
+			want = appsv1.RetainPersistentVolumeClaimRetentionPolicyType
+		}
+		p := sts.Spec.PersistentVolumeClaimRetentionPolicy
+		if p == nil || p.WhenScaled != want || p.WhenDeleted != appsv1.RetainPersistentVolumeClaimRetentionPolicyType {
+			t.Errorf("keep=%v: retention policy %+v, want whenScaled %s, whenDeleted Retain", keep, p, want)
+		}
+		if sts.Spec.PodManagementPolicy != appsv1.OrderedReadyPodManagement {
+			t.Errorf("podManagementPolicy %q, want OrderedReady", sts.Spec.PodManagementPolicy)
+		}
+		if g := sts.Spec.Template.Spec.TerminationGracePeriodSeconds; g == nil || *g > 15 {
+			t.Errorf("terminationGracePeriodSeconds %v, want short", g)
+		}
+		if sts.Spec.ServiceName != "mysql" || *sts.Spec.Replicas != 3 {
+			t.Errorf("serviceName %q replicas %d", sts.Spec.ServiceName, *sts.Spec.Replicas)
+		}
+	}
+}
+
+func TestHeadlessServicePublishesNotReadyPods(t *testing.T) {
+	for _, f := range Flavors() {
+		objs, _ := buildTyped(t, specOf(f))
+		s := objs.HeadlessService.Spec
+		if s.ClusterIP == nil || *s.ClusterIP != "None" || s.PublishNotReadyAddresses == nil || !*s.PublishNotReadyAddresses {
+			t.Errorf("%s: headless service %+v", f, s)
+		}
+		wantPorts := map[int32]bool{PortMySQL: true, PortClone: f != FlavorMySQL}
+		got := map[int32]bool{}
+		for _, p := range s.Ports {
+			got[*p.Port] = true
+		}
+		for port, want := range wantPorts {
+			if got[port] != want {
+				t.Errorf("%s: headless service port %d present %v, want %v", f, port, got[port], want)
+			}
+		}
+		if r := objs.ReadService.Spec; len(r.Ports) != 1 || *r.Ports[0].Port != PortMySQL || r.Selector[LabelInstance] != "mysql" {
+			t.Errorf("%s: read service %+v", f, r)
+		}
+	}
+}
+
+func TestContainersPerFlavour(t *testing.T) {
+	tests := []struct {
+		flavor                Flavor
+		server, tools, rootPW string
+	}{
+		{FlavorMySQL, "mysql:8.4", "mysql:8.4", "MYSQL_ROOT_PASSWORD"},
+		{FlavorMariaDB, "mariadb:10.11", "mariadb:10.11", "MARIADB_ROOT_PASSWORD"},
+		{FlavorMySQL57, "mysql:5.7-debian", DefaultXtrabackupImage, "MYSQL_ROOT_PASSWORD"},
+	}
+	for _, tt := range tests {
+		_, sts := buildTyped(t, specOf(tt.flavor))
+		pod := sts.Spec.Template.Spec
+		images := map[string]string{}
+		for _, c := range append(pod.InitContainers, pod.Containers...) {
+			images[c.Name] = c.Image
+			if c.ImagePullPolicy != corev1.PullIfNotPresent {
+				t.Errorf("%s/%s: pull policy %q", tt.flavor, c.Name, c.ImagePullPolicy)
+			}
+		}
+		want := map[string]string{ContainerInitConfig: tt.server, ContainerClone: tt.tools, ContainerServer: tt.server, ContainerSidecar: tt.tools}
+		for name, image := range want {
+			if images[name] != image {
+				t.Errorf("%s: container %s image %q, want %q", tt.flavor, name, images[name], image)
+			}
+		}
+		if pod.InitContainers[0].Name != ContainerInitConfig || pod.InitContainers[1].Name != ContainerClone {
+			t.Errorf("%s: init containers out of order", tt.flavor)
+		}
+		server := pod.Containers[0]
+		if server.Env[0].Name != tt.rootPW || server.Env[0].ValueFrom.SecretKeyRef.Key != SecretKeyRootPassword {
+			t.Errorf("%s: server's first variable %+v, want %s from the Secret", tt.flavor, server.Env[0], tt.rootPW)
+		}
+		if server.StartupProbe == nil || server.LivenessProbe == nil || server.ReadinessProbe == nil {
+			t.Fatalf("%s: server probes missing", tt.flavor)
+		}
+		if budget := server.StartupProbe.PeriodSeconds * server.StartupProbe.FailureThreshold; budget < 300 {
+			t.Errorf("%s: startup probe allows %ds of crash recovery, want minutes", tt.flavor, budget)
+		}
+		if cmd := strings.Join(server.ReadinessProbe.Exec.Command, " "); cmd != "bash /mnt/mysqlctl/probe.sh ready" {
+			t.Errorf("%s: readiness probe %q", tt.flavor, cmd)
+		}
+		if got := server.Resources.Requests.Cpu().String(); got != DefaultCPURequest {
+			t.Errorf("%s: cpu request %s", tt.flavor, got)
+		}
+	}
+}
+
+// TestNoPasswordLiterals: every password reaches the pods by secretKeyRef,
+// and nothing rendered carries a value that looks like one.
+func TestNoPasswordLiterals(t *testing.T) {
+	for _, f := range Flavors() {
+		objs, sts := buildTyped(t, specOf(f))
+		pod := sts.Spec.Template.Spec
+		for _, c := range append(pod.InitContainers, pod.Containers...) {
+			for _, e := range c.Env {
+				if !strings.Contains(e.Name, "PASSWORD") {
+					continue
+				}
+				if e.Value != "" || e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil ||
+					e.ValueFrom.SecretKeyRef.Name != SecretName("mysql") {
+					t.Errorf("%s/%s: %s is not a secretKeyRef to %s: %+v", f, c.Name, e.Name, SecretName("mysql"), e)
+				}
+			}
+		}
+		if objs.Secret.Data != nil || objs.Secret.StringData != nil {
+			t.Errorf("%s: the built Secret carries data", f)
+		}
+		raw, _ := json.Marshal(objs.InOrder())
+		literal := regexp.MustCompile(`(?i)(password|pwd)[\w-]*["']?\s*[:=]\s*["']?[A-Za-z0-9]{8,}`)
+		if m := literal.Find(raw); m != nil {
+			t.Errorf("%s: something looks like a password literal: %s", f, m)
+		}
+	}
+}
+
+func TestScriptsReferencedExistInTheConfigMap(t *testing.T) {
+	for _, f := range Flavors() {
+		objs, sts := buildTyped(t, specOf(f))
+		pod := sts.Spec.Template.Spec
+		for _, c := range append(pod.InitContainers, pod.Containers...) {
+			commands := [][]string{c.Command}
+			for _, p := range []*corev1.Probe{c.StartupProbe, c.LivenessProbe, c.ReadinessProbe} {
+				if p != nil {
+					commands = append(commands, p.Exec.Command)
+				}
+			}
+			for _, cmd := range commands {
+				for _, arg := range cmd {
+					if name, ok := strings.CutPrefix(arg, MountScripts+"/"); ok && objs.ConfigMap.Data[name] == "" {
+						t.Errorf("%s/%s runs %s, which the ConfigMap lacks", f, c.Name, arg)
+					}
+				}
+			}
+		}
+		for _, name := range []string{"common.cnf", "primary.cnf", "replica.cnf"} {
+			if objs.ConfigMap.Data[name] == "" {
+				t.Errorf("%s: ConfigMap lacks %s", f, name)
+			}
+		}
+	}
+}
+
+// TestScriptDefaultsMatchTheMounts: lib.sh's default paths are the pod's
+// mount points, which the StatefulSet therefore does not pass as variables.
+func TestScriptDefaultsMatchTheMounts(t *testing.T) {
+	scripts, err := configs.Scripts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"DATA_ROOT": MountData, "DATADIR": MountDatadir, "CONF_DIR": MountConfD,
+		"CONFIG_DIR": MountScripts, "RUN_DIR": MountRun, "SERVER_PORT": "3306", "CLONE_PORT": "3307",
+	}
+	for name, value := range want {
+		line := `: "${` + name + `:=` + value + `}"`
+		if !strings.Contains(scripts["lib.sh"], line) {
+			t.Errorf("lib.sh lacks %s", line)
+		}
+	}
+}
+
+func TestVolumeClaimTemplate(t *testing.T) {
+	spec := DefaultSpec()
+	spec.StorageClass = "fast"
+	_, sts := buildTyped(t, spec)
+	pvc := sts.Spec.VolumeClaimTemplates[0]
+	if pvc.Name != VolumeClaimTemplateName || pvc.Spec.StorageClassName == nil || *pvc.Spec.StorageClassName != "fast" ||
+		pvc.Spec.Resources.Requests.Storage().String() != "10Gi" || pvc.Labels[LabelInstance] != "mysql" {
+		t.Errorf("volume claim template %+v", pvc)
+	}
+	_, sts = buildTyped(t, DefaultSpec())
+	if sts.Spec.VolumeClaimTemplates[0].Spec.StorageClassName != nil {
+		t.Error("storage class set while the spec leaves it to the default")
+	}
+}

@@ -1,0 +1,161 @@
+package cluster
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation"
+)
+
+// MaxNameLength bounds a cluster's name. The StatefulSet's pods carry a
+// controller-revision-hash label "<name>-<10-char hash>" that must fit in 63
+// characters, which leaves 52 for the name; every other derived name
+// (<name>-read, <name>-credentials, data-<name>-<ordinal>) fits inside that.
+const MaxNameLength = 52
+
+// InvalidSpecError is a spec a user must correct: its message is one
+// sentence that says what is wrong and what to pass instead.
+type InvalidSpecError struct {
+	Field   string // the spec key at fault, e.g. "replicas"
+	Message string
+}
+
+func (e *InvalidSpecError) Error() string { return e.Message }
+
+func invalidSpec(field, format string, args ...any) error {
+	return &InvalidSpecError{Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Validate reports the first problem of s as an *InvalidSpecError, or nil.
+// Call it on a spec that went through WithDefaults.
+func (s Spec) Validate() error {
+	checks := []func() error{
+		s.validateName, s.validateNamespace, s.validateReplicas, s.validateFlavor,
+		s.validateVersion, s.validateImages, s.validateResources,
+	}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s Spec) validateName() error {
+	if len(validation.IsDNS1035Label(s.Name)) > 0 || len(s.Name) > MaxNameLength {
+		return invalidSpec("name", "name %q is not usable: use at most %d lowercase letters, digits and '-', starting with a letter and ending with a letter or digit, e.g. --name mysql", s.Name, MaxNameLength)
+	}
+	return nil
+}
+
+func (s Spec) validateNamespace() error {
+	if s.Namespace != "" && len(validation.IsDNS1123Label(s.Namespace)) > 0 {
+		return invalidSpec("namespace", "namespace %q is not a valid namespace name: use lowercase letters, digits and '-' (at most 63), e.g. --namespace db", s.Namespace)
+	}
+	return nil
+}
+
+func (s Spec) validateReplicas() error {
+	if s.Replicas < 1 {
+		return invalidSpec("replicas", "replicas must be a whole number ≥ 1, got %d: pass --replicas 1 or more", s.Replicas)
+	}
+	return nil
+}
+
+func (s Spec) validateFlavor() error {
+	for _, f := range Flavors() {
+		if s.Flavor == f {
+			return nil
+		}
+	}
+	return invalidSpec("flavor", "flavor %q is not known: pass --flavor %s", s.Flavor, flavorList())
+}
+
+func flavorList() string {
+	names := make([]string, 0, len(Flavors()))
+	for _, f := range Flavors() {
+		names = append(names, string(f))
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+func (s Spec) validateImages() error {
+	if s.Image == "" || strings.ContainsAny(s.Image, " \t\n") {
+		return invalidSpec("image", "image %q is not an image reference: pass e.g. --image %s", s.Image, defaultImage(s.Flavor, DefaultVersion(s.Flavor)))
+	}
+	if strings.ContainsAny(s.BackupImage, " \t\n") {
+		return invalidSpec("backupImage", "backupImage %q is not an image reference: pass e.g. --backup-image %s", s.BackupImage, DefaultXtrabackupImage)
+	}
+	return nil
+}
+
+func (s Spec) validateResources() error {
+	quantities := []struct{ key, flag, value, example string }{
+		{"storage", "storage", s.StorageSize, DefaultStorageSize},
+		{"cpu", "cpu", s.CPURequest, DefaultCPURequest},
+		{"memory", "memory", s.MemoryRequest, DefaultMemoryRequest},
+	}
+	for _, q := range quantities {
+		v, err := resource.ParseQuantity(q.value)
+		if err != nil || v.Sign() <= 0 {
+			return invalidSpec(q.key, "%s %q is not a positive Kubernetes quantity: pass e.g. --%s %s", q.key, q.value, q.flag, q.example)
+		}
+	}
+	if s.StorageClass != "" && len(validation.IsDNS1123Subdomain(s.StorageClass)) > 0 {
+		return invalidSpec("storageClass", "storageClass %q is not a valid StorageClass name: pass the name of one from `kubectl get storageclass`, or leave it empty for the default", s.StorageClass)
+	}
+	return nil
+}
+
+// validateVersion accepts the series each flavour's scripts are written for:
+// mysql 8.0.23+ (CHANGE REPLICATION SOURCE, GET_SOURCE_PUBLIC_KEY) and 8.4;
+// mariadb 10.11+ (from 10.11 SUPER no longer implies READ_ONLY ADMIN, which
+// the read-only replicas rely on); mysql57 5.7.
+func (s Spec) validateVersion() error {
+	major, minor, patch, ok := parseVersion(s.Version)
+	good := ok
+	switch s.Flavor {
+	case FlavorMySQL:
+		good = ok && major == 8 && (minor == 4 || (minor == 0 && (patch < 0 || patch >= 23)))
+	case FlavorMariaDB:
+		good = ok && (major == 10 && minor >= 11 || major == 11)
+	case FlavorMySQL57:
+		good = ok && major == 5 && minor == 7
+	}
+	if !good {
+		return invalidSpec("version", "version %q is not supported for flavor %s: pass --version %s", s.Version, s.Flavor, supportedVersions(s.Flavor))
+	}
+	return nil
+}
+
+func supportedVersions(f Flavor) string {
+	switch f {
+	case FlavorMariaDB:
+		return "10.11 or 11.4 (10.11 or later)"
+	case FlavorMySQL57:
+		return "5.7"
+	default:
+		return "8.4 or 8.0 (8.0.23 or later)"
+	}
+}
+
+// parseVersion splits "8.0", "8.0.36" or "11.4.2" into numbers; patch is -1
+// when absent. Image tags with suffixes ("8.4-oracle") are not versions: put
+// such a tag in --image and keep --version to the series.
+func parseVersion(v string) (major, minor, patch int, ok bool) {
+	parts := strings.Split(v, ".")
+	if len(parts) < 2 || len(parts) > 3 {
+		return 0, 0, 0, false
+	}
+	nums := []int{0, 0, -1}
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 {
+			return 0, 0, 0, false
+		}
+		nums[i] = n
+	}
+	return nums[0], nums[1], nums[2], true
+}

@@ -1,0 +1,202 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/kubernetes/fake"
+	"k8s.io/utils/ptr"
+
+	"github.com/mysqlctl/mysqlctl/kube"
+	"github.com/mysqlctl/mysqlctl/sql"
+)
+
+// Fakes of the Inspector's seams: a fake clientset holds the objects and
+// pods, fakeServers answers for each pod.
+
+const (
+	testNS       = "db"
+	testPassword = "S3cretAdminPassw0rdXYZ12"
+)
+
+var testNow = time.Date(2025, 3, 15, 10, 0, 0, 0, time.UTC)
+
+// fakeServer is one pod's server: its reports in order (the last repeats),
+// or an error at a given step.
+type fakeServer struct {
+	reports   []*sql.InstanceReport
+	reportErr error
+	openErr   error
+	forward   func(ctx context.Context) error // nil: forward at once
+	waitErr   error
+
+	mu     sync.Mutex
+	reads  int
+	closed bool
+}
+
+func (s *fakeServer) nextReport() *sql.InstanceReport {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.reports[min(s.reads, len(s.reports)-1)]
+	s.reads++
+	return r
+}
+
+// fakeConn is the Server the fake opener returns.
+type fakeConn struct {
+	name string
+	srv  *fakeServer
+}
+
+func (c *fakeConn) Name() string { return c.name }
+func (c *fakeConn) Report(ctx context.Context) (*sql.InstanceReport, error) {
+	if len(c.srv.reports) == 0 {
+		return nil, c.srv.reportErr
+	}
+	return c.srv.nextReport(), c.srv.reportErr
+}
+func (c *fakeConn) WaitForGTID(ctx context.Context, gtid string, timeout time.Duration) error {
+	return c.srv.waitErr
+}
+func (c *fakeConn) WaitForPosition(ctx context.Context, file string, pos uint64, timeout time.Duration) error {
+	return c.srv.waitErr
+}
+func (c *fakeConn) Close() error {
+	c.srv.mu.Lock()
+	c.srv.closed = true
+	c.srv.mu.Unlock()
+	return nil
+}
+
+type fakeTunnel struct{ pod string }
+
+func (t fakeTunnel) Addr() string { return "127.0.0.1:3306" }
+func (t fakeTunnel) DialContext(ctx context.Context, addr string) (net.Conn, error) {
+	return nil, errors.New("fake tunnel: no dialing")
+}
+func (t fakeTunnel) Close() error { return nil }
+
+// newTestInspector wires fake Kubernetes objects and fake servers.
+func newTestInspector(t *testing.T, objs []runtime.Object, servers map[string]*fakeServer) *Inspector {
+	t.Helper()
+	in := NewInspector(kube.NewClientFromInterface(fake.NewClientset(objs...), testNS), "mysql")
+	in.Now = func() time.Time { return testNow }
+	in.PodTimeout = 2 * time.Second
+	in.Forward = func(ctx context.Context, pod string, port int) (Tunnel, error) {
+		srv, ok := servers[pod]
+		if !ok {
+			return nil, fmt.Errorf("port-forward to pod %s/%s: no such fake", testNS, pod)
+		}
+		if srv.forward != nil {
+			if err := srv.forward(ctx); err != nil {
+				return nil, err
+			}
+		}
+		return fakeTunnel{pod}, nil
+	}
+	in.Open = func(ctx context.Context, target sql.Target) (Server, error) {
+		if target.User != AdminUser || target.Password != testPassword {
+			return nil, fmt.Errorf("connect to %s: access denied for %s", target.Name, target.User)
+		}
+		srv := servers[target.Name]
+		if srv.openErr != nil {
+			return nil, srv.openErr
+		}
+		return &fakeConn{name: target.Name, srv: srv}, nil
+	}
+	return in
+}
+
+// clusterObjects are the objects `up` makes for a cluster of n pods, all
+// ready, plus any extra objects.
+func clusterObjects(n int, readyPods ...int) []runtime.Object {
+	objs := []runtime.Object{
+		&appsv1.StatefulSet{ObjectMeta: meta("mysql"), Spec: appsv1.StatefulSetSpec{Replicas: ptr.To(int32(n))}},
+		&corev1.Service{ObjectMeta: meta("mysql")},
+		&corev1.Service{ObjectMeta: meta("mysql-read")},
+		&corev1.ConfigMap{ObjectMeta: meta("mysql-config")},
+		&corev1.Secret{ObjectMeta: meta("mysql-credentials"), Data: map[string][]byte{
+			SecretKeyAdminPassword: []byte(testPassword), SecretKeyRootPassword: []byte("root-pw-never-used"),
+		}},
+	}
+	ready := map[int]bool{}
+	for _, i := range readyPods {
+		ready[i] = true
+	}
+	for i := 0; i < n; i++ {
+		objs = append(objs, testPod(i, readyPods == nil || ready[i]))
+	}
+	return objs
+}
+
+func meta(name string) metav1.ObjectMeta {
+	return metav1.ObjectMeta{Name: name, Namespace: testNS, Labels: Labels("mysql", ComponentDatabase)}
+}
+
+func testPod(ordinal int, ready bool) *corev1.Pod {
+	m := meta(PodName("mysql", ordinal))
+	m.CreationTimestamp = metav1.NewTime(testNow.Add(-time.Hour))
+	status := corev1.ConditionFalse
+	if ready {
+		status = corev1.ConditionTrue
+	}
+	return &corev1.Pod{
+		ObjectMeta: m,
+		Spec:       corev1.PodSpec{NodeName: "node-1", Containers: []corev1.Container{{Name: ContainerServer}, {Name: ContainerSidecar}}},
+		Status: corev1.PodStatus{
+			Phase:      corev1.PodRunning,
+			Conditions: []corev1.PodCondition{{Type: corev1.PodReady, Status: status}, {Type: corev1.PodScheduled, Status: corev1.ConditionTrue}},
+			ContainerStatuses: []corev1.ContainerStatus{
+				{Name: ContainerServer, Ready: ready, State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}},
+				{Name: ContainerSidecar, Ready: true, State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}},
+			},
+		},
+	}
+}
+
+// MariaDB reports shaped like the ones of a healthy 3-server cluster: the
+// primary wrote 0-100-42; replicas executed it.
+func mariadbPrimary() *sql.InstanceReport {
+	return &sql.InstanceReport{
+		Name: "mysql-0", Flavour: sql.MariaDB, Version: "10.11.6-MariaDB-log", ServerID: 100,
+		Hostname: "mysql-0", ReportHost: "mysql-0.mysql", Port: 3306, LogBin: true,
+		Binlog: &sql.BinlogStatus{File: "mysql-bin.000002", Position: 5120},
+		GTID:   sql.GTIDState{BinlogPos: "0-100-42", CurrentPos: "0-100-42"},
+	}
+}
+
+func mariadbReplica(ordinal int, gtid string) *sql.InstanceReport {
+	name := PodName("mysql", ordinal)
+	return &sql.InstanceReport{
+		Name: name, Flavour: sql.MariaDB, Version: "10.11.6-MariaDB-log", ServerID: uint32(100 + ordinal),
+		Hostname: name, ReportHost: name + ".mysql", Port: 3306, ReadOnly: true, LogBin: true,
+		Binlog: &sql.BinlogStatus{File: "mysql-bin.000001", Position: 4800},
+		GTID:   sql.GTIDState{BinlogPos: gtid, CurrentPos: gtid, SlavePos: gtid},
+		Replica: &sql.ReplicaStatus{
+			SourceHost: "mysql-0.mysql", SourcePort: 3306, SourceUser: "repl", SourceServerID: 100,
+			IOThread: "Yes", SQLThread: "Yes", SecondsBehind: ptr.To(int64(0)),
+			SourceLogFile: "mysql-bin.000002", ReadSourceLogPos: 5120,
+			RelaySourceLogFile: "mysql-bin.000002", ExecSourceLogPos: 5120,
+			AutoPosition: true, UsingGTID: "Slave_Pos",
+		},
+	}
+}
+
+// healthyServers answers for mysql-0..n-1 of a healthy cluster.
+func healthyServers(n int) map[string]*fakeServer {
+	out := map[string]*fakeServer{"mysql-0": {reports: []*sql.InstanceReport{mariadbPrimary()}}}
+	for i := 1; i < n; i++ {
+		out[PodName("mysql", i)] = &fakeServer{reports: []*sql.InstanceReport{mariadbReplica(i, "0-100-42")}}
+	}
+	return out
+}

@@ -1,0 +1,157 @@
+package cluster
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/mysqlctl/mysqlctl/kube"
+	"github.com/mysqlctl/mysqlctl/sql"
+)
+
+// gathering is a report together with the members' open connections, which
+// check still needs after the report for its checksums.
+type gathering struct {
+	report *StatusReport
+	slots  []slot
+	probes []*probe
+}
+
+// close releases every member's connection and port-forward.
+func (g *gathering) close() {
+	for _, p := range g.probes {
+		p.close()
+	}
+}
+
+// server returns the open connection to pod, or nil.
+func (g *gathering) server(pod string) Server {
+	for i, s := range g.slots {
+		if s.name == pod {
+			return g.probes[i].server
+		}
+	}
+	return nil
+}
+
+// gather reads the cluster's objects and pods, then every member in
+// parallel, and builds the report. The connections stay open: call close.
+func (in *Inspector) gather(ctx context.Context) (*gathering, error) {
+	sts, err := in.statefulSet(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pods, err := in.Kube.ListPods(ctx, PodSelector(in.Name))
+	if err != nil {
+		return nil, err
+	}
+	if sts == nil && len(pods) == 0 {
+		return nil, &ClusterNotFoundError{Name: in.Name, Namespace: in.Kube.Namespace}
+	}
+	objects, creds := in.objects(ctx, sts)
+	g := &gathering{slots: memberSlots(in.Name, pods, desiredReplicas(sts))}
+	g.probes = in.probeAll(ctx, g.slots, creds)
+	facts := in.analyze(ctx, g.probes)
+	g.report = &StatusReport{
+		APIVersion: ReportAPIVersion, Kind: KindStatus, ObservedAt: in.Now().UTC(),
+		Objects: objects, Errors: []string{},
+		Members: members(g.slots, g.probes, facts),
+	}
+	if creds.err != nil {
+		g.report.Errors = append(g.report.Errors, creds.err.Error())
+	}
+	g.report.Cluster = summarize(in.Name, in.Kube.Namespace, g.report.Members, g.probes, facts)
+	return g, nil
+}
+
+// desiredReplicas is how many pods the StatefulSet wants (0 without one).
+func desiredReplicas(sts *appsv1.StatefulSet) int {
+	if sts == nil {
+		return 0
+	}
+	if sts.Spec.Replicas == nil {
+		return 1 // the API's default
+	}
+	return int(*sts.Spec.Replicas)
+}
+
+// memberSlots lists the pods, plus a slot for every ordinal below want that
+// has no pod (deleted, not re-created yet), sorted by ordinal. Pods without
+// an ordinal get -1 and go last.
+func memberSlots(name string, pods []corev1.Pod, want int) []slot {
+	var out []slot
+	seen := map[int]bool{}
+	for i := range pods {
+		ord, ok := kube.Ordinal(pods[i].Name)
+		if !ok {
+			ord = -1
+		}
+		seen[ord] = true
+		out = append(out, slot{name: pods[i].Name, ordinal: ord, pod: &pods[i]})
+	}
+	for ord := 0; ord < want; ord++ {
+		if !seen[ord] {
+			out = append(out, slot{name: PodName(name, ord), ordinal: ord})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b slot) int {
+		if (a.ordinal < 0) != (b.ordinal < 0) {
+			return b.ordinal - a.ordinal // -1 last
+		}
+		if a.ordinal != b.ordinal {
+			return a.ordinal - b.ordinal
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	return out
+}
+
+// analyze derives the facts across members. Reports are read in parallel,
+// so a replica read after the primary may already hold the primary's newest
+// transactions, which look errant against the older primary report (MySQL
+// GTID sets; MariaDB's check tolerates this). Before calling anything errant,
+// the primary is read again, now after every replica, and the facts are
+// derived anew from that fresher report.
+func (in *Inspector) analyze(ctx context.Context, probes []*probe) sql.Facts {
+	facts := sql.Analyze(reportsOf(probes))
+	if facts.Primary == "" || !anyErrant(facts) {
+		return facts
+	}
+	for _, p := range probes {
+		if p.report == nil || p.report.Name != facts.Primary || p.server == nil {
+			continue
+		}
+		rctx, cancel := context.WithTimeout(ctx, in.podTimeout())
+		fresh, err := p.server.Report(rctx)
+		cancel()
+		if err != nil || fresh == nil {
+			in.debugf("%s: second read for errant transactions failed: %v", facts.Primary, err)
+			return facts
+		}
+		p.report = fresh
+		return sql.Analyze(reportsOf(probes))
+	}
+	return facts
+}
+
+func reportsOf(probes []*probe) []*sql.InstanceReport {
+	out := make([]*sql.InstanceReport, 0, len(probes))
+	for _, p := range probes {
+		if p.report != nil {
+			out = append(out, p.report)
+		}
+	}
+	return out
+}
+
+func anyErrant(f sql.Facts) bool {
+	for _, inst := range f.Instances {
+		if inst.Errant != "" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,97 @@
+package cluster
+
+import (
+	"fmt"
+
+	"github.com/mysqlctl/mysqlctl/sql"
+)
+
+// summarize computes the cluster's one-line view from its members.
+func summarize(name, ns string, members []Member, probes []*probe, facts sql.Facts) ClusterSummary {
+	s := ClusterSummary{Name: name, Namespace: ns, Primary: facts.Primary, Pods: len(members), Problems: facts.Problems}
+	if s.Problems == nil {
+		s.Problems = []string{}
+	}
+	if r := representative(probes, facts.Primary); r != nil {
+		s.Flavour, s.Version = string(r.Flavour), r.Version
+	}
+	for _, m := range members {
+		if m.Ready {
+			s.ReadyPods++
+		}
+		if m.Pod == facts.Primary {
+			continue
+		}
+		s.Replicas++
+		if rep := m.Replication; rep != nil && rep.IORunning && rep.SQLRunning {
+			s.Replicating++
+		}
+	}
+	worstLag(&s, members)
+	return s
+}
+
+// representative is the report that speaks for the cluster's flavour: the
+// primary's, else the first one read.
+func representative(probes []*probe, primary string) *sql.InstanceReport {
+	var first *sql.InstanceReport
+	for _, p := range probes {
+		if p.report == nil {
+			continue
+		}
+		if p.report.Name == primary {
+			return p.report
+		}
+		if first == nil {
+			first = p.report
+		}
+	}
+	return first
+}
+
+// worstLag sets the highest lag among the replicas, or, when a replica's
+// lag is unknown, leaves it null and names that replica: an unknown lag may
+// be the worst one.
+func worstLag(s *ClusterSummary, members []Member) {
+	var worst *int64
+	var worstPod, unknown string
+	for _, m := range members {
+		if m.Pod == s.Primary {
+			continue
+		}
+		var lag *int64
+		if m.Replication != nil {
+			lag = m.Replication.SecondsBehind
+		}
+		switch {
+		case lag == nil && unknown == "":
+			unknown = m.Pod
+		case lag != nil && (worst == nil || *lag > *worst):
+			worst, worstPod = lag, m.Pod
+		}
+	}
+	if unknown != "" {
+		s.WorstLagPod = unknown
+		return
+	}
+	if worst != nil {
+		s.WorstLagSeconds, s.WorstLagPod = ptrTo(*worst), worstPod
+	}
+}
+
+// Server names the flavour and version for people, e.g. "MariaDB 10.11.6"
+// or "MySQL 8.4.2"; "" when no server could be read.
+func (s ClusterSummary) Server() string {
+	if s.Version == "" {
+		return ""
+	}
+	family := "MySQL"
+	if sql.Flavour(s.Flavour).IsMariaDB() {
+		family = "MariaDB"
+	}
+	v, err := sql.ParseVersion(s.Version)
+	if err != nil {
+		return fmt.Sprintf("%s %s", family, s.Version)
+	}
+	return fmt.Sprintf("%s %s", family, v)
+}

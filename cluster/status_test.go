@@ -1,0 +1,248 @@
+package cluster
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/utils/ptr"
+
+	"github.com/mysqlctl/mysqlctl/sql"
+)
+
+func TestStatusHealthy(t *testing.T) {
+	in := newTestInspector(t, clusterObjects(3), healthyServers(3))
+	r, err := in.Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ClusterSummary{
+		Name: "mysql", Namespace: testNS, Flavour: "mariadb", Version: "10.11.6-MariaDB-log",
+		Primary: "mysql-0", Pods: 3, ReadyPods: 3, Replicas: 2, Replicating: 2,
+		WorstLagSeconds: ptr.To(int64(0)), WorstLagPod: "mysql-1", Problems: []string{},
+	}
+	if diff := cmp.Diff(want, r.Cluster); diff != "" {
+		t.Errorf("summary (-want +got):\n%s", diff)
+	}
+	if got := r.Cluster.Server(); got != "MariaDB 10.11.6" {
+		t.Errorf("Server() = %q", got)
+	}
+	var pods, roles []string
+	for _, m := range r.Members {
+		pods = append(pods, m.Pod)
+		roles = append(roles, string(m.Role))
+		if m.Error != "" || !m.Ready || m.ServerID == nil || *m.ServerID != uint32(100+m.Ordinal) {
+			t.Errorf("member %s: %+v", m.Pod, m)
+		}
+	}
+	if diff := cmp.Diff([]string{"mysql-0", "mysql-1", "mysql-2"}, pods); diff != "" {
+		t.Errorf("pods: %s", diff)
+	}
+	if diff := cmp.Diff([]string{"primary", "replica", "replica"}, roles); diff != "" {
+		t.Errorf("roles: %s", diff)
+	}
+	m1 := r.Member("mysql-1")
+	if m1.Replication == nil || !m1.Replication.FollowsPrimary || m1.Replication.SourcePod != "mysql-0" || m1.Replication.Source != "mysql-0.mysql:3306" {
+		t.Errorf("mysql-1 replication: %+v", m1.Replication)
+	}
+	if m1.ReadyContainers != 2 || m1.Containers != 2 || m1.Node != "node-1" || m1.CreatedAt == nil {
+		t.Errorf("mysql-1 pod fields: %+v", m1)
+	}
+	if m0 := r.Member("mysql-0"); m0.Replication != nil || *m0.ReadOnly || m0.SuperReadOnly != nil || *m0.BinlogPosition != 5120 {
+		t.Errorf("mysql-0: %+v", m0)
+	}
+	for _, o := range r.Objects {
+		if !o.Present {
+			t.Errorf("object %s %s reported missing", o.Kind, o.Name)
+		}
+	}
+}
+
+// A pod whose port-forward never completes costs its own timeout only:
+// the others are reported, and the slow one carries the step it hung at.
+func TestStatusSlowPodDoesNotBlockOthers(t *testing.T) {
+	servers := healthyServers(3)
+	servers["mysql-1"].forward = func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }
+	// mysql-2 ignores cancellation altogether: it is abandoned.
+	release := make(chan struct{})
+	defer close(release)
+	servers["mysql-2"].forward = func(context.Context) error { <-release; return nil }
+	in := newTestInspector(t, clusterObjects(3), servers)
+	in.PodTimeout = 300 * time.Millisecond
+
+	start := time.Now()
+	r, err := in.Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Errorf("Status took %s with a 300ms pod timeout", elapsed)
+	}
+	if m := r.Member("mysql-0"); m.Error != "" || !m.Reachable() {
+		t.Errorf("mysql-0 should be read: %+v", m)
+	}
+	for _, pod := range []string{"mysql-1", "mysql-2"} {
+		m := r.Member(pod)
+		if m.Reachable() || !strings.Contains(m.Error, "port-forward: no answer within 300ms") || m.Role != RoleUnknown {
+			t.Errorf("%s: role %s, error %q", pod, m.Role, m.Error)
+		}
+	}
+	if r.Cluster.Primary != "mysql-0" || r.Cluster.Replicating != 0 || r.Cluster.WorstLagSeconds != nil || r.Cluster.WorstLagPod != "mysql-1" {
+		t.Errorf("summary: %+v", r.Cluster)
+	}
+}
+
+// The pods are probed at once, not one after the other.
+func TestStatusProbesInParallel(t *testing.T) {
+	servers := healthyServers(5)
+	for _, s := range servers {
+		s.forward = func(ctx context.Context) error {
+			select {
+			case <-time.After(200 * time.Millisecond):
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+	}
+	in := newTestInspector(t, clusterObjects(5), servers)
+	start := time.Now()
+	if _, err := in.Status(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if elapsed := time.Since(start); elapsed > 700*time.Millisecond {
+		t.Errorf("5 pods of 200ms each took %s: not parallel", elapsed)
+	}
+}
+
+func TestStatusMissingPodAndPartialReport(t *testing.T) {
+	objs := clusterObjects(3)
+	objs = objs[:len(objs)-1] // mysql-2 deleted, not re-created yet
+	servers := healthyServers(3)
+	servers["mysql-1"].reportErr = errors.New("mysql-1: read replica status: connection reset")
+	in := newTestInspector(t, objs, servers)
+	r, err := in.Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Members) != 3 {
+		t.Fatalf("want a row for the missing pod too, got %d members", len(r.Members))
+	}
+	m2 := r.Member("mysql-2")
+	if m2.PodState != "missing" || m2.Ready || !strings.Contains(m2.Error, "pod mysql-2 does not exist") {
+		t.Errorf("mysql-2: %+v", m2)
+	}
+	m1 := r.Member("mysql-1")
+	if !m1.Reachable() || !strings.Contains(m1.Error, "connection reset") {
+		t.Errorf("mysql-1 should keep what was read plus the error: %+v", m1)
+	}
+	if r.Cluster.Pods != 3 || r.Cluster.ReadyPods != 2 {
+		t.Errorf("summary: %+v", r.Cluster)
+	}
+}
+
+func TestStatusWithoutSecret(t *testing.T) {
+	var objs []runtime.Object
+	for _, o := range clusterObjects(2) {
+		if _, secret := o.(*corev1.Secret); !secret {
+			objs = append(objs, o)
+		}
+	}
+	r, err := newTestInspector(t, objs, healthyServers(2)).Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "no credentials: secret db/mysql-credentials does not exist"
+	if diff := cmp.Diff([]string{want}, r.Errors); diff != "" {
+		t.Errorf("errors: %s", diff)
+	}
+	for _, m := range r.Members {
+		if m.Error != want || !m.Ready {
+			t.Errorf("%s: ready %v, error %q", m.Pod, m.Ready, m.Error)
+		}
+	}
+}
+
+func TestStatusClusterNotFound(t *testing.T) {
+	_, err := newTestInspector(t, nil, nil).Status(context.Background())
+	if !errors.Is(err, ErrClusterNotFound) {
+		t.Fatalf("want ErrClusterNotFound, got %v", err)
+	}
+	if !strings.Contains(err.Error(), `no cluster named "mysql" in namespace "db"`) {
+		t.Errorf("message: %v", err)
+	}
+}
+
+// A MySQL replica read after the primary holds the primary's newest
+// transaction: not errant. The primary is read again before saying so.
+func TestStatusRereadsPrimaryBeforeCallingTransactionsErrant(t *testing.T) {
+	const uuid = "3e11fa47-71ca-11e1-9e33-c80aa9429562"
+	primary := func(gtid string) *sql.InstanceReport {
+		return &sql.InstanceReport{Name: "mysql-0", Flavour: sql.MySQL84, Version: "8.4.2", ServerID: 100, ServerUUID: uuid,
+			SuperReadOnly: ptr.To(false), GTID: sql.GTIDState{Mode: "ON", Executed: gtid}}
+	}
+	replica := &sql.InstanceReport{Name: "mysql-1", Flavour: sql.MySQL84, Version: "8.4.2", ServerID: 101, ReadOnly: true,
+		SuperReadOnly: ptr.To(true), ReportHost: "mysql-1.mysql", GTID: sql.GTIDState{Mode: "ON", Executed: uuid + ":1-11"},
+		Replica: &sql.ReplicaStatus{SourceHost: "mysql-0.mysql", SourcePort: 3306, IOThread: "Yes", SQLThread: "Yes", SecondsBehind: ptr.To(int64(0))}}
+	primary0 := primary(uuid + ":1-10")
+	primary0.ReportHost, primary0.Port = "mysql-0.mysql", 3306
+	primary1 := primary(uuid + ":1-11")
+	primary1.ReportHost, primary1.Port = "mysql-0.mysql", 3306
+	servers := map[string]*fakeServer{
+		"mysql-0": {reports: []*sql.InstanceReport{primary0, primary1}},
+		"mysql-1": {reports: []*sql.InstanceReport{replica}},
+	}
+	r, err := newTestInspector(t, clusterObjects(2), servers).Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := r.Member("mysql-1"); m.ErrantTransactions != "" {
+		t.Errorf("mysql-1 errant %q after the primary's second read", m.ErrantTransactions)
+	}
+	if servers["mysql-0"].reads != 2 {
+		t.Errorf("primary read %d times, want 2", servers["mysql-0"].reads)
+	}
+	if !servers["mysql-0"].closed || !servers["mysql-1"].closed {
+		t.Error("connections left open after Status")
+	}
+}
+
+// The admin password reaches the SQL opener and nothing else: not the
+// report, not its errors, even when the login fails through the real client.
+func TestStatusNeverShowsThePassword(t *testing.T) {
+	in := newTestInspector(t, clusterObjects(2), healthyServers(2))
+	in.Open = NewInspector(nil, "mysql").Open // the real sql.Open, through a tunnel that cannot dial
+	r, err := in.Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), testPassword) {
+		t.Errorf("the password appears in the report: %s", out)
+	}
+	if m := r.Member("mysql-0"); m.Error == "" {
+		t.Errorf("the login should have failed: %+v", m)
+	}
+}
+
+func TestMemberSlotsOrderAndMissing(t *testing.T) {
+	pods := []corev1.Pod{*testPod(10, true), *testPod(2, true), *testPod(0, true)}
+	pods[0].Name = "mysql-10"
+	var got []string
+	for _, s := range memberSlots("mysql", pods, 4) {
+		got = append(got, s.name)
+	}
+	want := []string{"mysql-0", "mysql-1", "mysql-2", "mysql-3", "mysql-10"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("slots (-want +got):\n%s", diff)
+	}
+}

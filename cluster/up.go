@@ -1,0 +1,186 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/mysqlctl/mysqlctl/kube"
+)
+
+// Progress receives what a use case is doing, one human line at a time.
+// cmd prints it on stderr; tests record it.
+type Progress func(line string)
+
+// Manager runs the use cases that change a cluster. Its seams are fields so
+// tests can swap them.
+type Manager struct {
+	Kube     *kube.Client
+	Progress Progress
+	// NewCredentials makes the Secret's data the first time; NewCredentials
+	// of this package when nil.
+	NewCredentials func() (map[string][]byte, error)
+}
+
+// UpOptions are the choices of `mysqlctl up` beyond the spec.
+type UpOptions struct {
+	CreateNamespace bool
+	// ReplicasSet says the replica count was given explicitly (flag, env or
+	// file). When it was not and the cluster exists, up keeps the current
+	// count, so a plain `up` after `scale` changes nothing.
+	ReplicasSet bool
+}
+
+// Up applies the cluster's objects and waits until every server is ready.
+// It is idempotent: objects already as specified are reported unchanged.
+func (m *Manager) Up(ctx context.Context, spec Spec, opts UpOptions) ([]kube.Result, error) {
+	ns, err := m.Kube.EnsureNamespace(ctx, spec.Namespace, opts.CreateNamespace)
+	if err != nil {
+		return nil, fmt.Errorf("up %s: %w", spec.Name, err)
+	}
+	if ns.Action == kube.Created {
+		m.say(ns.String())
+	}
+	if err := m.refuseForeign(ctx, spec.Name); err != nil {
+		return nil, fmt.Errorf("up %s: %w", spec.Name, err)
+	}
+	if !opts.ReplicasSet {
+		if spec.Replicas, err = m.currentReplicas(ctx, spec); err != nil {
+			return nil, fmt.Errorf("up %s: %w", spec.Name, err)
+		}
+	}
+	results, err := m.apply(ctx, spec)
+	if err != nil {
+		return results, fmt.Errorf("up %s: %w", spec.Name, err)
+	}
+	if err := m.waitReady(ctx, spec.Name, spec.Replicas); err != nil {
+		return results, fmt.Errorf("up %s: %w", spec.Name, err)
+	}
+	return results, nil
+}
+
+// currentReplicas is the running StatefulSet's replica count, or the spec's
+// when there is none yet.
+func (m *Manager) currentReplicas(ctx context.Context, spec Spec) (int32, error) {
+	sts, err := m.Kube.Clientset.AppsV1().StatefulSets(m.Kube.Namespace).Get(ctx, StatefulSetName(spec.Name), metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return spec.Replicas, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read statefulset %s: %w", spec.Name, err)
+	}
+	if sts.Spec.Replicas == nil || *sts.Spec.Replicas < 1 {
+		return spec.Replicas, nil
+	}
+	return *sts.Spec.Replicas, nil
+}
+
+// refuseForeign fails before anything is written when an object of the
+// cluster's names exists but is not managed by mysqlctl: up would otherwise
+// create some objects and then stop at the first foreign one.
+func (m *Manager) refuseForeign(ctx context.Context, name string) error {
+	ns, cs := m.Kube.Namespace, m.Kube.Clientset
+	gets := []struct {
+		kind, name string
+		get        func() (metav1.Object, error)
+	}{
+		{"statefulset", StatefulSetName(name), func() (metav1.Object, error) {
+			return cs.AppsV1().StatefulSets(ns).Get(ctx, StatefulSetName(name), metav1.GetOptions{})
+		}},
+		{"service", HeadlessServiceName(name), func() (metav1.Object, error) {
+			return cs.CoreV1().Services(ns).Get(ctx, HeadlessServiceName(name), metav1.GetOptions{})
+		}},
+		{"service", ReadServiceName(name), func() (metav1.Object, error) {
+			return cs.CoreV1().Services(ns).Get(ctx, ReadServiceName(name), metav1.GetOptions{})
+		}},
+		{"configmap", ConfigMapName(name), func() (metav1.Object, error) {
+			return cs.CoreV1().ConfigMaps(ns).Get(ctx, ConfigMapName(name), metav1.GetOptions{})
+		}},
+		{"secret", SecretName(name), func() (metav1.Object, error) {
+			return cs.CoreV1().Secrets(ns).Get(ctx, SecretName(name), metav1.GetOptions{})
+		}},
+	}
+	for _, g := range gets {
+		obj, err := g.get()
+		if apierrors.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("read %s/%s: %w", g.kind, g.name, err)
+		}
+		if obj.GetLabels()[LabelManagedBy] != ManagedBy {
+			return fmt.Errorf("%s/%s in namespace %s exists and is %w: delete it or choose another --name",
+				g.kind, g.name, ns, kube.ErrNotManaged)
+		}
+	}
+	return nil
+}
+
+// apply writes every object: the Secret only when absent (its passwords
+// were used to initialise the servers), the rest with server-side apply.
+func (m *Manager) apply(ctx context.Context, spec Spec) ([]kube.Result, error) {
+	objects, err := BuildObjects(spec)
+	if err != nil {
+		return nil, err
+	}
+	newCredentials := m.NewCredentials
+	if newCredentials == nil {
+		newCredentials = NewCredentials
+	}
+	data, err := newCredentials()
+	if err != nil {
+		return nil, fmt.Errorf("generate credentials: %w", err)
+	}
+	var results []kube.Result
+	secret, err := m.Kube.CreateSecretIfAbsent(ctx, objects.Secret.WithData(data))
+	if err != nil {
+		return nil, err
+	}
+	results = append(results, secret)
+	m.say(secret.String())
+	for _, obj := range objects.Applied() {
+		result, err := m.Kube.Apply(ctx, obj)
+		if err != nil {
+			return results, err
+		}
+		results = append(results, result)
+		m.say(result.String())
+	}
+	return results, nil
+}
+
+// waitReady waits for the StatefulSet's pods, printing each pod's progress.
+func (m *Manager) waitReady(ctx context.Context, name string, replicas int32) error {
+	m.say(fmt.Sprintf("waiting for %d server(s) to be ready", replicas))
+	err := m.Kube.WaitStatefulSetReady(ctx, "", StatefulSetName(name), replicas, func(p kube.PodProgress) {
+		m.say("  " + describeProgress(p))
+	})
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return fmt.Errorf("interrupted while waiting for the servers: run the same command again to continue: %w", err)
+		}
+		return err
+	}
+	return nil
+}
+
+// describeProgress words a pod's stage in the terms of this topology: the
+// clone init container means the pod is copying a peer's data.
+func describeProgress(p kube.PodProgress) string {
+	if p.Stage == kube.StageInitializing && p.InitContainer == ContainerClone {
+		return p.Pod + ": cloning data from a peer"
+	}
+	if p.Stage == kube.StageInitializing && p.InitContainer == ContainerInitConfig {
+		return p.Pod + ": configuring server identity"
+	}
+	return p.String()
+}
+
+func (m *Manager) say(line string) {
+	if m.Progress != nil {
+		m.Progress(line)
+	}
+}

@@ -1,0 +1,207 @@
+package cmd
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+	"sigs.k8s.io/yaml"
+
+	"github.com/mysqlctl/mysqlctl/cluster"
+)
+
+// specKey is one key of the cluster spec. The same name works in the config
+// file (key), as a flag (kebab-case, camelCase accepted too) and as the
+// environment variable MYSQLCTL_<KEY> (snake case).
+type specKey struct {
+	key   string
+	def   string // the flag's default, "" when it follows the flavour
+	usage string
+}
+
+// specKeys lists the keys in help order. namespace is a key too, but its
+// flag is the global -n/--namespace.
+func specKeys() []specKey {
+	d := cluster.DefaultSpec()
+	return []specKey{
+		{"name", d.Name, "name of the cluster: its StatefulSet, Services and pods <name>-0, <name>-1, ..."},
+		{"replicas", strconv.Itoa(int(d.Replicas)), "number of servers: pod 0 is the primary, the others read-only replicas"},
+		{"flavor", string(d.Flavor), "server family: mysql, mariadb or mysql57"},
+		{"version", "", "server version (default: mysql 8.4, mariadb 10.11, mysql57 5.7)"},
+		{"image", "", "server image (default: follows flavor and version, e.g. mysql:8.4)"},
+		{"backupImage", "", "image of the clone and sidecar containers (default: the server image; mysql57: " + cluster.DefaultXtrabackupImage + ")"},
+		{"storage", d.StorageSize, "size of each server's data volume"},
+		{"storageClass", "", "StorageClass of the data volumes (default: the cluster's default class)"},
+		{"cpu", d.CPURequest, "CPU requested by each server"},
+		{"memory", d.MemoryRequest, "memory requested by each server"},
+	}
+}
+
+// fileOnlyKeys are keys that have no flag of their own here.
+func fileOnlyKeys() []string { return []string{"namespace"} }
+
+// flagName is the kebab-case form of a camelCase key: storageClass -> storage-class.
+func flagName(key string) string {
+	var b strings.Builder
+	for _, r := range key {
+		if unicode.IsUpper(r) {
+			b.WriteByte('-')
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// envName is the environment variable of a key: storageClass -> MYSQLCTL_STORAGE_CLASS.
+func envName(key string) string {
+	return "MYSQLCTL_" + strings.ToUpper(strings.ReplaceAll(flagName(key), "-", "_"))
+}
+
+// addSpecFlags adds a flag for every spec key to cmd. They are strings so
+// that loadSpec, not pflag, explains a bad value (replicas "abc").
+func addSpecFlags(cmd *cobra.Command) {
+	flags := cmd.Flags()
+	for _, k := range specKeys() {
+		flags.String(flagName(k.key), k.def, k.usage+" ["+envName(k.key)+"]")
+	}
+	// The key's own camelCase spelling works as a flag too: --storageClass.
+	flags.SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+		return pflag.NormalizedName(flagName(name))
+	})
+}
+
+// loadSpec resolves the cluster spec with precedence flag > MYSQLCTL_* env >
+// config file (--config) > default, and validates it. Bad input comes back
+// as a usage error (exit code 2) whose message says what to pass instead.
+func loadSpec(cmd *cobra.Command, g *globalOptions) (cluster.Spec, error) {
+	v := viper.New()
+	if err := v.BindEnv("namespace", envName("namespace")); err != nil {
+		return cluster.Spec{}, fmt.Errorf("bind %s: %w", envName("namespace"), err)
+	}
+	for _, k := range specKeys() {
+		if err := v.BindEnv(k.key, envName(k.key)); err != nil {
+			return cluster.Spec{}, fmt.Errorf("bind %s: %w", envName(k.key), err)
+		}
+		if f := cmd.Flags().Lookup(flagName(k.key)); f != nil {
+			if err := v.BindPFlag(k.key, f); err != nil {
+				return cluster.Spec{}, fmt.Errorf("bind --%s: %w", f.Name, err)
+			}
+		}
+	}
+	if g.configFile != "" {
+		values, err := readSpecFile(g.configFile)
+		if err != nil {
+			return cluster.Spec{}, usageError(err)
+		}
+		if err := v.MergeConfigMap(values); err != nil {
+			return cluster.Spec{}, usageError(fmt.Errorf("config file %s: %w", g.configFile, err))
+		}
+	}
+	spec, err := specFromViper(v)
+	if err != nil {
+		return cluster.Spec{}, usageError(err)
+	}
+	if g.namespace != "" {
+		spec.Namespace = g.namespace
+	}
+	spec = spec.WithDefaults()
+	if err := spec.Validate(); err != nil {
+		return cluster.Spec{}, usageError(err)
+	}
+	return spec, nil
+}
+
+func specFromViper(v *viper.Viper) (cluster.Spec, error) {
+	replicas, err := parseReplicas(v.GetString("replicas"))
+	if err != nil {
+		return cluster.Spec{}, err
+	}
+	return cluster.Spec{
+		Name:          v.GetString("name"),
+		Namespace:     v.GetString("namespace"),
+		Replicas:      replicas,
+		Flavor:        cluster.Flavor(v.GetString("flavor")),
+		Version:       v.GetString("version"),
+		Image:         v.GetString("image"),
+		BackupImage:   v.GetString("backupImage"),
+		StorageSize:   v.GetString("storage"),
+		StorageClass:  v.GetString("storageClass"),
+		CPURequest:    v.GetString("cpu"),
+		MemoryRequest: v.GetString("memory"),
+	}, nil
+}
+
+// parseReplicas reads a replica count from a flag, variable or file value.
+func parseReplicas(s string) (int32, error) {
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 32)
+	if err != nil || n < 1 {
+		return 0, &cluster.InvalidSpecError{Field: "replicas",
+			Message: fmt.Sprintf("replicas must be a whole number ≥ 1, got %q: pass --replicas 1 or more", s)}
+	}
+	return int32(n), nil
+}
+
+// readSpecFile reads a YAML config file of spec keys. Unknown keys are
+// errors: a misspelt key silently ignored would build the wrong cluster.
+func readSpecFile(path string) (map[string]any, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read config file %s: %w", path, err)
+	}
+	var values map[string]any
+	if err := yaml.Unmarshal(raw, &values); err != nil {
+		return nil, fmt.Errorf("config file %s is not a YAML mapping of spec keys (see configs/mysqlctl.example.yaml): %w", path, err)
+	}
+	out := make(map[string]any, len(values))
+	for key, value := range values {
+		if err := checkFileKey(path, key, value); err != nil {
+			return nil, err
+		}
+		if value != nil {
+			out[key] = fmt.Sprint(value)
+		}
+	}
+	return out, nil
+}
+
+func checkFileKey(path, key string, value any) error {
+	known := append(specKeyNames(), fileOnlyKeys()...)
+	for _, k := range known {
+		if k == key {
+			return checkFileValue(path, key, value)
+		}
+	}
+	for _, k := range known {
+		if strings.EqualFold(k, key) {
+			return fmt.Errorf("unknown key %q in config file %s: did you mean %q?", key, path, k)
+		}
+	}
+	return fmt.Errorf("unknown key %q in config file %s: the keys are %s", key, path, strings.Join(known, ", "))
+}
+
+func checkFileValue(path, key string, value any) error {
+	switch value.(type) {
+	case map[string]any, []any:
+		return fmt.Errorf("key %q in config file %s must be a single value, not a list or mapping", key, path)
+	case float64:
+		if key == "version" {
+			// YAML reads 8.0 as the number 8: only a string keeps the version.
+			return fmt.Errorf("version in config file %s must be a quoted string such as \"8.0\" (YAML read it as the number %v)", path, value)
+		}
+	}
+	return nil
+}
+
+func specKeyNames() []string {
+	names := []string{}
+	for _, k := range specKeys() {
+		names = append(names, k.key)
+	}
+	return names
+}

@@ -1,0 +1,60 @@
+package cmd
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mysqlctl/mysqlctl/cluster"
+)
+
+// Bad input is refused before any connection, with exit code 2.
+func TestStatusAndCheckUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"status", "-o", "xml"}, `output format "xml" is not known: pass -o table, wide, json or yaml`},
+		{[]string{"status", "--pod-timeout", "0s"}, "--pod-timeout must be a positive duration"},
+		{[]string{"status", "--watch", "--interval", "-1s"}, "--interval must be a positive duration"},
+		{[]string{"status", "extra"}, "unknown command"},
+		{[]string{"check", "-o", "csv"}, `output format "csv" is not known`},
+		{[]string{"check", "--max-lag", "-5s"}, "--max-lag must be 0 or more"},
+		{[]string{"check", "--max-lag", "ten"}, "invalid argument"},
+		{[]string{"check", "--name", "Bad_Name"}, `name "Bad_Name" is not usable`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, stdout, stderr := runMysqlctl(t, tt.args...)
+			if code != exitUsage || !strings.Contains(stderr, tt.want) || stdout != "" {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 and %q", code, stdout, stderr, tt.want)
+			}
+		})
+	}
+}
+
+// Without a usable kubeconfig the commands cannot run: exit code 1.
+func TestStatusAndCheckCannotRun(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no-such-kubeconfig")
+	for _, command := range []string{"status", "check"} {
+		code, stdout, stderr := runMysqlctl(t, command, "--kubeconfig", missing)
+		if code != exitError || !strings.HasPrefix(stderr, "Error: ") || stdout != "" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit 1 and one Error line", command, code, stdout, stderr)
+		}
+	}
+}
+
+func TestCheckOutcome(t *testing.T) {
+	for verdict, want := range map[cluster.Verdict]int{cluster.Pass: exitOK, cluster.Warn: exitOK, cluster.Fail: exitUnhealthy} {
+		err := checkOutcome(&cluster.CheckReport{Verdict: verdict, Cluster: cluster.ClusterSummary{Name: "mysql"}})
+		code := exitOK
+		var coded *exitCodeError
+		if errors.As(err, &coded) {
+			code = coded.code
+		}
+		if code != want {
+			t.Errorf("%s: exit %d, want %d", verdict, code, want)
+		}
+	}
+}

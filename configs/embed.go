@@ -1,0 +1,74 @@
+// Package configs holds mysqlctl's embedded data and nothing else: the
+// scripts its pods run, each flavour's cnf files, and the example config.
+// The cluster package puts the scripts and cnf files in the ConfigMap that
+// every pod mounts; see scripts/lib.sh for the environment they expect.
+package configs
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+)
+
+// files is read-only: embed.FS has no way to change it.
+//
+//go:embed scripts/*.sh cnf/*/*.cnf mysqlctl.example.yaml
+var files embed.FS
+
+// Script names the ConfigMap mounts; the StatefulSet runs them by these names.
+const (
+	ScriptInitConfig = "init-config.sh" // init container: server-id and role cnf
+	ScriptClone      = "clone.sh"       // init container: clone an empty replica
+	ScriptSidecar    = "sidecar.sh"     // sidecar: accounts, replication, clone donor
+	ScriptProbe      = "probe.sh"       // probes: "live" or "ready"
+)
+
+// cnfNames are the names of a flavour's cnf files (see ServerConfig).
+func cnfNames() []string { return []string{"common.cnf", "primary.cnf", "replica.cnf"} }
+
+// Scripts returns every pod script by file name (init-config.sh, clone.sh,
+// sidecar.sh, probe.sh and the files they source or run).
+func Scripts() (map[string]string, error) {
+	entries, err := fs.ReadDir(files, "scripts")
+	if err != nil {
+		return nil, fmt.Errorf("read embedded scripts: %w", err)
+	}
+	out := make(map[string]string, len(entries))
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".sh") {
+			continue
+		}
+		b, err := files.ReadFile(path.Join("scripts", e.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("read embedded script %s: %w", e.Name(), err)
+		}
+		out[e.Name()] = string(b)
+	}
+	return out, nil
+}
+
+// ServerConfig returns a flavour's cnf files by name: common.cnf (every
+// server), primary.cnf (ordinal 0) and replica.cnf (every other ordinal).
+func ServerConfig(flavor string) (map[string]string, error) {
+	out := make(map[string]string, 3)
+	for _, name := range cnfNames() {
+		b, err := files.ReadFile(path.Join("cnf", flavor, name))
+		if err != nil {
+			return nil, fmt.Errorf("no %s for flavour %q: %w", name, flavor, err)
+		}
+		out[name] = string(b)
+	}
+	return out, nil
+}
+
+// ExampleConfig returns configs/mysqlctl.example.yaml: every key of a
+// cluster spec file, documented.
+func ExampleConfig() []byte {
+	b, err := files.ReadFile("mysqlctl.example.yaml")
+	if err != nil {
+		panic("configs: mysqlctl.example.yaml is not embedded: " + err.Error()) // a build defect
+	}
+	return b
+}

@@ -1,0 +1,12 @@
+#!/bin/bash
+# backup-stream.sh: run by the sidecar's socat/ncat for each connection on
+# CLONE_PORT; writes a hot backup of this pod's server to stdout as xbstream.
+# --slave-info records, when this pod is a replica, the primary's position
+# matching the backup (position.sh reads it on the receiving side).
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+log "streaming a hot backup of $DATADIR to a new replica"
+exec "$BACKUP_TOOL" --defaults-extra-file="$(admin_cnf)" --backup --slave-info \
+    --stream=xbstream --datadir="$DATADIR" --target-dir="${TMPDIR:-/tmp}"

@@ -1,0 +1,112 @@
+#!/bin/bash
+# clone-methods.sh: how each flavour copies a running peer, sourced by
+# clone.sh. clone_from DONOR leaves a complete datadir in CLONED_DATA and
+# the replication start in STATE_DIR/clone.position, or returns non-zero.
+# These functions run under `if`, where errexit does not apply: each step
+# that matters is checked explicitly.
+# shellcheck disable=SC2034 # CLONED_DATA is clone.sh's result variable
+
+clone_from() {
+    case "$FLAVOR" in
+    mysql) clone_with_plugin "$1" ;;
+    *) clone_with_stream "$1" ;;
+    esac
+}
+
+# receive_stream HOST copies the donor's backup stream to stdout. The
+# timeouts end a stalled transfer instead of hanging the pod forever.
+receive_stream() {
+    if command -v socat >/dev/null; then
+        socat -u -T 300 "TCP:$1:$CLONE_PORT,connect-timeout=10" STDOUT
+    else
+        ncat --recv-only -w 10s -i 300s "$1" "$CLONE_PORT"
+    fi
+}
+
+# clone_with_stream DONOR (mariadb, mysql57): the donor's sidecar streams a
+# hot backup (mariadb-backup / XtraBackup 2.4) on CLONE_PORT; it is unpacked
+# with pipefail, checked for completeness, then prepared.
+clone_with_stream() {
+    local donor=$1 host from_replica=no
+    host=$(peer_host "$donor")
+    rm -rf "$WORK" && mkdir -p "$WORK" || return 1
+    log "receiving a hot backup from $host:$CLONE_PORT"
+    if ! receive_stream "$host" | "$STREAM_TOOL" -x -C "$WORK"; then
+        log "the backup stream from $host broke off"
+        return 1
+    fi
+    # The checkpoints and info files come last in the stream: without them
+    # the donor stopped early, even if the transfer itself ended cleanly.
+    if ! first_existing "$WORK" mariadb_backup_checkpoints xtrabackup_checkpoints >/dev/null ||
+        ! first_existing "$WORK" mariadb_backup_info xtrabackup_info >/dev/null; then
+        log "the backup stream from $host is incomplete (no checkpoints/info file)"
+        return 1
+    fi
+    if ((donor > 0)); then
+        from_replica=yes
+    fi
+    backup_position "$WORK" "$from_replica" >"$STATE_DIR/clone.position" || return 1
+    log "preparing the backup"
+    if ! "$BACKUP_TOOL" --prepare --target-dir="$WORK"; then
+        log "preparing the backup from $host failed"
+        return 1
+    fi
+    CLONED_DATA=$WORK
+}
+
+# clone_with_plugin DONOR (mysql 8): the official image has no xtrabackup,
+# socat or ncat, so a temporary, network-less mysqld with the CLONE plugin
+# pulls the donor over its normal port into a directory of its own
+# (CLONE ... DATA DIRECTORY), then stops. GTID auto-position makes the
+# replication start implicit.
+clone_with_plugin() {
+    local donor=$1 host boot sock pid rc=0
+    host=$(peer_host "$donor")
+    rm -rf "$WORK" && mkdir -p "$WORK" && chown "$DATA_OWNER" "$WORK" || return 1
+    boot="$WORK/bootstrap" sock="$WORK/mysqld.sock"
+    log "initialising a temporary server to receive the clone"
+    if ! mysqld --no-defaults --initialize-insecure --user=mysql --datadir="$boot" --log-error="$WORK/initialize.err"; then
+        log "mysqld --initialize-insecure failed: $(tail -n 5 "$WORK/initialize.err" 2>/dev/null)"
+        return 1
+    fi
+    mysqld --no-defaults --user=mysql --datadir="$boot" --socket="$sock" --pid-file="$WORK/mysqld.pid" \
+        --skip-networking --mysqlx=OFF --skip-log-bin --plugin-load-add=mysql_clone.so \
+        --log-error="$WORK/mysqld.err" &
+    pid=$!
+    wait_for_socket "$sock" "$pid" || return 1
+    clone_sql "$host" | mysql --no-defaults --user=root --socket="$sock" --batch || rc=$?
+    mysqladmin --no-defaults --user=root --socket="$sock" shutdown >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
+    wait "$pid" || true
+    if ((rc != 0)); then
+        log "CLONE INSTANCE from $host failed: $(tail -n 5 "$WORK/mysqld.err" 2>/dev/null)"
+        return 1
+    fi
+    printf 'auto_position=1\n' >"$STATE_DIR/clone.position"
+    CLONED_DATA="$WORK/data"
+}
+
+# clone_sql HOST prints the statements of a clone into WORK/data.
+clone_sql() {
+    printf 'SET GLOBAL clone_valid_donor_list = %s;\n' "$(sql_quote "$1:$SERVER_PORT")"
+    printf 'CLONE INSTANCE FROM %s@%s:%d IDENTIFIED BY %s DATA DIRECTORY = %s;\n' \
+        "$(sql_quote "$ADMIN_USER")" "$(sql_quote "$1")" "$SERVER_PORT" \
+        "$(sql_quote "$ADMIN_PASSWORD")" "$(sql_quote "$WORK/data")"
+}
+
+# wait_for_socket SOCKET PID waits up to 120 s for the temporary server.
+wait_for_socket() {
+    local i
+    for ((i = 0; i < 120; i++)); do
+        if mysqladmin --no-defaults --user=root --socket="$1" ping >/dev/null 2>&1; then
+            return 0
+        fi
+        if ! kill -0 "$2" 2>/dev/null; then
+            log "the temporary server exited: $(tail -n 5 "$WORK/mysqld.err" 2>/dev/null)"
+            return 1
+        fi
+        nap 1
+    done
+    log "the temporary server did not answer within 120s"
+    kill "$2" 2>/dev/null || true
+    return 1
+}

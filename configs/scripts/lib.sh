@@ -1,0 +1,133 @@
+#!/bin/bash
+# lib.sh: helpers shared by mysqlctl's pod scripts, sourced by each of them.
+#
+# The pod's environment (set by mysqlctl's StatefulSet) chooses the flavour:
+#   FLAVOR            mysql | mariadb | mysql57
+#   CLUSTER_NAME      StatefulSet and headless Service name: peers are
+#                     <CLUSTER_NAME>-<i>.<CLUSTER_NAME>, the primary is i=0
+#   ADMIN_USER, ADMIN_PASSWORD              mysqlctl's own account
+#   REPLICATION_USER, REPLICATION_PASSWORD  the replicas' account
+#   ROOT_PASSWORD     root's password (the sidecar bootstraps with it)
+# The paths below default to the pod's mounts; tests override them.
+# shellcheck disable=SC2034 # the flavour table is read by the sourcing scripts
+
+: "${DATA_ROOT:=/data}"            # the whole data volume (init and sidecar)
+: "${DATADIR:=/var/lib/mysql}"     # the server's datadir: volume subPath mysql
+: "${CONF_DIR:=/etc/mysql/conf.d}" # the cnf files init-config writes
+: "${CONFIG_DIR:=/mnt/mysqlctl}"   # this ConfigMap: scripts and cnf templates
+: "${RUN_DIR:=/run/mysqlctl}"      # in-memory volume shared by the containers
+: "${SERVER_HOST:=127.0.0.1}"      # where this pod's server answers
+: "${SERVER_PORT:=3306}"
+: "${CLONE_PORT:=3307}"
+: "${LISTEN_ADDRESS:=}"          # where backups are served: empty = all addresses
+: "${DATA_OWNER:=mysql:mysql}"     # owner of the datadir the server runs as
+
+STATE_DIR="$DATA_ROOT/mysqlctl"                # on the volume, outside the datadir
+CLONE_MARKER="$STATE_DIR/clone-complete"       # written only after a whole clone
+SOURCE_POSITION="$STATE_DIR/replication-source" # where a fresh clone replicates from
+BOOTSTRAP_MARKER="$STATE_DIR/bootstrap-complete"
+SIDECAR_READY="$RUN_DIR/sidecar-ready"          # readiness waits for the sidecar
+
+case "${FLAVOR:-}" in
+mariadb)
+    CLIENT=mariadb ADMIN_TOOL=mariadb-admin BACKUP_TOOL=mariadb-backup STREAM_TOOL=mbstream
+    REPLICA_STATUS_SQL="SHOW SLAVE STATUS" IO_FIELD=Slave_IO_Running SQL_FIELD=Slave_SQL_Running
+    SOURCE_HOST_FIELD=Master_Host LAG_FIELD=Seconds_Behind_Master
+    ;;
+mysql57)
+    CLIENT=mysql ADMIN_TOOL=mysqladmin BACKUP_TOOL=xtrabackup STREAM_TOOL=xbstream
+    REPLICA_STATUS_SQL="SHOW SLAVE STATUS" IO_FIELD=Slave_IO_Running SQL_FIELD=Slave_SQL_Running
+    SOURCE_HOST_FIELD=Master_Host LAG_FIELD=Seconds_Behind_Master
+    ;;
+mysql)
+    CLIENT=mysql ADMIN_TOOL=mysqladmin BACKUP_TOOL="" STREAM_TOOL=""
+    REPLICA_STATUS_SQL="SHOW REPLICA STATUS" IO_FIELD=Replica_IO_Running SQL_FIELD=Replica_SQL_Running
+    SOURCE_HOST_FIELD=Source_Host LAG_FIELD=Seconds_Behind_Source
+    ;;
+*)
+    printf 'FLAVOR must be mysql, mariadb or mysql57, got "%s"\n' "${FLAVOR:-}" >&2
+    exit 2
+    ;;
+esac
+
+log() { printf '%s %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${0##*/}" "$*" >&2; }
+die() {
+    log "ERROR: $*"
+    exit 1
+}
+
+# nap sleeps in the background so a SIGTERM trap runs at once, not after it.
+nap() {
+    sleep "$1" &
+    wait "$!" || true
+}
+
+# pod_ordinal prints the StatefulSet ordinal from the pod's hostname.
+pod_ordinal() {
+    [[ "${HOSTNAME:-}" =~ -([0-9]+)$ ]] || die "hostname \"${HOSTNAME:-}\" does not end in -<ordinal>: not a StatefulSet pod"
+    printf '%d\n' "$((10#${BASH_REMATCH[1]}))"
+}
+
+# peer_host prints the stable DNS name of the pod with ordinal $1.
+peer_host() { printf '%s-%d.%s\n' "$CLUSTER_NAME" "$1" "$CLUSTER_NAME"; }
+
+# sql_quote prints $1 as an SQL string literal.
+sql_quote() {
+    local s=${1//\\/\\\\}
+    printf "'%s'" "${s//\'/\'\'}"
+}
+
+# client_cnf prints the path of an option file holding the credentials of
+# account $2 (password $3), writing it first if needed. Passwords go through
+# files so they never show in a process list. [xtrabackup] repeats [client]
+# for XtraBackup 2.4, which does not read [client].
+client_cnf() {
+    local file="$RUN_DIR/$1.cnf" tmp pw
+    if [[ ! -s "$file" ]]; then
+        mkdir -p "$RUN_DIR"
+        tmp=$(mktemp "$RUN_DIR/.$1.XXXXXX")
+        pw=${3//\\/\\\\}
+        printf '[%s]\nuser=%s\npassword="%s"\nhost=%s\nport=%s\n' \
+            client "$2" "$pw" "$SERVER_HOST" "$SERVER_PORT" \
+            xtrabackup "$2" "$pw" "$SERVER_HOST" "$SERVER_PORT" >"$tmp"
+        mv -f "$tmp" "$file"
+    fi
+    printf '%s\n' "$file"
+}
+
+admin_cnf() { client_cnf admin "${ADMIN_USER:?}" "${ADMIN_PASSWORD:?}"; }
+root_cnf() { client_cnf root root "${ROOT_PASSWORD:?}"; }
+
+# sql CNF HOST STATEMENT [client options...] runs one statement, batch output.
+sql() {
+    local cnf=$1 host=$2 stmt=$3
+    shift 3
+    "$CLIENT" --defaults-extra-file="$cnf" --host="$host" --port="$SERVER_PORT" \
+        --connect-timeout=5 --batch --skip-column-names "$@" -e "$stmt"
+}
+
+# sql_script CNF HOST runs the statements on stdin (passwords stay off argv).
+sql_script() {
+    "$CLIENT" --defaults-extra-file="$1" --host="$2" --port="$SERVER_PORT" --connect-timeout=5 --batch
+}
+
+# replica_status CNF HOST prints the server's replica status as "Field: value"
+# lines (empty output: not a replica). Read fields with status_field, by
+# name: columns move between versions. (--skip-column-names would drop the
+# names from vertical output, so no sql() here.)
+replica_status() {
+    "$CLIENT" --defaults-extra-file="$1" --host="$2" --port="$SERVER_PORT" \
+        --connect-timeout=5 --batch --vertical -e "$REPLICA_STATUS_SQL"
+}
+
+# status_field NAME reads "Name: value" lines on stdin and prints the value.
+status_field() {
+    awk -v k="$1" '{ sub(/^ +/, ""); n = index($0, ": ");
+        if (n > 0 && substr($0, 1, n - 1) == k) { print substr($0, n + 2); exit } }'
+}
+
+# server_alive HOST: the server answers (an access error still means alive).
+server_alive() {
+    "$ADMIN_TOOL" --defaults-extra-file="$(admin_cnf)" --host="$1" --port="$SERVER_PORT" \
+        --connect-timeout=3 ping >/dev/null 2>&1
+}

@@ -1,0 +1,42 @@
+#!/bin/bash
+# probe.sh live|ready: the server container's probes.
+#   live   the server process answers (startup and liveness probes).
+#          mysqladmin ping succeeds even on "access denied": alive is alive.
+#   ready  the sidecar finished its setup, and
+#          - a replica has both replication threads running, so <name>-read
+#            never routes to a replica that stopped replicating;
+#          - a server that is no replica is writable (a primary).
+# Credentials come from the container's environment (a secretKeyRef), through
+# an option file, never from the command line.
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+fail() {
+    echo "not ready: $*"
+    exit 1
+}
+
+ready() {
+    local cnf status io sqlt ro
+    [[ -f "$SIDECAR_READY" ]] || fail "the sidecar has not finished its setup"
+    cnf=$(admin_cnf)
+    status=$(replica_status "$cnf" "$SERVER_HOST") || fail "the server does not answer queries"
+    if [[ -n "$(status_field "$SOURCE_HOST_FIELD" <<<"$status")" ]]; then
+        io=$(status_field "$IO_FIELD" <<<"$status")
+        sqlt=$(status_field "$SQL_FIELD" <<<"$status")
+        [[ "$io" == Yes && "$sqlt" == Yes ]] || fail "replication threads IO $io, SQL $sqlt"
+        return 0
+    fi
+    ro=$(sql "$cnf" "$SERVER_HOST" "SELECT @@global.read_only") || fail "the server does not answer queries"
+    [[ "$ro" == 0 ]] || fail "not a replica, yet read-only"
+}
+
+case "${1:-}" in
+live) exec "$ADMIN_TOOL" --defaults-extra-file="$(admin_cnf)" --connect-timeout=3 ping ;;
+ready) ready ;;
+*)
+    echo "usage: probe.sh live|ready" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,141 @@
+#!/bin/bash
+# sidecar.sh: runs beside the server for the pod's whole life.
+#  1. Waits for the server to answer.
+#  2. Primary (ordinal 0): creates mysqlctl's admin and replication accounts
+#     once (and on MariaDB takes READ_ONLY ADMIN from root).
+#     Replica: after a fresh clone, points replication at the primary from
+#     the clone's position; a replica already replicating is left alone.
+#  3. Marks the pod's setup done (the readiness probe waits for it).
+#  4. Serves hot backups to new replicas on CLONE_PORT (mariadb, mysql57),
+#     one at a time; mysql 8 replicas clone over 3306, so it only idles.
+# SIGTERM ends it at once: bash runs traps only between commands, so every
+# long wait is a background child the trap can kill.
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=position.sh
+source "$(dirname "${BASH_SOURCE[0]}")/position.sh"
+# shellcheck source=replication.sh
+source "$(dirname "${BASH_SOURCE[0]}")/replication.sh"
+
+CHILD=""
+
+on_term() {
+    log "stopping"
+    if [[ -n "$CHILD" ]]; then
+        kill "$CHILD" 2>/dev/null || true
+    fi
+    exit 0
+}
+
+wait_for_server() {
+    local waited=0
+    until server_alive "$SERVER_HOST"; do
+        if ((waited % 30 == 0)); then
+            log "waiting for the server on $SERVER_HOST:$SERVER_PORT"
+        fi
+        nap 2
+        waited=$((waited + 2))
+    done
+}
+
+# bootstrap_primary creates the accounts once. It logs in as the admin
+# account when that exists already (a rerun after a crash: on MariaDB root
+# may have lost READ_ONLY ADMIN and could no longer grant ALL), else as root.
+bootstrap_primary() {
+    local cnf
+    if [[ -f "$BOOTSTRAP_MARKER" ]]; then
+        log "accounts were created before: nothing to do"
+        return 0
+    fi
+    cnf=$(root_cnf)
+    if sql "$(admin_cnf)" "$SERVER_HOST" "SELECT 1" >/dev/null 2>&1; then
+        cnf=$(admin_cnf)
+    fi
+    log "creating the $ADMIN_USER and $REPLICATION_USER accounts"
+    admin_account_sql | sql_script "$cnf" "$SERVER_HOST"
+    cnf=$(admin_cnf)
+    replication_account_sql | sql_script "$cnf" "$SERVER_HOST"
+    if [[ "$FLAVOR" == mariadb ]]; then
+        log "revoking READ_ONLY ADMIN from root, so read-only replicas refuse its writes"
+        restrict_root_sql "$cnf" | sql_script "$cnf" "$SERVER_HOST"
+    fi
+    mkdir -p "$STATE_DIR"
+    date -u +%Y-%m-%dT%H:%M:%SZ >"$BOOTSTRAP_MARKER"
+}
+
+# setup_replica is idempotent across restarts. The clone's position file is
+# renamed before START, so a rerun never rewinds a replica that already
+# applied transactions; a configured replica stopped without an error (the
+# crash window between the two) is started.
+setup_replica() {
+    local cnf status src io sqlt errors
+    cnf=$(admin_cnf)
+    status=$(replica_status "$cnf" "$SERVER_HOST")
+    src=$(status_field "$SOURCE_HOST_FIELD" <<<"$status")
+    if [[ -f "$SOURCE_POSITION" ]]; then
+        log "fresh clone: replicating from $(peer_host 0), $(tr '\n' ' ' <"$SOURCE_POSITION")"
+        change_source_sql "$SOURCE_POSITION" | sql_script "$cnf" "$SERVER_HOST"
+        mv -f "$SOURCE_POSITION" "$SOURCE_POSITION.applied"
+        start_replica_sql | sql_script "$cnf" "$SERVER_HOST"
+    elif [[ -n "$src" ]]; then
+        io=$(status_field "$IO_FIELD" <<<"$status")
+        sqlt=$(status_field "$SQL_FIELD" <<<"$status")
+        errors="$(status_field Last_IO_Errno <<<"$status")$(status_field Last_SQL_Errno <<<"$status")"
+        if [[ "$io" == No && "$sqlt" == No && "$errors" == 00 ]]; then
+            log "replication from $src is configured but stopped without an error: starting it"
+            start_replica_sql | sql_script "$cnf" "$SERVER_HOST"
+        else
+            log "already replicating from $src (IO $io, SQL $sqlt): left alone"
+        fi
+    elif [[ "$FLAVOR" == mysql ]]; then
+        log "not a replica yet: GTID auto-position needs no clone position"
+        { change_source_sql /dev/null && start_replica_sql; } | sql_script "$cnf" "$SERVER_HOST"
+    else
+        die "this replica has data but neither a replication source nor a clone position: delete its PVC and pod to clone it again"
+    fi
+}
+
+serve_clones() {
+    local script="$CONFIG_DIR/backup-stream.sh" bind="" ncat_address=()
+    if [[ -n "$LISTEN_ADDRESS" ]]; then
+        bind=",bind=$LISTEN_ADDRESS" ncat_address=("$LISTEN_ADDRESS")
+    fi
+    log "serving hot backups on port $CLONE_PORT"
+    while true; do
+        # One connection at a time (no fork): two backups of one server at
+        # once would compete for its backup locks.
+        if command -v socat >/dev/null; then
+            socat -U "TCP-LISTEN:$CLONE_PORT,reuseaddr$bind" "SYSTEM:bash $script" &
+        else
+            ncat --listen --send-only ${ncat_address[@]+"${ncat_address[@]}"} "$CLONE_PORT" --sh-exec "bash $script" &
+        fi
+        CHILD=$!
+        wait "$CHILD" || log "the backup server exited with status $?; listening again"
+        CHILD=""
+        nap 1
+    done
+}
+
+main() {
+    local ordinal
+    trap on_term TERM INT
+    ordinal=$(pod_ordinal)
+    rm -f "$SIDECAR_READY"
+    wait_for_server
+    if ((ordinal == 0)); then
+        bootstrap_primary
+    else
+        setup_replica
+    fi
+    mkdir -p "$RUN_DIR" && touch "$SIDECAR_READY"
+    log "setup done"
+    if [[ -n "$STREAM_TOOL" ]]; then
+        serve_clones
+    fi
+    while true; do
+        nap 3600
+    done
+}
+
+main "$@"

@@ -1,0 +1,213 @@
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// TestLifecycle is the tutorial's walkthrough and more, through the built
+// binary on the local cluster: up, writes on the primary, reads balanced
+// over the servers, read-only replicas, scale up and down, idempotent up,
+// down keeping data, up bringing it back, and purge.
+func TestLifecycle(t *testing.T) {
+	c := requireCluster(t)
+	binary(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Minute)
+	defer cancel()
+	ns := c.namespace(t, "life")
+	flags := []string{"-n", ns, "--flavor", "mariadb", "--image", c.mariadbImage}
+	up := c.mustSucceed(t, 10*time.Minute, append([]string{"up", "--replicas", "3"}, flags...)...)
+	t.Logf("FIGURE up of 3 servers took %s", up.took.Round(100*time.Millisecond))
+	pw := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
+	if strings.Contains(up.stdout+up.stderr, pw) {
+		t.Errorf("up printed the root password")
+	}
+
+	sql := func(host, statements string) string {
+		return c.runClientPod(t, ctx, ns, `mariadb -h `+host+` -uroot -p"$PW" -N -e "`+statements+`"`, pw)
+	}
+	sql("mysql-0.mysql", "CREATE DATABASE test; CREATE TABLE test.messages (message VARCHAR(250)); INSERT INTO test.messages VALUES ('hello')")
+
+	t.Run("reads through mysql-read are balanced and see the write", func(t *testing.T) {
+		out := c.runClientPod(t, ctx, ns, `for i in $(seq 30); do
+  mariadb -h mysql-read -uroot -p"$PW" -N -e "SELECT @@server_id, message FROM test.messages"
+done`, pw)
+		servers := map[string]bool{}
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			fields := strings.Fields(line)
+			if len(fields) != 2 || fields[1] != "hello" {
+				t.Fatalf("unexpected read through mysql-read: %q\n%s", line, out)
+			}
+			servers[fields[0]] = true
+		}
+		if len(servers) < 2 {
+			t.Errorf("30 reads through mysql-read were all answered by %v: want more than one server", servers)
+		}
+	})
+
+	t.Run("a replica refuses writes, root included", func(t *testing.T) {
+		out, ok := c.tryClientPod(t, ctx, ns, `mariadb -h mysql-1.mysql -uroot -p"$PW" -e "INSERT INTO test.messages VALUES ('on a replica')"`, pw)
+		if ok || !strings.Contains(out, "1290") {
+			t.Errorf("INSERT on mysql-1 as root: want ERROR 1290 (read-only), got success=%v:\n%s", ok, out)
+		}
+	})
+
+	primaryUID := c.podUID(t, ctx, ns, "mysql-0")
+	t.Run("scale to 5: new servers clone the data and replicate", func(t *testing.T) {
+		res := c.mustSucceed(t, 10*time.Minute, append([]string{"scale", "--replicas", "5"}, flags...)...)
+		t.Logf("FIGURE scale 3->5 took %s", res.took.Round(100*time.Millisecond))
+		sql("mysql-0.mysql", "INSERT INTO test.messages VALUES ('after scale')")
+		for _, pod := range []string{"mysql-3", "mysql-4"} {
+			out := c.runClientPod(t, ctx, ns, `for i in $(seq 50); do
+  n=$(mariadb -h `+pod+`.mysql -uroot -p"$PW" -N -e "SELECT COUNT(*) FROM test.messages WHERE message IN ('hello','after scale')")
+  [ "$n" = 2 ] && { echo caught-up; exit 0; }
+  sleep 0.2
+done
+echo "rows: $n"; exit 1`, pw)
+			if !strings.Contains(out, "caught-up") {
+				t.Errorf("%s does not hold both rows: %s", pod, out)
+			}
+		}
+	})
+
+	t.Run("scale to 2: pods 2-4 and their volumes go, the primary stays", func(t *testing.T) {
+		c.mustSucceed(t, 5*time.Minute, append([]string{"scale", "--replicas", "2"}, flags...)...)
+		pods := c.podNames(t, ctx, ns)
+		if strings.Join(pods, ",") != "mysql-0,mysql-1" {
+			t.Errorf("pods after scale to 2: %v", pods)
+		}
+		pvcs := c.pvcNames(t, ctx, ns)
+		if strings.Join(pvcs, ",") != "data-mysql-0,data-mysql-1" {
+			t.Errorf("volumes after scale to 2: %v", pvcs)
+		}
+		if uid := c.podUID(t, ctx, ns, "mysql-0"); uid != primaryUID {
+			t.Errorf("the primary pod was replaced during scaling (uid %s -> %s)", primaryUID, uid)
+		}
+	})
+
+	t.Run("up again changes nothing", func(t *testing.T) {
+		res := c.mustSucceed(t, 5*time.Minute, append([]string{"up"}, flags...)...)
+		out := res.stdout + res.stderr
+		for _, obj := range []string{"secret/mysql-credentials", "configmap/mysql-config", "service/mysql", "service/mysql-read", "statefulset/mysql"} {
+			if !strings.Contains(out, obj+" unchanged") {
+				t.Errorf("second up: want %q in the output:\n%s", obj+" unchanged", out)
+			}
+		}
+		if strings.Contains(out, "configured") || strings.Contains(out, "created") {
+			t.Errorf("second up changed something:\n%s", out)
+		}
+		if pods := c.podNames(t, ctx, ns); len(pods) != 2 {
+			t.Errorf("second up without --replicas changed the server count: %v", pods)
+		}
+	})
+
+	t.Run("down keeps volumes and credentials; up brings the data back", func(t *testing.T) {
+		c.mustSucceed(t, 5*time.Minute, append([]string{"down"}, flags...)...)
+		if pods := c.podNames(t, ctx, ns); len(pods) != 0 {
+			t.Errorf("pods left after down: %v", pods)
+		}
+		if objs := c.ourObjects(t, ctx, ns); strings.Join(objs, ",") != "secret/mysql-credentials" {
+			t.Errorf("after down want only the Secret left, got %v", objs)
+		}
+		if pvcs := c.pvcNames(t, ctx, ns); len(pvcs) != 2 {
+			t.Errorf("after down want the 2 volumes kept, got %v", pvcs)
+		}
+		c.mustSucceed(t, 10*time.Minute, append([]string{"up"}, flags...)...)
+		if out := sql("mysql-0.mysql", "SELECT message FROM test.messages WHERE message='hello'"); strings.TrimSpace(out) != "hello" {
+			t.Errorf("after down and up, hello is gone: %q", out)
+		}
+	})
+
+	t.Run("down --purge leaves nothing", func(t *testing.T) {
+		res := c.mustSucceed(t, 5*time.Minute, append([]string{"down", "--purge", "--yes"}, flags...)...)
+		if objs := c.ourObjects(t, ctx, ns); len(objs) != 0 {
+			t.Errorf("objects left after purge: %v\n%s", objs, res)
+		}
+		if pvcs := c.pvcNames(t, ctx, ns); len(pvcs) != 0 {
+			t.Errorf("volumes left after purge: %v", pvcs)
+		}
+		again := c.mustSucceed(t, time.Minute, append([]string{"down"}, flags...)...)
+		if !strings.Contains(again.stdout, "nothing to delete") {
+			t.Errorf("down on nothing should say so:\n%s", again)
+		}
+	})
+}
+
+func (c *testCluster) secretValue(t *testing.T, ctx context.Context, ns, name, key string) string {
+	t.Helper()
+	s, err := c.client.CoreV1().Secrets(ns).Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatalf("read secret %s: %v", name, err)
+	}
+	if len(s.Data[key]) == 0 {
+		t.Fatalf("secret %s has no %s", name, key)
+	}
+	return string(s.Data[key])
+}
+
+func (c *testCluster) podUID(t *testing.T, ctx context.Context, ns, name string) string {
+	t.Helper()
+	p, err := c.client.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatalf("get pod %s: %v", name, err)
+	}
+	return string(p.UID)
+}
+
+func (c *testCluster) podNames(t *testing.T, ctx context.Context, ns string) []string {
+	t.Helper()
+	list, err := c.client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/instance=mysql"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range list.Items {
+		names = append(names, p.Name)
+	}
+	return names
+}
+
+func (c *testCluster) pvcNames(t *testing.T, ctx context.Context, ns string) []string {
+	t.Helper()
+	list, err := c.client.CoreV1().PersistentVolumeClaims(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range list.Items {
+		names = append(names, p.Name)
+	}
+	return names
+}
+
+// ourObjects lists the Secrets, ConfigMaps, Services and StatefulSets in ns
+// that mysqlctl manages, as kind/name.
+func (c *testCluster) ourObjects(t *testing.T, ctx context.Context, ns string) []string {
+	t.Helper()
+	opts := metav1.ListOptions{LabelSelector: "app.kubernetes.io/managed-by=mysqlctl"}
+	var objs []string
+	secrets, err := c.client.CoreV1().Secrets(ns).List(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range secrets.Items {
+		objs = append(objs, "secret/"+o.Name)
+	}
+	cms, _ := c.client.CoreV1().ConfigMaps(ns).List(ctx, opts)
+	for _, o := range cms.Items {
+		objs = append(objs, "configmap/"+o.Name)
+	}
+	svcs, _ := c.client.CoreV1().Services(ns).List(ctx, opts)
+	for _, o := range svcs.Items {
+		objs = append(objs, "service/"+o.Name)
+	}
+	stss, _ := c.client.AppsV1().StatefulSets(ns).List(ctx, opts)
+	for _, o := range stss.Items {
+		objs = append(objs, "statefulset/"+o.Name)
+	}
+	return objs
+}
