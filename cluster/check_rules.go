@@ -61,7 +61,7 @@ func checkSinglePrimary(v view) CheckResult {
 			t.skip(m.Pod)
 		case m.Ordinal == 0 && m.Replication != nil:
 			t.fail("%s replicates from %s: the primary must replicate from nobody", m.Pod, m.Replication.Source)
-		case *m.ReadOnly == false && m.Replication == nil:
+		case !*m.ReadOnly && m.Replication == nil:
 			writers = append(writers, m)
 		}
 	}

@@ -26,6 +26,11 @@ func members(slots []slot, probes []*probe, facts sql.Facts) []Member {
 		}
 		if err := probes[i].err; err != nil {
 			m.Error = err.Error()
+			if m.PodState == string(kube.StageTerminating) {
+				// The real cause: a server shutting down fails in odd ways
+				// ("invalid connection").
+				m.Error = "pod is being deleted: " + m.Error
+			}
 		}
 		out[i] = m
 	}

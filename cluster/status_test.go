@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/utils/ptr"
 
@@ -244,5 +245,24 @@ func TestMemberSlotsOrderAndMissing(t *testing.T) {
 	want := []string{"mysql-0", "mysql-1", "mysql-2", "mysql-3", "mysql-10"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("slots (-want +got):\n%s", diff)
+	}
+}
+
+// A pod being deleted says so: its server's own errors while shutting down
+// ("invalid connection") would not tell why.
+func TestStatusTerminatingPod(t *testing.T) {
+	objs := clusterObjects(2)
+	pod := objs[len(objs)-1].(*corev1.Pod)
+	now := metav1.NewTime(testNow)
+	pod.DeletionTimestamp = &now
+	servers := healthyServers(2)
+	servers["mysql-1"].openErr = errors.New("connect to mysql-1 (127.0.0.1:3306): invalid connection")
+	r, err := newTestInspector(t, objs, servers).Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := r.Member("mysql-1")
+	if m.PodState != "terminating" || m.Ready || m.Error != "pod is being deleted: connect to mysql-1 (127.0.0.1:3306): invalid connection" {
+		t.Errorf("mysql-1: state %s, ready %v, error %q", m.PodState, m.Ready, m.Error)
 	}
 }

@@ -22,12 +22,12 @@ func watch(ctx context.Context, streams Streams, interval time.Duration, format 
 	for n := 0; ; n++ {
 		var buf bytes.Buffer
 		err := show(ctx, &buf)
-		if ctx.Err() != nil {
-			return nil
-		}
-		if err != nil {
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return nil // interrupted mid-refresh: not an error to report
+		case err != nil:
 			fmt.Fprintf(streams.ErrOut, "Error: %s\n", humanize(err))
-		} else {
+		default:
 			writeRefresh(streams.Out, buf.Bytes(), smart, format, n)
 		}
 		select {

@@ -10,6 +10,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/mysqlctl/mysqlctl/kube"
 )
 
 // Streams are where a command reads and writes, so tests can capture them.
@@ -34,6 +36,11 @@ type globalOptions struct {
 func Execute() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// client-go reports a refused connection inside a port-forward on
+	// stderr by itself; status already lists that pod's error under its
+	// table, so the raw line would only be noise. Set once, before any
+	// client-go goroutine starts.
+	kube.SilencePortForwardErrors(nil)
 	return run(ctx, os.Args[1:], Streams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr})
 }
 

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# make bench: figures, not pass/fail. On the cluster in KUBECONFIG (make
+# bench starts the local one), brings up a 1-server and a 5-server MariaDB
+# cluster in namespaces of its own, times `mysqlctl status` on each
+# (BENCH_RUNS runs after one warm-up, median taken), and prints the ratio
+# 5 pods / 1 pod (goal ≤ 1.3: the pods are read in parallel) and the CLI's
+# peak memory on 5 pods. Everything it created is deleted on exit.
+#
+# usage: e2e/bench.sh path/to/mysqlctl
+# env:   KUBECONFIG, MYSQLCTL_E2E_MARIADB_IMAGE (the local cluster's image),
+#        BENCH_RUNS (default 7)
+set -euo pipefail
+
+bin=$(realpath "${1:?usage: e2e/bench.sh path/to/mysqlctl}")
+image=${MYSQLCTL_E2E_MARIADB_IMAGE:?set MYSQLCTL_E2E_MARIADB_IMAGE: eval "\$(make -s cluster-env)"}
+runs=${BENCH_RUNS:-7}
+suffix=$(date +%s)-$$
+namespaces=("bench-status-1-$suffix" "bench-status-5-$suffix")
+work=$(mktemp -d)
+
+cleanup() {
+	local ns
+	for ns in "${namespaces[@]}"; do
+		"$bin" down --purge --yes -n "$ns" >/dev/null 2>&1 || true
+		if command -v kubectl >/dev/null; then
+			kubectl delete namespace "$ns" --ignore-not-found --wait=false >/dev/null 2>&1 || true
+		else
+			echo "kubectl not found: delete namespace $ns yourself" >&2
+		fi
+	done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# up NS REPLICAS: a MariaDB cluster, waited for until ready.
+up() {
+	echo "bench: mysqlctl up --replicas $2 -n $1" >&2
+	"$bin" up -q --flavor mariadb --image "$image" --replicas "$2" -n "$1" --create-namespace >/dev/null
+}
+
+# time_status NS: one run of status; prints "milliseconds peak-RSS-KB".
+time_status() {
+	local start end rss=0
+	start=$(date +%s%N)
+	if [[ -x /usr/bin/time ]]; then
+		/usr/bin/time -f '%M' -o "$work/rss" "$bin" status -n "$1" >"$work/out" 2>"$work/err"
+		rss=$(tail -n1 "$work/rss")
+	else
+		"$bin" status -n "$1" >"$work/out" 2>"$work/err"
+	fi
+	end=$(date +%s%N)
+	if grep -q unreachable "$work/out"; then
+		echo "bench: status in $1 could not read every pod:" >&2
+		cat "$work/out" "$work/err" >&2
+		exit 1
+	fi
+	echo "$(((end - start) / 1000000)) $rss"
+}
+
+# measure NS: BENCH_RUNS timed runs after a warm-up; prints
+# "median-ms max-rss-kb all-ms...".
+measure() {
+	local i times=() rss max=0 ms median
+	time_status "$1" >/dev/null
+	for ((i = 0; i < runs; i++)); do
+		read -r ms rss < <(time_status "$1")
+		times+=("$ms")
+		((rss > max)) && max=$rss
+	done
+	median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+	echo "$median $max ${times[*]}"
+}
+
+up "${namespaces[0]}" 1
+up "${namespaces[1]}" 5
+read -r ms1 rss1 all1 < <(measure "${namespaces[0]}")
+read -r ms5 rss5 all5 < <(measure "${namespaces[1]}")
+
+ratio=$(awk -v a="$ms5" -v b="$ms1" 'BEGIN {printf "%.2f", a / b}')
+goal="met"
+awk -v r="$ratio" 'BEGIN {exit !(r > 1.3)}' && goal="NOT met"
+cat <<EOF
+
+mysqlctl status, wall time (median of $runs runs after one warm-up, process start included)
+  1 pod:   ${ms1} ms   (runs: ${all1} ms)
+  5 pods:  ${ms5} ms   (runs: ${all5} ms)
+  ratio 5 pods / 1 pod: ${ratio}   (goal ≤ 1.3: ${goal})
+peak memory of the CLI (max RSS)
+  1 pod:   $((rss1 / 1024)) MiB
+  5 pods:  $((rss5 / 1024)) MiB   (ratio $(awk -v a="$rss5" -v b="$rss1" 'BEGIN {printf "%.2f", (b ? a / b : 0)}'))
+EOF
