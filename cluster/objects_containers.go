@@ -87,7 +87,6 @@ func sidecarContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 		envValue("REPLICATION_USER", ReplicationUser),
 		envSecret("REPLICATION_PASSWORD", spec.Name, SecretKeyReplicationPassword),
 		envSecret("ROOT_PASSWORD", spec.Name, SecretKeyRootPassword),
-		envValue("DATA_OWNER", dataOwner(spec.Flavor)),
 	)
 	c := scriptContainer(ContainerSidecar, spec.ToolsImage(), configs.ScriptSidecar).
 		WithEnv(env...).

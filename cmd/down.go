@@ -40,16 +40,12 @@ func newDownCommand(g *globalOptions) *cobra.Command {
 }
 
 func (o *downOptions) run(cmd *cobra.Command, g *globalOptions) error {
-	spec, err := loadSpec(cmd, g)
+	s, err := openSession(cmd, g, o.timeout)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := withTimeout(cmd.Context(), o.timeout)
-	defer cancel()
-	client, err := connect(ctx, g)
-	if err != nil {
-		return err
-	}
+	defer s.cancel()
+	spec, ctx, client := s.spec, s.ctx, s.client
 	if o.purge && !o.yes {
 		if err := confirmPurge(g, spec.Name, client.Namespace); err != nil {
 			return err

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/mysqlctl/mysqlctl/cluster"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
@@ -42,4 +44,29 @@ func withTimeout(ctx context.Context, timeout time.Duration) (context.Context, c
 		return context.WithCancel(ctx)
 	}
 	return context.WithTimeout(ctx, timeout)
+}
+
+// session is what a command acting on a cluster starts with: its spec, a
+// context bounded by --timeout, and a client whose API server answered.
+type session struct {
+	spec   cluster.Spec
+	ctx    context.Context
+	cancel context.CancelFunc
+	client *kube.Client
+}
+
+// openSession loads and validates the spec before contacting anything, so
+// bad input never reaches the cluster. The caller must call cancel.
+func openSession(cmd *cobra.Command, g *globalOptions, timeout time.Duration) (*session, error) {
+	spec, err := loadSpec(cmd, g)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := withTimeout(cmd.Context(), timeout)
+	client, err := connect(ctx, g)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	return &session{spec: spec, ctx: ctx, cancel: cancel, client: client}, nil
 }

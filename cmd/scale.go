@@ -37,16 +37,12 @@ func (o *scaleOptions) run(cmd *cobra.Command, g *globalOptions) error {
 	if !cmd.Flags().Changed("replicas") {
 		return usageError(fmt.Errorf("scale needs the new number of servers: pass --replicas N (N ≥ 1)"))
 	}
-	spec, err := loadSpec(cmd, g)
+	s, err := openSession(cmd, g, o.timeout)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := withTimeout(cmd.Context(), o.timeout)
-	defer cancel()
-	client, err := connect(ctx, g)
-	if err != nil {
-		return err
-	}
+	defer s.cancel()
+	spec, ctx, client := s.spec, s.ctx, s.client
 	manager := &cluster.Manager{Kube: client, Progress: progress(g)}
 	if err := manager.Scale(ctx, spec.Name, cluster.ScaleOptions{Replicas: spec.Replicas, KeepPVCs: o.keepPVCs}); err != nil {
 		return err

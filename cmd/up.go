@@ -38,16 +38,12 @@ func newUpCommand(g *globalOptions) *cobra.Command {
 }
 
 func (o *upOptions) run(cmd *cobra.Command, g *globalOptions) error {
-	spec, err := loadSpec(cmd, g)
+	s, err := openSession(cmd, g, o.timeout)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := withTimeout(cmd.Context(), o.timeout)
-	defer cancel()
-	client, err := connect(ctx, g)
-	if err != nil {
-		return err
-	}
+	defer s.cancel()
+	spec, ctx, client := s.spec, s.ctx, s.client
 	spec.Namespace = client.Namespace
 	manager := &cluster.Manager{Kube: client, Progress: progress(g)}
 	opts := cluster.UpOptions{CreateNamespace: o.createNamespace, ReplicasSet: specKeySet(cmd, g, "replicas")}

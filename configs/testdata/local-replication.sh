@@ -148,22 +148,25 @@ scenario() {
 
     echo "== a truncated backup stream is refused"
     stop_pod 1
+    stop_pod 2
     (podenv 0 && bash "$ROOT/config/backup-stream.sh" 2>/dev/null) >"$ROOT/full.xb"
     kill "$(cat "$ROOT/0/sidecar.pid")"
     sleep 1
     socat -U TCP-LISTEN:3307,reuseaddr,fork,bind=127.0.0.10 "SYSTEM:head -c $(($(stat -c %s "$ROOT/full.xb") / 2)) $ROOT/full.xb" &
-    fake=$!
+    FAKE_DONOR=$!
     rm -rf "$ROOT/3" && mkdir -p "$ROOT/3/run"
     if (podenv 3 && CLONE_TIMEOUT=1 bash "$ROOT/config/clone.sh") 2>>"$ROOT/3/clone.log"; then
         fail "clone.sh accepted a truncated stream"
     fi
-    kill "$fake"
+    grep -q 'is incomplete\|broke off' "$ROOT/3/clone.log" || fail "no complaint about the truncated stream"
     [[ ! -e "$ROOT/3/data/mysqlctl/clone-complete" ]] || fail "a truncated clone was marked complete"
     echo "PASS"
 }
 
+FAKE_DONOR=""
 cleanup() {
     local n
+    if [[ -n "$FAKE_DONOR" ]]; then kill "$FAKE_DONOR" 2>/dev/null || true; fi
     for n in 0 1 2 3; do stop_pod "$n"; done
 }
 trap cleanup EXIT

@@ -109,7 +109,17 @@ remove_files() {
 	if ! pgrep -x containerd >/dev/null 2>&1; then
 		rm -rf /run/containerd
 	fi
+	keep_logs
 	rm -rf "$STATE_DIR"
+}
+
+# keep_logs saves the component logs of the cluster being removed, so a
+# failure can still be read after make test tore the cluster down.
+keep_logs() {
+	[ -d "$LOG_DIR" ] || return 0
+	mkdir -p "$CACHE_DIR"
+	rm -rf "$CACHE_DIR/logs.previous"
+	cp -a "$LOG_DIR" "$CACHE_DIR/logs.previous" 2>/dev/null || true
 }
 
 teardown() {
