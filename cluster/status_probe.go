@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,6 +29,15 @@ type probe struct {
 	tunnel Tunnel
 	cancel context.CancelCauseFunc
 	err    error
+	// steps records how long each step took, for -v: where a slow read
+	// spends its time.
+	steps []string
+}
+
+// timed records the time since *since under name and restarts the clock.
+func (p *probe) timed(name string, since *time.Time) {
+	p.steps = append(p.steps, fmt.Sprintf("%s %s", name, time.Since(*since).Round(time.Millisecond)))
+	*since = time.Now()
 }
 
 // close releases the member's port-forward, then its connection. In the
@@ -87,7 +97,7 @@ func (in *Inspector) probeWithin(parent context.Context, pod string, creds crede
 	case p := <-done:
 		if timer.Stop() {
 			p.cancel = cancel
-			in.debugf("%s: read in %s%s", pod, time.Since(start).Round(time.Millisecond), errSuffix(p.err))
+			in.debugf("%s: read in %s (%s)%s", pod, time.Since(start).Round(time.Millisecond), strings.Join(p.steps, ", "), errSuffix(p.err))
 			return p
 		}
 		p.close() // finished as the deadline passed: its tunnel went with ctx
@@ -104,12 +114,14 @@ func (in *Inspector) probeWithin(parent context.Context, pod string, creds crede
 // account and reads its report. Each error names the step and the pod.
 func (in *Inspector) probe(ctx context.Context, pod string, creds credentials, step *atomic.Value) *probe {
 	p := &probe{}
+	since := time.Now()
 	t, err := in.Forward(ctx, pod, PortMySQL)
 	if err != nil {
 		p.err = err
 		return p
 	}
 	p.tunnel = t
+	p.timed("port-forward", &since)
 	step.Store("login")
 	srv, err := in.Open(ctx, sql.Target{
 		Name: pod, Addr: t.Addr(), User: creds.user, Password: creds.password,
@@ -120,8 +132,10 @@ func (in *Inspector) probe(ctx context.Context, pod string, creds credentials, s
 		return p
 	}
 	p.server = srv
+	p.timed("login", &since)
 	step.Store("status queries")
 	p.report, p.err = srv.Report(ctx)
+	p.timed("queries", &since)
 	return p
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -168,13 +169,20 @@ func (m *Manager) waitReady(ctx context.Context, name string, replicas int32) er
 }
 
 // describeProgress words a pod's stage in the terms of this topology: the
-// clone init container means the pod is copying a peer's data.
+// clone init container means a replica is copying a peer's data (ordinal 0,
+// the primary, never clones), and a pod waiting for its new volume to be
+// provisioned is not a scheduling problem.
 func describeProgress(p kube.PodProgress) string {
-	if p.Stage == kube.StageInitializing && p.InitContainer == ContainerClone {
+	ordinal, _ := kube.Ordinal(p.Pod)
+	switch {
+	case p.Stage == kube.StageInitializing && p.InitContainer == ContainerClone && ordinal == 0:
+		return p.Pod + ": primary: starting from its own data"
+	case p.Stage == kube.StageInitializing && p.InitContainer == ContainerClone:
 		return p.Pod + ": cloning data from a peer"
-	}
-	if p.Stage == kube.StageInitializing && p.InitContainer == ContainerInitConfig {
+	case p.Stage == kube.StageInitializing && p.InitContainer == ContainerInitConfig:
 		return p.Pod + ": configuring server identity"
+	case p.Stage == kube.StagePending && strings.Contains(p.Message, "unbound immediate PersistentVolumeClaims"):
+		return p.Pod + ": waiting for its volume"
 	}
 	return p.String()
 }

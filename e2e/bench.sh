@@ -76,6 +76,11 @@ up "${namespaces[1]}" 5
 read -r ms1 rss1 all1 < <(measure "${namespaces[0]}")
 read -r ms5 rss5 all5 < <(measure "${namespaces[1]}")
 
+# overlap: -vv prints each pod's read time; their sum against the slowest
+# says how much of the per-pod work ran at the same time (5.0 = all of it).
+read -r reads_sum reads_max < <("$bin" status -n "${namespaces[1]}" -vv 2>&1 >/dev/null |
+	sed -n 's/.*: read in \([0-9]*\)ms.*/\1/p' | awk '{s += $1; if ($1 > m) m = $1} END {print s + 0, m + 0}')
+overlap=$(awk -v s="$reads_sum" -v m="$reads_max" 'BEGIN {printf "%.1f", (m ? s / m : 0)}')
 ratio=$(awk -v a="$ms5" -v b="$ms1" 'BEGIN {printf "%.2f", a / b}')
 goal="met"
 awk -v r="$ratio" 'BEGIN {exit !(r > 1.3)}' && goal="NOT met"
@@ -85,6 +90,7 @@ mysqlctl status, wall time (median of $runs runs after one warm-up, process star
   1 pod:   ${ms1} ms   (runs: ${all1} ms)
   5 pods:  ${ms5} ms   (runs: ${all5} ms)
   ratio 5 pods / 1 pod: ${ratio}   (goal ≤ 1.3: ${goal})
+  5 pods read in parallel: the reads took ${reads_sum} ms in all within ${reads_max} ms (overlap ${overlap} of 5)
 peak memory of the CLI (max RSS)
   1 pod:   $((rss1 / 1024)) MiB
   5 pods:  $((rss5 / 1024)) MiB   (ratio $(awk -v a="$rss5" -v b="$rss1" 'BEGIN {printf "%.2f", (b ? a / b : 0)}'))

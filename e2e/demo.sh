@@ -5,6 +5,7 @@
 # up a 3-server replicated cluster and prints its status.
 set -euo pipefail
 bin=${1:-bin/mysqlctl}
+shift || true
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 cluster_configured() {
