@@ -161,7 +161,7 @@ func (m *Manager) waitReady(ctx context.Context, name string, replicas int32) er
 	})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("interrupted while waiting for the servers: run the same command again to continue: %w", err)
+			return fmt.Errorf("interrupted while waiting for the servers: %w", err)
 		}
 		return err
 	}

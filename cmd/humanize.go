@@ -12,6 +12,11 @@ import (
 // Errors built in this project already read as a sentence with the next
 // step; API and network errors from client-go are translated by kube.
 func humanize(err error) string {
+	if errors.Is(err, context.Canceled) {
+		// Every change is applied declaratively, so an interrupted command
+		// leaves nothing half-done that a re-run would not finish.
+		return "interrupted: run the same command again to continue"
+	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		var waitErr *kube.WaitError
 		if !errors.As(err, &waitErr) {

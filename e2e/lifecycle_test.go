@@ -105,6 +105,27 @@ echo "rows: $n"; exit 1`, pw)
 		}
 	})
 
+	t.Run("a spec change rolls out", func(t *testing.T) {
+		res := c.mustSucceed(t, 5*time.Minute, append([]string{"up", "--memory", "300Mi"}, flags...)...)
+		if !strings.Contains(res.stdout+res.stderr, "statefulset/mysql configured") {
+			t.Errorf("up with a new memory request should configure the StatefulSet:\n%s", res)
+		}
+		for _, pod := range c.podNames(t, ctx, ns) {
+			p, err := c.client.CoreV1().Pods(ns).Get(ctx, pod, metav1.GetOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ctr := range p.Spec.Containers {
+				if ctr.Name == "mysql" && ctr.Resources.Requests.Memory().String() != "300Mi" {
+					t.Errorf("%s runs with memory request %s after the roll-out, want 300Mi", pod, ctr.Resources.Requests.Memory())
+				}
+			}
+		}
+		if out := sql("mysql-0.mysql", "SELECT COUNT(*) FROM test.messages"); strings.TrimSpace(out) != "2" {
+			t.Errorf("after the roll-out the primary holds %q rows, want 2", out)
+		}
+	})
+
 	t.Run("down keeps volumes and credentials; up brings the data back", func(t *testing.T) {
 		c.mustSucceed(t, 5*time.Minute, append([]string{"down"}, flags...)...)
 		if pods := c.podNames(t, ctx, ns); len(pods) != 0 {
