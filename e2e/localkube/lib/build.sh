@@ -77,7 +77,7 @@ build_mariadb_image() {
 			--dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/info/*' \
 			--essential-hook="$src/essential-hook.sh \"\$1\"" \
 			--customize-hook="$src/customize-hook.sh \"\$1\" $src" \
-			bookworm "$work/rootfs.tar" /etc/apt/sources.list.d/debian.sources >"$work/mmdebstrap.log" 2>&1 ||
+			bookworm "$work/rootfs.tar" "$(apt_sources)" >"$work/mmdebstrap.log" 2>&1 ||
 			{ tail -n 30 "$work/mmdebstrap.log" >&2; die "building the MariaDB root filesystem failed (log above)"; }
 		"$(cat "$CACHE_DIR/bin/imagetool.path")" -rootfs "$work/rootfs.tar" -tag "$tag" \
 			-entrypoint docker-entrypoint.sh -cmd mariadbd -expose 3306/tcp \
@@ -88,6 +88,19 @@ build_mariadb_image() {
 	fi
 	printf '%s\n' "$out" >"$CACHE_DIR/images/mariadb.path"
 	printf '%s\n' "$tag" >"$MARIADB_TAG_FILE"
+}
+
+# apt_sources is the machine's own Debian mirror list: the image comes from
+# the same mirror the machine installs from, the only one reachable here.
+apt_sources() {
+	local f
+	for f in /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list; do
+		if [ -s "$f" ] && grep -q '^[^#]' "$f"; then
+			printf '%s\n' "$f"
+			return 0
+		fi
+	done
+	die "no Debian apt sources found in /etc/apt: mmdebstrap needs a mirror to build the MariaDB image"
 }
 
 build_all() {
