@@ -45,15 +45,24 @@ func (m *Manager) Up(ctx context.Context, spec Spec, opts UpOptions) ([]kube.Res
 	if ns.Action == kube.Created {
 		m.say(ns.String())
 	}
-	if err := m.refuseForeign(ctx, spec.Name); err != nil {
-		return nil, fmt.Errorf("up %s: %w", spec.Name, err)
-	}
 	if !opts.ReplicasSet {
 		if spec.Replicas, err = m.currentReplicas(ctx, spec); err != nil {
 			return nil, fmt.Errorf("up %s: %w", spec.Name, err)
 		}
 	}
-	results, err := m.apply(ctx, spec)
+	objects, err := BuildObjects(spec)
+	if err != nil {
+		return nil, fmt.Errorf("up %s: %w", spec.Name, err)
+	}
+	// Nothing is written while any object of these names is someone else's.
+	var all []kube.ApplyConfiguration
+	for _, obj := range objects.InOrder() {
+		all = append(all, obj)
+	}
+	if err := m.Kube.RefuseForeign(ctx, all...); err != nil {
+		return nil, fmt.Errorf("up %s: %w", spec.Name, err)
+	}
+	results, err := m.apply(ctx, objects)
 	if err != nil {
 		return results, fmt.Errorf("up %s: %w", spec.Name, err)
 	}
@@ -79,54 +88,9 @@ func (m *Manager) currentReplicas(ctx context.Context, spec Spec) (int32, error)
 	return *sts.Spec.Replicas, nil
 }
 
-// refuseForeign fails before anything is written when an object of the
-// cluster's names exists but is not managed by mysqlctl: up would otherwise
-// create some objects and then stop at the first foreign one.
-func (m *Manager) refuseForeign(ctx context.Context, name string) error {
-	ns, cs := m.Kube.Namespace, m.Kube.Clientset
-	gets := []struct {
-		kind, name string
-		get        func() (metav1.Object, error)
-	}{
-		{"statefulset", StatefulSetName(name), func() (metav1.Object, error) {
-			return cs.AppsV1().StatefulSets(ns).Get(ctx, StatefulSetName(name), metav1.GetOptions{})
-		}},
-		{"service", HeadlessServiceName(name), func() (metav1.Object, error) {
-			return cs.CoreV1().Services(ns).Get(ctx, HeadlessServiceName(name), metav1.GetOptions{})
-		}},
-		{"service", ReadServiceName(name), func() (metav1.Object, error) {
-			return cs.CoreV1().Services(ns).Get(ctx, ReadServiceName(name), metav1.GetOptions{})
-		}},
-		{"configmap", ConfigMapName(name), func() (metav1.Object, error) {
-			return cs.CoreV1().ConfigMaps(ns).Get(ctx, ConfigMapName(name), metav1.GetOptions{})
-		}},
-		{"secret", SecretName(name), func() (metav1.Object, error) {
-			return cs.CoreV1().Secrets(ns).Get(ctx, SecretName(name), metav1.GetOptions{})
-		}},
-	}
-	for _, g := range gets {
-		obj, err := g.get()
-		if apierrors.IsNotFound(err) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("read %s/%s: %w", g.kind, g.name, err)
-		}
-		if obj.GetLabels()[LabelManagedBy] != ManagedBy {
-			return fmt.Errorf("%s/%s in namespace %s exists and is %w: delete it or choose another --name",
-				g.kind, g.name, ns, kube.ErrNotManaged)
-		}
-	}
-	return nil
-}
-
 // apply writes every object: the Secret only when absent (its passwords
 // were used to initialise the servers), the rest with server-side apply.
-func (m *Manager) apply(ctx context.Context, spec Spec) ([]kube.Result, error) {
-	objects, err := BuildObjects(spec)
-	if err != nil {
-		return nil, err
-	}
+func (m *Manager) apply(ctx context.Context, objects *Objects) ([]kube.Result, error) {
 	newCredentials := m.NewCredentials
 	if newCredentials == nil {
 		newCredentials = NewCredentials

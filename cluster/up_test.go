@@ -1,7 +1,15 @@
 package cluster
 
 import (
+	"context"
+	"errors"
+	"strings"
 	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/mysqlctl/mysqlctl/kube"
 )
@@ -25,5 +33,24 @@ func TestDescribeProgress(t *testing.T) {
 	other := kube.PodProgress{Pod: "mysql-1", Stage: kube.StagePending, Reason: "Unschedulable", Message: "0/1 nodes are available: 1 Insufficient cpu."}
 	if got := describeProgress(other); got != other.String() {
 		t.Errorf("a real scheduling problem must keep kube's wording, got %q", got)
+	}
+}
+
+func TestUpWritesNothingBesideAForeignObject(t *testing.T) {
+	ctx := context.Background()
+	foreign := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "mysql-config", Namespace: "db"}}
+	cs := fake.NewClientset(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "db"}}, foreign)
+	m := &Manager{Kube: kube.NewClientFromInterface(cs, "db")}
+	spec := DefaultSpec()
+	spec.Namespace = "db"
+	_, err := m.Up(ctx, spec, UpOptions{})
+	if !errors.Is(err, kube.ErrNotManaged) || !strings.Contains(err.Error(), "configmap/mysql-config") {
+		t.Fatalf("Up beside a foreign ConfigMap: want ErrNotManaged naming it, got %v", err)
+	}
+	if _, err := cs.CoreV1().Secrets("db").Get(ctx, SecretName("mysql"), metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("Up created the Secret before refusing (err %v)", err)
+	}
+	if _, err := cs.AppsV1().StatefulSets("db").Get(ctx, "mysql", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("Up created the StatefulSet before refusing (err %v)", err)
 	}
 }

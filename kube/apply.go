@@ -152,3 +152,20 @@ func secretFromApplyConfiguration(ac *corev1ac.SecretApplyConfiguration) (*corev
 	}
 	return s, nil
 }
+
+// RefuseForeign returns ErrNotManaged for the first of objs that exists
+// without app.kubernetes.io/managed-by=mysqlctl, and writes nothing. Callers
+// check a whole set first so that a foreign third object does not stop them
+// after they already wrote the first two.
+func (c *Client) RefuseForeign(ctx context.Context, objs ...ApplyConfiguration) error {
+	for _, obj := range objs {
+		t, err := c.applyTarget(obj)
+		if err != nil {
+			return err
+		}
+		if _, err := t.owned(ctx, t.name, hintApply); err != nil {
+			return err
+		}
+	}
+	return nil
+}
