@@ -14,12 +14,17 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/mysqlctl/mysqlctl/cmd.version=$(VERSION)
 E2E_TIMEOUT ?= 40m
 
-.PHONY: build test test-unit test-e2e lint cluster cluster-down cluster-env demo bench clean
+.PHONY: build deps test test-unit test-e2e lint cluster cluster-down cluster-env demo bench clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
 
-test: lint test-unit
+# deps installs the Debian packages the cluster and the tests need, when
+# missing (as root: a fresh machine needs nothing but the two README commands).
+deps:
+	@$(LOCALKUBE)/install-deps.sh
+
+test: deps lint test-unit
 	$(LOCALKUBE)/with-cluster.sh $(MAKE) --no-print-directory test-e2e
 
 # test-unit never touches a cluster, even when one is configured in the
@@ -36,9 +41,9 @@ test-e2e: build
 lint:
 	@bad=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$bad" || { echo "gofmt needed: $$bad"; exit 1; }
 	$(GO) vet ./...
-	shellcheck -x -P SCRIPTDIR $(LOCALKUBE)/cluster.sh $(LOCALKUBE)/with-cluster.sh $(LOCALKUBE)/images/mariadb/*.sh configs/scripts/*.sh e2e/*.sh
+	shellcheck -x -P SCRIPTDIR $(LOCALKUBE)/cluster.sh $(LOCALKUBE)/with-cluster.sh $(LOCALKUBE)/install-deps.sh .ci/run $(LOCALKUBE)/images/mariadb/*.sh configs/scripts/*.sh e2e/*.sh
 
-cluster:
+cluster: deps
 	@$(LOCALKUBE)/cluster.sh up
 
 cluster-down:
@@ -47,10 +52,10 @@ cluster-down:
 cluster-env:
 	@$(LOCALKUBE)/cluster.sh env
 
-demo: build
+demo: deps build
 	@e2e/demo.sh $(BIN)
 
-bench: build
+bench: deps build
 	@$(LOCALKUBE)/with-cluster.sh e2e/bench.sh $(BIN)
 
 clean:
