@@ -105,6 +105,17 @@ echo "rows: $n"; exit 1`, pw)
 		}
 	})
 
+	t.Run("scale down with --keep-pvcs keeps the removed server's volume", func(t *testing.T) {
+		c.mustSucceed(t, 5*time.Minute, append([]string{"scale", "--replicas", "3"}, flags...)...)
+		c.mustSucceed(t, 5*time.Minute, append([]string{"scale", "--replicas", "2", "--keep-pvcs"}, flags...)...)
+		if pods := c.podNames(t, ctx, ns); strings.Join(pods, ",") != "mysql-0,mysql-1" {
+			t.Errorf("pods after scale to 2 --keep-pvcs: %v", pods)
+		}
+		if pvcs := c.pvcNames(t, ctx, ns); strings.Join(pvcs, ",") != "data-mysql-0,data-mysql-1,data-mysql-2" {
+			t.Errorf("volumes after scale to 2 --keep-pvcs: want data-mysql-2 kept, got %v", pvcs)
+		}
+	})
+
 	t.Run("a spec change rolls out", func(t *testing.T) {
 		res := c.mustSucceed(t, 5*time.Minute, append([]string{"up", "--memory", "300Mi"}, flags...)...)
 		if !strings.Contains(res.stdout+res.stderr, "statefulset/mysql configured") {
@@ -134,8 +145,9 @@ echo "rows: $n"; exit 1`, pw)
 		if objs := c.ourObjects(t, ctx, ns); strings.Join(objs, ",") != "secret/mysql-credentials" {
 			t.Errorf("after down want only the Secret left, got %v", objs)
 		}
-		if pvcs := c.pvcNames(t, ctx, ns); len(pvcs) != 2 {
-			t.Errorf("after down want the 2 volumes kept, got %v", pvcs)
+		// mysql-2's volume is there too: --keep-pvcs kept it above.
+		if pvcs := c.pvcNames(t, ctx, ns); len(pvcs) != 3 {
+			t.Errorf("after down want the 3 volumes kept, got %v", pvcs)
 		}
 		c.mustSucceed(t, 10*time.Minute, append([]string{"up"}, flags...)...)
 		if out := sql("mysql-0.mysql", "SELECT message FROM test.messages WHERE message='hello'"); strings.TrimSpace(out) != "hello" {
