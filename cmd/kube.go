@@ -16,9 +16,10 @@ import (
 const pingTimeout = 10 * time.Second
 
 // connect builds a Kubernetes client from the global flags and checks that
-// the API server answers.
-func connect(ctx context.Context, g *globalOptions) (*kube.Client, error) {
-	client, err := kube.NewClient(kube.ConnectOptions{Kubeconfig: g.kubeconfig, Context: g.context, Namespace: g.namespace})
+// the API server answers. namespace is the spec's (-n, MYSQLCTL_NAMESPACE or
+// the config file, in that order); empty means the context's namespace.
+func connect(ctx context.Context, g *globalOptions, namespace string) (*kube.Client, error) {
+	client, err := kube.NewClient(connectOptions(g, namespace))
 	if err != nil {
 		return nil, err
 	}
@@ -28,6 +29,12 @@ func connect(ctx context.Context, g *globalOptions) (*kube.Client, error) {
 		return nil, err
 	}
 	return client, nil
+}
+
+// connectOptions are the kubeconfig rules of the global flags with the
+// namespace the spec resolved.
+func connectOptions(g *globalOptions, namespace string) kube.ConnectOptions {
+	return kube.ConnectOptions{Kubeconfig: g.kubeconfig, Context: g.context, Namespace: namespace}
 }
 
 // progress returns where use cases report progress: stderr, unless -q.
@@ -63,7 +70,7 @@ func openSession(cmd *cobra.Command, g *globalOptions, timeout time.Duration) (*
 		return nil, err
 	}
 	ctx, cancel := withTimeout(cmd.Context(), timeout)
-	client, err := connect(ctx, g)
+	client, err := connect(ctx, g, spec.Namespace)
 	if err != nil {
 		cancel()
 		return nil, err

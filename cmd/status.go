@@ -113,11 +113,7 @@ func noArgs(cmd *cobra.Command, args []string) error {
 // config file or MYSQLCTL_NAMESPACE, else the context's) and returns the
 // status reader of the cluster in spec.
 func newInspector(ctx context.Context, g *globalOptions, spec cluster.Spec, podTimeout time.Duration) (*cluster.Inspector, error) {
-	opts := *g
-	if spec.Namespace != "" {
-		opts.namespace = spec.Namespace
-	}
-	client, err := connect(ctx, &opts)
+	client, err := connect(ctx, g, spec.Namespace)
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,7 @@ func newVersionCommand(g *globalOptions) *cobra.Command {
 			if !server {
 				return nil
 			}
-			client, err := connect(cmd.Context(), g)
+			client, err := connect(cmd.Context(), g, g.namespace)
 			if err != nil {
 				return err
 			}
