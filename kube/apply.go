@@ -6,15 +6,20 @@ import (
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	appsv1ac "k8s.io/client-go/applyconfigurations/apps/v1"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
+	policyv1ac "k8s.io/client-go/applyconfigurations/policy/v1"
 )
 
 // ApplyConfiguration is one of the apply configurations Apply accepts:
 // *corev1ac.SecretApplyConfiguration, *corev1ac.ConfigMapApplyConfiguration,
-// *corev1ac.ServiceApplyConfiguration or *appsv1ac.StatefulSetApplyConfiguration.
+// *corev1ac.ServiceApplyConfiguration, *appsv1ac.StatefulSetApplyConfiguration
+// or *policyv1ac.PodDisruptionBudgetApplyConfiguration.
 type ApplyConfiguration interface {
 	GetName() *string
 	GetNamespace() *string
@@ -57,8 +62,8 @@ func (c *Client) Apply(ctx context.Context, obj ApplyConfiguration) (Result, err
 	return res, nil
 }
 
-// applyTarget maps obj's concrete type to its typed client. It is the one
-// place that lists the kinds Apply supports.
+// applyTarget maps obj's concrete type to its kind and typed Apply. It is
+// the one place that lists the kinds Apply supports.
 func (c *Client) applyTarget(obj ApplyConfiguration) (applyTarget, error) {
 	if obj == nil || obj.GetName() == nil || *obj.GetName() == "" {
 		return applyTarget{}, fmt.Errorf("apply: object has no name")
@@ -69,43 +74,36 @@ func (c *Client) applyTarget(obj ApplyConfiguration) (applyTarget, error) {
 	}
 	t := applyTarget{name: *obj.GetName()}
 	ours := map[string]string{ManagedByLabel: ManagedByValue}
+	var kind string
 	switch o := obj.(type) {
 	case *corev1ac.SecretApplyConfiguration:
-		api := c.Clientset.CoreV1().Secrets(ns)
 		o.WithLabels(ours)
-		t.resource, t.apply = c.secrets(ns), func(ctx context.Context, opts metav1.ApplyOptions) (object, error) {
-			return nonNil(api.Apply(ctx, o, opts))
-		}
+		kind, t.apply = KindSecret, applier(o, c.Clientset.CoreV1().Secrets(ns).Apply)
 	case *corev1ac.ConfigMapApplyConfiguration:
-		api := c.Clientset.CoreV1().ConfigMaps(ns)
 		o.WithLabels(ours)
-		t.resource, t.apply = c.configMaps(ns), func(ctx context.Context, opts metav1.ApplyOptions) (object, error) {
-			return nonNil(api.Apply(ctx, o, opts))
-		}
+		kind, t.apply = KindConfigMap, applier(o, c.Clientset.CoreV1().ConfigMaps(ns).Apply)
 	case *corev1ac.ServiceApplyConfiguration:
-		api := c.Clientset.CoreV1().Services(ns)
 		o.WithLabels(ours)
-		t.resource, t.apply = c.services(ns), func(ctx context.Context, opts metav1.ApplyOptions) (object, error) {
-			return nonNil(api.Apply(ctx, o, opts))
-		}
+		kind, t.apply = KindService, applier(o, c.Clientset.CoreV1().Services(ns).Apply)
 	case *appsv1ac.StatefulSetApplyConfiguration:
-		api := c.Clientset.AppsV1().StatefulSets(ns)
 		o.WithLabels(ours)
-		t.resource, t.apply = c.statefulSets(ns), func(ctx context.Context, opts metav1.ApplyOptions) (object, error) {
-			return nonNil(api.Apply(ctx, o, opts))
-		}
+		kind, t.apply = KindStatefulSet, applier(o, c.Clientset.AppsV1().StatefulSets(ns).Apply)
+	case *policyv1ac.PodDisruptionBudgetApplyConfiguration:
+		o.WithLabels(ours)
+		kind, t.apply = KindPodDisruptionBudget, applier(o, c.Clientset.PolicyV1().PodDisruptionBudgets(ns).Apply)
 	default:
 		return applyTarget{}, fmt.Errorf("apply %s: unsupported kind %T", t.name, obj)
 	}
-	return t, nil
+	var err error
+	t.resource, err = c.resourceOf(kind, ns)
+	return t, err
 }
 
-// nonNil keeps a typed nil pointer out of the object interface on error.
-func nonNil[T object](obj T, err error) (object, error) {
-	if err != nil {
-		return nil, err
+// applier binds a typed client's Apply method to the configuration ac.
+func applier[AC any, T object](ac AC, apply func(context.Context, AC, metav1.ApplyOptions) (T, error)) func(context.Context, metav1.ApplyOptions) (object, error) {
+	return func(ctx context.Context, opts metav1.ApplyOptions) (object, error) {
+		return nonNil(apply(ctx, ac, opts))
 	}
-	return obj, nil
 }
 
 // CreateSecretIfAbsent creates secret unless it exists, and never rewrites
@@ -168,4 +166,91 @@ func (c *Client) RefuseForeign(ctx context.Context, objs ...ApplyConfiguration) 
 		}
 	}
 	return nil
+}
+
+// PatchStatefulSet applies a JSON merge patch (RFC 7386) to StatefulSet name
+// in c.Namespace, as field manager FieldManager. Unlike Apply it neither
+// checks the managed-by label nor reports what changed.
+func (c *Client) PatchStatefulSet(ctx context.Context, name string, mergePatch []byte) error {
+	_, err := c.Clientset.AppsV1().StatefulSets(c.Namespace).Patch(ctx, name, types.MergePatchType, mergePatch,
+		metav1.PatchOptions{FieldManager: FieldManager})
+	if err != nil {
+		return fmt.Errorf("patch statefulset %s/%s: %w", c.Namespace, name, err)
+	}
+	return nil
+}
+
+// outcome decides kubectl's verdict for an apply. before is nil when the
+// object did not exist.
+//
+// A real API server skips the write of a no-op apply, so an unchanged
+// resourceVersion means unchanged. When it did change, the content is
+// compared without the fields others write (status, managedFields,
+// resourceVersion, generation): the StatefulSet controller may have updated
+// status between our Get and our apply, which is not our change. The content
+// comparison is also what makes fake clientsets work: they never set
+// resourceVersion.
+func outcome(before, after object) (Action, error) {
+	if before == nil {
+		return Created, nil
+	}
+	if rv := before.GetResourceVersion(); rv != "" && rv == after.GetResourceVersion() {
+		return Unchanged, nil
+	}
+	a, err := ownContent(before)
+	if err != nil {
+		return "", err
+	}
+	b, err := ownContent(after)
+	if err != nil {
+		return "", err
+	}
+	if equality.Semantic.DeepEqual(a, b) {
+		return Unchanged, nil
+	}
+	return Configured, nil
+}
+
+// ownContent is obj as a map without the fields written by others or bumped
+// by any write.
+func ownContent(obj object) (map[string]any, error) {
+	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	if err != nil {
+		return nil, fmt.Errorf("compare %T: %w", obj, err)
+	}
+	delete(m, "status")
+	delete(m, "apiVersion")
+	delete(m, "kind")
+	if meta, ok := m["metadata"].(map[string]any); ok {
+		for _, k := range []string{"resourceVersion", "managedFields", "generation"} {
+			delete(meta, k)
+		}
+	}
+	return m, nil
+}
+
+// Action is what a mutation did, worded as kubectl prints it.
+type Action string
+
+// Actions reported by Apply, CreateSecretIfAbsent, EnsureNamespace and the Delete methods.
+const (
+	Created    Action = "created"
+	Configured Action = "configured"
+	Unchanged  Action = "unchanged"
+	Deleted    Action = "deleted"
+	// NotFound: a Delete method found nothing to delete, which is not an error.
+	NotFound Action = "not found"
+)
+
+// Result names the object a mutation touched and what it did to it.
+type Result struct {
+	Kind      string // lower-case singular, as kubectl prints it: "statefulset"
+	Namespace string // empty for cluster-scoped objects
+	Name      string
+	Action    Action
+}
+
+// String renders the result like kubectl: "statefulset/mysql unchanged".
+func (r Result) String() string {
+	return fmt.Sprintf("%s/%s %s", r.Kind, r.Name, r.Action)
 }

@@ -8,10 +8,14 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	appsv1ac "k8s.io/client-go/applyconfigurations/apps/v1"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 	metaac "k8s.io/client-go/applyconfigurations/meta/v1"
+	k8stesting "k8s.io/client-go/testing"
 )
 
 func stsConfig(replicas int32, image string) *appsv1ac.StatefulSetApplyConfiguration {
@@ -174,5 +178,43 @@ func TestOutcomeUsesResourceVersionWhenSet(t *testing.T) {
 		if err != nil || got != tc.want {
 			t.Errorf("%s: got %s, %v; want %s", tc.name, got, err, tc.want)
 		}
+	}
+}
+
+func TestPatchStatefulSet(t *testing.T) {
+	c, cs := newTestClient(t, statefulSet(3))
+	var opts metav1.PatchOptions
+	var patchType types.PatchType
+	cs.PrependReactor("patch", "statefulsets", func(a k8stesting.Action) (bool, runtime.Object, error) {
+		p := a.(k8stesting.PatchActionImpl)
+		opts, patchType = p.PatchOptions, p.GetPatchType()
+		return false, nil, nil // let the tracker apply it
+	})
+	ctx := context.Background()
+	if err := c.PatchStatefulSet(ctx, "mysql", []byte(`{"spec":{"replicas":5}}`)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := cs.AppsV1().StatefulSets(testNS).Get(ctx, "mysql", metav1.GetOptions{})
+	if err != nil || *got.Spec.Replicas != 5 {
+		t.Fatalf("after patch: %v, %v; want 5 replicas", got, err)
+	}
+	if patchType != types.MergePatchType || opts.FieldManager != FieldManager {
+		t.Errorf("patch type %q, field manager %q; want %q by %q", patchType, opts.FieldManager, types.MergePatchType, FieldManager)
+	}
+	err = c.PatchStatefulSet(ctx, "nope", []byte(`{"spec":{"replicas":5}}`))
+	if !apierrors.IsNotFound(err) || !strings.Contains(err.Error(), "patch statefulset db/nope") {
+		t.Errorf("missing: err = %v, want NotFound naming it", err)
+	}
+}
+
+func TestCheckManaged(t *testing.T) {
+	if err := CheckManaged(KindStatefulSet, statefulSet(1), "hint"); err != nil {
+		t.Errorf("ours: err = %v", err)
+	}
+	foreign := &appsv1.StatefulSet{ObjectMeta: meta("mysql", map[string]string{ManagedByLabel: "Helm"})}
+	err := CheckManaged(KindStatefulSet, foreign, "scale it with the tool that created it")
+	want := "statefulset/mysql in namespace db exists and is not managed by mysqlctl (app.kubernetes.io/managed-by=Helm): scale it with the tool that created it"
+	if !errors.Is(err, ErrNotManaged) || err.Error() != want {
+		t.Errorf("foreign: err = %v\nwant %s", err, want)
 	}
 }

@@ -1,13 +1,18 @@
 package kube
 
 import (
+	"errors"
 	"testing"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
 )
 
 const testNS = "db"
@@ -20,6 +25,12 @@ func newTestClient(t *testing.T, objs ...runtime.Object) (*Client, *fake.Clients
 	t.Helper()
 	cs := fake.NewClientset(objs...)
 	return NewClientFromInterface(cs, testNS), cs
+}
+
+// forbid is a reactor that answers like RBAC denying the request.
+func forbid(a k8stesting.Action) (bool, runtime.Object, error) {
+	gr := schema.GroupResource{Group: a.GetResource().Group, Resource: a.GetResource().Resource}
+	return true, nil, apierrors.NewForbidden(gr, "", errors.New("denied"))
 }
 
 func meta(name string, labels map[string]string) metav1.ObjectMeta {
@@ -84,4 +95,26 @@ func waitingStatus(initContainer bool, reason, msg string) corev1.PodStatus {
 	waiting.Name = "mysql"
 	st.ContainerStatuses = []corev1.ContainerStatus{waiting}
 	return st
+}
+
+// assertStillWaiting fails if a wait running in the background returned.
+func assertStillWaiting(t *testing.T, done <-chan error, why string) {
+	t.Helper()
+	select {
+	case err := <-done:
+		t.Fatalf("returned %v before %s", err, why)
+	case <-time.After(200 * time.Millisecond):
+	}
+}
+
+// awaitResult is the result of a wait running in the background.
+func awaitResult(t *testing.T, done <-chan error) error {
+	t.Helper()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(10 * time.Second):
+		t.Fatal("the wait did not return")
+		return nil
+	}
 }

@@ -8,11 +8,13 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/httpstream"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	"k8s.io/client-go/tools/portforward"
 	"k8s.io/client-go/transport/spdy"
 )
@@ -28,6 +30,49 @@ type Forward struct {
 	done     chan struct{}
 	err      error // why forwarding ended; written before done is closed
 	once     sync.Once
+}
+
+// Addr is the local address, "127.0.0.1:<port>", that reaches the pod.
+func (f *Forward) Addr() string { return f.addr }
+
+// Pod is the forwarded pod as "namespace/name".
+func (f *Forward) Pod() string { return f.ns + "/" + f.name }
+
+// DialContext connects to the pod through the forward; it ignores addr so
+// it fits dial hooks such as go-sql-driver's RegisterDialContext.
+func (f *Forward) DialContext(ctx context.Context, addr string) (net.Conn, error) {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", f.addr)
+	if err != nil {
+		return nil, fmt.Errorf("dial pod %s through port-forward %s: %w", f.Pod(), f.addr, err)
+	}
+	return conn, nil
+}
+
+// Done is closed when forwarding has stopped: after Close, after the
+// ForwardPort context ended, or when the connection to the pod was lost.
+func (f *Forward) Done() <-chan struct{} { return f.done }
+
+// Err says why forwarding stopped, once Done is closed: nil after Close,
+// portforward.ErrLostConnectionToPod when the pod or the API server went away.
+func (f *Forward) Err() error {
+	select {
+	case <-f.done:
+		if f.err != nil {
+			return fmt.Errorf("port-forward to pod %s: %w", f.Pod(), f.err)
+		}
+		return nil
+	default:
+		return nil
+	}
+}
+
+// Close stops forwarding and waits until the local port is closed. It is
+// safe to call more than once and from several goroutines.
+func (f *Forward) Close() error {
+	f.once.Do(func() { close(f.stop) })
+	<-f.done
+	return nil
 }
 
 // ForwardPort forwards a random local port to remotePort of pod (in
@@ -113,4 +158,56 @@ func (c *Client) portForwardDialer(ns, pod string) (httpstream.Dialer, error) {
 	return portforward.NewFallbackDialer(wsDialer, spdyDialer, func(err error) bool {
 		return httpstream.IsUpgradeFailure(err) || httpstream.IsHTTPSProxyError(err)
 	}), nil
+}
+
+// portForwardNoise are the prefixes of the errors client-go's port-forwarder
+// cannot return and hands to utilruntime.HandleError instead, which logs
+// them to stderr through klog ("an error occurred forwarding 5432 -> 3306:
+// ..."). The connection they concern fails visibly for its user anyway.
+var portForwardNoise = [...]string{
+	"an error occurred forwarding ",
+	"error copying from local connection to remote stream",
+	"error copying from remote stream to local connection",
+	"error creating error stream for port ",
+	"error creating forwarding stream for port ",
+	"error reading from error stream for port ",
+	"error accepting connection on port ",
+	"error closing listener",
+}
+
+// SilencePortForwardErrors stops client-go's port-forward errors from
+// reaching stderr; report (may be nil) receives them instead, e.g. for a
+// -v debug log. Other unhandled errors still go to client-go's handlers.
+//
+// client-go offers no per-forwarder hook: these errors go through the
+// process-wide utilruntime.ErrorHandlers. So this replaces that variable,
+// which is not synchronised: call it once, from main, before any goroutine
+// uses client-go. Calling it again wraps the handlers again.
+func SilencePortForwardErrors(report func(error)) {
+	next := utilruntime.ErrorHandlers
+	filter := func(ctx context.Context, err error, msg string, kv ...any) {
+		if isPortForwardNoise(err) {
+			if report != nil {
+				report(err)
+			}
+			return
+		}
+		for _, h := range next {
+			h(ctx, err, msg, kv...)
+		}
+	}
+	utilruntime.ErrorHandlers = []utilruntime.ErrorHandler{filter}
+}
+
+func isPortForwardNoise(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	for _, p := range portForwardNoise {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -36,15 +36,6 @@ type PodProgress struct {
 	Restarts  int32
 }
 
-// Problem reports whether Reason is more than the normal steps of starting.
-func (p PodProgress) Problem() bool {
-	switch p.Reason {
-	case "", "ContainerCreating", "PodInitializing":
-		return false
-	}
-	return true
-}
-
 // String renders "mysql-1: initializing (clone-from-0)" or
 // "mysql-0: starting: CrashLoopBackOff (container mysql): back-off 10s ...".
 func (p PodProgress) String() string {
@@ -143,4 +134,78 @@ func initDone(c corev1.Container, st corev1.ContainerStatus) bool {
 		return st.Started != nil && *st.Started
 	}
 	return st.State.Terminated != nil && st.State.Terminated.ExitCode == 0
+}
+
+// Small pure accessors over pod status, shared by progress, diagnosis,
+// the readiness wait and port-forward.
+
+func podCondition(pod *corev1.Pod, t corev1.PodConditionType) *corev1.PodCondition {
+	for i := range pod.Status.Conditions {
+		if pod.Status.Conditions[i].Type == t {
+			return &pod.Status.Conditions[i]
+		}
+	}
+	return nil
+}
+
+// isPodReady: the Ready condition is True and the pod is not going away.
+func isPodReady(pod *corev1.Pod) bool {
+	c := podCondition(pod, corev1.PodReady)
+	return c != nil && c.Status == corev1.ConditionTrue && pod.DeletionTimestamp == nil
+}
+
+func isScheduled(pod *corev1.Pod) bool {
+	if pod.Spec.NodeName != "" {
+		return true
+	}
+	c := podCondition(pod, corev1.PodScheduled)
+	return c != nil && c.Status == corev1.ConditionTrue
+}
+
+func containerStatus(statuses []corev1.ContainerStatus, name string) *corev1.ContainerStatus {
+	for i := range statuses {
+		if statuses[i].Name == name {
+			return &statuses[i]
+		}
+	}
+	return nil
+}
+
+// allStatuses lists init container statuses first: main containers cannot
+// run before them, so an init problem is the one to report.
+func allStatuses(pod *corev1.Pod) []corev1.ContainerStatus {
+	out := make([]corev1.ContainerStatus, 0, len(pod.Status.InitContainerStatuses)+len(pod.Status.ContainerStatuses))
+	out = append(out, pod.Status.InitContainerStatuses...)
+	return append(out, pod.Status.ContainerStatuses...)
+}
+
+func restarts(pod *corev1.Pod) int32 {
+	var n int32
+	for _, cs := range allStatuses(pod) {
+		n += cs.RestartCount
+	}
+	return n
+}
+
+// imageOf prefers the spec's image: status.image may be a resolved digest.
+func imageOf(pod *corev1.Pod, container string) string {
+	for _, list := range [][]corev1.Container{pod.Spec.InitContainers, pod.Spec.Containers} {
+		for _, c := range list {
+			if c.Name == container {
+				return c.Image
+			}
+		}
+	}
+	if st := containerStatus(allStatuses(pod), container); st != nil {
+		return st.Image
+	}
+	return ""
+}
+
+// phaseOf is the pod's phase, Pending while its status has none yet.
+func phaseOf(pod *corev1.Pod) corev1.PodPhase {
+	if pod.Status.Phase == "" {
+		return corev1.PodPending
+	}
+	return pod.Status.Phase
 }

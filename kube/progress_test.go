@@ -41,15 +41,12 @@ func TestProgressOf(t *testing.T) {
 	}
 }
 
-func TestProgressInitContainerAndProblem(t *testing.T) {
+func TestProgressInitContainer(t *testing.T) {
 	running := waitingStatus(true, "", "")
 	running.InitContainerStatuses[0].State = corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}
 	p := ProgressOf(pod("mysql-1", running))
-	if p.Stage != StageInitializing || p.InitContainer != "clone-from-primary" || p.Problem() {
-		t.Errorf("got %+v, want initializing in clone-from-primary without problem", p)
-	}
-	if p := ProgressOf(pod("mysql-1", crashLooping())); !p.Problem() {
-		t.Errorf("crash loop: Problem() = false")
+	if p.Stage != StageInitializing || p.InitContainer != "clone-from-primary" || p.Reason != "" {
+		t.Errorf("got %+v, want initializing in clone-from-primary without a reason", p)
 	}
 }
 

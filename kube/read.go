@@ -1,0 +1,194 @@
+package kube
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	apiresource "k8s.io/apimachinery/pkg/api/resource"
+	"slices"
+	"strconv"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+)
+
+// ListPods lists the pods in c.Namespace matching a label selector
+// ("app.kubernetes.io/instance=mysql"), sorted by StatefulSet ordinal.
+func (c *Client) ListPods(ctx context.Context, selector string) ([]corev1.Pod, error) {
+	sel, err := parseSelector("list pods", selector)
+	if err != nil {
+		return nil, err
+	}
+	list, err := c.Clientset.CoreV1().Pods(c.Namespace).List(ctx, metav1.ListOptions{LabelSelector: sel})
+	if err != nil {
+		return nil, fmt.Errorf("list pods %s in namespace %s: %w", selector, c.Namespace, err)
+	}
+	SortByOrdinal(list.Items)
+	return list.Items, nil
+}
+
+// ListPVCs lists the PersistentVolumeClaims in c.Namespace matching a label
+// selector, sorted by the ordinal that ends their names ("data-mysql-2").
+func (c *Client) ListPVCs(ctx context.Context, selector string) ([]corev1.PersistentVolumeClaim, error) {
+	sel, err := parseSelector("list persistentvolumeclaims", selector)
+	if err != nil {
+		return nil, err
+	}
+	list, err := c.Clientset.CoreV1().PersistentVolumeClaims(c.Namespace).List(ctx, metav1.ListOptions{LabelSelector: sel})
+	if err != nil {
+		return nil, fmt.Errorf("list persistentvolumeclaims %s in namespace %s: %w", selector, c.Namespace, err)
+	}
+	slices.SortStableFunc(list.Items, func(a, b corev1.PersistentVolumeClaim) int { return compareByOrdinal(a.Name, b.Name) })
+	return list.Items, nil
+}
+
+// parseSelector checks a label selector before it reaches the API server,
+// so a typo is an error here rather than a server-side 400; what names the
+// call for the error.
+func parseSelector(what, selector string) (string, error) {
+	sel, err := labels.Parse(selector)
+	if err != nil {
+		return "", fmt.Errorf("%s: invalid selector %q: %w", what, selector, err)
+	}
+	return sel.String(), nil
+}
+
+// GetSecret reads Secret name in c.Namespace. Like GetStatefulSet it returns
+// (nil, nil) when there is none. Callers must never print its Data.
+func (c *Client) GetSecret(ctx context.Context, name string) (*corev1.Secret, error) {
+	s, err := c.Clientset.CoreV1().Secrets(c.Namespace).Get(ctx, name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get secret %s/%s: %w", c.Namespace, name, err)
+	}
+	return s, nil
+}
+
+// GetStatefulSet reads StatefulSet name in c.Namespace. It returns (nil, nil)
+// when there is none; any other failure, Forbidden included, is an error.
+func (c *Client) GetStatefulSet(ctx context.Context, name string) (*appsv1.StatefulSet, error) {
+	sts, err := c.Clientset.AppsV1().StatefulSets(c.Namespace).Get(ctx, name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get statefulset %s/%s: %w", c.Namespace, name, err)
+	}
+	return sts, nil
+}
+
+// Exists reports whether object kind/name (kind one of the Kind constants)
+// exists in c.Namespace. Only NotFound means false; any other failure,
+// Forbidden included, is an error, as is an unknown kind.
+func (c *Client) Exists(ctx context.Context, kind, name string) (bool, error) {
+	r, err := c.resourceOf(kind, c.Namespace)
+	if err != nil {
+		return false, fmt.Errorf("get %s %s/%s: %w", kind, c.Namespace, name, err)
+	}
+	_, err = r.get(ctx, name)
+	switch {
+	case err == nil:
+		return true, nil
+	case apierrors.IsNotFound(err):
+		return false, nil
+	}
+	return false, fmt.Errorf("get %s %s/%s: %w", kind, c.Namespace, name, err)
+}
+
+// Ordinal parses the StatefulSet ordinal from a pod name ("mysql-2" -> 2).
+func Ordinal(name string) (int, bool) {
+	i := strings.LastIndexByte(name, '-')
+	if i < 0 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(name[i+1:])
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	return n, true
+}
+
+// SortByOrdinal orders pods by ordinal so "mysql-10" follows "mysql-9";
+// names without an ordinal go last, by name.
+func SortByOrdinal(pods []corev1.Pod) {
+	slices.SortStableFunc(pods, func(a, b corev1.Pod) int { return compareByOrdinal(a.Name, b.Name) })
+}
+
+// compareByOrdinal is SortByOrdinal's order on names.
+func compareByOrdinal(a, b string) int {
+	oa, okA := Ordinal(a)
+	ob, okB := Ordinal(b)
+	switch {
+	case okA && okB && oa != ob:
+		return oa - ob
+	case okA != okB:
+		if okA {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(a, b)
+}
+
+// ServerVersion is the API server's version, such as v1.34.4.
+func (c *Client) ServerVersion(ctx context.Context) (string, error) {
+	if rc := c.Clientset.Discovery().RESTClient(); rc != nil {
+		var info struct {
+			GitVersion string `json:"gitVersion"`
+		}
+		raw, err := rc.Get().AbsPath("/version").Do(ctx).Raw()
+		if err != nil {
+			return "", fmt.Errorf("read the server version: %w", err)
+		}
+		if err := json.Unmarshal(raw, &info); err != nil {
+			return "", fmt.Errorf("read the server version: %w", err)
+		}
+		return info.GitVersion, nil
+	}
+	info, err := c.Clientset.Discovery().ServerVersion()
+	if err != nil {
+		return "", fmt.Errorf("read the server version: %w", err)
+	}
+	return info.GitVersion, nil
+}
+
+// Capacity is what the schedulable nodes offer pods, summed.
+type Capacity struct {
+	Nodes  int
+	CPU    apiresource.Quantity
+	Memory apiresource.Quantity
+}
+
+// SchedulableCapacity sums the allocatable CPU and memory of the nodes that
+// are Ready and not cordoned.
+func (c *Client) SchedulableCapacity(ctx context.Context) (Capacity, error) {
+	nodes, err := c.Clientset.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return Capacity{}, fmt.Errorf("list nodes: %w", err)
+	}
+	var out Capacity
+	for _, n := range nodes.Items {
+		if n.Spec.Unschedulable || !nodeReady(&n) {
+			continue
+		}
+		out.Nodes++
+		out.CPU.Add(n.Status.Allocatable[corev1.ResourceCPU])
+		out.Memory.Add(n.Status.Allocatable[corev1.ResourceMemory])
+	}
+	return out, nil
+}
+
+func nodeReady(n *corev1.Node) bool {
+	for _, c := range n.Status.Conditions {
+		if c.Type == corev1.NodeReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
