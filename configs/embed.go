@@ -1,7 +1,9 @@
 // Package configs holds mysqlctl's embedded data and nothing else: the
 // scripts its pods run, each flavour's cnf files, and the example config.
 // The cluster package puts the scripts and cnf files in the ConfigMap that
-// every pod mounts; see scripts/lib.sh for the environment they expect.
+// every pod mounts, next to the statement files the scripts run (rendered
+// by the sql package: the scripts hold no SQL of their own); see
+// scripts/lib.sh for the environment they expect.
 package configs
 
 import (
@@ -29,7 +31,8 @@ const (
 func cnfNames() []string { return []string{"common.cnf", "primary.cnf", "replica.cnf"} }
 
 // Scripts returns every pod script by file name (init-config.sh, clone.sh,
-// sidecar.sh, probe.sh and the files they source or run).
+// sidecar.sh, probe.sh and the files they source or run, statements.sh's
+// sql_fill among them).
 func Scripts() (map[string]string, error) {
 	entries, err := fs.ReadDir(files, "scripts")
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 
 // TestBackupPosition feeds position.sh the files backup tools write. The
 // MariaDB samples are the exact bytes mariadb-backup 10.11.19 wrote in a
-// clone from a replica (see MYSQL-FLAVOURS.md, "Measured on our local cluster").
+// clone from a replica (see docs/flavours.md, "Hot clones").
 func TestBackupPosition(t *testing.T) {
 	tests := []struct {
 		name        string
@@ -64,41 +64,6 @@ func TestBackupPosition(t *testing.T) {
 	}
 }
 
-// TestChangeSourceSQL checks each flavour's statements, per MYSQL-FLAVOURS.md
-// "Replication control": replication as the replication user, never root.
-func TestChangeSourceSQL(t *testing.T) {
-	tests := []struct {
-		flavor, position string
-		want             []string
-	}{
-		{"mariadb", "binlog_file=mysql-bin.000001\nbinlog_pos=328\ngtid=0-100-9\n", []string{
-			"STOP SLAVE;", "RESET SLAVE ALL;", "SET GLOBAL gtid_slave_pos = '0-100-9';",
-			"CHANGE MASTER TO MASTER_HOST='mysql-0.mysql', MASTER_PORT=3306, MASTER_USER='repl', MASTER_PASSWORD='pw''x', MASTER_CONNECT_RETRY=10, MASTER_USE_GTID=slave_pos;"}},
-		{"mysql", "auto_position=1\n", []string{
-			"STOP REPLICA;", "RESET REPLICA ALL;",
-			"CHANGE REPLICATION SOURCE TO SOURCE_HOST='mysql-0.mysql', SOURCE_PORT=3306, SOURCE_USER='repl', SOURCE_PASSWORD='pw''x', SOURCE_CONNECT_RETRY=10, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1;"}},
-		{"mysql57", "binlog_file=mysql-bin.000003\nbinlog_pos=154\n", []string{
-			"STOP SLAVE;", "RESET SLAVE ALL;",
-			"CHANGE MASTER TO MASTER_HOST='mysql-0.mysql', MASTER_PORT=3306, MASTER_USER='repl', MASTER_PASSWORD='pw''x', MASTER_CONNECT_RETRY=10, MASTER_LOG_FILE='mysql-bin.000003', MASTER_LOG_POS=154;"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.flavor, func(t *testing.T) {
-			pos := filepath.Join(t.TempDir(), "position")
-			if err := os.WriteFile(pos, []byte(tt.position), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			out, err := runBash(t, `source "$S/lib.sh"; source "$S/position.sh"; source "$S/replication.sh"; change_source_sql "$P"`,
-				"FLAVOR="+tt.flavor, "P="+pos, "REPLICATION_USER=repl", "REPLICATION_PASSWORD=pw'x")
-			if err != nil {
-				t.Fatalf("change_source_sql: %v\n%s", err, out)
-			}
-			if got := strings.Split(strings.TrimSpace(out), "\n"); strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
-				t.Errorf("change_source_sql =\n%s\nwant\n%s", out, strings.Join(tt.want, "\n"))
-			}
-		})
-	}
-}
-
 // TestStatusField reads replica status by column name from vertical output.
 func TestStatusField(t *testing.T) {
 	status := "*************************** 1. row ***************************\n" +
@@ -115,16 +80,5 @@ func TestStatusField(t *testing.T) {
 		if err != nil || strings.TrimSuffix(out, "\n") != want {
 			t.Errorf("status_field %s = %q (%v), want %q", field, out, err, want)
 		}
-	}
-}
-
-// TestRestrictRootSQL: on MariaDB root loses READ_ONLY ADMIN on each host.
-func TestRestrictRootSQL(t *testing.T) {
-	out, err := runBash(t, `source "$S/lib.sh"; source "$S/replication.sh"
-sql() { printf '%%\nlocalhost\n'; }
-restrict_root_sql unused`)
-	want := "REVOKE READ_ONLY ADMIN ON *.* FROM root@'%';\nREVOKE READ_ONLY ADMIN ON *.* FROM root@'localhost';\n"
-	if err != nil || out != want {
-		t.Errorf("restrict_root_sql = %q (%v), want %q", out, err, want)
 	}
 }

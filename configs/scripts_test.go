@@ -4,8 +4,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mysqlctl/mysqlctl/sql"
 )
 
 // TestShellcheck fails on any shellcheck finding in any pod script.
@@ -33,13 +36,12 @@ func TestScriptsAndConfigAreEmbedded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{ScriptInitConfig, ScriptClone, ScriptSidecar, ScriptProbe,
-		"lib.sh", "position.sh", "clone-methods.sh", "replication.sh", "backup-stream.sh"} {
+	sourced := []string{"lib.sh", "statements.sh", "position.sh", "clone-methods.sh", "replication.sh"}
+	for _, name := range append([]string{ScriptInitConfig, ScriptClone, ScriptSidecar, ScriptProbe, "backup-stream.sh"}, sourced...) {
 		if !strings.HasPrefix(scripts[name], "#!/bin/bash\n") {
 			t.Errorf("script %s missing or without a bash shebang", name)
 		}
-		if name != "lib.sh" && name != "position.sh" && name != "clone-methods.sh" && name != "replication.sh" &&
-			!strings.Contains(scripts[name], "set -euo pipefail") {
+		if !slices.Contains(sourced, name) && !strings.Contains(scripts[name], "set -euo pipefail") {
 			t.Errorf("script %s does not set -euo pipefail", name)
 		}
 	}
@@ -85,4 +87,36 @@ func runBash(t *testing.T, snippet string, env ...string) (string, error) {
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "FLAVOR=mariadb", "CLUSTER_NAME=mysql"}, env...)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
+}
+
+// writeStatements renders the statement files of a server into dir, as the
+// ConfigMap carries them next to the scripts, and returns dir.
+func writeStatements(t *testing.T, dir string, flavour sql.Flavour, version string) string {
+	t.Helper()
+	files, err := sql.PodStatements(flavour, version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// runBashSplit runs a bash snippet like runBash, with args as "$@", and
+// returns stdout and stderr apart.
+func runBashSplit(t *testing.T, snippet string, args []string, env ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	dir, err := filepath.Abs("scripts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("bash", append([]string{"-c", "set -euo pipefail; S=" + dir + "; " + snippet, "bash"}, args...)...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "FLAVOR=mariadb", "CLUSTER_NAME=mysql"}, env...)
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err = cmd.Run()
+	return out.String(), errOut.String(), err
 }

@@ -1,10 +1,7 @@
 package sql
 
 import (
-	"errors"
-	"fmt"
 	"math"
-	"strings"
 	"time"
 )
 
@@ -22,21 +19,33 @@ type Adapter interface {
 	BinlogStatusQuery() string
 	// ReplicaStatusQuery shows the replica status; no row means not a replica.
 	ReplicaStatusQuery() string
+	// ReadOnlyQuery selects @@global.read_only: 0 on a writable server.
+	ReadOnlyQuery() string
 
-	// CreateReplicationUser creates (or re-keys) the account replicas log in
-	// with and grants it only REPLICATION SLAVE.
-	CreateReplicationUser(user, host, password string) []Statement
-	// ChangeSource points a stopped replica at a source.
-	ChangeSource(o SourceOptions) ([]Statement, error)
+	// The write side builds the statements the pod scripts run, with named
+	// placeholders for the values only the pod knows (see PodStatements).
+
+	// CreateAccounts creates mysqlctl's admin account (every privilege, with
+	// GRANT OPTION) and the account replicas log in with: {{admin_user}},
+	// {{admin_password}}, {{replication_user}}, {{replication_password}}.
+	CreateAccounts() []Statement
+	// RootHostsQuery selects the Host of every root account that can log in,
+	// and RestrictRoot takes from root@{{root_host}} what lets it write on a
+	// read-only server. Both are empty where read-only already stops root.
+	RootHostsQuery() string
+	RestrictRoot() []Statement
+	// ChangeSource points a stopped replica at {{source_host}}:{{source_port}}
+	// as {{replication_user}}, positioned as by says.
+	ChangeSource(by Positioning) ([]Statement, error)
 	StartReplica() Statement
 	StopReplica() Statement
-	// StopReplicaSQLThread stops only the applier; the receiver keeps reading.
-	StopReplicaSQLThread() Statement
 	// ResetReplica forgets the source and the replica's relay logs.
 	ResetReplica() Statement
-	// SetReadOnly turns read-only on or off, including super_read_only where
-	// the flavour has it, in the order the server accepts.
-	SetReadOnly(on bool) []Statement
+	// CloneInstance copies {{donor_host}}:{{donor_port}} into {{clone_dir}}
+	// with the CLONE plugin, logging in as the admin account; nil where the
+	// server has no CLONE statement.
+	CloneInstance() []Statement
+
 	// WaitForGTID builds the wait until the replica has executed gtid (a
 	// MySQL GTID set, or a MariaDB GTID position); Conn.WaitForGTID runs it.
 	WaitForGTID(gtid string, timeout time.Duration) Wait
@@ -53,7 +62,6 @@ type Adapter interface {
 type ServerInfo struct {
 	Version        string // SELECT VERSION()
 	VersionComment string // @@version_comment
-	SQLMode        string // @@SESSION.sql_mode: decides how literals are escaped
 }
 
 // NewAdapter returns the adapter for the server described by info.
@@ -62,53 +70,23 @@ func NewAdapter(info ServerInfo) (Adapter, error) {
 	if err != nil {
 		return nil, err
 	}
-	quote := QuoteString
-	if strings.Contains(strings.ToUpper(info.SQLMode), "NO_BACKSLASH_ESCAPES") {
-		quote = quoteStringNoBackslash
-	}
 	if flavour == MariaDB {
-		return &mariadbAdapter{version: v, quote: quote}, nil
+		return &mariadbAdapter{version: v}, nil
 	}
-	return &mysqlAdapter{flavour: flavour, version: v, syn: mysqlSyntaxFor(v), quote: quote}, nil
+	return &mysqlAdapter{flavour: flavour, version: v, syn: mysqlSyntaxFor(v)}, nil
 }
 
-// SourceOptions says where a replica replicates from and how it positions.
-type SourceOptions struct {
-	Host     string
-	Port     int
-	User     string
-	Password string
-	// UseGTID positions by GTID: MySQL SOURCE_AUTO_POSITION=1, MariaDB
-	// MASTER_USE_GTID=slave_pos. Otherwise LogFile and LogPos say where in the
-	// source's binary log to start (the legacy 5.7 path).
-	UseGTID bool
-	LogFile string
-	LogPos  uint64
-	// GTIDSlavePos (MariaDB, with UseGTID) is written to gtid_slave_pos first
-	// when not nil: the position the replica's data is at. "" means from the
-	// beginning of the source's binary logs.
-	GTIDSlavePos *string
-}
+// Positioning says where a new replica starts reading its source's log.
+type Positioning int
 
-func (o SourceOptions) validate() error {
-	var errs []error
-	if o.Host == "" {
-		errs = append(errs, errors.New("source host is empty"))
-	}
-	if o.Port <= 0 || o.Port > 65535 {
-		errs = append(errs, fmt.Errorf("source port %d is out of range", o.Port))
-	}
-	if o.User == "" {
-		errs = append(errs, errors.New("replication user is empty"))
-	}
-	if !o.UseGTID && (o.LogFile == "" || o.LogPos == 0) {
-		errs = append(errs, errors.New("file/position replication needs LogFile and LogPos"))
-	}
-	if !o.UseGTID && o.GTIDSlavePos != nil {
-		errs = append(errs, errors.New("GTIDSlavePos needs UseGTID"))
-	}
-	return errors.Join(errs...)
-}
+const (
+	// ByGTID: MySQL's SOURCE_AUTO_POSITION=1 needs no value; MariaDB first
+	// sets gtid_slave_pos to {{gtid}}, then uses MASTER_USE_GTID=slave_pos.
+	ByGTID Positioning = iota
+	// ByFilePosition starts at {{binlog_file}} and {{binlog_pos}} of the
+	// source's binary log (MySQL only).
+	ByFilePosition
+)
 
 // Wait is a SELECT of a wait function. It returns one integer: timeoutResult
 // when the deadline passed, a negative number or NULL when it cannot wait

@@ -20,16 +20,36 @@ func identityCommon(f *fields) *InstanceReport {
 	return rep
 }
 
-// createUser returns the statements that create the replication account on
-// both flavours. The password travels as a quoted literal because neither
-// server accepts a placeholder after IDENTIFIED BY; the statements carry it
-// as a secret so it never reaches an error or a printed statement.
-func createUser(quote func(string) string, user, host, password string) []Statement {
-	account := quote(user) + "@" + quote(host)
-	secret := []string{password}
+// readOnlyQuery asks whether a server refuses writes; the probes and the
+// donor choice compare its result with 0.
+const readOnlyQuery = "SELECT @@global.read_only"
+
+// createAccounts creates mysqlctl's two accounts, for any host ('%': the
+// servers run with skip_name_resolve and pods change addresses). IF NOT
+// EXISTS makes a rerun after a crash harmless; the bootstrap runs once.
+// The admin account gets every privilege: on MariaDB that includes READ_ONLY
+// ADMIN, so it can still change roles and write on a read-only replica.
+func createAccounts(replicationPrivileges string) []Statement {
+	admin := textParam(paramAdminUser) + "@'%'"
+	repl := textParam(paramReplicationUser) + "@'%'"
 	return []Statement{
-		{SQL: "CREATE USER IF NOT EXISTS " + account + " IDENTIFIED BY " + quote(password), secrets: secret},
-		{SQL: "ALTER USER " + account + " IDENTIFIED BY " + quote(password), secrets: secret},
-		{SQL: "GRANT REPLICATION SLAVE ON *.* TO " + account},
+		{SQL: "CREATE USER IF NOT EXISTS " + admin + " IDENTIFIED BY " + textParam(paramAdminPassword)},
+		{SQL: "GRANT ALL PRIVILEGES ON *.* TO " + admin + " WITH GRANT OPTION"},
+		{SQL: "CREATE USER IF NOT EXISTS " + repl + " IDENTIFIED BY " + textParam(paramReplicationPassword)},
+		{SQL: "GRANT " + replicationPrivileges + " ON *.* TO " + repl},
+	}
+}
+
+// sourceOptions are the options of CHANGE MASTER TO / CHANGE REPLICATION
+// SOURCE TO that name the source and the login, with the flavour's prefix
+// (MASTER_ or SOURCE_). A replica retries a lost connection every 10 s
+// instead of the default 60, so it follows a restarted primary quickly.
+func sourceOptions(prefix string) []string {
+	return []string{
+		prefix + "HOST=" + textParam(paramSourceHost),
+		prefix + "PORT=" + numberParam(paramSourcePort),
+		prefix + "USER=" + textParam(paramReplicationUser),
+		prefix + "PASSWORD=" + textParam(paramReplicationPassword),
+		prefix + "CONNECT_RETRY=10",
 	}
 }

@@ -13,7 +13,6 @@ import (
 // https://mariadb.com/kb/en/gtid/.
 type mariadbAdapter struct {
 	version Version
-	quote   func(string) string
 }
 
 func (a *mariadbAdapter) Flavour() Flavour { return MariaDB }
@@ -69,40 +68,43 @@ func (a *mariadbAdapter) parseReplicaStatus(r row) (*ReplicaStatus, error) {
 	return s, f.err("replica status (SHOW SLAVE STATUS)")
 }
 
-// CreateReplicationUser grants REPLICATION SLAVE (REPLICATION REPLICA is an
-// alias only from 10.5.1, so the old name works everywhere).
-func (a *mariadbAdapter) CreateReplicationUser(user, host, password string) []Statement {
-	return createUser(a.quote, user, host, password)
+func (a *mariadbAdapter) ReadOnlyQuery() string { return readOnlyQuery }
+
+// CreateAccounts grants the replicas REPLICATION SLAVE only: MariaDB's
+// REPLICATION CLIENT is an alias of BINLOG MONITOR, which they do not need.
+// (REPLICATION REPLICA is an alias only from 10.5.1: the old name works
+// everywhere.)
+func (a *mariadbAdapter) CreateAccounts() []Statement {
+	return createAccounts("REPLICATION SLAVE")
 }
 
-// ChangeSource sets gtid_slave_pos first when asked, because
-// MASTER_USE_GTID=slave_pos starts from it. The position is an argument, not
-// text: SET accepts placeholders.
-func (a *mariadbAdapter) ChangeSource(o SourceOptions) ([]Statement, error) {
-	if err := o.validate(); err != nil {
-		return nil, fmt.Errorf("change source: %w", err)
+// RootHostsQuery: under skip_name_resolve, accounts for host names never
+// match a login (and REVOKE cannot find them), so only those that can log
+// in are listed. See https://mariadb.com/kb/en/grant/#read_only-admin.
+func (a *mariadbAdapter) RootHostsQuery() string {
+	return "SELECT Host FROM mysql.user WHERE User = 'root' AND " +
+		"(@@skip_name_resolve = 0 OR Host = 'localhost' OR Host REGEXP '^[0-9.:%_/]+$')"
+}
+
+// RestrictRoot: MariaDB has no super_read_only, and read_only does not stop
+// accounts holding READ_ONLY ADMIN, which root holds by default. Without it
+// root's writes on a replica fail with error 1290 like any client's.
+func (a *mariadbAdapter) RestrictRoot() []Statement {
+	return []Statement{{SQL: "REVOKE READ_ONLY ADMIN ON *.* FROM 'root'@" + textParam(paramRootHost)}}
+}
+
+// ChangeSource sets gtid_slave_pos first, because MASTER_USE_GTID=slave_pos
+// starts from it: the position the replica's data is at (an empty one means
+// from the beginning of the source's binary logs).
+func (a *mariadbAdapter) ChangeSource(by Positioning) ([]Statement, error) {
+	if by != ByGTID {
+		return nil, fmt.Errorf("change source: MariaDB replicas are positioned by GTID only")
 	}
-	var out []Statement
-	if o.GTIDSlavePos != nil {
-		if _, err := ParseMariaDBGTIDList(*o.GTIDSlavePos); err != nil {
-			return nil, fmt.Errorf("change source: %w", err)
-		}
-		out = append(out, Statement{SQL: "SET GLOBAL gtid_slave_pos = ?", Args: []any{*o.GTIDSlavePos}})
-	}
-	opts := []string{
-		"MASTER_HOST=" + a.quote(o.Host),
-		fmt.Sprintf("MASTER_PORT=%d", o.Port),
-		"MASTER_USER=" + a.quote(o.User),
-		"MASTER_PASSWORD=" + a.quote(o.Password),
-	}
-	if o.UseGTID {
-		opts = append(opts, "MASTER_USE_GTID=slave_pos")
-	} else {
-		opts = append(opts, "MASTER_USE_GTID=no", "MASTER_LOG_FILE="+a.quote(o.LogFile),
-			fmt.Sprintf("MASTER_LOG_POS=%d", o.LogPos))
-	}
-	out = append(out, Statement{SQL: "CHANGE MASTER TO " + strings.Join(opts, ", "), secrets: []string{o.Password}})
-	return out, nil
+	opts := append(sourceOptions("MASTER_"), "MASTER_USE_GTID=slave_pos")
+	return []Statement{
+		{SQL: "SET GLOBAL gtid_slave_pos = " + textParam(paramGTID)},
+		{SQL: "CHANGE MASTER TO " + strings.Join(opts, ", ")},
+	}, nil
 }
 
 // MariaDB accepts REPLICA only from 10.5.1; SLAVE works on every release.
@@ -110,19 +112,9 @@ func (a *mariadbAdapter) StartReplica() Statement { return Statement{SQL: "START
 func (a *mariadbAdapter) StopReplica() Statement  { return Statement{SQL: "STOP SLAVE"} }
 func (a *mariadbAdapter) ResetReplica() Statement { return Statement{SQL: "RESET SLAVE ALL"} }
 
-func (a *mariadbAdapter) StopReplicaSQLThread() Statement {
-	return Statement{SQL: "STOP SLAVE SQL_THREAD"}
-}
-
-// SetReadOnly sets read_only only: MariaDB has no super_read_only. Accounts
-// with READ ONLY ADMIN (root has it) can still write; refusing them is a
-// matter of privileges, not of this switch.
-func (a *mariadbAdapter) SetReadOnly(on bool) []Statement {
-	if on {
-		return []Statement{{SQL: "SET GLOBAL read_only = ON"}}
-	}
-	return []Statement{{SQL: "SET GLOBAL read_only = OFF"}}
-}
+// CloneInstance: MariaDB has no CLONE statement; replicas are cloned with
+// mariadb-backup instead.
+func (a *mariadbAdapter) CloneInstance() []Statement { return nil }
 
 // WaitForGTID uses MASTER_GTID_WAIT, which takes fractional seconds:
 // 0 when the position is reached, -1 on timeout.

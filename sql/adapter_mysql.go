@@ -13,7 +13,6 @@ type mysqlAdapter struct {
 	flavour Flavour
 	version Version
 	syn     mysqlSyntax
-	quote   func(string) string
 }
 
 // mysqlSyntax is the version-dependent vocabulary of one MySQL server.
@@ -110,59 +109,60 @@ func (a *mysqlAdapter) parseReplicaStatus(r row) (*ReplicaStatus, error) {
 	return s, f.err("replica status (" + a.syn.replicaStatus + ")")
 }
 
-// CreateReplicationUser grants REPLICATION SLAVE, the privilege's name on
-// every MySQL release (8.4 still calls it that). ALTER USER after CREATE USER
-// IF NOT EXISTS makes a re-run set the current password.
-func (a *mysqlAdapter) CreateReplicationUser(user, host, password string) []Statement {
-	return createUser(a.quote, user, host, password)
+func (a *mysqlAdapter) ReadOnlyQuery() string { return readOnlyQuery }
+
+// CreateAccounts grants the replicas REPLICATION SLAVE and REPLICATION
+// CLIENT, the privileges' names on every MySQL release (8.4 still calls them
+// that).
+func (a *mysqlAdapter) CreateAccounts() []Statement {
+	return createAccounts("REPLICATION SLAVE, REPLICATION CLIENT")
 }
 
-func (a *mysqlAdapter) ChangeSource(o SourceOptions) ([]Statement, error) {
-	if err := o.validate(); err != nil {
-		return nil, fmt.Errorf("change source: %w", err)
-	}
-	if o.GTIDSlavePos != nil {
-		return nil, fmt.Errorf("change source: GTIDSlavePos is MariaDB's; MySQL replicas start from gtid_executed")
-	}
+// RootHostsQuery and RestrictRoot are empty: super_read_only (in every
+// replica's cnf) refuses root's writes already.
+func (a *mysqlAdapter) RootHostsQuery() string    { return "" }
+func (a *mysqlAdapter) RestrictRoot() []Statement { return nil }
+
+// ChangeSource fetches the source's RSA key from 8.0 on (publicKey), which
+// caching_sha2_password needs when replication runs without TLS.
+func (a *mysqlAdapter) ChangeSource(by Positioning) ([]Statement, error) {
 	p := a.syn.opt
-	opts := []string{
-		p + "HOST=" + a.quote(o.Host),
-		fmt.Sprintf("%sPORT=%d", p, o.Port),
-		p + "USER=" + a.quote(o.User),
-		p + "PASSWORD=" + a.quote(o.Password),
-	}
-	if o.UseGTID {
+	opts := sourceOptions(p)
+	switch by {
+	case ByGTID:
 		opts = append(opts, p+"AUTO_POSITION=1")
-	} else {
-		opts = append(opts, p+"AUTO_POSITION=0", p+"LOG_FILE="+a.quote(o.LogFile),
-			fmt.Sprintf("%sLOG_POS=%d", p, o.LogPos))
+	case ByFilePosition:
+		opts = append(opts, p+"LOG_FILE="+textParam(paramBinlogFile), p+"LOG_POS="+numberParam(paramBinlogPos))
+	default:
+		return nil, fmt.Errorf("change source: unknown positioning %d", by)
 	}
 	if a.syn.publicKey != "" {
 		opts = append(opts, a.syn.publicKey)
 	}
-	sql := a.syn.changeSource + " " + strings.Join(opts, ", ")
-	return []Statement{{SQL: sql, secrets: []string{o.Password}}}, nil
+	return []Statement{{SQL: a.syn.changeSource + " " + strings.Join(opts, ", ")}}, nil
 }
 
 func (a *mysqlAdapter) StartReplica() Statement { return Statement{SQL: "START " + a.syn.replica} }
 func (a *mysqlAdapter) StopReplica() Statement  { return Statement{SQL: "STOP " + a.syn.replica} }
 
-func (a *mysqlAdapter) StopReplicaSQLThread() Statement {
-	return Statement{SQL: "STOP " + a.syn.replica + " SQL_THREAD"}
-}
-
 func (a *mysqlAdapter) ResetReplica() Statement {
 	return Statement{SQL: "RESET " + a.syn.replica + " ALL"}
 }
 
-// SetReadOnly also sets super_read_only (5.7.8+), which refuses writes from
-// SUPER accounts too. Turning it on sets read_only first and off clears
-// super_read_only first, the orders in which neither statement fails.
-func (a *mysqlAdapter) SetReadOnly(on bool) []Statement {
-	if on {
-		return []Statement{{SQL: "SET GLOBAL read_only = ON"}, {SQL: "SET GLOBAL super_read_only = ON"}}
+// CloneInstance uses the CLONE plugin (8.0.17+), which the donor must have
+// loaded too. The receiving server must list the donor in
+// clone_valid_donor_list ({{valid_donors}}, "host:port") first. See
+// https://dev.mysql.com/doc/refman/8.4/en/clone.html.
+func (a *mysqlAdapter) CloneInstance() []Statement {
+	if !a.version.AtLeast(8, 0, 17) {
+		return nil
 	}
-	return []Statement{{SQL: "SET GLOBAL super_read_only = OFF"}, {SQL: "SET GLOBAL read_only = OFF"}}
+	from := textParam(paramAdminUser) + "@" + textParam(paramDonorHost) + ":" + numberParam(paramDonorPort)
+	return []Statement{
+		{SQL: "SET GLOBAL clone_valid_donor_list = " + textParam(paramValidDonors)},
+		{SQL: "CLONE INSTANCE FROM " + from + " IDENTIFIED BY " + textParam(paramAdminPassword) +
+			" DATA DIRECTORY = " + textParam(paramCloneDir)},
+	}
 }
 
 // WaitForGTID uses WAIT_FOR_EXECUTED_GTID_SET: 0 when the set is executed,

@@ -99,9 +99,9 @@ func driverConfig(t Target, timeout time.Duration) *mysql.Config {
 	return cfg
 }
 
-// detect reads the version and SQL mode once and picks the adapter.
+// detect reads the version once and picks the adapter.
 func (c *Conn) detect(ctx context.Context) error {
-	rows, err := c.query(ctx, "SELECT VERSION() AS version, @@version_comment AS version_comment, @@SESSION.sql_mode AS sql_mode")
+	rows, err := c.query(ctx, "SELECT VERSION() AS version, @@version_comment AS version_comment")
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (c *Conn) detect(ctx context.Context) error {
 		return errors.New("version query returned no row")
 	}
 	f := &fields{r: rows[0]}
-	info := ServerInfo{Version: f.str("version"), VersionComment: f.str("version_comment"), SQLMode: f.str("sql_mode")}
+	info := ServerInfo{Version: f.str("version"), VersionComment: f.str("version_comment")}
 	if err := f.err("server version"); err != nil {
 		return err
 	}

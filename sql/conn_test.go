@@ -66,31 +66,31 @@ func TestReportPartial(t *testing.T) {
 	}
 }
 
-// A server error that echoes a statement must not carry the password out,
-// yet callers can still read the error number.
+// A server error that echoes the Conn's password must not carry it out, yet
+// callers can still read the error number; the statement is named by its
+// leading keywords only.
 func TestExecErrorHidesPassword(t *testing.T) {
 	srv := newFakeServer()
 	c := fakeConn(t, srv, "8.4.3", "")
-	stmts, err := c.adapter.ChangeSource(SourceOptions{Host: "mysql-0", Port: 3306, User: "repl", Password: replPassword, UseGTID: true})
+	stmts, err := c.adapter.ChangeSource(ByGTID)
 	if err != nil {
 		t.Fatal(err)
 	}
+	const password = "root-secret" // fakeConn's
 	srv.errs[stmts[0].SQL] = &mysql.MySQLError{Number: 1064, Message: "You have an error in your SQL syntax near '" +
-		strings.TrimPrefix(QuoteString(replPassword), "'") + ", SOURCE_AUTO_POSITION=1' at line 1 (password " + replPassword + ")"}
+		strings.TrimPrefix(QuoteString(password), "'") + ", SOURCE_AUTO_POSITION=1' at line 1 (password " + password + ")"}
 	err = c.Exec(context.Background(), stmts...)
 	if err == nil {
 		t.Fatal("no error")
 	}
-	for _, leak := range []string{replPassword, `s3cr\'et`, "s3cr"} {
-		if strings.Contains(err.Error(), leak) {
-			t.Errorf("error shows password (%q): %s", leak, err)
-		}
+	if strings.Contains(err.Error(), "secret") {
+		t.Errorf("error shows the password: %s", err)
 	}
 	if !strings.Contains(err.Error(), "CHANGE REPLICATION SOURCE TO SOURCE_HOST on fake-0") {
 		t.Errorf("error does not name statement and server: %s", err)
 	}
 	var myErr *mysql.MySQLError
-	if !errors.As(err, &myErr) || myErr.Number != 1064 || strings.Contains(myErr.Message, "s3cr") {
+	if !errors.As(err, &myErr) || myErr.Number != 1064 || strings.Contains(myErr.Message, "secret") {
 		t.Errorf("server error not usable or not clean: %#v", myErr)
 	}
 }

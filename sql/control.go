@@ -17,45 +17,18 @@ var ErrWaitTimeout = errors.New("replica did not catch up before the deadline")
 var ErrCannotWait = errors.New("server cannot wait: not a replica or replication applier stopped")
 
 // Exec runs the statements in order and stops at the first failure. Errors
-// name the statement by its leading keywords only, never its literals.
+// name the statement by its leading keywords only, never its literals, and
+// never show the Conn's password.
 func (c *Conn) Exec(ctx context.Context, stmts ...Statement) error {
 	for _, s := range stmts {
 		callCtx, cancel := c.callContext(ctx, 0)
 		_, err := c.db.ExecContext(callCtx, s.SQL, s.Args...)
 		cancel()
 		if err != nil {
-			return c.errorf(err, s.secrets, "%s on %s", s.summary(), c.name)
+			return c.errorf(err, nil, "%s on %s", s.summary(), c.name)
 		}
 	}
 	return nil
-}
-
-// CreateReplicationUser creates the account replicas log in with.
-func (c *Conn) CreateReplicationUser(ctx context.Context, user, host, password string) error {
-	return c.Exec(ctx, c.adapter.CreateReplicationUser(user, host, password)...)
-}
-
-// ChangeSource points the (stopped) replica at a source.
-func (c *Conn) ChangeSource(ctx context.Context, o SourceOptions) error {
-	stmts, err := c.adapter.ChangeSource(o)
-	if err != nil {
-		return c.errorf(err, []string{o.Password}, "point %s at %s", c.name, o.Host)
-	}
-	return c.Exec(ctx, stmts...)
-}
-
-// StartReplica starts both replication threads.
-func (c *Conn) StartReplica(ctx context.Context) error { return c.Exec(ctx, c.adapter.StartReplica()) }
-
-// StopReplica stops both replication threads.
-func (c *Conn) StopReplica(ctx context.Context) error { return c.Exec(ctx, c.adapter.StopReplica()) }
-
-// ResetReplica forgets the replica's source.
-func (c *Conn) ResetReplica(ctx context.Context) error { return c.Exec(ctx, c.adapter.ResetReplica()) }
-
-// SetReadOnly turns read-only (and super-read-only where it exists) on or off.
-func (c *Conn) SetReadOnly(ctx context.Context, on bool) error {
-	return c.Exec(ctx, c.adapter.SetReadOnly(on)...)
 }
 
 // WaitForGTID waits until the replica has executed gtid (MySQL GTID set or

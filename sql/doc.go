@@ -10,9 +10,13 @@
 // are behind and duplicate server ids. ChecksumTables compares the user tables
 // of several servers.
 //
-// Replication control statements are produced as data by the Adapter, so they
-// can be tested without a server and printed safely (Statement.String hides
-// passwords), and are run by Conn.Exec or the small Conn helpers built on it.
+// The package is the only author of SQL text, including what the pods run.
+// PodStatements renders, per flavour and version, the statement files the
+// pod scripts execute (accounts, pointing a replica at its source, starting
+// it, cloning, the status queries), built by the Adapter's write side with
+// named placeholders for the values only a pod knows; the scripts fill them
+// with sql_fill (configs/scripts/statements.sh) and pipe them to the client.
+// docs/flavours.md lists the per-flavour facts this relies on.
 //
 // Results are always read by column name: column names and order differ
 // between MySQL 5.7, 8.0, 8.4 and MariaDB, and change between minor releases.

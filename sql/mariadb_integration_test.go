@@ -3,6 +3,7 @@ package sql
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -49,6 +50,51 @@ func TestMariaDBHealthyReplication(t *testing.T) {
 	}
 }
 
+// The statements the pods run, rendered and filled as the scripts fill
+// them, do what the scripts rely on: the accounts exist with their grants
+// (and reached the replicas), the replicas follow the primary by GTID with
+// a 10 s connect retry, and a fresh root session is refused on a replica
+// with error 1290 while the primary still takes its writes.
+func TestMariaDBPodStatements(t *testing.T) {
+	t.Parallel()
+	tr := startTrio(t)
+	ctx := testContext(t)
+	grants := map[string]string{
+		"SHOW GRANTS FOR 'repl'@'%'":     "GRANT REPLICATION SLAVE ON *.* TO `repl`@`%`",
+		"SHOW GRANTS FOR 'mysqlctl'@'%'": "GRANT ALL PRIVILEGES ON *.* TO `mysqlctl`@`%`",
+	}
+	for _, s := range []*mariadbServer{tr.primary, tr.replica1, tr.replica2} {
+		admin := s.open(t, adminLogin)
+		s.open(t, replLogin)
+		for query, want := range grants {
+			rows, err := admin.query(ctx, query)
+			if err != nil || len(rows) != 1 {
+				t.Fatalf("%s: %s: %d rows, %v", s.name, query, len(rows), err)
+			}
+			if got := fmt.Sprintf("%s", rows[0].values[0]); !strings.HasPrefix(got, want) {
+				t.Errorf("%s: %s = %q, want %s...", s.name, query, got, want)
+			}
+		}
+	}
+	for _, r := range []*mariadbServer{tr.replica1, tr.replica2} {
+		rows, err := r.conn.query(ctx, r.conn.Adapter().ReplicaStatusQuery())
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("%s: replica status: %d rows, %v", r.name, len(rows), err)
+		}
+		f := &fields{r: rows[0]}
+		got := []string{f.str("Using_Gtid"), f.str("Connect_Retry"), f.str("Master_User"), f.str("Slave_IO_Running"), f.str("Slave_SQL_Running")}
+		if want := []string{"Slave_Pos", "10", "repl", "Yes", "Yes"}; strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s: Using_Gtid, Connect_Retry, Master_User, IO, SQL = %q, want %q", r.name, got, want)
+		}
+		err = r.open(t, rootLogin).Exec(ctx, Statement{SQL: "INSERT INTO app.t VALUES (50, 'root on a replica')"})
+		var myErr *mysql.MySQLError
+		if !errors.As(err, &myErr) || myErr.Number != 1290 {
+			t.Errorf("%s: root's write on a replica: %v, want error 1290", r.name, err)
+		}
+	}
+	execAs(t, tr.primary.open(t, rootLogin), "INSERT INTO app.t VALUES (51, 'root on the primary')")
+}
+
 func TestMariaDBBinlogAndCatchUp(t *testing.T) {
 	t.Parallel()
 	tr := startTrio(t)
@@ -87,9 +133,7 @@ func TestMariaDBStoppedSQLThread(t *testing.T) {
 	tr := startTrio(t)
 	ctx := testContext(t)
 	r2 := tr.replica2
-	if err := r2.conn.Exec(ctx, r2.conn.Adapter().StopReplicaSQLThread()); err != nil {
-		t.Fatal(err)
-	}
+	r2.exec(t, "STOP SLAVE SQL_THREAD")
 	tr.primary.exec(t, "INSERT INTO app.t VALUES (4, 'four')")
 	pos := tr.primary.report(t).GTID.BinlogPos
 	eventually(t, "replica-2 receives "+pos, func() bool { return r2.report(t).Replica.GTIDIOPos == pos })
@@ -107,9 +151,7 @@ func TestMariaDBStoppedSQLThread(t *testing.T) {
 	if err := r2.conn.WaitForGTID(ctx, pos, 300*time.Millisecond); !errors.Is(err, ErrWaitTimeout) {
 		t.Errorf("wait on a stopped applier: %v, want ErrWaitTimeout", err)
 	}
-	if err := r2.conn.StartReplica(ctx); err != nil {
-		t.Fatal(err)
-	}
+	tr.pod.mustRun(t, r2, adminLogin, tr.pod.fill(t, FileStartReplica))
 	if err := r2.conn.WaitForGTID(ctx, pos, 10*time.Second); err != nil {
 		t.Errorf("after restart: %v", err)
 	}
@@ -120,13 +162,8 @@ func TestMariaDBErrantTransaction(t *testing.T) {
 	tr := startTrio(t)
 	ctx := testContext(t)
 	r1 := tr.replica1
-	if err := r1.conn.SetReadOnly(ctx, false); err != nil {
-		t.Fatal(err)
-	}
-	r1.exec(t, "INSERT INTO app.t VALUES (100, 'written on a replica')")
-	if err := r1.conn.SetReadOnly(ctx, true); err != nil {
-		t.Fatal(err)
-	}
+	// The admin account keeps READ_ONLY ADMIN: it can write on a replica.
+	execAs(t, r1.open(t, adminLogin), "INSERT INTO app.t VALUES (100, 'written on a replica')")
 	facts := Analyze(tr.reports(t))
 	if got := facts.Instances[1].Errant; !strings.HasPrefix(got, "0-2-") {
 		t.Errorf("replica-1 errant = %q, want a GTID of server 2", got)
@@ -153,7 +190,7 @@ func TestMariaDBErrantTransaction(t *testing.T) {
 func TestMariaDBWrongSource(t *testing.T) {
 	t.Parallel()
 	tr := startTrio(t)
-	follow(t, tr.replica2, tr.replica1, nil)
+	tr.pod.pointAt(t, tr.replica2, tr.replica1, adminLogin, tr.replica2.report(t).GTID.SlavePos)
 	eventually(t, "replica-2 replicates from replica-1", func() bool {
 		r := tr.replica2.report(t).Replica
 		return r.Replicating() && r.SourcePort == tr.replica1.port
@@ -167,11 +204,8 @@ func TestMariaDBWrongSource(t *testing.T) {
 		t.Errorf("problems %q", facts.Problems)
 	}
 	// Forgetting the source leaves a read-only server that is no replica.
-	ctx := testContext(t)
-	if err := tr.replica2.conn.StopReplica(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := tr.replica2.conn.ResetReplica(ctx); err != nil {
+	a := tr.replica2.conn.Adapter()
+	if err := tr.replica2.conn.Exec(testContext(t), a.StopReplica(), a.ResetReplica()); err != nil {
 		t.Fatal(err)
 	}
 	if rep := tr.replica2.report(t); rep.Replica != nil || Analyze([]*InstanceReport{rep}).Instances[0].Role != RoleNone {
@@ -182,15 +216,11 @@ func TestMariaDBWrongSource(t *testing.T) {
 func TestMariaDBBrokenReplication(t *testing.T) {
 	t.Parallel()
 	tr := startTrio(t)
-	ctx := testContext(t)
 	r1 := tr.replica1
-	if err := r1.conn.SetReadOnly(ctx, false); err != nil {
-		t.Fatal(err)
-	}
 	// Without binary logging, so the conflict is the duplicate key and not
 	// gtid_strict_mode's out-of-order GTID (error 1950), which a binlogged
 	// write on the replica would raise first.
-	r1.exec(t, "SET STATEMENT sql_log_bin = 0 FOR INSERT INTO app.t VALUES (7, 'replica first')")
+	execAs(t, r1.open(t, adminLogin), "SET STATEMENT sql_log_bin = 0 FOR INSERT INTO app.t VALUES (7, 'replica first')")
 	tr.primary.exec(t, "INSERT INTO app.t VALUES (7, 'primary second')")
 	eventually(t, "replica-1's applier stops", func() bool { return !r1.report(t).Replica.SQLThread.Running() })
 	rep := r1.report(t).Replica
@@ -206,15 +236,15 @@ func TestMariaDBBrokenReplication(t *testing.T) {
 	}
 }
 
-// Passwords with quotes and backslashes are escaped correctly (the account
-// works), and a failed login's error names the server but not the password.
+// Passwords with quotes and backslashes are quoted correctly by sql_fill
+// (the accounts work), and a failed login's error names the server but not
+// the password.
 func TestMariaDBPasswords(t *testing.T) {
 	t.Parallel()
 	s := startMariaDB(t, "mysql-0", 1)
+	newPodKit(t).createAccounts(t, s)
 	ctx := testContext(t)
-	if err := s.conn.CreateReplicationUser(ctx, "repl", "%", replPassword); err != nil {
-		t.Fatal(err)
-	}
+	s.open(t, adminLogin)
 	dials := 0
 	tgt := s.target("repl", replPassword)
 	base := tgt.Addr

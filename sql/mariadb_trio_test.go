@@ -6,56 +6,38 @@ import (
 	"time"
 )
 
-// trio is a primary and two replicas replicating by GTID, configured with
-// the package's own statements.
+// trio is a primary and two read-only replicas replicating by GTID, set
+// up with the statement files the pods run (see podKit).
 type trio struct {
 	primary, replica1, replica2 *mariadbServer
+	pod                         *podKit
 }
 
-// startTrio starts three servers, creates the replication account and a
-// table app.t on the primary, points both replicas at it from the start of
-// its binary log, and waits until they have caught up.
+// startTrio starts three servers, bootstraps the primary's accounts as the
+// sidecar does, creates a table app.t on it, points both replicas at it
+// from the start of its binary log (so the accounts replicate too), and
+// waits until they have caught up.
 func startTrio(t *testing.T) *trio {
 	t.Helper()
 	tr := &trio{
 		primary:  launchMariaDB(t, "primary", 1),
-		replica1: launchMariaDB(t, "replica-1", 2),
-		replica2: launchMariaDB(t, "replica-2", 3),
+		replica1: launchMariaDB(t, "replica-1", 2, "--read-only=ON"),
+		replica2: launchMariaDB(t, "replica-2", 3, "--read-only=ON"),
+		pod:      newPodKit(t),
 	}
 	for _, s := range []*mariadbServer{tr.primary, tr.replica1, tr.replica2} {
 		s.waitReady(t)
 	}
-	ctx := testContext(t)
-	if err := tr.primary.conn.CreateReplicationUser(ctx, "repl", "%", replPassword); err != nil {
-		t.Fatal(err)
-	}
+	tr.pod.bootstrapPrimary(t, tr.primary)
 	tr.primary.exec(t, "CREATE DATABASE app",
 		"CREATE TABLE app.t (id INT PRIMARY KEY, v VARCHAR(50))",
 		"INSERT INTO app.t VALUES (1, 'one'), (2, 'two')")
 	for _, r := range []*mariadbServer{tr.replica1, tr.replica2} {
-		follow(t, r, tr.primary, ptr(""))
+		// A fresh server has no admin account yet: root sets it up.
+		tr.pod.pointAt(t, r, tr.primary, rootLogin, "")
 	}
 	tr.catchUp(t)
 	return tr
-}
-
-// follow makes r a read-only replica of source.
-func follow(t *testing.T, r, source *mariadbServer, slavePos *string) {
-	t.Helper()
-	ctx := testContext(t)
-	for _, step := range []func() error{
-		func() error { return r.conn.SetReadOnly(ctx, true) },
-		func() error { return r.conn.StopReplica(ctx) },
-		func() error {
-			return r.conn.ChangeSource(ctx, SourceOptions{Host: "127.0.0.1", Port: source.port, User: "repl",
-				Password: replPassword, UseGTID: true, GTIDSlavePos: slavePos})
-		},
-		func() error { return r.conn.StartReplica(ctx) },
-	} {
-		if err := step(); err != nil {
-			t.Fatalf("make %s a replica of %s: %v", r.name, source.name, err)
-		}
-	}
 }
 
 // catchUp waits until both replicas executed the primary's GTID position,
@@ -86,12 +68,18 @@ func (s *mariadbServer) report(t *testing.T) *InstanceReport {
 	return rep
 }
 
-// exec runs plain statements (test data, not replication control).
+// exec runs plain statements (test data and faults, not replication
+// control) in root's first session.
 func (s *mariadbServer) exec(t *testing.T, sqls ...string) {
 	t.Helper()
+	execAs(t, s.conn, sqls...)
+}
+
+func execAs(t *testing.T, c *Conn, sqls ...string) {
+	t.Helper()
 	for _, q := range sqls {
-		if err := s.conn.Exec(testContext(t), Statement{SQL: q}); err != nil {
-			t.Fatalf("%s: %v", s.name, err)
+		if err := c.Exec(testContext(t), Statement{SQL: q}); err != nil {
+			t.Fatalf("%s: %v", c.Name(), err)
 		}
 	}
 }

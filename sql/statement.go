@@ -5,21 +5,19 @@ import (
 	"strings"
 )
 
-// Statement is one SQL statement with its placeholder arguments. Adapters
-// build them as plain data so they can be compared in tests and printed in a
-// dry run before Conn.Exec runs them.
+// Statement is one SQL statement with its arguments. Adapters build them as
+// plain data so they can be compared in tests and printed in a dry run. The
+// statements of the pod scripts carry named placeholders ({{name}}, see
+// PodStatements) instead of arguments: they never hold a password.
 type Statement struct {
 	// SQL is the statement text; "?" marks an argument.
 	SQL string
-	// Args are the values for the placeholders, sent separately from the text.
+	// Args are the values for the "?" marks, sent separately from the text.
 	Args []any
-	// secrets are values (passwords) embedded in SQL that String and every
-	// error about this statement must hide.
-	secrets []string
 }
 
 // String renders the statement for people: arguments are shown in place of
-// their placeholders and passwords are replaced by <redacted>.
+// their "?" marks.
 func (s Statement) String() string {
 	var b strings.Builder
 	args := s.Args
@@ -42,7 +40,7 @@ func (s Statement) String() string {
 		}
 		b.WriteByte(c)
 	}
-	return redactText(b.String(), s.secrets)
+	return b.String()
 }
 
 // literal prints an argument as it would appear in SQL text.
@@ -68,9 +66,9 @@ func (s Statement) summary() string {
 }
 
 // QuoteString returns s as a single-quoted MySQL string literal for servers
-// in the default SQL mode, escaping like mysql_real_escape_string. It exists
-// for statements that take no placeholders (CREATE USER ... IDENTIFIED BY,
-// CHANGE MASTER TO ... MASTER_PASSWORD).
+// in the default SQL mode, escaping like mysql_real_escape_string. Statement
+// String uses it to show arguments, and redaction to find a password echoed
+// in a server's error.
 func QuoteString(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 2)
@@ -96,9 +94,9 @@ func QuoteString(s string) string {
 	return b.String()
 }
 
-// quoteStringNoBackslash quotes for servers whose sql_mode contains
-// NO_BACKSLASH_ESCAPES: there a backslash is an ordinary character and the
-// only escape is a doubled quote.
+// quoteStringNoBackslash quotes as for servers whose sql_mode contains
+// NO_BACKSLASH_ESCAPES (a backslash is an ordinary character and the only
+// escape is a doubled quote), the other form a server may echo a secret in.
 func quoteStringNoBackslash(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }

@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,78 +15,84 @@ const replPassword = `s3cr'et\"pw`
 // renderAll prints every statement an adapter makes, as a dry run would.
 func renderAll(t *testing.T, a Adapter) []string {
 	t.Helper()
-	out := []string{"replica status: " + a.ReplicaStatusQuery(), "binlog status: " + a.BinlogStatusQuery()}
+	out := []string{"replica status: " + a.ReplicaStatusQuery(), "binlog status: " + a.BinlogStatusQuery(),
+		"read only: " + a.ReadOnlyQuery(), "root hosts: " + a.RootHostsQuery()}
 	add := func(stmts ...Statement) {
 		for _, s := range stmts {
 			out = append(out, s.String())
 		}
 	}
-	add(a.CreateReplicationUser("repl", "%", replPassword)...)
-	gtid := SourceOptions{Host: "mysql-0.mysql", Port: 3306, User: "repl", Password: replPassword, UseGTID: true}
-	if a.Flavour().IsMariaDB() {
-		gtid.GTIDSlavePos = ptr("0-1-12")
-	}
-	filePos := SourceOptions{Host: "mysql-0.mysql", Port: 3306, User: "repl", Password: replPassword,
-		LogFile: "mysql-bin.000003", LogPos: 4900}
-	for _, o := range []SourceOptions{gtid, filePos} {
-		stmts, err := a.ChangeSource(o)
+	add(a.CreateAccounts()...)
+	add(a.RestrictRoot()...)
+	for _, by := range []Positioning{ByGTID, ByFilePosition} {
+		stmts, err := a.ChangeSource(by)
 		if err != nil {
-			t.Fatal(err)
+			out = append(out, "error: "+err.Error())
 		}
 		add(stmts...)
 	}
-	add(a.StartReplica(), a.StopReplica(), a.StopReplicaSQLThread(), a.ResetReplica())
-	add(a.SetReadOnly(true)...)
-	add(a.SetReadOnly(false)...)
+	add(a.StartReplica(), a.StopReplica(), a.ResetReplica())
+	add(a.CloneInstance()...)
 	add(a.WaitForGTID(uuidPrimary+":1-5", 2500*time.Millisecond).Statement)
 	add(a.WaitForPosition("mysql-bin.000003", 4900, 30*time.Second).Statement)
 	return out
 }
 
+// mysqlAccounts are the account statements of every MySQL release.
+var mysqlAccounts = []string{
+	"CREATE USER IF NOT EXISTS {{admin_user}}@'%' IDENTIFIED BY {{admin_password}}",
+	"GRANT ALL PRIVILEGES ON *.* TO {{admin_user}}@'%' WITH GRANT OPTION",
+	"CREATE USER IF NOT EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}}",
+	"GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO {{replication_user}}@'%'",
+}
+
+// mysql8Clone is the CLONE plugin's pair of statements (8.0.17+).
+var mysql8Clone = []string{
+	"SET GLOBAL clone_valid_donor_list = {{valid_donors}}",
+	"CLONE INSTANCE FROM {{admin_user}}@{{donor_host}}:{{donor_port:int}} IDENTIFIED BY {{admin_password}} DATA DIRECTORY = {{clone_dir}}",
+}
+
 func TestStatementsGolden(t *testing.T) {
+	cat := func(parts ...[]string) []string { return slices.Concat(parts...) }
 	cases := map[string][]string{
-		"5.7.44-log": {
+		"5.7.44-log": cat([]string{
 			"replica status: SHOW SLAVE STATUS",
 			"binlog status: SHOW MASTER STATUS",
-			"CREATE USER IF NOT EXISTS 'repl'@'%' IDENTIFIED BY '<redacted>'",
-			"ALTER USER 'repl'@'%' IDENTIFIED BY '<redacted>'",
-			"GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%'",
-			"CHANGE MASTER TO MASTER_HOST='mysql-0.mysql', MASTER_PORT=3306, MASTER_USER='repl', MASTER_PASSWORD='<redacted>', MASTER_AUTO_POSITION=1",
-			"CHANGE MASTER TO MASTER_HOST='mysql-0.mysql', MASTER_PORT=3306, MASTER_USER='repl', MASTER_PASSWORD='<redacted>', MASTER_AUTO_POSITION=0, MASTER_LOG_FILE='mysql-bin.000003', MASTER_LOG_POS=4900",
-			"START SLAVE", "STOP SLAVE", "STOP SLAVE SQL_THREAD", "RESET SLAVE ALL",
-			"SET GLOBAL read_only = ON", "SET GLOBAL super_read_only = ON",
-			"SET GLOBAL super_read_only = OFF", "SET GLOBAL read_only = OFF",
+			"read only: SELECT @@global.read_only",
+			"root hosts: ",
+		}, mysqlAccounts, []string{
+			"CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_AUTO_POSITION=1",
+			"CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_LOG_FILE={{binlog_file}}, MASTER_LOG_POS={{binlog_pos:int}}",
+			"START SLAVE", "STOP SLAVE", "RESET SLAVE ALL",
 			"SELECT WAIT_FOR_EXECUTED_GTID_SET('" + uuidPrimary + ":1-5', 3) AS result",
 			"SELECT MASTER_POS_WAIT('mysql-bin.000003', 4900, 30) AS result",
-		},
-		"8.0.36": {
+		}),
+		"8.0.36": cat([]string{
 			"replica status: SHOW REPLICA STATUS",
 			"binlog status: SHOW MASTER STATUS",
-			"CREATE USER IF NOT EXISTS 'repl'@'%' IDENTIFIED BY '<redacted>'",
-			"ALTER USER 'repl'@'%' IDENTIFIED BY '<redacted>'",
-			"GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%'",
-			"CHANGE REPLICATION SOURCE TO SOURCE_HOST='mysql-0.mysql', SOURCE_PORT=3306, SOURCE_USER='repl', SOURCE_PASSWORD='<redacted>', SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1",
-			"CHANGE REPLICATION SOURCE TO SOURCE_HOST='mysql-0.mysql', SOURCE_PORT=3306, SOURCE_USER='repl', SOURCE_PASSWORD='<redacted>', SOURCE_AUTO_POSITION=0, SOURCE_LOG_FILE='mysql-bin.000003', SOURCE_LOG_POS=4900, GET_SOURCE_PUBLIC_KEY=1",
-			"START REPLICA", "STOP REPLICA", "STOP REPLICA SQL_THREAD", "RESET REPLICA ALL",
-			"SET GLOBAL read_only = ON", "SET GLOBAL super_read_only = ON",
-			"SET GLOBAL super_read_only = OFF", "SET GLOBAL read_only = OFF",
+			"read only: SELECT @@global.read_only",
+			"root hosts: ",
+		}, mysqlAccounts, []string{
+			"CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1",
+			"CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_LOG_FILE={{binlog_file}}, SOURCE_LOG_POS={{binlog_pos:int}}, GET_SOURCE_PUBLIC_KEY=1",
+			"START REPLICA", "STOP REPLICA", "RESET REPLICA ALL",
+		}, mysql8Clone, []string{
 			"SELECT WAIT_FOR_EXECUTED_GTID_SET('" + uuidPrimary + ":1-5', 3) AS result",
 			"SELECT SOURCE_POS_WAIT('mysql-bin.000003', 4900, 30) AS result",
-		},
-		"8.4.3": {
+		}),
+		"8.4.3": cat([]string{
 			"replica status: SHOW REPLICA STATUS",
 			"binlog status: SHOW BINARY LOG STATUS",
-			"CREATE USER IF NOT EXISTS 'repl'@'%' IDENTIFIED BY '<redacted>'",
-			"ALTER USER 'repl'@'%' IDENTIFIED BY '<redacted>'",
-			"GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%'",
-			"CHANGE REPLICATION SOURCE TO SOURCE_HOST='mysql-0.mysql', SOURCE_PORT=3306, SOURCE_USER='repl', SOURCE_PASSWORD='<redacted>', SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1",
-			"CHANGE REPLICATION SOURCE TO SOURCE_HOST='mysql-0.mysql', SOURCE_PORT=3306, SOURCE_USER='repl', SOURCE_PASSWORD='<redacted>', SOURCE_AUTO_POSITION=0, SOURCE_LOG_FILE='mysql-bin.000003', SOURCE_LOG_POS=4900, GET_SOURCE_PUBLIC_KEY=1",
-			"START REPLICA", "STOP REPLICA", "STOP REPLICA SQL_THREAD", "RESET REPLICA ALL",
-			"SET GLOBAL read_only = ON", "SET GLOBAL super_read_only = ON",
-			"SET GLOBAL super_read_only = OFF", "SET GLOBAL read_only = OFF",
+			"read only: SELECT @@global.read_only",
+			"root hosts: ",
+		}, mysqlAccounts, []string{
+			"CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1",
+			"CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_LOG_FILE={{binlog_file}}, SOURCE_LOG_POS={{binlog_pos:int}}, GET_SOURCE_PUBLIC_KEY=1",
+			"START REPLICA", "STOP REPLICA", "RESET REPLICA ALL",
+		}, mysql8Clone, []string{
 			"SELECT WAIT_FOR_EXECUTED_GTID_SET('" + uuidPrimary + ":1-5', 3) AS result",
 			"SELECT SOURCE_POS_WAIT('mysql-bin.000003', 4900, 30) AS result",
-		},
+		}),
 		"10.11.19-MariaDB-0+deb12u1-log": mariadbGolden,
 		"11.4.2-MariaDB-ubu2404":         mariadbGolden,
 	}
@@ -101,15 +108,17 @@ func TestStatementsGolden(t *testing.T) {
 var mariadbGolden = []string{
 	"replica status: SHOW SLAVE STATUS",
 	"binlog status: SHOW MASTER STATUS",
-	"CREATE USER IF NOT EXISTS 'repl'@'%' IDENTIFIED BY '<redacted>'",
-	"ALTER USER 'repl'@'%' IDENTIFIED BY '<redacted>'",
-	"GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%'",
-	"SET GLOBAL gtid_slave_pos = '0-1-12'",
-	"CHANGE MASTER TO MASTER_HOST='mysql-0.mysql', MASTER_PORT=3306, MASTER_USER='repl', MASTER_PASSWORD='<redacted>', MASTER_USE_GTID=slave_pos",
-	"CHANGE MASTER TO MASTER_HOST='mysql-0.mysql', MASTER_PORT=3306, MASTER_USER='repl', MASTER_PASSWORD='<redacted>', MASTER_USE_GTID=no, MASTER_LOG_FILE='mysql-bin.000003', MASTER_LOG_POS=4900",
-	"START SLAVE", "STOP SLAVE", "STOP SLAVE SQL_THREAD", "RESET SLAVE ALL",
-	"SET GLOBAL read_only = ON",
-	"SET GLOBAL read_only = OFF",
+	"read only: SELECT @@global.read_only",
+	"root hosts: SELECT Host FROM mysql.user WHERE User = 'root' AND (@@skip_name_resolve = 0 OR Host = 'localhost' OR Host REGEXP '^[0-9.:%_/]+$')",
+	"CREATE USER IF NOT EXISTS {{admin_user}}@'%' IDENTIFIED BY {{admin_password}}",
+	"GRANT ALL PRIVILEGES ON *.* TO {{admin_user}}@'%' WITH GRANT OPTION",
+	"CREATE USER IF NOT EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}}",
+	"GRANT REPLICATION SLAVE ON *.* TO {{replication_user}}@'%'",
+	"REVOKE READ_ONLY ADMIN ON *.* FROM 'root'@{{root_host}}",
+	"SET GLOBAL gtid_slave_pos = {{gtid}}",
+	"CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_USE_GTID=slave_pos",
+	"error: change source: MariaDB replicas are positioned by GTID only",
+	"START SLAVE", "STOP SLAVE", "RESET SLAVE ALL",
 	"SELECT MASTER_GTID_WAIT('" + uuidPrimary + ":1-5', 2.5) AS result",
 	"SELECT MASTER_POS_WAIT('mysql-bin.000003', 4900, 30) AS result",
 }
@@ -130,7 +139,7 @@ func TestMySQLSyntaxByRelease(t *testing.T) {
 	}
 	for version, want := range cases {
 		a := mustAdapter(t, version)
-		stmts, err := a.ChangeSource(SourceOptions{Host: "h", Port: 3306, User: "u", UseGTID: true})
+		stmts, err := a.ChangeSource(ByGTID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,33 +153,6 @@ func TestMySQLSyntaxByRelease(t *testing.T) {
 		}
 		if d := cmp.Diff(want, got); d != "" {
 			t.Errorf("%s (-want +got):\n%s", version, d)
-		}
-	}
-}
-
-// The password reaches the server correctly escaped, in both SQL modes.
-func TestPasswordLiteralEscaping(t *testing.T) {
-	cases := []struct{ sqlMode, want string }{
-		{"STRICT_TRANS_TABLES", `PASSWORD='s3cr\'et\\\"pw'`},
-		{"STRICT_TRANS_TABLES,NO_BACKSLASH_ESCAPES", `PASSWORD='s3cr''et\"pw'`},
-	}
-	for _, tc := range cases {
-		for _, version := range []string{"8.4.0", "10.11.6-MariaDB"} {
-			a, err := NewAdapter(ServerInfo{Version: version, SQLMode: tc.sqlMode})
-			if err != nil {
-				t.Fatal(err)
-			}
-			stmts, err := a.ChangeSource(SourceOptions{Host: "h", Port: 1, User: "u", Password: replPassword, UseGTID: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			change := stmts[len(stmts)-1]
-			if !strings.Contains(change.SQL, tc.want) {
-				t.Errorf("%s %s: %s does not contain %s", version, tc.sqlMode, change.SQL, tc.want)
-			}
-			if s := change.String(); strings.Contains(s, "s3cr") {
-				t.Errorf("%s %s: String() shows the password: %s", version, tc.sqlMode, s)
-			}
 		}
 	}
 }
@@ -197,30 +179,6 @@ func TestQuoteString(t *testing.T) {
 	}
 	if got := QuoteIdentifier("we`ird"); got != "`we``ird`" {
 		t.Errorf("QuoteIdentifier = %s", got)
-	}
-}
-
-func TestChangeSourceValidation(t *testing.T) {
-	good := SourceOptions{Host: "h", Port: 3306, User: "repl", UseGTID: true}
-	cases := map[string]func(o *SourceOptions){
-		"empty host":              func(o *SourceOptions) { o.Host = "" },
-		"port 0":                  func(o *SourceOptions) { o.Port = 0 },
-		"port too big":            func(o *SourceOptions) { o.Port = 70000 },
-		"empty user":              func(o *SourceOptions) { o.User = "" },
-		"file/pos without file":   func(o *SourceOptions) { o.UseGTID = false },
-		"slave pos without GTID":  func(o *SourceOptions) { o.UseGTID, o.LogFile, o.LogPos, o.GTIDSlavePos = false, "f", 4, ptr("") },
-		"bad MariaDB slave pos":   func(o *SourceOptions) { o.GTIDSlavePos = ptr("0-1") },
-		"injection via slave pos": func(o *SourceOptions) { o.GTIDSlavePos = ptr("0-1-1'; DROP USER x; --") },
-	}
-	for name, mutate := range cases {
-		o := good
-		mutate(&o)
-		if _, err := mustAdapter(t, "10.11.6-MariaDB").ChangeSource(o); err == nil {
-			t.Errorf("%s: accepted", name)
-		}
-	}
-	if _, err := mustAdapter(t, "10.11.6-MariaDB").ChangeSource(good); err != nil {
-		t.Errorf("valid options refused: %v", err)
 	}
 }
 

@@ -85,12 +85,10 @@ clone_with_plugin() {
     CLONED_DATA="$WORK/data"
 }
 
-# clone_sql HOST prints the statements of a clone into WORK/data.
+# clone_sql HOST prints the statements of a clone from HOST into WORK/data.
 clone_sql() {
-    printf 'SET GLOBAL clone_valid_donor_list = %s;\n' "$(sql_quote "$1:$SERVER_PORT")"
-    printf 'CLONE INSTANCE FROM %s@%s:%d IDENTIFIED BY %s DATA DIRECTORY = %s;\n' \
-        "$(sql_quote "$ADMIN_USER")" "$(sql_quote "$1")" "$SERVER_PORT" \
-        "$(sql_quote "$ADMIN_PASSWORD")" "$(sql_quote "$WORK/data")"
+    sql_fill stmt-clone.sql valid_donors="$1:$SERVER_PORT" donor_host="$1" donor_port="$SERVER_PORT" \
+        admin_user="$ADMIN_USER" admin_password="$ADMIN_PASSWORD" clone_dir="$WORK/data"
 }
 
 # wait_for_socket SOCKET PID waits up to 120 s for the temporary server.

@@ -47,7 +47,7 @@ donor_candidates() {
         printf '%s' "$found" | sort -k1,1n -k2,2nr | awk '{ print $2 }'
     fi
     host=$(peer_host 0)
-    if ro=$(sql "$cnf" "$host" "SELECT @@global.read_only" 2>/dev/null) && [[ "$ro" == 0 ]]; then
+    if ro=$(sql_query "$cnf" "$host" stmt-read-only.sql 2>/dev/null) && [[ "$ro" == 0 ]]; then
         log "peer 0 ($host): writable primary"
         echo 0
     else

@@ -8,7 +8,9 @@
 #   ADMIN_USER, ADMIN_PASSWORD              mysqlctl's own account
 #   REPLICATION_USER, REPLICATION_PASSWORD  the replicas' account
 #   ROOT_PASSWORD     root's password (the sidecar bootstraps with it)
-# The paths below default to the pod's mounts; tests override them.
+# The paths below default to the pod's mounts; tests override them. Every
+# SQL statement comes from the flavour's statement files in CONFIG_DIR
+# (stmt-*.sql, rendered by mysqlctl's sql package; see statements.sh).
 # shellcheck disable=SC2034 # the flavour table is read by the sourcing scripts
 
 : "${DATA_ROOT:=/data}"            # the whole data volume (init and sidecar)
@@ -28,20 +30,22 @@ SOURCE_POSITION="$STATE_DIR/replication-source" # where a fresh clone replicates
 BOOTSTRAP_MARKER="$STATE_DIR/bootstrap-complete"
 SIDECAR_READY="$RUN_DIR/sidecar-ready"          # readiness waits for the sidecar
 
+# The replica status columns the scripts read, as stmt-replica-status.sql
+# names them (SHOW REPLICA STATUS renamed Slave/Master to Replica/Source).
 case "${FLAVOR:-}" in
 mariadb)
     CLIENT=mariadb ADMIN_TOOL=mariadb-admin BACKUP_TOOL=mariadb-backup STREAM_TOOL=mbstream
-    REPLICA_STATUS_SQL="SHOW SLAVE STATUS" IO_FIELD=Slave_IO_Running SQL_FIELD=Slave_SQL_Running
+    IO_FIELD=Slave_IO_Running SQL_FIELD=Slave_SQL_Running
     SOURCE_HOST_FIELD=Master_Host LAG_FIELD=Seconds_Behind_Master
     ;;
 mysql57)
     CLIENT=mysql ADMIN_TOOL=mysqladmin BACKUP_TOOL=xtrabackup STREAM_TOOL=xbstream
-    REPLICA_STATUS_SQL="SHOW SLAVE STATUS" IO_FIELD=Slave_IO_Running SQL_FIELD=Slave_SQL_Running
+    IO_FIELD=Slave_IO_Running SQL_FIELD=Slave_SQL_Running
     SOURCE_HOST_FIELD=Master_Host LAG_FIELD=Seconds_Behind_Master
     ;;
 mysql)
     CLIENT=mysql ADMIN_TOOL=mysqladmin BACKUP_TOOL="" STREAM_TOOL=""
-    REPLICA_STATUS_SQL="SHOW REPLICA STATUS" IO_FIELD=Replica_IO_Running SQL_FIELD=Replica_SQL_Running
+    IO_FIELD=Replica_IO_Running SQL_FIELD=Replica_SQL_Running
     SOURCE_HOST_FIELD=Source_Host LAG_FIELD=Seconds_Behind_Source
     ;;
 *)
@@ -49,6 +53,9 @@ mysql)
     exit 2
     ;;
 esac
+
+# shellcheck source=statements.sh
+source "$(dirname "${BASH_SOURCE[0]}")/statements.sh"
 
 log() { printf '%s %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${0##*/}" "$*" >&2; }
 die() {
@@ -71,12 +78,6 @@ pod_ordinal() {
 # peer_host prints the stable DNS name of the pod with ordinal $1.
 peer_host() { printf '%s-%d.%s\n' "$CLUSTER_NAME" "$1" "$CLUSTER_NAME"; }
 
-# sql_quote prints $1 as an SQL string literal.
-sql_quote() {
-    local s=${1//\\/\\\\}
-    printf "'%s'" "${s//\'/\'\'}"
-}
-
 # client_cnf prints the path of an option file holding the credentials of
 # account $2 (password $3), writing it first if needed. Passwords go through
 # files so they never show in a process list. [xtrabackup] repeats [client]
@@ -98,15 +99,16 @@ client_cnf() {
 admin_cnf() { client_cnf admin "${ADMIN_USER:?}" "${ADMIN_PASSWORD:?}"; }
 root_cnf() { client_cnf root root "${ROOT_PASSWORD:?}"; }
 
-# sql CNF HOST STATEMENT [client options...] runs one statement, batch output.
-sql() {
-    local cnf=$1 host=$2 stmt=$3
-    shift 3
-    "$CLIENT" --defaults-extra-file="$cnf" --host="$host" --port="$SERVER_PORT" \
-        --connect-timeout=5 --batch --skip-column-names "$@" -e "$stmt"
+# sql_query CNF HOST FILE runs a statement file that only reads (one of
+# CONFIG_DIR/stmt-*.sql, without placeholders) and prints its rows, batch
+# output without column names.
+sql_query() {
+    "$CLIENT" --defaults-extra-file="$1" --host="$2" --port="$SERVER_PORT" \
+        --connect-timeout=5 --batch --skip-column-names <"$CONFIG_DIR/$3"
 }
 
-# sql_script CNF HOST runs the statements on stdin (passwords stay off argv).
+# sql_script CNF HOST runs the statements on stdin, as sql_fill prints them
+# (passwords stay off argv).
 sql_script() {
     "$CLIENT" --defaults-extra-file="$1" --host="$2" --port="$SERVER_PORT" --connect-timeout=5 --batch
 }
@@ -114,10 +116,10 @@ sql_script() {
 # replica_status CNF HOST prints the server's replica status as "Field: value"
 # lines (empty output: not a replica). Read fields with status_field, by
 # name: columns move between versions. (--skip-column-names would drop the
-# names from vertical output, so no sql() here.)
+# names from vertical output, so no sql_query here.)
 replica_status() {
     "$CLIENT" --defaults-extra-file="$1" --host="$2" --port="$SERVER_PORT" \
-        --connect-timeout=5 --batch --vertical -e "$REPLICA_STATUS_SQL"
+        --connect-timeout=5 --batch --vertical <"$CONFIG_DIR/stmt-replica-status.sql"
 }
 
 # status_field NAME reads "Name: value" lines on stdin and prints the value.

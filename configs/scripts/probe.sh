@@ -28,7 +28,7 @@ ready() {
         [[ "$io" == Yes && "$sqlt" == Yes ]] || fail "replication threads IO $io, SQL $sqlt"
         return 0
     fi
-    ro=$(sql "$cnf" "$SERVER_HOST" "SELECT @@global.read_only") || fail "the server does not answer queries"
+    ro=$(sql_query "$cnf" "$SERVER_HOST" stmt-read-only.sql) || fail "the server does not answer queries"
     [[ "$ro" == 0 ]] || fail "not a replica, yet read-only"
 }
 

@@ -2,7 +2,8 @@
 # sidecar.sh: runs beside the server for the pod's whole life.
 #  1. Waits for the server to answer.
 #  2. Primary (ordinal 0): creates mysqlctl's admin and replication accounts
-#     once (and on MariaDB takes READ_ONLY ADMIN from root).
+#     once (and on MariaDB takes READ_ONLY ADMIN from root). Every statement
+#     comes from the flavour's stmt-*.sql files (see replication.sh).
 #     Replica: after a fresh clone, points replication at the primary from
 #     the clone's position; a replica already replicating is left alone.
 #  3. Marks the pod's setup done (the readiness probe waits for it).
@@ -49,15 +50,15 @@ bootstrap_primary() {
         return 0
     fi
     cnf=$(root_cnf)
-    if sql "$(admin_cnf)" "$SERVER_HOST" "SELECT 1" >/dev/null 2>&1; then
+    # Any query proves the admin account can log in.
+    if sql_query "$(admin_cnf)" "$SERVER_HOST" stmt-read-only.sql >/dev/null 2>&1; then
         cnf=$(admin_cnf)
     fi
     log "creating the $ADMIN_USER and $REPLICATION_USER accounts"
-    admin_account_sql | sql_script "$cnf" "$SERVER_HOST"
-    cnf=$(admin_cnf)
-    replication_account_sql | sql_script "$cnf" "$SERVER_HOST"
-    if [[ "$FLAVOR" == mariadb ]]; then
+    accounts_sql | sql_script "$cnf" "$SERVER_HOST"
+    if [[ -f "$CONFIG_DIR/stmt-restrict-root.sql" ]]; then
         log "revoking READ_ONLY ADMIN from root, so read-only replicas refuse its writes"
+        cnf=$(admin_cnf)
         restrict_root_sql "$cnf" | sql_script "$cnf" "$SERVER_HOST"
     fi
     mkdir -p "$STATE_DIR"

@@ -4,7 +4,9 @@
 # 127.0.0.(10+N) with its own "volume" under ROOT, the init scripts run
 # before it and the sidecar beside it; peers resolve through a private
 # /etc/hosts, so run it as root inside `unshare -m --propagation private`.
-# Run by TestScriptsAgainstLocalMariaDB (MYSQLCTL_LOCAL_MARIADB=1).
+# Run by TestScriptsAgainstLocalMariaDB, which first renders the statement
+# files (stmt-*.sql, from the sql package) into ROOT/config, as the
+# ConfigMap carries them next to the scripts.
 set -euo pipefail
 : "${ROOT:?temporary directory}" "${SRC:?the configs directory}"
 export FLAVOR=mariadb CLUSTER_NAME=lt ADMIN_USER=mysqlctl REPLICATION_USER=repl
@@ -17,7 +19,7 @@ fail() {
 }
 
 setup() {
-    mkdir -p "$ROOT/config"
+    [[ -f "$ROOT/config/stmt-accounts.sql" ]] || fail "no statement files in $ROOT/config: run TestScriptsAgainstLocalMariaDB"
     cp "$SRC"/scripts/*.sh "$SRC"/cnf/mariadb/*.cnf "$ROOT/config/"
     { cat /etc/hosts; for n in 0 1 2 3; do echo "127.0.0.$((10 + n)) lt-$n.lt"; done; } >"$ROOT/hosts"
     mount --bind "$ROOT/hosts" /etc/hosts

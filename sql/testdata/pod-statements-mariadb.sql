@@ -1,0 +1,27 @@
+-- stmt-accounts.sql
+CREATE USER IF NOT EXISTS {{admin_user}}@'%' IDENTIFIED BY {{admin_password}};
+GRANT ALL PRIVILEGES ON *.* TO {{admin_user}}@'%' WITH GRANT OPTION;
+CREATE USER IF NOT EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}};
+GRANT REPLICATION SLAVE ON *.* TO {{replication_user}}@'%';
+
+-- stmt-change-source.sql
+STOP SLAVE;
+RESET SLAVE ALL;
+SET GLOBAL gtid_slave_pos = {{gtid}};
+CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_USE_GTID=slave_pos;
+
+-- stmt-read-only.sql
+SELECT @@global.read_only;
+
+-- stmt-replica-status.sql
+SHOW SLAVE STATUS;
+
+-- stmt-restrict-root.sql
+REVOKE READ_ONLY ADMIN ON *.* FROM 'root'@{{root_host}};
+
+-- stmt-root-hosts.sql
+SELECT Host FROM mysql.user WHERE User = 'root' AND (@@skip_name_resolve = 0 OR Host = 'localhost' OR Host REGEXP '^[0-9.:%_/]+$');
+
+-- stmt-start-replica.sql
+START SLAVE;
+

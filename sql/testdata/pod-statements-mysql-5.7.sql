@@ -1,0 +1,20 @@
+-- stmt-accounts.sql
+CREATE USER IF NOT EXISTS {{admin_user}}@'%' IDENTIFIED BY {{admin_password}};
+GRANT ALL PRIVILEGES ON *.* TO {{admin_user}}@'%' WITH GRANT OPTION;
+CREATE USER IF NOT EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}};
+GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO {{replication_user}}@'%';
+
+-- stmt-change-source.sql
+STOP SLAVE;
+RESET SLAVE ALL;
+CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_LOG_FILE={{binlog_file}}, MASTER_LOG_POS={{binlog_pos:int}};
+
+-- stmt-read-only.sql
+SELECT @@global.read_only;
+
+-- stmt-replica-status.sql
+SHOW SLAVE STATUS;
+
+-- stmt-start-replica.sql
+START SLAVE;
+
