@@ -70,15 +70,15 @@ const DefaultCatchUpTimeout = 30 * time.Second
 // Check gathers the cluster's status and judges it. It fails only when the
 // status cannot be gathered at all (see Status); a member that cannot be
 // reached makes checks fail, not Check.
-func (in *Inspector) Check(ctx context.Context, opts CheckOptions) (*CheckReport, error) {
-	g, err := in.gather(ctx)
+func (c *Cluster) Check(ctx context.Context, opts CheckOptions) (*CheckReport, error) {
+	g, err := c.gather(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer g.close()
 	results := Evaluate(g.report, opts)
 	if opts.Checksum {
-		results = append(results, in.checksums(ctx, g, opts))
+		results = append(results, c.checksums(ctx, g, opts))
 	}
 	return &CheckReport{
 		APIVersion: ReportAPIVersion, Kind: KindCheck, ObservedAt: g.report.ObservedAt,

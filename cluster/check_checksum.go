@@ -14,7 +14,7 @@ import (
 // then compares CHECKSUM TABLE of the user tables on all of them. Replicas
 // that cannot catch up are left out of the comparison with a warning: their
 // checksums would differ for the wrong reason.
-func (in *Inspector) checksums(ctx context.Context, g *gathering, opts CheckOptions) CheckResult {
+func (c *Cluster) checksums(ctx context.Context, g *gathering, opts CheckOptions) CheckResult {
 	var t tally
 	primary := g.report.Cluster.Primary
 	ps := g.server(primary)
@@ -22,15 +22,15 @@ func (in *Inspector) checksums(ctx context.Context, g *gathering, opts CheckOpti
 		t.fail("no primary to compare the replicas with")
 		return t.result(CheckChecksumsMatch, "")
 	}
-	rctx, cancel := context.WithTimeout(ctx, in.podTimeout())
+	rctx, cancel := context.WithTimeout(ctx, c.podTimeout())
 	target, err := ps.Report(rctx) // the position now is what replicas must reach
 	cancel()
 	if err != nil {
 		t.fail("cannot read the primary's position: %s", oneLine(err.Error()))
 		return t.result(CheckChecksumsMatch, "")
 	}
-	servers := append([]Server{ps}, in.caughtUp(ctx, g, target, opts, &t)...)
-	sums, err := in.Checksum(ctx, servers)
+	servers := append([]Server{ps}, c.caughtUp(ctx, g, target, opts, &t)...)
+	sums, err := c.Checksum(ctx, servers)
 	if err != nil {
 		t.fail("checksum: %s", oneLine(err.Error()))
 		return t.result(CheckChecksumsMatch, "")
@@ -45,7 +45,7 @@ func (in *Inspector) checksums(ctx context.Context, g *gathering, opts CheckOpti
 
 // caughtUp waits on every reachable replica at once and returns those that
 // reached the primary's position.
-func (in *Inspector) caughtUp(ctx context.Context, g *gathering, target *sql.InstanceReport, opts CheckOptions, t *tally) []Server {
+func (c *Cluster) caughtUp(ctx context.Context, g *gathering, target *sql.InstanceReport, opts CheckOptions, t *tally) []Server {
 	timeout := opts.CatchUpTimeout
 	if timeout <= 0 {
 		timeout = DefaultCatchUpTimeout

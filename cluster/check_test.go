@@ -151,7 +151,7 @@ func TestCheck(t *testing.T) {
 			if opts.MaxLag == 0 {
 				opts.MaxLag = DefaultMaxLag
 			}
-			report, err := newTestInspector(t, objs, servers).Check(context.Background(), opts)
+			report, err := newTestCluster(t, objs, servers).Check(context.Background(), opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -193,7 +193,7 @@ func assertChecks(t *testing.T, report *CheckReport, want map[string]expect) {
 }
 
 func TestCheckHealthyDetails(t *testing.T) {
-	report, err := newTestInspector(t, clusterObjects(3), healthyServers(3)).Check(context.Background(), CheckOptions{MaxLag: DefaultMaxLag})
+	report, err := newTestCluster(t, clusterObjects(3), healthyServers(3)).Check(context.Background(), CheckOptions{MaxLag: DefaultMaxLag})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestCheckHealthyDetails(t *testing.T) {
 		got[c.Name] = c.Detail
 	}
 	for name, want := range map[string]string{
-		CheckObjectsPresent:        "all 5 objects of cluster mysql exist",
+		CheckObjectsPresent:        "all 6 objects of cluster mysql exist",
 		CheckPodsReady:             "3/3 pods ready",
 		CheckSinglePrimary:         "mysql-0 is the only writable server and replicates from nobody",
 		CheckServerIDsUnique:       "server ids 100, 101, 102 are unique",
@@ -253,15 +253,15 @@ func TestCheckChecksums(t *testing.T) {
 			if tt.modify != nil {
 				tt.modify(servers)
 			}
-			in := newTestInspector(t, clusterObjects(3), servers)
+			c := newTestCluster(t, clusterObjects(3), servers)
 			var compared []string
-			in.Checksum = func(ctx context.Context, ss []Server) (*sql.Checksums, error) {
+			c.Checksum = func(ctx context.Context, ss []Server) (*sql.Checksums, error) {
 				for _, s := range ss {
 					compared = append(compared, s.Name())
 				}
 				return &sql.Checksums{Servers: compared, Tables: tt.tables}, nil
 			}
-			report, err := in.Check(context.Background(), CheckOptions{MaxLag: DefaultMaxLag, Checksum: true})
+			report, err := c.Check(context.Background(), CheckOptions{MaxLag: DefaultMaxLag, Checksum: true})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -16,48 +16,73 @@ type DownOptions struct {
 
 // Down deletes the cluster's workload objects and waits until its pods are
 // gone. It only ever deletes objects labelled as managed by mysqlctl, and
-// deleting what is already gone is not an error.
-func (m *Manager) Down(ctx context.Context, name string, opts DownOptions) ([]kube.Result, error) {
-	deletes := []func(context.Context, string) (kube.Result, error){
-		m.Kube.DeleteStatefulSet, m.Kube.DeleteService, m.Kube.DeleteService, m.Kube.DeleteConfigMap,
+// deleting what is already gone is not an error. It reports whether
+// anything of the cluster was found.
+func (c *Cluster) Down(ctx context.Context, opts DownOptions) (found bool, err error) {
+	found, err = c.down(ctx, opts)
+	if err != nil {
+		return found, fmt.Errorf("down %s: %w", c.Name, err)
 	}
-	names := []string{StatefulSetName(name), HeadlessServiceName(name), ReadServiceName(name), ConfigMapName(name)}
-	if opts.Purge {
-		deletes = append(deletes, m.Kube.DeleteSecret)
-		names = append(names, SecretName(name))
-	}
-	var results []kube.Result
-	for i, del := range deletes {
-		result, err := del(ctx, names[i])
-		if err != nil {
-			return results, fmt.Errorf("down %s: %w", name, err)
-		}
-		results = append(results, result)
-	}
-	m.say("waiting for the pods of " + name + " to stop")
-	if err := m.Kube.WaitPodsGone(ctx, PodSelector(name)); err != nil {
-		return results, fmt.Errorf("down %s: %w", name, err)
-	}
-	if opts.Purge {
-		pvcs, err := m.Kube.DeletePVCs(ctx, PodSelector(name))
-		if err != nil {
-			return results, fmt.Errorf("down %s: delete volumes: %w", name, err)
-		}
-		results = append(results, pvcs...)
-		m.say("waiting for the volumes of " + name + " to be deleted")
-		if err := waitGone(ctx, m.presentPVCs(PodSelector(name))); err != nil {
-			return results, fmt.Errorf("down %s: %w", name, err)
-		}
-	}
-	return results, nil
+	return found, nil
 }
 
-// NothingDeleted says whether a down found nothing of the cluster.
-func NothingDeleted(results []kube.Result) bool {
-	for _, r := range results {
+func (c *Cluster) down(ctx context.Context, opts DownOptions) (bool, error) {
+	found := false
+	record := func(r kube.Result) {
 		if r.Action != kube.NotFound {
-			return false
+			found = true
+			c.changed(r.String())
 		}
 	}
-	return true
+	deletes := []struct{ kind, name string }{
+		{kube.KindStatefulSet, StatefulSetName(c.Name)},
+		{kube.KindPodDisruptionBudget, DisruptionBudgetName(c.Name)},
+		{kube.KindService, HeadlessServiceName(c.Name)},
+		{kube.KindService, ReadServiceName(c.Name)},
+		{kube.KindConfigMap, ConfigMapName(c.Name)},
+	}
+	for _, d := range deletes {
+		result, err := c.Kube.Delete(ctx, d.kind, d.name)
+		if err != nil {
+			return found, err
+		}
+		record(result)
+	}
+	c.say("waiting for the pods of " + c.Name + " to stop")
+	if err := c.Kube.WaitGone(ctx, kube.Gone{Kind: kube.KindPod, Selector: PodSelector(c.Name)}); err != nil {
+		return found, err
+	}
+	if !opts.Purge {
+		return found, nil
+	}
+	return found, c.purge(ctx, record)
+}
+
+// purge deletes the volumes, waits until they are gone, and only then the
+// cluster's record and the Secret: an interrupted purge never leaves
+// volumes without the passwords their servers were initialised with, nor
+// a record of data that is gone.
+func (c *Cluster) purge(ctx context.Context, record func(kube.Result)) error {
+	pvcs, err := c.Kube.DeletePVCs(ctx, PodSelector(c.Name))
+	for _, r := range pvcs {
+		record(r)
+	}
+	if err != nil {
+		return fmt.Errorf("delete volumes: %w", err)
+	}
+	c.say("waiting for the volumes of " + c.Name + " to be deleted")
+	if err := c.Kube.WaitGone(ctx, kube.Gone{Kind: kube.KindPVC, Selector: PodSelector(c.Name)}); err != nil {
+		return err
+	}
+	for _, o := range []struct{ kind, name string }{
+		{kube.KindConfigMap, StateConfigMapName(c.Name)},
+		{kube.KindSecret, SecretName(c.Name)},
+	} {
+		result, err := c.Kube.Delete(ctx, o.kind, o.name)
+		if err != nil {
+			return err
+		}
+		record(result)
+	}
+	return nil
 }

@@ -10,23 +10,28 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	appsv1ac "k8s.io/client-go/applyconfigurations/apps/v1"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
+	policyv1ac "k8s.io/client-go/applyconfigurations/policy/v1"
 
 	"github.com/mysqlctl/mysqlctl/configs"
+	"github.com/mysqlctl/mysqlctl/sql"
 )
 
 // Objects are the Kubernetes objects of one cluster, as server-side apply
-// configurations owned by FieldManager.
+// configurations owned by kube.FieldManager.
 type Objects struct {
 	// Secret holds no data: the up use case creates it once with
 	// NewCredentials and never overwrites it.
 	Secret *corev1ac.SecretApplyConfiguration
-	// ConfigMap holds the flavour's cnf files and the pod scripts.
+	// ConfigMap holds the flavour's cnf files, the pod scripts and the
+	// statement files they run (sql.PodStatements).
 	ConfigMap *corev1ac.ConfigMapApplyConfiguration
 	// HeadlessService gives every pod a DNS name (PodHost), ready or not.
 	HeadlessService *corev1ac.ServiceApplyConfiguration
 	// ReadService balances reads over every ready pod.
 	ReadService *corev1ac.ServiceApplyConfiguration
 	StatefulSet *appsv1ac.StatefulSetApplyConfiguration
+	// DisruptionBudget lets evictions take one server at a time.
+	DisruptionBudget *policyv1ac.PodDisruptionBudgetApplyConfiguration
 }
 
 // Object is what every apply configuration of Objects has in common.
@@ -38,13 +43,13 @@ type Object interface {
 // InOrder lists the objects in the order they are applied: what the pods
 // mount and resolve first, the StatefulSet last.
 func (o *Objects) InOrder() []Object {
-	return []Object{o.Secret, o.ConfigMap, o.HeadlessService, o.ReadService, o.StatefulSet}
+	return []Object{o.Secret, o.ConfigMap, o.HeadlessService, o.ReadService, o.StatefulSet, o.DisruptionBudget}
 }
 
 // Applied lists the objects that are server-side applied on every run, in
 // order: all but the Secret, which is created once (see Objects.Secret).
 func (o *Objects) Applied() []Object {
-	return []Object{o.ConfigMap, o.HeadlessService, o.ReadService, o.StatefulSet}
+	return []Object{o.ConfigMap, o.HeadlessService, o.ReadService, o.StatefulSet, o.DisruptionBudget}
 }
 
 // AnnotationCredentials on the Secret says where its data comes from.
@@ -54,40 +59,42 @@ const AnnotationCredentials = "mysqlctl.io/credentials"
 // a change of scripts or cnf files rolls the pods (replicas first).
 const AnnotationConfigHash = "mysqlctl.io/config-hash"
 
-// BuildObjects builds the objects of spec (after WithDefaults), or returns
-// the *InvalidSpecError of an invalid spec.
-func BuildObjects(spec Spec) (*Objects, error) {
+// BuildObjects builds the objects of spec (after WithDefaults) in namespace
+// ns ("" leaves it to whoever applies them), or returns the
+// *InvalidSpecError of an invalid spec.
+func BuildObjects(spec Spec, ns string) (*Objects, error) {
 	spec = spec.WithDefaults()
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
-	cm, err := buildConfigMap(spec)
+	cm, err := buildConfigMap(spec, ns)
 	if err != nil {
 		return nil, err
 	}
 	return &Objects{
-		Secret:          buildSecret(spec),
-		ConfigMap:       cm,
-		HeadlessService: buildHeadlessService(spec),
-		ReadService:     buildReadService(spec),
-		StatefulSet:     buildStatefulSet(spec, configHash(cm.Data)),
+		Secret:           buildSecret(spec, ns),
+		ConfigMap:        cm,
+		HeadlessService:  buildHeadlessService(spec, ns),
+		ReadService:      buildReadService(spec, ns),
+		StatefulSet:      buildStatefulSet(spec, ns, configHash(cm.Data)),
+		DisruptionBudget: buildDisruptionBudget(spec, ns),
 	}, nil
 }
 
-func buildSecret(spec Spec) *corev1ac.SecretApplyConfiguration {
-	s := corev1ac.Secret(SecretName(spec.Name), spec.Namespace).
+func buildSecret(spec Spec, ns string) *corev1ac.SecretApplyConfiguration {
+	s := corev1ac.Secret(SecretName(spec.Name), ns).
 		WithLabels(Labels(spec.Name, ComponentCredentials)).
 		WithAnnotations(map[string]string{
 			AnnotationCredentials: "random passwords generated once by mysqlctl up, never overwritten",
 		}).
 		WithType(corev1.SecretTypeOpaque)
-	if spec.Namespace == "" {
+	if ns == "" {
 		s.Namespace = nil
 	}
 	return s
 }
 
-func buildConfigMap(spec Spec) (*corev1ac.ConfigMapApplyConfiguration, error) {
+func buildConfigMap(spec Spec, ns string) (*corev1ac.ConfigMapApplyConfiguration, error) {
 	data, err := configs.Scripts()
 	if err != nil {
 		return nil, err
@@ -96,16 +103,43 @@ func buildConfigMap(spec Spec) (*corev1ac.ConfigMapApplyConfiguration, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config of flavour %s: %w", spec.Flavor, err)
 	}
-	for name, text := range cnf {
-		data[name] = text
+	flavour, version := statementServer(spec)
+	stmts, err := sql.PodStatements(flavour, version)
+	if err != nil {
+		return nil, fmt.Errorf("statements of flavour %s %s: %w", spec.Flavor, spec.Version, err)
 	}
-	cm := corev1ac.ConfigMap(ConfigMapName(spec.Name), spec.Namespace).
+	for _, files := range []map[string]string{cnf, stmts} {
+		for name, text := range files {
+			data[name] = text
+		}
+	}
+	cm := corev1ac.ConfigMap(ConfigMapName(spec.Name), ns).
 		WithLabels(Labels(spec.Name, ComponentConfig)).
 		WithData(data)
-	if spec.Namespace == "" {
+	if ns == "" {
 		cm.Namespace = nil
 	}
 	return cm, nil
+}
+
+// statementServer is the one mapping from a spec's flavour and version to
+// the server the sql package writes the pods' statements for. A MySQL 8.0
+// series without a patch release means the oldest release validateVersion
+// accepts, 8.0.23: the first with CHANGE REPLICATION SOURCE TO.
+func statementServer(spec Spec) (sql.Flavour, string) {
+	switch spec.Flavor {
+	case FlavorMariaDB:
+		return sql.MariaDB, spec.Version
+	case FlavorMySQL57:
+		return sql.MySQL57, spec.Version
+	}
+	if major, minor, patch, ok := parseVersion(spec.Version); ok && major == 8 && minor == 0 {
+		if patch < 0 {
+			return sql.MySQL80, "8.0.23"
+		}
+		return sql.MySQL80, spec.Version
+	}
+	return sql.MySQL84, spec.Version
 }
 
 // configHash is a short digest of the ConfigMap's data, stable across runs.
@@ -124,19 +158,19 @@ func configHash(data map[string]string) string {
 
 // buildHeadlessService publishes not-ready addresses: a new replica must
 // resolve its peers (and the primary) before any of it is Ready.
-func buildHeadlessService(spec Spec) *corev1ac.ServiceApplyConfiguration {
+func buildHeadlessService(spec Spec, ns string) *corev1ac.ServiceApplyConfiguration {
 	ports := []*corev1ac.ServicePortApplyConfiguration{servicePort(PortNameMySQL, PortMySQL)}
 	if spec.streamsBackups() {
 		ports = append(ports, servicePort(PortNameClone, PortClone))
 	}
-	s := corev1ac.Service(HeadlessServiceName(spec.Name), spec.Namespace).
+	s := corev1ac.Service(HeadlessServiceName(spec.Name), ns).
 		WithLabels(Labels(spec.Name, ComponentDatabase)).
 		WithSpec(corev1ac.ServiceSpec().
 			WithClusterIP(corev1.ClusterIPNone).
 			WithPublishNotReadyAddresses(true).
 			WithSelector(SelectorLabels(spec.Name)).
 			WithPorts(ports...))
-	if spec.Namespace == "" {
+	if ns == "" {
 		s.Namespace = nil
 	}
 	return s
@@ -144,14 +178,14 @@ func buildHeadlessService(spec Spec) *corev1ac.ServiceApplyConfiguration {
 
 // buildReadService selects every pod, primary included; readiness keeps out
 // the replicas that stopped replicating.
-func buildReadService(spec Spec) *corev1ac.ServiceApplyConfiguration {
-	s := corev1ac.Service(ReadServiceName(spec.Name), spec.Namespace).
+func buildReadService(spec Spec, ns string) *corev1ac.ServiceApplyConfiguration {
+	s := corev1ac.Service(ReadServiceName(spec.Name), ns).
 		WithLabels(Labels(spec.Name, ComponentDatabase)).
 		WithSpec(corev1ac.ServiceSpec().
 			WithType(corev1.ServiceTypeClusterIP).
 			WithSelector(SelectorLabels(spec.Name)).
 			WithPorts(servicePort(PortNameMySQL, PortMySQL)))
-	if spec.Namespace == "" {
+	if ns == "" {
 		s.Namespace = nil
 	}
 	return s

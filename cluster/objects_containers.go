@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"path"
+	"strconv"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -19,7 +20,7 @@ const (
 // initConfigContainer writes server-id, report_host and the role's cnf.
 func initConfigContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 	return scriptContainer(ContainerInitConfig, spec.ServerImage(), configs.ScriptInitConfig).
-		WithEnv(baseEnv(spec)...).
+		WithEnv(append(baseEnv(spec), envValue(EnvBinlogExpireSeconds, strconv.FormatInt(spec.BinlogRetentionSeconds(), 10)))...).
 		WithResources(resourceRequests(helperCPURequest, helperMemoryRequest)).
 		WithVolumeMounts(
 			volumeMount(volumeScripts, MountScripts, true),
@@ -30,7 +31,7 @@ func initConfigContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 // cloneContainer fills an empty replica's volume from a healthy peer.
 func cloneContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 	env := append(baseEnv(spec), adminEnv(spec)...)
-	env = append(env, envValue("DATA_OWNER", dataOwner(spec.Flavor)))
+	env = append(env, envValue("DATA_OWNER", dataOwner(spec.Flavor)), envValue("CLUSTER_STATE_DIR", MountClusterState))
 	return scriptContainer(ContainerClone, spec.ToolsImage(), configs.ScriptClone).
 		WithEnv(env...).
 		WithResources(resourceRequests(helperCPURequest, helperMemoryRequest)).
@@ -38,6 +39,7 @@ func cloneContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 			volumeMount(volumeScripts, MountScripts, true),
 			volumeMount(volumeRun, MountRun, false),
 			volumeMount(VolumeClaimTemplateName, MountData, false),
+			volumeMount(volumeClusterState, MountClusterState, true),
 		)
 }
 

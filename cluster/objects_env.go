@@ -7,11 +7,19 @@ import (
 // The pods' environment is the contract with configs/scripts/lib.sh.
 // Passwords only ever arrive through secretKeyRef: no object carries one.
 
+// EnvFlavor names the pods' flavour; up reads it back from a running
+// StatefulSet to know what runs (liveSpec).
+const EnvFlavor = "FLAVOR"
+
+// EnvBinlogExpireSeconds is the binlog retention init-config writes into the
+// server's cnf (binlog_expire_logs_seconds, or expire_logs_days on 5.7).
+const EnvBinlogExpireSeconds = "BINLOG_EXPIRE_SECONDS"
+
 // baseEnv is what every script needs: the flavour picks the client tools and
 // SQL dialect, the cluster name makes the peers' DNS names.
 func baseEnv(spec Spec) []*corev1ac.EnvVarApplyConfiguration {
 	return []*corev1ac.EnvVarApplyConfiguration{
-		envValue("FLAVOR", string(spec.Flavor)),
+		envValue(EnvFlavor, string(spec.Flavor)),
 		envValue("CLUSTER_NAME", spec.Name),
 	}
 }

@@ -4,24 +4,22 @@ import (
 	"fmt"
 
 	"k8s.io/apimachinery/pkg/labels"
-)
 
-// FieldManager is the server-side apply field manager of every object
-// mysqlctl writes (the same value as kube.FieldManager).
-const FieldManager = "mysqlctl"
+	"github.com/mysqlctl/mysqlctl/kube"
+)
 
 // Recommended labels (https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/).
 const (
 	LabelName      = "app.kubernetes.io/name"
 	LabelInstance  = "app.kubernetes.io/instance"
-	LabelManagedBy = "app.kubernetes.io/managed-by"
+	LabelManagedBy = kube.ManagedByLabel // kube refuses to touch objects without it
 	LabelComponent = "app.kubernetes.io/component"
 
 	// AppName is app.kubernetes.io/name for every flavour: the application
 	// is "a MySQL", whichever server implements it.
 	AppName = "mysql"
 	// ManagedBy is app.kubernetes.io/managed-by on every object mysqlctl makes.
-	ManagedBy = "mysqlctl"
+	ManagedBy = kube.ManagedByValue
 )
 
 // Values of app.kubernetes.io/component.
@@ -84,12 +82,6 @@ func SelectorLabels(name string) map[string]string {
 // PodSelector is SelectorLabels as a label selector string for List/Watch.
 func PodSelector(name string) string {
 	return labels.SelectorFromSet(SelectorLabels(name)).String()
-}
-
-// InstanceSelector selects every object of a cluster, whatever its component
-// (what `down` removes, PVCs included).
-func InstanceSelector(name string) string {
-	return labels.SelectorFromSet(map[string]string{LabelInstance: name, LabelManagedBy: ManagedBy}).String()
 }
 
 // StatefulSetName is the name of the cluster's StatefulSet.

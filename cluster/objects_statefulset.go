@@ -32,13 +32,10 @@ const (
 // as PID 1 the tutorial's pods each held teardown for the default 30 s.
 const TerminationGracePeriodSeconds = 10
 
-func buildStatefulSet(spec Spec, configHash string) *appsv1ac.StatefulSetApplyConfiguration {
-	whenScaled := appsv1.DeletePersistentVolumeClaimRetentionPolicyType
-	if spec.KeepPVCsOnScaleDown {
-		whenScaled = appsv1.RetainPersistentVolumeClaimRetentionPolicyType
-	}
-	sts := appsv1ac.StatefulSet(StatefulSetName(spec.Name), spec.Namespace).
+func buildStatefulSet(spec Spec, ns, configHash string) *appsv1ac.StatefulSetApplyConfiguration {
+	sts := appsv1ac.StatefulSet(StatefulSetName(spec.Name), ns).
 		WithLabels(Labels(spec.Name, ComponentDatabase)).
+		WithAnnotations(map[string]string{AnnotationVersion: spec.Version}).
 		WithSpec(appsv1ac.StatefulSetSpec().
 			WithReplicas(spec.Replicas).
 			WithServiceName(HeadlessServiceName(spec.Name)).
@@ -50,13 +47,14 @@ func buildStatefulSet(spec Spec, configHash string) *appsv1ac.StatefulSetApplyCo
 				WithType(appsv1.RollingUpdateStatefulSetStrategyType)).
 			// Scaled-away volumes go: a replica re-created on an old volume
 			// could need binlogs the primary purged (error 1236); a fresh one
-			// clones. Deleting the cluster keeps the data.
+			// clones. Deleting the cluster keeps the data. (scale
+			// --keep-pvcs patches this for one scale-down.)
 			WithPersistentVolumeClaimRetentionPolicy(appsv1ac.StatefulSetPersistentVolumeClaimRetentionPolicy().
-				WithWhenScaled(whenScaled).
+				WithWhenScaled(appsv1.DeletePersistentVolumeClaimRetentionPolicyType).
 				WithWhenDeleted(appsv1.RetainPersistentVolumeClaimRetentionPolicyType)).
 			WithTemplate(buildPodTemplate(spec, configHash)).
 			WithVolumeClaimTemplates(buildVolumeClaimTemplate(spec)))
-	if spec.Namespace == "" {
+	if ns == "" {
 		sts.Namespace = nil
 	}
 	return sts
@@ -80,6 +78,7 @@ func buildPodTemplate(spec Spec, configHash string) *corev1ac.PodTemplateSpecApp
 				corev1ac.Volume().WithName(volumeConfD).WithEmptyDir(corev1ac.EmptyDirVolumeSource()),
 				corev1ac.Volume().WithName(volumeRun).WithEmptyDir(corev1ac.EmptyDirVolumeSource().
 					WithMedium(corev1.StorageMediumMemory)),
+				clusterStateVolume(spec.Name),
 			))
 }
 

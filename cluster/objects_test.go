@@ -10,13 +10,14 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/mysqlctl/mysqlctl/configs"
+	"github.com/mysqlctl/mysqlctl/sql"
 )
 
 // buildTyped builds the objects of spec and converts the StatefulSet to the
 // API type, which is easier to walk than apply configurations.
 func buildTyped(t *testing.T, spec Spec) (*Objects, *appsv1.StatefulSet) {
 	t.Helper()
-	objs, err := BuildObjects(spec)
+	objs, err := BuildObjects(spec, "")
 	if err != nil {
 		t.Fatalf("BuildObjects: %v", err)
 	}
@@ -34,7 +35,7 @@ func buildTyped(t *testing.T, spec Spec) (*Objects, *appsv1.StatefulSet) {
 func specOf(f Flavor) Spec { return Spec{Replicas: 3, Flavor: f} }
 
 func TestBuildObjectsRefusesAnInvalidSpec(t *testing.T) {
-	if _, err := BuildObjects(Spec{Replicas: 0}); err == nil {
+	if _, err := BuildObjects(Spec{Replicas: 0}, ""); err == nil {
 		t.Fatal("BuildObjects accepted replicas 0")
 	}
 }
@@ -68,15 +69,16 @@ func TestObjectsAreLabelled(t *testing.T) {
 			t.Errorf("%s: namespace %q set while the spec has none", m.Name, *m.Namespace)
 		}
 	}
-	if n := len(objs.Applied()); n != 4 {
+	if n := len(objs.Applied()); n != len(objs.InOrder())-1 {
 		t.Errorf("Applied() has %d objects, want all but the Secret", n)
 	}
 }
 
 func TestNamespaceIsSetWhenGiven(t *testing.T) {
-	spec := DefaultSpec()
-	spec.Namespace = "db"
-	objs, _ := buildTyped(t, spec)
+	objs, err := BuildObjects(DefaultSpec(), "db")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, obj := range objs.InOrder() {
 		if ns := obj.GetNamespace(); ns == nil || *ns != "db" {
 			t.Errorf("%s: namespace %v, want db", *obj.GetName(), ns)
@@ -85,17 +87,12 @@ func TestNamespaceIsSetWhenGiven(t *testing.T) {
 }
 
 func TestStatefulSetPolicies(t *testing.T) {
-	for _, keep := range []bool{false, true} {
-		spec := DefaultSpec()
-		spec.KeepPVCsOnScaleDown = keep
-		_, sts := buildTyped(t, spec)
-		want := appsv1.DeletePersistentVolumeClaimRetentionPolicyType
-		if keep {
-			want = appsv1.RetainPersistentVolumeClaimRetentionPolicyType
-		}
+	{
+		_, sts := buildTyped(t, DefaultSpec())
+		// Scale-down deletes volumes unless scale --keep-pvcs patches this.
 		p := sts.Spec.PersistentVolumeClaimRetentionPolicy
-		if p == nil || p.WhenScaled != want || p.WhenDeleted != appsv1.RetainPersistentVolumeClaimRetentionPolicyType {
-			t.Errorf("keep=%v: retention policy %+v, want whenScaled %s, whenDeleted Retain", keep, p, want)
+		if p == nil || p.WhenScaled != appsv1.DeletePersistentVolumeClaimRetentionPolicyType || p.WhenDeleted != appsv1.RetainPersistentVolumeClaimRetentionPolicyType {
+			t.Errorf("retention policy %+v, want whenScaled Delete, whenDeleted Retain", p)
 		}
 		if sts.Spec.PodManagementPolicy != appsv1.OrderedReadyPodManagement {
 			t.Errorf("podManagementPolicy %q, want OrderedReady", sts.Spec.PodManagementPolicy)
@@ -265,5 +262,61 @@ func TestVolumeClaimTemplate(t *testing.T) {
 	_, sts = buildTyped(t, DefaultSpec())
 	if sts.Spec.VolumeClaimTemplates[0].Spec.StorageClassName != nil {
 		t.Error("storage class set while the spec leaves it to the default")
+	}
+}
+
+// statementServer is the one place a spec's flavour and version become the
+// sql package's; "8.0" means 8.0.23, the oldest 8.0 validateVersion accepts.
+func TestStatementServer(t *testing.T) {
+	tests := []struct {
+		flavor           Flavor
+		version, wantVer string
+		want             sql.Flavour
+	}{
+		{FlavorMySQL, "8.4", "8.4", sql.MySQL84},
+		{FlavorMySQL, "8.0", "8.0.23", sql.MySQL80},
+		{FlavorMySQL, "8.0.36", "8.0.36", sql.MySQL80},
+		{FlavorMariaDB, "10.11", "10.11", sql.MariaDB},
+		{FlavorMariaDB, "11.4", "11.4", sql.MariaDB},
+		{FlavorMySQL57, "5.7", "5.7", sql.MySQL57},
+	}
+	for _, tt := range tests {
+		f, v := statementServer(Spec{Flavor: tt.flavor, Version: tt.version})
+		if f != tt.want || v != tt.wantVer {
+			t.Errorf("%s %s: %s %s, want %s %s", tt.flavor, tt.version, f, v, tt.want, tt.wantVer)
+		}
+	}
+}
+
+// The ConfigMap carries the statement files the scripts run, rendered for
+// the spec's flavour and version, next to the scripts.
+func TestConfigMapCarriesTheStatements(t *testing.T) {
+	tests := []struct {
+		flavor         Flavor
+		version        string
+		changeSource   string // a part of stmt-change-source.sql
+		only, notThere string // a flavour's own file, and one it must not have
+	}{
+		{FlavorMySQL, "8.4", "CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}", sql.FileClone, sql.FileRestrictRoot},
+		{FlavorMySQL, "8.0", "SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1;", sql.FileClone, sql.FileRestrictRoot},
+		{FlavorMariaDB, "10.11", "MASTER_USE_GTID=slave_pos;", sql.FileRestrictRoot, sql.FileClone},
+		{FlavorMySQL57, "5.7", "MASTER_LOG_POS={{binlog_pos:int}};", sql.FileStartReplica, sql.FileClone},
+	}
+	for _, tt := range tests {
+		spec := specOf(tt.flavor)
+		spec.Version = tt.version
+		objs, _ := buildTyped(t, spec)
+		data := objs.ConfigMap.Data
+		if !strings.Contains(data[sql.FileChangeSource], tt.changeSource) {
+			t.Errorf("%s %s: %s = %q, want it to contain %q", tt.flavor, tt.version, sql.FileChangeSource, data[sql.FileChangeSource], tt.changeSource)
+		}
+		for _, name := range []string{sql.FileAccounts, sql.FileStartReplica, sql.FileReplicaStatus, sql.FileReadOnly, tt.only} {
+			if data[name] == "" {
+				t.Errorf("%s %s: ConfigMap lacks %s", tt.flavor, tt.version, name)
+			}
+		}
+		if _, ok := data[tt.notThere]; ok {
+			t.Errorf("%s %s: ConfigMap has %s", tt.flavor, tt.version, tt.notThere)
+		}
 	}
 }

@@ -7,13 +7,9 @@ import (
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
-)
 
-// ErrClusterNotFound says the named cluster has no StatefulSet here.
-var ErrClusterNotFound = fmt.Errorf("cluster not found")
+	"github.com/mysqlctl/mysqlctl/kube"
+)
 
 // ScaleOptions are the choices of `mysqlctl scale`.
 type ScaleOptions struct {
@@ -28,35 +24,43 @@ type ScaleOptions struct {
 // pods to be ready (a replica is ready only while it replicates), for
 // removed pods to be gone and, unless KeepPVCs, their volumes too. The
 // highest ordinals go first, so the primary (ordinal 0) is never removed.
-func (m *Manager) Scale(ctx context.Context, name string, opts ScaleOptions) error {
+func (c *Cluster) Scale(ctx context.Context, opts ScaleOptions) error {
 	if opts.Replicas < 1 {
 		return &InvalidSpecError{Field: "replicas", Message: fmt.Sprintf("replicas must be 1 or more, got %d: the primary is never removed; use 'mysqlctl down' to delete the cluster", opts.Replicas)}
 	}
-	sts, err := m.Kube.Clientset.AppsV1().StatefulSets(m.Kube.Namespace).Get(ctx, StatefulSetName(name), metav1.GetOptions{})
-	if apierrors.IsNotFound(err) {
-		return fmt.Errorf("scale %s: %w in namespace %s: create it with 'mysqlctl up'", name, ErrClusterNotFound, m.Kube.Namespace)
+	if err := c.scale(ctx, opts); err != nil {
+		return fmt.Errorf("scale %s: %w", c.Name, err)
 	}
+	return nil
+}
+
+func (c *Cluster) scale(ctx context.Context, opts ScaleOptions) error {
+	sts, err := c.Kube.GetStatefulSet(ctx, StatefulSetName(c.Name))
 	if err != nil {
-		return fmt.Errorf("scale %s: %w", name, err)
+		return err
 	}
-	if sts.Labels[LabelManagedBy] != ManagedBy {
-		return fmt.Errorf("scale %s: statefulset/%s is not managed by mysqlctl: scale it with the tool that created it", name, name)
+	if sts == nil {
+		return fmt.Errorf("%w: create it with 'mysqlctl up'", c.notFound())
+	}
+	if err := kube.CheckManaged(kube.KindStatefulSet, sts, "scale it with the tool that created it"); err != nil {
+		return err
 	}
 	from := int32(1)
 	if sts.Spec.Replicas != nil {
 		from = *sts.Spec.Replicas
 	}
-	if err := m.patchReplicas(ctx, sts, opts); err != nil {
-		return fmt.Errorf("scale %s: %w", name, err)
+	if err := c.checkCapacity(ctx, liveSpec(sts), opts.Replicas); err != nil {
+		return err
 	}
-	m.say(fmt.Sprintf("statefulset/%s scaled from %d to %d", name, from, opts.Replicas))
-	if err := m.waitReady(ctx, name, opts.Replicas); err != nil {
-		return fmt.Errorf("scale %s: %w", name, err)
+	if err := c.patchReplicas(ctx, opts); err != nil {
+		return err
+	}
+	c.changed(fmt.Sprintf("statefulset/%s scaled from %d to %d", sts.Name, from, opts.Replicas))
+	if err := c.waitReady(ctx, opts.Replicas); err != nil {
+		return err
 	}
 	if opts.Replicas < from {
-		if err := m.waitRemoved(ctx, name, opts.Replicas, from, !opts.KeepPVCs); err != nil {
-			return fmt.Errorf("scale %s: %w", name, err)
-		}
+		return c.waitRemoved(ctx, opts.Replicas, from, !opts.KeepPVCs)
 	}
 	return nil
 }
@@ -64,7 +68,7 @@ func (m *Manager) Scale(ctx context.Context, name string, opts ScaleOptions) err
 // patchReplicas changes only the replica count and the volume retention on
 // scale-down. A merge patch rather than an apply: scale knows nothing of the
 // rest of the spec (flavour, image...) and must not reset it.
-func (m *Manager) patchReplicas(ctx context.Context, sts *appsv1.StatefulSet, opts ScaleOptions) error {
+func (c *Cluster) patchReplicas(ctx context.Context, opts ScaleOptions) error {
 	whenScaled := appsv1.DeletePersistentVolumeClaimRetentionPolicyType
 	if opts.KeepPVCs {
 		whenScaled = appsv1.RetainPersistentVolumeClaimRetentionPolicyType
@@ -76,44 +80,33 @@ func (m *Manager) patchReplicas(ctx context.Context, sts *appsv1.StatefulSet, op
 	if err != nil {
 		return err
 	}
-	_, err = m.Kube.Clientset.AppsV1().StatefulSets(sts.Namespace).Patch(ctx, sts.Name, types.MergePatchType, patch,
-		metav1.PatchOptions{FieldManager: FieldManager})
-	return err
+	return c.Kube.PatchStatefulSet(ctx, StatefulSetName(c.Name), patch)
 }
 
 // waitRemoved waits until pods from..to-1 are gone and, when deleting
 // volumes, until their PVCs are gone as well (the StatefulSet controller
 // and the garbage collector remove them after the pods).
-func (m *Manager) waitRemoved(ctx context.Context, name string, from, to int32, volumes bool) error {
+func (c *Cluster) waitRemoved(ctx context.Context, from, to int32, volumes bool) error {
 	var pods, pvcs []string
 	for i := from; i < to; i++ {
-		pods = append(pods, PodName(name, int(i)))
-		pvcs = append(pvcs, PVCName(name, int(i)))
+		pods = append(pods, PodName(c.Name, int(i)))
+		pvcs = append(pvcs, PVCName(c.Name, int(i)))
 	}
-	m.say("waiting for " + strings.Join(pods, ", ") + " to be removed")
-	present := func(ctx context.Context) ([]string, error) {
-		var left []string
-		for i := range pods {
-			if _, err := m.Kube.Clientset.CoreV1().Pods(m.Kube.Namespace).Get(ctx, pods[i], metav1.GetOptions{}); err == nil {
-				left = append(left, "pod/"+pods[i])
-			}
-			if !volumes {
-				continue
-			}
-			if _, err := m.Kube.Clientset.CoreV1().PersistentVolumeClaims(m.Kube.Namespace).Get(ctx, pvcs[i], metav1.GetOptions{}); err == nil {
-				left = append(left, "persistentvolumeclaim/"+pvcs[i])
-			}
-		}
-		return left, nil
+	c.say("waiting for " + strings.Join(pods, ", ") + " to be removed")
+	targets := []kube.Gone{{Kind: kube.KindPod, Names: pods}}
+	if volumes {
+		targets = append(targets, kube.Gone{Kind: kube.KindPVC, Names: pvcs})
 	}
-	if err := waitGone(ctx, present); err != nil {
+	if err := c.Kube.WaitGone(ctx, targets...); err != nil {
 		return fmt.Errorf("after the scale-down: %w", err)
 	}
 	for _, p := range pods {
-		m.say("  " + p + " removed")
+		c.say("  " + p + " removed")
 	}
 	if volumes {
-		m.say("  volumes " + strings.Join(pvcs, ", ") + " deleted")
+		for _, p := range pvcs {
+			c.changed(kube.KindPVC + "/" + p + " deleted")
+		}
 	}
 	return nil
 }

@@ -21,7 +21,6 @@ func Flavors() []Flavor { return []Flavor{FlavorMySQL, FlavorMariaDB, FlavorMySQ
 // keys of the config file; empty strings mean "the default" (see WithDefaults).
 type Spec struct {
 	Name          string `json:"name"`
-	Namespace     string `json:"namespace,omitempty"`
 	Replicas      int32  `json:"replicas"`
 	Flavor        Flavor `json:"flavor"`
 	Version       string `json:"version,omitempty"`
@@ -31,13 +30,10 @@ type Spec struct {
 	StorageClass  string `json:"storageClass,omitempty"`
 	CPURequest    string `json:"cpu,omitempty"`
 	MemoryRequest string `json:"memory,omitempty"`
-
-	// KeepPVCsOnScaleDown keeps the volumes of removed pods (scale
-	// --keep-pvcs). Off by default: a replica re-created later on an old
-	// volume resumes from a position the primary may have purged (error
-	// 1236), while a fresh volume is cloned from a healthy peer. It is an
-	// action's choice, not a property of the cluster, so no config key.
-	KeepPVCsOnScaleDown bool `json:"-"`
+	// BinlogRetention is how long servers keep their binary logs (a Go
+	// duration, e.g. 168h). A replica that is away longer must be cloned
+	// again; a volume never fills with binlogs.
+	BinlogRetention string `json:"binlogRetention,omitempty"`
 }
 
 // Defaults of a spec. Requests are small on purpose: five pods must fit on a
@@ -49,6 +45,9 @@ const (
 	DefaultStorageSize   = "10Gi"
 	DefaultCPURequest    = "100m"
 	DefaultMemoryRequest = "256Mi"
+	// DefaultBinlogRetention keeps a week of binary logs: a replica down
+	// over a long weekend still catches up without a new clone.
+	DefaultBinlogRetention = "168h"
 	// DefaultXtrabackupImage is the Kubernetes tutorial's XtraBackup 2.4
 	// image: the mysql57 flavour clones and serves backups with it.
 	DefaultXtrabackupImage = "gcr.io/google-samples/xtrabackup:1.0"
@@ -57,7 +56,7 @@ const (
 // DefaultVersion is the server version a flavour runs unless told otherwise.
 //   - mysql: 8.4, the LTS series; 8.0 (8.0.23 or later) is allowed.
 //   - mariadb: 10.11, the LTS series our local image ships and on which every
-//     measurement in MYSQL-FLAVOURS.md was made; 11.x is allowed (the clone
+//     measurement in docs/flavours.md was made; 11.x is allowed (the clone
 //     script reads both names of mariadb-backup's position files).
 //   - mysql57: 5.7, the tutorial's series.
 func DefaultVersion(f Flavor) string {
@@ -103,6 +102,9 @@ func (s Spec) WithDefaults() Spec {
 	}
 	if s.MemoryRequest == "" {
 		s.MemoryRequest = DefaultMemoryRequest
+	}
+	if s.BinlogRetention == "" {
+		s.BinlogRetention = DefaultBinlogRetention
 	}
 	return s
 }

@@ -9,7 +9,7 @@ import (
 func TestDefaultSpec(t *testing.T) {
 	got := DefaultSpec()
 	want := Spec{Name: "mysql", Replicas: 3, Flavor: FlavorMySQL, Version: "8.4", Image: "mysql:8.4",
-		StorageSize: "10Gi", CPURequest: "100m", MemoryRequest: "256Mi"}
+		StorageSize: "10Gi", CPURequest: "100m", MemoryRequest: "256Mi", BinlogRetention: "168h"}
 	if got != want {
 		t.Errorf("DefaultSpec() = %+v, want %+v", got, want)
 	}
@@ -66,7 +66,6 @@ func TestValidate(t *testing.T) {
 		{"name with digit first", func(s *Spec) { s.Name = "1db" }, "name", "starting with a letter"},
 		{"name 52 long", func(s *Spec) { s.Name = "a" + strings.Repeat("b", 51) }, "", ""},
 		{"name 53 long", func(s *Spec) { s.Name = "a" + strings.Repeat("b", 52) }, "name", "at most 52"},
-		{"bad namespace", func(s *Spec) { s.Namespace = "My_NS" }, "namespace", "--namespace"},
 		{"unknown flavour", func(s *Spec) { s.Flavor = "postgres" }, "flavor", "pass --flavor mysql, mariadb or mysql57"},
 		{"mysql 5.6", func(s *Spec) { s.Version = "5.6" }, "version", "pass --version 8.4 or 8.0"},
 		{"mysql 8.0.22", func(s *Spec) { s.Version = "8.0.22" }, "version", "8.0.23 or later"},
@@ -77,6 +76,9 @@ func TestValidate(t *testing.T) {
 		{"mysql57 8.0", func(s *Spec) { s.Flavor, s.Version = FlavorMySQL57, "8.0" }, "version", "--version 5.7"},
 		{"tag as version", func(s *Spec) { s.Version = "8.4-oracle" }, "version", "--version"},
 		{"bad storage", func(s *Spec) { s.StorageSize = "10 GB" }, "storage", "e.g. --storage 10Gi"},
+		{"binlog retention of a minute", func(s *Spec) { s.BinlogRetention = "1m" }, "binlogRetention", "--binlog-retention 168h"},
+		{"binlog retention in days", func(s *Spec) { s.BinlogRetention = "7d" }, "binlogRetention", "at least 1h"},
+		{"binlog retention of 2 days", func(s *Spec) { s.BinlogRetention = "48h" }, "", ""},
 		{"zero storage", func(s *Spec) { s.StorageSize = "0" }, "storage", "positive"},
 		{"bad cpu", func(s *Spec) { s.CPURequest = "lots" }, "cpu", "--cpu 100m"},
 		{"bad memory", func(s *Spec) { s.MemoryRequest = "1 GB" }, "memory", "--memory 256Mi"},
@@ -111,13 +113,21 @@ func TestValidate(t *testing.T) {
 func TestNames(t *testing.T) {
 	got := []string{PodName("db", 2), PVCName("db", 2), PodHost("db", 0), SecretName("db"),
 		ConfigMapName("db"), ReadServiceName("db"), HeadlessServiceName("db"), StatefulSetName("db"),
-		PodSelector("db"), InstanceSelector("db")}
+		PodSelector("db")}
 	want := []string{"db-2", "data-db-2", "db-0.db", "db-credentials", "db-config", "db-read", "db", "db",
-		"app.kubernetes.io/instance=db,app.kubernetes.io/name=mysql",
-		"app.kubernetes.io/instance=db,app.kubernetes.io/managed-by=mysqlctl"}
+		"app.kubernetes.io/instance=db,app.kubernetes.io/name=mysql"}
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("name %d = %q, want %q", i, got[i], want[i])
+		}
+	}
+}
+
+func TestValidateNamespace(t *testing.T) {
+	for ns, ok := range map[string]bool{"": true, "db": true, "My_NS": false, "-db": false} {
+		err := ValidateNamespace(ns)
+		if (err == nil) != ok || (err != nil && !strings.Contains(err.Error(), "--namespace")) {
+			t.Errorf("ValidateNamespace(%q) = %v, want ok=%v with a hint", ns, err, ok)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -32,8 +33,8 @@ func invalidSpec(field, format string, args ...any) error {
 // Call it on a spec that went through WithDefaults.
 func (s Spec) Validate() error {
 	checks := []func() error{
-		s.validateName, s.validateNamespace, s.validateReplicas, s.validateFlavor,
-		s.validateVersion, s.validateImages, s.validateResources,
+		s.validateName, s.validateReplicas, s.validateFlavor,
+		s.validateVersion, s.validateImages, s.validateResources, s.validateBinlogRetention,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {
@@ -50,9 +51,11 @@ func (s Spec) validateName() error {
 	return nil
 }
 
-func (s Spec) validateNamespace() error {
-	if s.Namespace != "" && len(validation.IsDNS1123Label(s.Namespace)) > 0 {
-		return invalidSpec("namespace", "namespace %q is not a valid namespace name: use lowercase letters, digits and '-' (at most 63), e.g. --namespace db", s.Namespace)
+// ValidateNamespace refuses a namespace name Kubernetes would refuse; ""
+// means the kubeconfig context's namespace.
+func ValidateNamespace(ns string) error {
+	if ns != "" && len(validation.IsDNS1123Label(ns)) > 0 {
+		return invalidSpec("namespace", "namespace %q is not a valid namespace name: use lowercase letters, digits and '-' (at most 63), e.g. --namespace db", ns)
 	}
 	return nil
 }
@@ -158,4 +161,22 @@ func parseVersion(v string) (major, minor, patch int, ok bool) {
 		nums[i] = n
 	}
 	return nums[0], nums[1], nums[2], true
+}
+
+// MinBinlogRetention is the shortest binlog retention accepted: less leaves
+// a replica that restarts no time to catch up.
+const MinBinlogRetention = time.Hour
+
+func (s Spec) validateBinlogRetention() error {
+	d, err := time.ParseDuration(s.BinlogRetention)
+	if err != nil || d < MinBinlogRetention || d%time.Second != 0 {
+		return invalidSpec("binlogRetention", "binlogRetention %q is not a duration of at least %s in whole seconds: pass e.g. --binlog-retention %s", s.BinlogRetention, MinBinlogRetention, DefaultBinlogRetention)
+	}
+	return nil
+}
+
+// BinlogRetentionSeconds is BinlogRetention in seconds (of a valid spec).
+func (s Spec) BinlogRetentionSeconds() int64 {
+	d, _ := time.ParseDuration(s.BinlogRetention)
+	return int64(d / time.Second)
 }

@@ -11,6 +11,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes/fake"
@@ -20,7 +21,7 @@ import (
 	"github.com/mysqlctl/mysqlctl/sql"
 )
 
-// Fakes of the Inspector's seams: a fake clientset holds the objects and
+// Fakes of the Cluster's seams: a fake clientset holds the objects and
 // pods, fakeServers answers for each pod.
 
 const (
@@ -86,13 +87,13 @@ func (t fakeTunnel) DialContext(ctx context.Context, addr string) (net.Conn, err
 }
 func (t fakeTunnel) Close() error { return nil }
 
-// newTestInspector wires fake Kubernetes objects and fake servers.
-func newTestInspector(t *testing.T, objs []runtime.Object, servers map[string]*fakeServer) *Inspector {
+// newTestCluster wires fake Kubernetes objects and fake servers.
+func newTestCluster(t *testing.T, objs []runtime.Object, servers map[string]*fakeServer) *Cluster {
 	t.Helper()
-	in := NewInspector(kube.NewClientFromInterface(fake.NewClientset(objs...), testNS), "mysql")
-	in.Now = func() time.Time { return testNow }
-	in.PodTimeout = 2 * time.Second
-	in.Forward = func(ctx context.Context, pod string, port int) (Tunnel, error) {
+	c := New(kube.NewClientFromInterface(fake.NewClientset(objs...), testNS), "mysql")
+	c.Now = func() time.Time { return testNow }
+	c.PodTimeout = 2 * time.Second
+	c.Forward = func(ctx context.Context, pod string, port int) (Tunnel, error) {
 		srv, ok := servers[pod]
 		if !ok {
 			return nil, fmt.Errorf("port-forward to pod %s/%s: no such fake", testNS, pod)
@@ -104,7 +105,7 @@ func newTestInspector(t *testing.T, objs []runtime.Object, servers map[string]*f
 		}
 		return fakeTunnel{pod}, nil
 	}
-	in.Open = func(ctx context.Context, target sql.Target) (Server, error) {
+	c.Open = func(ctx context.Context, target sql.Target) (Server, error) {
 		if target.User != AdminUser || target.Password != testPassword {
 			return nil, fmt.Errorf("connect to %s: access denied for %s", target.Name, target.User)
 		}
@@ -114,7 +115,7 @@ func newTestInspector(t *testing.T, objs []runtime.Object, servers map[string]*f
 		}
 		return &fakeConn{name: target.Name, srv: srv}, nil
 	}
-	return in
+	return c
 }
 
 // clusterObjects are the objects `up` makes for a cluster of n pods, all
@@ -125,6 +126,7 @@ func clusterObjects(n int, readyPods ...int) []runtime.Object {
 		&corev1.Service{ObjectMeta: meta("mysql")},
 		&corev1.Service{ObjectMeta: meta("mysql-read")},
 		&corev1.ConfigMap{ObjectMeta: meta("mysql-config")},
+		&policyv1.PodDisruptionBudget{ObjectMeta: meta("mysql")},
 		&corev1.Secret{ObjectMeta: meta("mysql-credentials"), Data: map[string][]byte{
 			SecretKeyAdminPassword: []byte(testPassword), SecretKeyRootPassword: []byte("root-pw-never-used"),
 		}},

@@ -39,31 +39,31 @@ func (g *gathering) server(pod string) Server {
 
 // gather reads the cluster's objects and pods, then every member in
 // parallel, and builds the report. The connections stay open: call close.
-func (in *Inspector) gather(ctx context.Context) (*gathering, error) {
-	sts, err := in.statefulSet(ctx)
+func (c *Cluster) gather(ctx context.Context) (*gathering, error) {
+	sts, err := c.Kube.GetStatefulSet(ctx, StatefulSetName(c.Name))
 	if err != nil {
 		return nil, err
 	}
-	pods, err := in.Kube.ListPods(ctx, PodSelector(in.Name))
+	pods, err := c.Kube.ListPods(ctx, PodSelector(c.Name))
 	if err != nil {
 		return nil, err
 	}
 	if sts == nil && len(pods) == 0 {
-		return nil, &ClusterNotFoundError{Name: in.Name, Namespace: in.Kube.Namespace}
+		return nil, c.notFound()
 	}
-	objects, creds := in.objects(ctx, sts)
-	g := &gathering{slots: memberSlots(in.Name, pods, desiredReplicas(sts))}
-	g.probes = in.probeAll(ctx, g.slots, creds)
-	facts := in.analyze(ctx, g.probes)
+	objects, creds := c.objects(ctx, sts)
+	g := &gathering{slots: memberSlots(c.Name, pods, desiredReplicas(sts))}
+	g.probes = c.probeAll(ctx, g.slots, creds)
+	facts := c.analyze(ctx, g.probes)
 	g.report = &StatusReport{
-		APIVersion: ReportAPIVersion, Kind: KindStatus, ObservedAt: in.Now().UTC(),
+		APIVersion: ReportAPIVersion, Kind: KindStatus, ObservedAt: c.Now().UTC(),
 		Objects: objects, Errors: []string{},
 		Members: members(g.slots, g.probes, facts),
 	}
 	if creds.err != nil {
 		g.report.Errors = append(g.report.Errors, creds.err.Error())
 	}
-	g.report.Cluster = summarize(in.Name, in.Kube.Namespace, g.report.Members, g.probes, facts)
+	g.report.Cluster = summarize(c.Name, c.Namespace(), g.report.Members, g.probes, facts)
 	return g, nil
 }
 
@@ -115,7 +115,7 @@ func memberSlots(name string, pods []corev1.Pod, want int) []slot {
 // GTID sets; MariaDB's check tolerates this). Before calling anything errant,
 // the primary is read again, now after every replica, and the facts are
 // derived anew from that fresher report.
-func (in *Inspector) analyze(ctx context.Context, probes []*probe) sql.Facts {
+func (c *Cluster) analyze(ctx context.Context, probes []*probe) sql.Facts {
 	facts := sql.Analyze(reportsOf(probes))
 	if facts.Primary == "" || !anyErrant(facts) {
 		return facts
@@ -124,11 +124,11 @@ func (in *Inspector) analyze(ctx context.Context, probes []*probe) sql.Facts {
 		if p.report == nil || p.report.Name != facts.Primary || p.server == nil {
 			continue
 		}
-		rctx, cancel := context.WithTimeout(ctx, in.podTimeout())
+		rctx, cancel := context.WithTimeout(ctx, c.podTimeout())
 		fresh, err := p.server.Report(rctx)
 		cancel()
 		if err != nil || fresh == nil {
-			in.debugf("%s: second read for errant transactions failed: %v", facts.Primary, err)
+			c.debugf("%s: second read for errant transactions failed: %v", facts.Primary, err)
 			return facts
 		}
 		p.report = fresh

@@ -58,7 +58,7 @@ func (p *probe) close() {
 
 // probeAll reads every member at once, each within the pod timeout, so one
 // slow or dead pod costs its own timeout and never the others' time.
-func (in *Inspector) probeAll(ctx context.Context, slots []slot, creds credentials) []*probe {
+func (c *Cluster) probeAll(ctx context.Context, slots []slot, creds credentials) []*probe {
 	out := make([]*probe, len(slots))
 	var wg sync.WaitGroup
 	for i, s := range slots {
@@ -71,7 +71,7 @@ func (in *Inspector) probeAll(ctx context.Context, slots []slot, creds credentia
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				out[i] = in.probeWithin(ctx, s.name, creds)
+				out[i] = c.probeWithin(ctx, s.name, creds)
 			}()
 		}
 	}
@@ -84,20 +84,20 @@ func (in *Inspector) probeAll(ctx context.Context, slots []slot, creds credentia
 // its port-forward (bound to the context) open for later queries, such as
 // the checksums of check; it is released by probe.close. A step that ignores
 // cancellation is abandoned: it closes what it opened when it returns.
-func (in *Inspector) probeWithin(parent context.Context, pod string, creds credentials) *probe {
-	timeout := in.podTimeout()
+func (c *Cluster) probeWithin(parent context.Context, pod string, creds credentials) *probe {
+	timeout := c.podTimeout()
 	ctx, cancel := context.WithCancelCause(parent)
 	timer := time.AfterFunc(timeout, func() { cancel(fmt.Errorf("no answer within %s", timeout)) })
 	var step atomic.Value
 	step.Store("port-forward")
 	done := make(chan *probe, 1)
 	start := time.Now()
-	go func() { done <- in.probe(ctx, pod, creds, &step) }()
+	go func() { done <- c.probe(ctx, pod, creds, &step) }()
 	select {
 	case p := <-done:
 		if timer.Stop() {
 			p.cancel = cancel
-			in.debugf("%s: read in %s (%s)%s", pod, time.Since(start).Round(time.Millisecond), strings.Join(p.steps, ", "), errSuffix(p.err))
+			c.debugf("%s: read in %s (%s)%s", pod, time.Since(start).Round(time.Millisecond), strings.Join(p.steps, ", "), errSuffix(p.err))
 			return p
 		}
 		p.close() // finished as the deadline passed: its tunnel went with ctx
@@ -106,16 +106,16 @@ func (in *Inspector) probeWithin(parent context.Context, pod string, creds crede
 	}
 	cause := context.Cause(ctx)
 	cancel(nil)
-	in.debugf("%s: gave up after %s at %s", pod, time.Since(start).Round(time.Millisecond), step.Load())
+	c.debugf("%s: gave up after %s at %s", pod, time.Since(start).Round(time.Millisecond), step.Load())
 	return &probe{err: fmt.Errorf("%s: %w", step.Load(), cause)}
 }
 
 // probe opens a port-forward to the pod's server, logs in as the admin
 // account and reads its report. Each error names the step and the pod.
-func (in *Inspector) probe(ctx context.Context, pod string, creds credentials, step *atomic.Value) *probe {
+func (c *Cluster) probe(ctx context.Context, pod string, creds credentials, step *atomic.Value) *probe {
 	p := &probe{}
 	since := time.Now()
-	t, err := in.Forward(ctx, pod, PortMySQL)
+	t, err := c.Forward(ctx, pod, PortMySQL)
 	if err != nil {
 		p.err = err
 		return p
@@ -123,9 +123,9 @@ func (in *Inspector) probe(ctx context.Context, pod string, creds credentials, s
 	p.tunnel = t
 	p.timed("port-forward", &since)
 	step.Store("login")
-	srv, err := in.Open(ctx, sql.Target{
+	srv, err := c.Open(ctx, sql.Target{
 		Name: pod, Addr: t.Addr(), User: creds.user, Password: creds.password,
-		Dial: t.DialContext, Timeout: in.podTimeout(),
+		Dial: t.DialContext, Timeout: c.podTimeout(),
 	})
 	if err != nil {
 		p.err = err

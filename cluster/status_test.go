@@ -18,8 +18,8 @@ import (
 )
 
 func TestStatusHealthy(t *testing.T) {
-	in := newTestInspector(t, clusterObjects(3), healthyServers(3))
-	r, err := in.Status(context.Background())
+	c := newTestCluster(t, clusterObjects(3), healthyServers(3))
+	r, err := c.Status(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,11 +74,11 @@ func TestStatusSlowPodDoesNotBlockOthers(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
 	servers["mysql-2"].forward = func(context.Context) error { <-release; return nil }
-	in := newTestInspector(t, clusterObjects(3), servers)
-	in.PodTimeout = 300 * time.Millisecond
+	c := newTestCluster(t, clusterObjects(3), servers)
+	c.PodTimeout = 300 * time.Millisecond
 
 	start := time.Now()
-	r, err := in.Status(context.Background())
+	r, err := c.Status(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,9 +112,9 @@ func TestStatusProbesInParallel(t *testing.T) {
 			}
 		}
 	}
-	in := newTestInspector(t, clusterObjects(5), servers)
+	c := newTestCluster(t, clusterObjects(5), servers)
 	start := time.Now()
-	if _, err := in.Status(context.Background()); err != nil {
+	if _, err := c.Status(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if elapsed := time.Since(start); elapsed > 700*time.Millisecond {
@@ -127,8 +127,8 @@ func TestStatusMissingPodAndPartialReport(t *testing.T) {
 	objs = objs[:len(objs)-1] // mysql-2 deleted, not re-created yet
 	servers := healthyServers(3)
 	servers["mysql-1"].reportErr = errors.New("mysql-1: read replica status: connection reset")
-	in := newTestInspector(t, objs, servers)
-	r, err := in.Status(context.Background())
+	c := newTestCluster(t, objs, servers)
+	r, err := c.Status(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestStatusWithoutSecret(t *testing.T) {
 			objs = append(objs, o)
 		}
 	}
-	r, err := newTestInspector(t, objs, healthyServers(2)).Status(context.Background())
+	r, err := newTestCluster(t, objs, healthyServers(2)).Status(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestStatusWithoutSecret(t *testing.T) {
 }
 
 func TestStatusClusterNotFound(t *testing.T) {
-	_, err := newTestInspector(t, nil, nil).Status(context.Background())
+	_, err := newTestCluster(t, nil, nil).Status(context.Background())
 	if !errors.Is(err, ErrClusterNotFound) {
 		t.Fatalf("want ErrClusterNotFound, got %v", err)
 	}
@@ -199,7 +199,7 @@ func TestStatusRereadsPrimaryBeforeCallingTransactionsErrant(t *testing.T) {
 		"mysql-0": {reports: []*sql.InstanceReport{primary0, primary1}},
 		"mysql-1": {reports: []*sql.InstanceReport{replica}},
 	}
-	r, err := newTestInspector(t, clusterObjects(2), servers).Status(context.Background())
+	r, err := newTestCluster(t, clusterObjects(2), servers).Status(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,9 +217,9 @@ func TestStatusRereadsPrimaryBeforeCallingTransactionsErrant(t *testing.T) {
 // The admin password reaches the SQL opener and nothing else: not the
 // report, not its errors, even when the login fails through the real client.
 func TestStatusNeverShowsThePassword(t *testing.T) {
-	in := newTestInspector(t, clusterObjects(2), healthyServers(2))
-	in.Open = NewInspector(nil, "mysql").Open // the real sql.Open, through a tunnel that cannot dial
-	r, err := in.Status(context.Background())
+	c := newTestCluster(t, clusterObjects(2), healthyServers(2))
+	c.Open = New(nil, "mysql").Open // the real sql.Open, through a tunnel that cannot dial
+	r, err := c.Status(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +257,7 @@ func TestStatusTerminatingPod(t *testing.T) {
 	pod.DeletionTimestamp = &now
 	servers := healthyServers(2)
 	servers["mysql-1"].openErr = errors.New("connect to mysql-1 (127.0.0.1:3306): invalid connection")
-	r, err := newTestInspector(t, objs, servers).Status(context.Background())
+	r, err := newTestCluster(t, objs, servers).Status(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,130 +6,117 @@ import (
 	"fmt"
 	"strings"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 	"github.com/mysqlctl/mysqlctl/kube"
 )
-
-// Progress receives what a use case is doing, one human line at a time.
-// cmd prints it on stderr; tests record it.
-type Progress func(line string)
-
-// Manager runs the use cases that change a cluster. Its seams are fields so
-// tests can swap them.
-type Manager struct {
-	Kube     *kube.Client
-	Progress Progress
-	// NewCredentials makes the Secret's data the first time; NewCredentials
-	// of this package when nil.
-	NewCredentials func() (map[string][]byte, error)
-}
 
 // UpOptions are the choices of `mysqlctl up` beyond the spec.
 type UpOptions struct {
 	CreateNamespace bool
-	// ReplicasSet says the replica count was given explicitly (flag, env or
-	// file). When it was not and the cluster exists, up keeps the current
-	// count, so a plain `up` after `scale` changes nothing.
-	ReplicasSet bool
+	// Given names the spec keys (as in the config file: "replicas",
+	// "flavor", "storageClass", ...) the user gave explicitly, by flag,
+	// environment or file. On a running cluster every other key keeps the
+	// value that runs, so a plain `up` changes nothing.
+	Given map[string]bool
 }
 
 // Up applies the cluster's objects and waits until every server is ready.
 // It is idempotent: objects already as specified are reported unchanged.
-func (m *Manager) Up(ctx context.Context, spec Spec, opts UpOptions) ([]kube.Result, error) {
-	ns, err := m.Kube.EnsureNamespace(ctx, spec.Namespace, opts.CreateNamespace)
+// spec.Name must be the cluster's name.
+func (c *Cluster) Up(ctx context.Context, spec Spec, opts UpOptions) error {
+	if spec.Name != c.Name {
+		return fmt.Errorf("up %s: the spec names cluster %q", c.Name, spec.Name)
+	}
+	if err := c.up(ctx, spec, opts); err != nil {
+		return fmt.Errorf("up %s: %w", c.Name, err)
+	}
+	return nil
+}
+
+func (c *Cluster) up(ctx context.Context, asked Spec, opts UpOptions) error {
+	spec, err := c.planUp(ctx, asked, opts.Given)
 	if err != nil {
-		return nil, fmt.Errorf("up %s: %w", spec.Name, err)
+		return err
+	}
+	ns, err := c.Kube.EnsureNamespace(ctx, c.Namespace(), opts.CreateNamespace)
+	if err != nil {
+		return err
 	}
 	if ns.Action == kube.Created {
-		m.say(ns.String())
+		c.changed(ns.String())
 	}
-	if !opts.ReplicasSet {
-		if spec.Replicas, err = m.currentReplicas(ctx, spec); err != nil {
-			return nil, fmt.Errorf("up %s: %w", spec.Name, err)
-		}
-	}
-	objects, err := BuildObjects(spec)
+	objects, err := BuildObjects(spec, c.Namespace())
 	if err != nil {
-		return nil, fmt.Errorf("up %s: %w", spec.Name, err)
+		return err
 	}
 	// Nothing is written while any object of these names is someone else's.
 	var all []kube.ApplyConfiguration
 	for _, obj := range objects.InOrder() {
 		all = append(all, obj)
 	}
-	if err := m.Kube.RefuseForeign(ctx, all...); err != nil {
-		return nil, fmt.Errorf("up %s: %w", spec.Name, err)
+	if err := c.Kube.RefuseForeign(ctx, all...); err != nil {
+		return err
 	}
-	results, err := m.apply(ctx, objects)
-	if err != nil {
-		return results, fmt.Errorf("up %s: %w", spec.Name, err)
+	if err := c.apply(ctx, objects); err != nil {
+		return err
 	}
-	if err := m.waitReady(ctx, spec.Name, spec.Replicas); err != nil {
-		return results, fmt.Errorf("up %s: %w", spec.Name, err)
+	// Also when the StatefulSet is unchanged: an earlier up that applied
+	// the fix may have been interrupted before it healed.
+	if err := c.healRollout(ctx); err != nil {
+		return err
 	}
-	return results, nil
+	if err := c.waitReady(ctx, spec.Replicas); err != nil {
+		return err
+	}
+	return c.recordInitialized(ctx)
 }
 
-// currentReplicas is the running StatefulSet's replica count, or the spec's
-// when there is none yet.
-func (m *Manager) currentReplicas(ctx context.Context, spec Spec) (int32, error) {
-	sts, err := m.Kube.Clientset.AppsV1().StatefulSets(m.Kube.Namespace).Get(ctx, StatefulSetName(spec.Name), metav1.GetOptions{})
-	if apierrors.IsNotFound(err) {
-		return spec.Replicas, nil
+// healRollout replaces the pods stuck on the previous template, which a
+// StatefulSet rollout would otherwise wait on for ever. Ready pods are
+// never touched.
+func (c *Cluster) healRollout(ctx context.Context) error {
+	replaced, err := c.Kube.HealRollout(ctx, StatefulSetName(c.Name))
+	for _, r := range replaced {
+		c.changed(fmt.Sprintf("pod/%s replaced: it was stuck on the previous revision (%s), so the new one could not roll out", r.Pod, r.Problem.Reason))
 	}
-	if err != nil {
-		return 0, fmt.Errorf("read statefulset %s: %w", spec.Name, err)
-	}
-	if sts.Spec.Replicas == nil || *sts.Spec.Replicas < 1 {
-		return spec.Replicas, nil
-	}
-	return *sts.Spec.Replicas, nil
+	return err
 }
 
 // apply writes every object: the Secret only when absent (its passwords
 // were used to initialise the servers), the rest with server-side apply.
-func (m *Manager) apply(ctx context.Context, objects *Objects) ([]kube.Result, error) {
-	newCredentials := m.NewCredentials
+func (c *Cluster) apply(ctx context.Context, objects *Objects) error {
+	newCredentials := c.NewCredentials
 	if newCredentials == nil {
 		newCredentials = NewCredentials
 	}
 	data, err := newCredentials()
 	if err != nil {
-		return nil, fmt.Errorf("generate credentials: %w", err)
+		return fmt.Errorf("generate credentials: %w", err)
 	}
-	var results []kube.Result
-	secret, err := m.Kube.CreateSecretIfAbsent(ctx, objects.Secret.WithData(data))
+	secret, err := c.Kube.CreateSecretIfAbsent(ctx, objects.Secret.WithData(data))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	results = append(results, secret)
-	m.say(secret.String())
+	c.changed(secret.String())
 	for _, obj := range objects.Applied() {
-		result, err := m.Kube.Apply(ctx, obj)
+		result, err := c.Kube.Apply(ctx, obj)
 		if err != nil {
-			return results, err
+			return err
 		}
-		results = append(results, result)
-		m.say(result.String())
+		c.changed(result.String())
 	}
-	return results, nil
+	return nil
 }
 
 // waitReady waits for the StatefulSet's pods, printing each pod's progress.
-func (m *Manager) waitReady(ctx context.Context, name string, replicas int32) error {
-	m.say(fmt.Sprintf("waiting for %d server(s) to be ready", replicas))
-	err := m.Kube.WaitStatefulSetReady(ctx, "", StatefulSetName(name), replicas, func(p kube.PodProgress) {
-		m.say("  " + describeProgress(p))
+func (c *Cluster) waitReady(ctx context.Context, replicas int32) error {
+	c.say(fmt.Sprintf("waiting for %d server(s) to be ready", replicas))
+	err := c.WaitReady(ctx, StatefulSetName(c.Name), replicas, func(p kube.PodProgress) {
+		c.say("  " + describeProgress(p))
 	})
-	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("interrupted while waiting for the servers: %w", err)
-		}
-		return err
+	if errors.Is(err, context.Canceled) {
+		return fmt.Errorf("interrupted while waiting for the servers: %w", err)
 	}
-	return nil
+	return err
 }
 
 // describeProgress words a pod's stage in the terms of this topology: the
@@ -149,10 +136,4 @@ func describeProgress(p kube.PodProgress) string {
 		return p.Pod + ": waiting for its volume"
 	}
 	return p.String()
-}
-
-func (m *Manager) say(line string) {
-	if m.Progress != nil {
-		m.Progress(line)
-	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -39,11 +40,9 @@ func TestDescribeProgress(t *testing.T) {
 func TestUpWritesNothingBesideAForeignObject(t *testing.T) {
 	ctx := context.Background()
 	foreign := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "mysql-config", Namespace: "db"}}
-	cs := fake.NewClientset(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "db"}}, foreign)
-	m := &Manager{Kube: kube.NewClientFromInterface(cs, "db")}
-	spec := DefaultSpec()
-	spec.Namespace = "db"
-	_, err := m.Up(ctx, spec, UpOptions{})
+	cs := fake.NewClientset(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "db"}}, foreign, testNode())
+	c := New(kube.NewClientFromInterface(cs, "db"), "mysql")
+	err := c.Up(ctx, DefaultSpec(), UpOptions{})
 	if !errors.Is(err, kube.ErrNotManaged) || !strings.Contains(err.Error(), "configmap/mysql-config") {
 		t.Fatalf("Up beside a foreign ConfigMap: want ErrNotManaged naming it, got %v", err)
 	}
@@ -52,5 +51,16 @@ func TestUpWritesNothingBesideAForeignObject(t *testing.T) {
 	}
 	if _, err := cs.AppsV1().StatefulSets("db").Get(ctx, "mysql", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 		t.Errorf("Up created the StatefulSet before refusing (err %v)", err)
+	}
+}
+
+// A foreign StatefulSet of the same name says nothing of what runs: up
+// refuses it as someone else's, before reading it as a live spec.
+func TestUpRefusesAForeignStatefulSet(t *testing.T) {
+	foreign := &appsv1.StatefulSet{ObjectMeta: metav1.ObjectMeta{Name: "mysql", Namespace: "db"}}
+	cs := fake.NewClientset(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "db"}}, foreign, testNode())
+	err := New(kube.NewClientFromInterface(cs, "db"), "mysql").Up(context.Background(), DefaultSpec(), UpOptions{})
+	if !errors.Is(err, kube.ErrNotManaged) {
+		t.Fatalf("Up beside a foreign StatefulSet: want ErrNotManaged, got %v", err)
 	}
 }

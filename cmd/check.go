@@ -42,7 +42,7 @@ could not run (cluster not found, API unreachable), 2 bad usage.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd, g) },
 	}
-	addNameFlags(cmd)
+	addSpecFlags(cmd, nameKeys...)
 	f := cmd.Flags()
 	f.StringVarP(&o.output, "output", "o", string(outputTable), "output format: table, json or yaml")
 	f.DurationVar(&o.maxLag, "max-lag", cluster.DefaultMaxLag, "highest replication lag that passes")
@@ -63,20 +63,19 @@ func (o *checkOptions) run(cmd *cobra.Command, g *globalOptions) error {
 	if err := positive("--pod-timeout", o.podTimeout); err != nil {
 		return err
 	}
-	spec, err := loadSpec(cmd, g)
+	if err := positive("--timeout", o.timeout); err != nil {
+		return err
+	}
+	s, err := openSession(cmd, g, o.timeout)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := withTimeout(cmd.Context(), o.timeout)
-	defer cancel()
-	in, err := newInspector(ctx, g, spec, o.podTimeout)
-	if err != nil {
-		return err
-	}
+	defer s.cancel()
+	s.cluster.PodTimeout = o.podTimeout
 	// The catch-up wait gets at most half the command's time, so the
 	// checksums themselves still have time to run.
 	opts := cluster.CheckOptions{MaxLag: o.maxLag, Checksum: o.checksum, CatchUpTimeout: min(cluster.DefaultCatchUpTimeout, o.timeout/2)}
-	report, err := in.Check(ctx, opts)
+	report, err := s.cluster.Check(s.ctx, opts)
 	if err != nil {
 		return err
 	}

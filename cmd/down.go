@@ -29,10 +29,10 @@ func newDownCommand(g *globalOptions) *cobra.Command {
 
   # Delete everything, volumes and credentials included, without a prompt
   mysqlctl down --purge --yes`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd, g) },
 	}
-	addSpecFlags(cmd)
+	addSpecFlags(cmd, nameKeys...)
 	cmd.Flags().BoolVar(&o.purge, "purge", false, "also delete the data volumes and the credentials Secret")
 	cmd.Flags().BoolVarP(&o.yes, "yes", "y", false, "do not ask for confirmation of --purge")
 	cmd.Flags().DurationVar(&o.timeout, "timeout", 5*time.Minute, "how long to wait for the pods to stop")
@@ -40,31 +40,29 @@ func newDownCommand(g *globalOptions) *cobra.Command {
 }
 
 func (o *downOptions) run(cmd *cobra.Command, g *globalOptions) error {
+	if err := positive("--timeout", o.timeout); err != nil {
+		return err
+	}
 	s, err := openSession(cmd, g, o.timeout)
 	if err != nil {
 		return err
 	}
 	defer s.cancel()
-	spec, ctx, client := s.spec, s.ctx, s.client
+	c := s.cluster
 	if o.purge && !o.yes {
-		if err := confirmPurge(g, spec.Name, client.Namespace); err != nil {
+		if err := confirmPurge(g, c.Name, c.Namespace()); err != nil {
 			return err
 		}
 	}
-	manager := &cluster.Manager{Kube: client, Progress: progress(g)}
-	results, err := manager.Down(ctx, spec.Name, cluster.DownOptions{Purge: o.purge})
-	for _, r := range results {
-		if r.Action != "not found" {
-			fmt.Fprintln(g.streams.Out, r.String())
-		}
-	}
+	found, err := c.Down(s.ctx, cluster.DownOptions{Purge: o.purge})
 	if err != nil {
 		return err
 	}
-	if cluster.NothingDeleted(results) {
-		fmt.Fprintf(g.streams.Out, "nothing to delete: no cluster %s in namespace %s\n", spec.Name, client.Namespace)
-	} else if !o.purge {
-		fmt.Fprintf(g.streams.Out, "cluster %s stopped; its volumes and credentials are kept: 'mysqlctl up' brings it back, 'mysqlctl down --purge' deletes them\n", spec.Name)
+	switch {
+	case !found:
+		fmt.Fprintf(g.streams.Out, "nothing to delete: no cluster %s in namespace %s\n", c.Name, c.Namespace())
+	case !o.purge:
+		fmt.Fprintf(g.streams.Out, "cluster %s stopped; its volumes and credentials are kept: 'mysqlctl up' brings it back, 'mysqlctl down --purge' deletes them\n", c.Name)
 	}
 	return nil
 }

@@ -67,8 +67,8 @@ func TestRenderHonoursTheSpec(t *testing.T) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	if n := strings.Count(out, "\n---\n"); n != 4 {
-		t.Errorf("%d document separators, want 4 (5 objects)", n)
+	if n := strings.Count(out, "\n---\n"); n != 5 {
+		t.Errorf("%d document separators, want 5 (6 objects)", n)
 	}
 }
 
@@ -79,7 +79,7 @@ func TestRenderBadInput(t *testing.T) {
 	}{
 		{[]string{"render", "--replicas", "abc"}, "Error: replicas must be a whole number ≥ 1, got \"abc\": pass --replicas 1 or more\n"},
 		{[]string{"render", "--flavor", "oracle"}, "Error: flavor \"oracle\" is not known: pass --flavor mysql, mariadb or mysql57\n"},
-		{[]string{"render", "mycluster"}, "Error: render takes no arguments, got \"mycluster\": give the cluster's settings as flags, e.g. --name mycluster\n"},
+		{[]string{"render", "mycluster"}, "Error: render takes no arguments, got \"mycluster\": a cluster is named with --name, e.g. --name mycluster\n"},
 		{[]string{"render", "--no-such-flag"}, ""},
 	}
 	for _, tt := range tests {

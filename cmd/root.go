@@ -4,9 +4,11 @@ package cmd
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -65,7 +67,17 @@ func newRootCommand(streams Streams) *cobra.Command {
 		Short:         "Run a replicated MySQL on Kubernetes and tell the truth about it",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Runnable with any arguments, so an unknown command reaches
+		// unknownCommand (exit 2) instead of cobra's own error (exit 1).
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmd.Help()
+			}
+			return unknownCommand(cmd, args[0])
+		},
 	}
+	root.SuggestionsMinimumDistance = 2 // cobra sets it only on its own error path
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
 	flags := root.PersistentFlags()
 	flags.StringVar(&g.kubeconfig, "kubeconfig", "", "path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
@@ -85,4 +97,14 @@ func newRootCommand(streams Streams) *cobra.Command {
 		newVersionCommand(g),
 	)
 	return root
+}
+
+// unknownCommand refuses a command name mysqlctl does not have, suggesting
+// the nearest one.
+func unknownCommand(root *cobra.Command, name string) error {
+	hint := "run 'mysqlctl --help' for the list of commands"
+	if s := root.SuggestionsFor(name); len(s) > 0 {
+		hint = "did you mean " + strings.Join(s, " or ") + "? (" + hint + ")"
+	}
+	return usageError(fmt.Errorf("unknown command %q: %s", name, hint))
 }

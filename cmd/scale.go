@@ -24,29 +24,36 @@ func newScaleCommand(g *globalOptions) *cobra.Command {
 
   # Shrink to two servers but keep the removed servers' volumes
   mysqlctl scale --replicas 2 --keep-pvcs`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd, g) },
 	}
-	addSpecFlags(cmd)
+	addSpecFlags(cmd, scaleKeys...)
 	cmd.Flags().BoolVar(&o.keepPVCs, "keep-pvcs", false, "keep the volumes of removed servers (a later scale-up then reuses their data)")
 	cmd.Flags().DurationVar(&o.timeout, "timeout", 10*time.Minute, "how long to wait for the cluster to settle")
 	return cmd
 }
 
 func (o *scaleOptions) run(cmd *cobra.Command, g *globalOptions) error {
-	if !cmd.Flags().Changed("replicas") {
-		return usageError(fmt.Errorf("scale needs the new number of servers: pass --replicas N (N ≥ 1)"))
+	if err := positive("--timeout", o.timeout); err != nil {
+		return err
 	}
-	s, err := openSession(cmd, g, o.timeout)
+	s, err := openSession(cmd, g, o.timeout, requireReplicas)
 	if err != nil {
 		return err
 	}
 	defer s.cancel()
-	spec, ctx, client := s.spec, s.ctx, s.client
-	manager := &cluster.Manager{Kube: client, Progress: progress(g)}
-	if err := manager.Scale(ctx, spec.Name, cluster.ScaleOptions{Replicas: spec.Replicas, KeepPVCs: o.keepPVCs}); err != nil {
+	c := s.cluster
+	if err := c.Scale(s.ctx, cluster.ScaleOptions{Replicas: s.spec.Replicas, KeepPVCs: o.keepPVCs}); err != nil {
 		return err
 	}
-	fmt.Fprintf(g.streams.Out, "cluster %s runs %d server(s)\n", spec.Name, spec.Replicas)
+	fmt.Fprintf(g.streams.Out, "cluster %s runs %d server(s)\n", c.Name, s.spec.Replicas)
+	return nil
+}
+
+// requireReplicas: scale has no default size; the new one must be given.
+func requireReplicas(in input) error {
+	if !in.given["replicas"] {
+		return usageError(fmt.Errorf("scale needs the new number of servers: pass --replicas N (N ≥ 1), or set MYSQLCTL_REPLICAS or replicas in the config file"))
+	}
 	return nil
 }

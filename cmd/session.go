@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,10 +17,9 @@ import (
 const pingTimeout = 10 * time.Second
 
 // connect builds a Kubernetes client from the global flags and checks that
-// the API server answers. namespace is the spec's (-n, MYSQLCTL_NAMESPACE or
-// the config file, in that order); empty means the context's namespace.
+// the API server answers. An empty namespace means the context's.
 func connect(ctx context.Context, g *globalOptions, namespace string) (*kube.Client, error) {
-	client, err := kube.NewClient(connectOptions(g, namespace))
+	client, err := kube.NewClient(kube.ConnectOptions{Kubeconfig: g.kubeconfig, Context: g.context, Namespace: namespace})
 	if err != nil {
 		return nil, err
 	}
@@ -31,21 +31,54 @@ func connect(ctx context.Context, g *globalOptions, namespace string) (*kube.Cli
 	return client, nil
 }
 
-// connectOptions are the kubeconfig rules of the global flags with the
-// namespace the spec resolved.
-func connectOptions(g *globalOptions, namespace string) kube.ConnectOptions {
-	return kube.ConnectOptions{Kubeconfig: g.kubeconfig, Context: g.context, Namespace: namespace}
+// session is what every command acting on a cluster starts with: its
+// input, a context bounded by --timeout, and the cluster's handle, whose
+// API server answered.
+type session struct {
+	input
+	ctx     context.Context
+	cancel  context.CancelFunc
+	cluster *cluster.Cluster
 }
 
-// progress returns where use cases report progress: stderr, unless -q.
-func progress(g *globalOptions) cluster.Progress {
-	if g.quiet {
-		return nil
+// openSession is every command's one prologue. It loads and validates the
+// spec before contacting anything, so bad input never reaches the cluster;
+// timeout 0 leaves the context unbounded (status --watch bounds each
+// refresh itself). checks run on the input before any connection. The
+// caller must call cancel.
+func openSession(cmd *cobra.Command, g *globalOptions, timeout time.Duration, checks ...func(input) error) (*session, error) {
+	in, err := loadSpec(cmd, g)
+	if err != nil {
+		return nil, err
 	}
-	return func(line string) { fmt.Fprintln(g.streams.ErrOut, line) }
+	for _, check := range checks {
+		if err := check(in); err != nil {
+			return nil, err
+		}
+	}
+	ctx, cancel := withTimeout(cmd.Context(), timeout)
+	client, err := connect(ctx, g, in.namespace)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	c := cluster.New(client, in.spec.Name)
+	c.Changed = func(line string) { fmt.Fprintln(g.streams.Out, line) }
+	if !g.quiet {
+		c.Progress = func(line string) { fmt.Fprintln(g.streams.ErrOut, line) }
+	}
+	if g.verbosity > 0 {
+		var mu sync.Mutex // members are read concurrently
+		c.Debugf = func(format string, args ...any) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintf(g.streams.ErrOut, format+"\n", args...)
+		}
+	}
+	return &session{input: in, ctx: ctx, cancel: cancel, cluster: c}, nil
 }
 
-// withTimeout bounds a whole command by its --timeout.
+// withTimeout bounds a context by timeout; 0 means no bound.
 func withTimeout(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
 	if timeout <= 0 {
 		return context.WithCancel(ctx)
@@ -53,27 +86,23 @@ func withTimeout(ctx context.Context, timeout time.Duration) (context.Context, c
 	return context.WithTimeout(ctx, timeout)
 }
 
-// session is what a command acting on a cluster starts with: its spec, a
-// context bounded by --timeout, and a client whose API server answered.
-type session struct {
-	spec   cluster.Spec
-	ctx    context.Context
-	cancel context.CancelFunc
-	client *kube.Client
+// positive refuses a zero or negative duration flag.
+func positive(flag string, d time.Duration) error {
+	if d <= 0 {
+		return usageError(fmt.Errorf("%s must be a positive duration such as 10s, got %s", flag, d))
+	}
+	return nil
 }
 
-// openSession loads and validates the spec before contacting anything, so
-// bad input never reaches the cluster. The caller must call cancel.
-func openSession(cmd *cobra.Command, g *globalOptions, timeout time.Duration) (*session, error) {
-	spec, err := loadSpec(cmd, g)
-	if err != nil {
-		return nil, err
+// noArgs refuses positional arguments as bad usage (exit code 2), with the
+// same sentence on every command.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
 	}
-	ctx, cancel := withTimeout(cmd.Context(), timeout)
-	client, err := connect(ctx, g, spec.Namespace)
-	if err != nil {
-		cancel()
-		return nil, err
+	hint := fmt.Sprintf("see 'mysqlctl %s --help'", cmd.Name())
+	if cmd.Flags().Lookup("name") != nil {
+		hint = fmt.Sprintf("a cluster is named with --name, e.g. --name %s", args[0])
 	}
-	return &session{spec: spec, ctx: ctx, cancel: cancel, client: client}, nil
+	return usageError(fmt.Errorf("%s takes no arguments, got %q: %s", cmd.Name(), args[0], hint))
 }

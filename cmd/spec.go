@@ -3,6 +3,8 @@ package cmd
 import (
 	"fmt"
 	"os"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -39,6 +41,7 @@ func specKeys() []specKey {
 		{"storageClass", "", "StorageClass of the data volumes (default: the cluster's default class)"},
 		{"cpu", d.CPURequest, "CPU requested by each server"},
 		{"memory", d.MemoryRequest, "memory requested by each server"},
+		{"binlogRetention", d.BinlogRetention, "how long servers keep binary logs (a replica away longer is cloned again)"},
 	}
 }
 
@@ -63,12 +66,25 @@ func envName(key string) string {
 	return "MYSQLCTL_" + strings.ToUpper(strings.ReplaceAll(flagName(key), "-", "_"))
 }
 
-// addSpecFlags adds a flag for every spec key to cmd. They are strings so
-// that loadSpec, not pflag, explains a bad value (replicas "abc").
-func addSpecFlags(cmd *cobra.Command) {
+// Key sets: each command registers the spec keys it uses, and only those.
+var (
+	// nameKeys are all that status, check and down need of the spec.
+	nameKeys = []string{"name"}
+	// scaleKeys: scale changes only the number of servers.
+	scaleKeys = []string{"name", "replicas"}
+)
+
+// allKeys are every spec key, for up and render.
+func allKeys() []string { return specKeyNames() }
+
+// addSpecFlags adds a flag for each of keys to cmd. They are strings so that
+// loadSpec, not pflag, explains a bad value (replicas "abc").
+func addSpecFlags(cmd *cobra.Command, keys ...string) {
 	flags := cmd.Flags()
 	for _, k := range specKeys() {
-		flags.String(flagName(k.key), k.def, k.usage+" ["+envName(k.key)+"]")
+		if slices.Contains(keys, k.key) {
+			flags.String(flagName(k.key), k.def, k.usage+" ["+envName(k.key)+"]")
+		}
 	}
 	// The key's own camelCase spelling works as a flag too: --storageClass.
 	flags.SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
@@ -76,45 +92,76 @@ func addSpecFlags(cmd *cobra.Command) {
 	})
 }
 
-// loadSpec resolves the cluster spec with precedence flag > MYSQLCTL_* env >
-// config file (--config) > default, and validates it. Bad input comes back
-// as a usage error (exit code 2) whose message says what to pass instead.
-func loadSpec(cmd *cobra.Command, g *globalOptions) (cluster.Spec, error) {
+// input is what a command was given: the validated spec, the namespace
+// to connect to ("" for the kubeconfig context's) and which spec keys were
+// given explicitly rather than defaulted.
+type input struct {
+	spec      cluster.Spec
+	namespace string
+	given     map[string]bool
+}
+
+// loadSpec resolves the keys cmd registered with precedence flag >
+// MYSQLCTL_* env > config file (--config) > default, and validates them;
+// keys a command did not register keep their defaults. The namespace
+// follows -n > MYSQLCTL_NAMESPACE > config file. Bad input comes back as a
+// usage error (exit code 2) whose message says what to pass instead.
+func loadSpec(cmd *cobra.Command, g *globalOptions) (input, error) {
+	in := input{given: map[string]bool{}}
 	v := viper.New()
-	if err := v.BindEnv("namespace", envName("namespace")); err != nil {
-		return cluster.Spec{}, fmt.Errorf("bind %s: %w", envName("namespace"), err)
-	}
 	for _, k := range specKeys() {
-		if err := v.BindEnv(k.key, envName(k.key)); err != nil {
-			return cluster.Spec{}, fmt.Errorf("bind %s: %w", envName(k.key), err)
-		}
-		if f := cmd.Flags().Lookup(flagName(k.key)); f != nil {
-			if err := v.BindPFlag(k.key, f); err != nil {
-				return cluster.Spec{}, fmt.Errorf("bind --%s: %w", f.Name, err)
+		v.SetDefault(k.key, k.def)
+	}
+	keys := []string{"namespace"}
+	for _, k := range specKeyNames() {
+		if f := cmd.Flags().Lookup(flagName(k)); f != nil {
+			keys = append(keys, k)
+			if err := v.BindPFlag(k, f); err != nil {
+				return in, fmt.Errorf("bind --%s: %w", f.Name, err)
 			}
+			in.given[k] = f.Changed
+		}
+	}
+	for _, k := range keys {
+		if err := v.BindEnv(k, envName(k)); err != nil {
+			return in, fmt.Errorf("bind %s: %w", envName(k), err)
+		}
+		if os.Getenv(envName(k)) != "" {
+			in.given[k] = true
 		}
 	}
 	if g.configFile != "" {
 		values, err := readSpecFile(g.configFile)
 		if err != nil {
-			return cluster.Spec{}, usageError(err)
+			return in, usageError(err)
 		}
-		if err := v.MergeConfigMap(values); err != nil {
-			return cluster.Spec{}, usageError(fmt.Errorf("config file %s: %w", g.configFile, err))
+		used := map[string]any{}
+		for _, k := range keys {
+			if val, ok := values[k]; ok {
+				used[k] = val
+				in.given[k] = true
+			}
+		}
+		if err := v.MergeConfigMap(used); err != nil {
+			return in, usageError(fmt.Errorf("config file %s: %w", g.configFile, err))
 		}
 	}
 	spec, err := specFromViper(v)
 	if err != nil {
-		return cluster.Spec{}, usageError(err)
+		return in, usageError(err)
 	}
+	in.namespace = v.GetString("namespace")
 	if g.namespace != "" {
-		spec.Namespace = g.namespace
+		in.namespace = g.namespace
 	}
-	spec = spec.WithDefaults()
-	if err := spec.Validate(); err != nil {
-		return cluster.Spec{}, usageError(err)
+	if err := cluster.ValidateNamespace(in.namespace); err != nil {
+		return in, usageError(err)
 	}
-	return spec, nil
+	in.spec = spec.WithDefaults()
+	if err := in.spec.Validate(); err != nil {
+		return in, usageError(err)
+	}
+	return in, nil
 }
 
 func specFromViper(v *viper.Viper) (cluster.Spec, error) {
@@ -123,17 +170,17 @@ func specFromViper(v *viper.Viper) (cluster.Spec, error) {
 		return cluster.Spec{}, err
 	}
 	return cluster.Spec{
-		Name:          v.GetString("name"),
-		Namespace:     v.GetString("namespace"),
-		Replicas:      replicas,
-		Flavor:        cluster.Flavor(v.GetString("flavor")),
-		Version:       v.GetString("version"),
-		Image:         v.GetString("image"),
-		BackupImage:   v.GetString("backupImage"),
-		StorageSize:   v.GetString("storage"),
-		StorageClass:  v.GetString("storageClass"),
-		CPURequest:    v.GetString("cpu"),
-		MemoryRequest: v.GetString("memory"),
+		Name:            v.GetString("name"),
+		Replicas:        replicas,
+		Flavor:          cluster.Flavor(v.GetString("flavor")),
+		Version:         v.GetString("version"),
+		Image:           v.GetString("image"),
+		BackupImage:     v.GetString("backupImage"),
+		StorageSize:     v.GetString("storage"),
+		StorageClass:    v.GetString("storageClass"),
+		CPURequest:      v.GetString("cpu"),
+		MemoryRequest:   v.GetString("memory"),
+		BinlogRetention: v.GetString("binlogRetention"),
 	}, nil
 }
 
@@ -147,6 +194,12 @@ func parseReplicas(s string) (int32, error) {
 	return int32(n), nil
 }
 
+// duplicateKey matches the YAML decoder's words for a key given twice.
+var duplicateKey = regexp.MustCompile(`line (\d+): key "([^"]*)" already set`)
+
+// oneLine joins a multi-line message, so an error stays one line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
 // readSpecFile reads a YAML config file of spec keys. Unknown keys are
 // errors: a misspelt key silently ignored would build the wrong cluster.
 func readSpecFile(path string) (map[string]any, error) {
@@ -155,8 +208,12 @@ func readSpecFile(path string) (map[string]any, error) {
 		return nil, fmt.Errorf("cannot read config file %s: %w", path, err)
 	}
 	var values map[string]any
-	if err := yaml.Unmarshal(raw, &values); err != nil {
-		return nil, fmt.Errorf("config file %s is not a YAML mapping of spec keys (see configs/mysqlctl.example.yaml): %w", path, err)
+	// Strict: a key given twice is refused, not silently the last one.
+	if err := yaml.UnmarshalStrict(raw, &values); err != nil {
+		if m := duplicateKey.FindStringSubmatch(err.Error()); m != nil {
+			return nil, fmt.Errorf("key %q is set twice in config file %s (line %s): keep one", m[2], path, m[1])
+		}
+		return nil, fmt.Errorf("config file %s is not a YAML mapping of spec keys (see mysqlctl render --example-config): %s", path, oneLine(err.Error()))
 	}
 	out := make(map[string]any, len(values))
 	for key, value := range values {

@@ -21,9 +21,16 @@ func clearSpecEnv(t *testing.T) {
 	}
 }
 
-// loadSpecFrom runs loadSpec the way a command does: global --config and -n
-// flags as on the root command, spec flags from addSpecFlags.
+// loadSpecFrom runs loadSpec the way up does: global --config and -n flags
+// as on the root command, every spec key's flag.
 func loadSpecFrom(t *testing.T, args []string, env map[string]string, file string) (cluster.Spec, error) {
+	t.Helper()
+	in, err := loadInputFrom(t, allKeys(), args, env, file)
+	return in.spec, err
+}
+
+// loadInputFrom runs loadSpec for a command that registered keys.
+func loadInputFrom(t *testing.T, keys []string, args []string, env map[string]string, file string) (input, error) {
 	t.Helper()
 	clearSpecEnv(t)
 	for k, v := range env {
@@ -36,19 +43,19 @@ func loadSpecFrom(t *testing.T, args []string, env map[string]string, file strin
 			t.Fatal(err)
 		}
 	}
-	var spec cluster.Spec
+	var in input
 	var loadErr error
 	cmd := &cobra.Command{Use: "test", RunE: func(cmd *cobra.Command, _ []string) error {
-		spec, loadErr = loadSpec(cmd, g)
+		in, loadErr = loadSpec(cmd, g)
 		return nil
 	}}
 	cmd.Flags().StringVarP(&g.namespace, "namespace", "n", "", "")
-	addSpecFlags(cmd)
+	addSpecFlags(cmd, keys...)
 	cmd.SetArgs(args)
 	if err := cmd.Execute(); err != nil {
 		t.Fatalf("parse %v: %v", args, err)
 	}
-	return spec, loadErr
+	return in, loadErr
 }
 
 func TestLoadSpecPrecedence(t *testing.T) {
@@ -76,10 +83,6 @@ func TestLoadSpecPrecedence(t *testing.T) {
 				s.Name, s.Flavor, s.Version, s.Image, s.BackupImage, s.CPURequest =
 					"db", "mysql57", "5.7", "mysql:5.7-debian", cluster.DefaultXtrabackupImage, "50m"
 			}},
-		{"namespace: -n over env over file", []string{"-n", "flag-ns"}, map[string]string{"MYSQLCTL_NAMESPACE": "env-ns"},
-			"namespace: file-ns\n", func(s *cluster.Spec) { s.Namespace = "flag-ns" }},
-		{"namespace: env over file", nil, map[string]string{"MYSQLCTL_NAMESPACE": "env-ns"},
-			"namespace: file-ns\n", func(s *cluster.Spec) { s.Namespace = "env-ns" }},
 		{"explicit version and image", []string{"--flavor", "mysql", "--version", "8.0", "--image", "registry.local/mysql:8.0.36"}, nil, "",
 			func(s *cluster.Spec) { s.Version, s.Image = "8.0", "registry.local/mysql:8.0.36" }},
 		{"empty file", nil, nil, "# nothing\n", func(*cluster.Spec) {}},
@@ -122,6 +125,8 @@ func TestLoadSpecRejectsBadInput(t *testing.T) {
 		{"unquoted version", nil, nil, "flavor: mysql\nversion: 8.0\n", ""},
 		{"list value", nil, nil, "name: [a, b]\n", ""},
 		{"not a mapping", nil, nil, "- name\n", ""},
+		{"duplicate key", nil, nil, "replicas: 3\nreplicas: 4\n", ""},
+		{"bad namespace", []string{"-n", "Bad_NS"}, nil, "", ""},
 		{"bad memory", []string{"--memory", "lots"}, nil, "",
 			`memory "lots" is not a positive Kubernetes quantity: pass e.g. --memory 256Mi`},
 	}
@@ -159,7 +164,7 @@ func TestLoadSpecMissingConfigFile(t *testing.T) {
 	clearSpecEnv(t)
 	g := &globalOptions{configFile: filepath.Join(t.TempDir(), "absent.yaml")}
 	cmd := &cobra.Command{Use: "test"}
-	addSpecFlags(cmd)
+	addSpecFlags(cmd, allKeys()...)
 	_, err := loadSpec(cmd, g)
 	var coded *exitCodeError
 	if !errors.As(err, &coded) || coded.code != exitUsage || !strings.Contains(err.Error(), "cannot read config file") {

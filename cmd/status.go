@@ -2,9 +2,7 @@ package cmd
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -45,7 +43,7 @@ still gets its row, with <unknown> fields, and its error under the table.
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd, g) },
 	}
-	addNameFlags(cmd)
+	addSpecFlags(cmd, nameKeys...)
 	f := cmd.Flags()
 	f.StringVarP(&o.output, "output", "o", string(outputTable), "output format: table, wide, json or yaml")
 	f.BoolVarP(&o.watch, "watch", "w", false, "refresh in place until interrupted")
@@ -60,80 +58,29 @@ func (o *statusOptions) run(cmd *cobra.Command, g *globalOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := positive("--pod-timeout", o.podTimeout); err != nil {
-		return err
+	for flag, d := range map[string]time.Duration{"--pod-timeout": o.podTimeout, "--interval": o.interval, "--timeout": o.timeout} {
+		if err := positive(flag, d); err != nil {
+			return err
+		}
 	}
-	if err := positive("--interval", o.interval); err != nil {
-		return err
-	}
-	spec, err := loadSpec(cmd, g)
+	// No bound on the session: --timeout bounds each refresh.
+	s, err := openSession(cmd, g, 0)
 	if err != nil {
 		return err
 	}
-	in, err := newInspector(cmd.Context(), g, spec, o.podTimeout)
-	if err != nil {
-		return err
-	}
+	defer s.cancel()
+	s.cluster.PodTimeout = o.podTimeout
 	show := func(ctx context.Context, w io.Writer) error {
 		ctx, cancel := withTimeout(ctx, o.timeout)
 		defer cancel()
-		report, err := in.Status(ctx)
+		report, err := s.cluster.Status(ctx)
 		if err != nil {
 			return err
 		}
 		return printStatus(w, report, format)
 	}
 	if o.watch {
-		return watch(cmd.Context(), g.streams, o.interval, format, show)
+		return watch(s.ctx, g.streams, o.interval, format, show)
 	}
-	return show(cmd.Context(), g.streams.Out)
-}
-
-// addNameFlags adds the spec flags, which loadSpec resolves (flag >
-// MYSQLCTL_* > config file > default), and hides all but --name: the name
-// (and the namespace, -n) is all that status and check need of the spec.
-func addNameFlags(cmd *cobra.Command) {
-	addSpecFlags(cmd)
-	for _, k := range specKeys() {
-		if k.key != "name" {
-			_ = cmd.Flags().MarkHidden(flagName(k.key)) // the flag exists: no error
-		}
-	}
-}
-
-// noArgs refuses positional arguments as bad usage (exit code 2).
-func noArgs(cmd *cobra.Command, args []string) error {
-	if err := cobra.NoArgs(cmd, args); err != nil {
-		return usageError(err)
-	}
-	return nil
-}
-
-// newInspector connects to Kubernetes (the namespace from -n, else the
-// config file or MYSQLCTL_NAMESPACE, else the context's) and returns the
-// status reader of the cluster in spec.
-func newInspector(ctx context.Context, g *globalOptions, spec cluster.Spec, podTimeout time.Duration) (*cluster.Inspector, error) {
-	client, err := connect(ctx, g, spec.Namespace)
-	if err != nil {
-		return nil, err
-	}
-	in := cluster.NewInspector(client, spec.Name)
-	in.PodTimeout = podTimeout
-	if g.verbosity > 0 {
-		var mu sync.Mutex // members are read concurrently
-		in.Debugf = func(format string, args ...any) {
-			mu.Lock()
-			defer mu.Unlock()
-			fmt.Fprintf(g.streams.ErrOut, format+"\n", args...)
-		}
-	}
-	return in, nil
-}
-
-// positive refuses a zero or negative duration flag.
-func positive(flag string, d time.Duration) error {
-	if d <= 0 {
-		return usageError(fmt.Errorf("%s must be a positive duration such as 10s, got %s", flag, d))
-	}
-	return nil
+	return show(s.ctx, g.streams.Out)
 }

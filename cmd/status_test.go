@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,7 +19,9 @@ func TestStatusAndCheckUsageErrors(t *testing.T) {
 		{[]string{"status", "-o", "xml"}, `output format "xml" is not known: pass -o table, wide, json or yaml`},
 		{[]string{"status", "--pod-timeout", "0s"}, "--pod-timeout must be a positive duration"},
 		{[]string{"status", "--watch", "--interval", "-1s"}, "--interval must be a positive duration"},
-		{[]string{"status", "extra"}, "unknown command"},
+		{[]string{"status", "extra"}, `status takes no arguments, got "extra"`},
+		{[]string{"status", "--timeout", "0s"}, "--timeout must be a positive duration"},
+		{[]string{"check", "--timeout=-1s"}, "--timeout must be a positive duration"},
 		{[]string{"check", "-o", "csv"}, `output format "csv" is not known`},
 		{[]string{"check", "--max-lag", "-5s"}, "--max-lag must be 0 or more"},
 		{[]string{"check", "--max-lag", "ten"}, "invalid argument"},
@@ -56,5 +59,37 @@ func TestCheckOutcome(t *testing.T) {
 		if code != want {
 			t.Errorf("%s: exit %d, want %d", verdict, code, want)
 		}
+	}
+}
+
+// Every command refuses a positional argument the same way, and an unknown
+// command is bad input too: exit 2, one line, nothing contacted.
+func TestArgumentsAreUsageErrors(t *testing.T) {
+	for _, command := range []string{"up", "scale", "down", "render", "status", "check", "version"} {
+		code, stdout, stderr := runMysqlctl(t, command, "extra")
+		want := "Error: " + command + ` takes no arguments, got "extra"`
+		if code != exitUsage || stdout != "" || !strings.HasPrefix(stderr, want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%s extra: exit %d, stdout %q, stderr %q; want exit 2 and %q", command, code, stdout, stderr, want)
+		}
+	}
+	code, _, stderr := runMysqlctl(t, "stauts")
+	if code != exitUsage || !strings.Contains(stderr, `unknown command "stauts"`) || !strings.Contains(stderr, "status") {
+		t.Errorf("stauts: exit %d, stderr %q; want exit 2 suggesting status", code, stderr)
+	}
+	code, stdout, _ := runMysqlctl(t)
+	if code != exitOK || !strings.Contains(stdout, "Available Commands") {
+		t.Errorf("no command: exit %d; want the help on stdout", code)
+	}
+}
+
+// render --example-config prints the documented example, byte for byte.
+func TestRenderExampleConfig(t *testing.T) {
+	code, stdout, stderr := runMysqlctl(t, "render", "--example-config")
+	want, err := os.ReadFile("../configs/mysqlctl.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != exitOK || stdout != string(want) {
+		t.Errorf("exit %d, stderr %q; stdout differs from configs/mysqlctl.example.yaml", code, stderr)
 	}
 }

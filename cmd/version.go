@@ -14,7 +14,7 @@ func newVersionCommand(g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print the version of mysqlctl (and with --server, of the Kubernetes API server)",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fmt.Fprintf(g.streams.Out, "mysqlctl %s\n", version)
 			if !server {
@@ -24,11 +24,11 @@ func newVersionCommand(g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			info, err := client.Clientset.Discovery().ServerVersion()
+			v, err := client.ServerVersion(cmd.Context())
 			if err != nil {
-				return fmt.Errorf("read the server version: %w", err)
+				return err
 			}
-			fmt.Fprintf(g.streams.Out, "kubernetes %s at %s\n", info.GitVersion, client.Host())
+			fmt.Fprintf(g.streams.Out, "kubernetes %s at %s\n", v, client.Host())
 			return nil
 		},
 	}

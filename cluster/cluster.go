@@ -1,0 +1,167 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/mysqlctl/mysqlctl/kube"
+	"github.com/mysqlctl/mysqlctl/sql"
+)
+
+// DefaultPodTimeout bounds the whole conversation with one member: the
+// port-forward, the login and the status queries. A member that takes
+// longer is reported as unreachable; the others are not held up by it.
+const DefaultPodTimeout = 10 * time.Second
+
+// Progress receives what a use case is doing, one human line at a time.
+// cmd prints it on stderr; tests record it.
+type Progress func(line string)
+
+// Tunnel reaches one pod's port from this process (a kube.Forward).
+type Tunnel interface {
+	Addr() string
+	DialContext(ctx context.Context, addr string) (net.Conn, error)
+	Close() error
+}
+
+// Server is an open connection to one member's server (a *sql.Conn).
+type Server interface {
+	Name() string
+	Report(ctx context.Context) (*sql.InstanceReport, error)
+	WaitForGTID(ctx context.Context, gtid string, timeout time.Duration) error
+	WaitForPosition(ctx context.Context, file string, pos uint64, timeout time.Duration) error
+	Close() error
+}
+
+// Cluster is the one handle every command acts through: a named cluster in
+// the namespace of its Kubernetes client, which is the only place the
+// namespace is held. Its function fields are the seams unit tests replace;
+// New fills them with the real port-forward, SQL client and clock.
+type Cluster struct {
+	// Name is the cluster's name (its app.kubernetes.io/instance label).
+	Name string
+	// Kube reads and writes the cluster's objects, in Kube.Namespace.
+	Kube *kube.Client
+
+	// Progress receives what is being waited for (stderr); Changed receives
+	// one line per object a command created, changed or deleted (stdout).
+	// Either may be nil.
+	Progress Progress
+	Changed  Progress
+	// NewCredentials makes the Secret's data the first time.
+	NewCredentials func() (map[string][]byte, error)
+	// WaitReady waits until the StatefulSet runs want Ready pods, reporting
+	// each pod's progress (kube.Client.WaitStatefulSetReady).
+	WaitReady func(ctx context.Context, name string, want int32, progress func(kube.PodProgress)) error
+
+	// Forward opens a tunnel to a pod's port; it lasts until closed or ctx ends.
+	Forward func(ctx context.Context, pod string, port int) (Tunnel, error)
+	// Open logs in to a server through t.Dial.
+	Open func(ctx context.Context, t sql.Target) (Server, error)
+	// Checksum compares the user tables of servers (sql.ChecksumTables).
+	Checksum func(ctx context.Context, servers []Server) (*sql.Checksums, error)
+	// Now is the clock reports are stamped with.
+	Now func() time.Time
+	// PodTimeout bounds the work on each member (DefaultPodTimeout if 0).
+	PodTimeout time.Duration
+	// Debugf, when set, receives one line per step (for -v).
+	Debugf func(format string, args ...any)
+}
+
+// New returns the handle of cluster name in k's namespace, reaching its pods
+// through client-go port-forwards and its servers with the sql package.
+func New(k *kube.Client, name string) *Cluster {
+	return &Cluster{
+		Name:           name,
+		Kube:           k,
+		NewCredentials: NewCredentials,
+		WaitReady: func(ctx context.Context, sts string, want int32, progress func(kube.PodProgress)) error {
+			return k.WaitStatefulSetReady(ctx, "", sts, want, progress)
+		},
+		Forward: func(ctx context.Context, pod string, port int) (Tunnel, error) {
+			f, err := k.ForwardPort(ctx, "", pod, port)
+			if err != nil {
+				return nil, err
+			}
+			return f, nil
+		},
+		Open: func(ctx context.Context, t sql.Target) (Server, error) {
+			c, err := sql.Open(ctx, t)
+			if err != nil {
+				return nil, err
+			}
+			return c, nil
+		},
+		Checksum:   checksumConns,
+		Now:        time.Now,
+		PodTimeout: DefaultPodTimeout,
+	}
+}
+
+// Namespace is where the cluster lives.
+func (c *Cluster) Namespace() string { return c.Kube.Namespace }
+
+// WriteEndpoint is the host clients write to.
+func (c *Cluster) WriteEndpoint() string { return PodHost(c.Name, 0) }
+
+// ReadEndpoint is the Service clients read from.
+func (c *Cluster) ReadEndpoint() string { return ReadServiceName(c.Name) }
+
+// checksumConns is sql.ChecksumTables over servers opened by sql.Open.
+func checksumConns(ctx context.Context, servers []Server) (*sql.Checksums, error) {
+	conns := make([]*sql.Conn, 0, len(servers))
+	for _, s := range servers {
+		c, ok := s.(*sql.Conn)
+		if !ok {
+			return nil, fmt.Errorf("checksum %s: not an sql.Conn", s.Name())
+		}
+		conns = append(conns, c)
+	}
+	return sql.ChecksumTables(ctx, conns...)
+}
+
+// ClusterNotFoundError: neither the StatefulSet nor any pod of the cluster
+// exists in the namespace. errors.Is(err, ErrClusterNotFound) matches it.
+type ClusterNotFoundError struct{ Name, Namespace string }
+
+// ErrClusterNotFound classifies ClusterNotFoundError.
+var ErrClusterNotFound = fmt.Errorf("cluster not found")
+
+func (e *ClusterNotFoundError) Error() string {
+	return fmt.Sprintf("no cluster named %q in namespace %q (no StatefulSet %s, no pods labelled %s): check --name and -n, or create it with mysqlctl up",
+		e.Name, e.Namespace, StatefulSetName(e.Name), PodSelector(e.Name))
+}
+
+// Is makes errors.Is(err, ErrClusterNotFound) true.
+func (e *ClusterNotFoundError) Is(target error) bool { return target == ErrClusterNotFound }
+
+func (c *Cluster) notFound() error {
+	return &ClusterNotFoundError{Name: c.Name, Namespace: c.Namespace()}
+}
+
+func (c *Cluster) say(line string) {
+	if c.Progress != nil {
+		c.Progress(line)
+	}
+}
+
+func (c *Cluster) changed(line string) {
+	if c.Changed != nil {
+		c.Changed(line)
+	}
+}
+
+func (c *Cluster) debugf(format string, args ...any) {
+	if c.Debugf != nil {
+		c.Debugf(format, args...)
+	}
+}
+
+func (c *Cluster) podTimeout() time.Duration {
+	if c.PodTimeout > 0 {
+		return c.PodTimeout
+	}
+	return DefaultPodTimeout
+}

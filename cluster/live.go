@@ -1,0 +1,153 @@
+package cluster
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+)
+
+// AnnotationVersion on the StatefulSet records the server version up
+// applied: the one fact of the spec the StatefulSet's own fields (image
+// tags are free text) do not tell.
+const AnnotationVersion = "mysqlctl.io/version"
+
+// liveSpec is the spec a running StatefulSet was applied from, read back
+// from its own fields: the flavour from the pods' environment, images,
+// requests and volumes from the template, the version from its
+// annotation (the flavour's default for a StatefulSet that predates it).
+func liveSpec(sts *appsv1.StatefulSet) Spec {
+	s := Spec{Name: sts.Name}
+	if sts.Spec.Replicas != nil {
+		s.Replicas = *sts.Spec.Replicas
+	}
+	pod := sts.Spec.Template.Spec
+	for _, c := range append(append([]corev1.Container{}, pod.InitContainers...), pod.Containers...) {
+		for _, e := range c.Env {
+			if e.Name == EnvFlavor && s.Flavor == "" {
+				s.Flavor = Flavor(e.Value)
+			}
+			if n, err := strconv.ParseInt(e.Value, 10, 64); e.Name == EnvBinlogExpireSeconds && err == nil {
+				s.BinlogRetention = (time.Duration(n) * time.Second).String()
+			}
+		}
+		switch c.Name {
+		case ContainerServer:
+			s.Image = c.Image
+			s.CPURequest = quantity(c.Resources.Requests, corev1.ResourceCPU)
+			s.MemoryRequest = quantity(c.Resources.Requests, corev1.ResourceMemory)
+		case ContainerSidecar:
+			s.BackupImage = c.Image
+		}
+	}
+	if s.BackupImage == s.Image {
+		s.BackupImage = ""
+	}
+	s.Version = sts.Annotations[AnnotationVersion]
+	if s.Version == "" && s.Flavor != "" {
+		s.Version = DefaultVersion(s.Flavor)
+	}
+	for _, t := range sts.Spec.VolumeClaimTemplates {
+		if t.Name == VolumeClaimTemplateName {
+			s.StorageSize = quantity(t.Spec.Resources.Requests, corev1.ResourceStorage)
+			if t.Spec.StorageClassName != nil {
+				s.StorageClass = *t.Spec.StorageClassName
+			}
+		}
+	}
+	return s
+}
+
+func quantity(list corev1.ResourceList, name corev1.ResourceName) string {
+	if q, ok := list[name]; ok {
+		return q.String()
+	}
+	return ""
+}
+
+// declare is the spec up applies to a running cluster: asked for every key
+// the user gave, what runs for every other, so a plain `up` changes nothing.
+// A new version given without an image takes that version's default image.
+// It refuses, as an *InvalidSpecError naming what runs and what to do,
+// every change that would harm the data: another flavour, an older
+// version, other volumes.
+func declare(asked Spec, given map[string]bool, live Spec) (Spec, error) {
+	if given["flavor"] && asked.Flavor != live.Flavor {
+		return Spec{}, invalidSpec("flavor", "cluster %s runs %s, and %s would start on its data: keep --flavor %s (or leave it out); another flavour needs a new cluster (another --name)",
+			live.Name, live.Flavor, asked.Flavor, live.Flavor)
+	}
+	if given["storageClass"] && asked.StorageClass != live.StorageClass {
+		return Spec{}, invalidSpec("storageClass", "the volumes of cluster %s are of StorageClass %s and cannot move to %q: leave --storage-class out; another class needs a new cluster",
+			live.Name, orDefaultClass(live.StorageClass), asked.StorageClass)
+	}
+	if given["storage"] && !sameQuantity(asked.StorageSize, live.StorageSize) {
+		return Spec{}, invalidSpec("storage", "the volumes of cluster %s are %s; mysqlctl cannot resize them (a StatefulSet's volume template is immutable): leave --storage out, or grow each PersistentVolumeClaim where its StorageClass allows expansion",
+			live.Name, live.StorageSize)
+	}
+	out := live
+	out.Name, out.Replicas = asked.Name, asked.Replicas
+	overlay := map[string][2]*string{
+		"version": {&out.Version, &asked.Version}, "image": {&out.Image, &asked.Image},
+		"backupImage": {&out.BackupImage, &asked.BackupImage}, "cpu": {&out.CPURequest, &asked.CPURequest},
+		"memory": {&out.MemoryRequest, &asked.MemoryRequest}, "binlogRetention": {&out.BinlogRetention, &asked.BinlogRetention},
+	}
+	for key, p := range overlay {
+		if given[key] {
+			*p[0] = *p[1]
+		}
+	}
+	if given["version"] {
+		if older(asked.Version, live.Version) {
+			return Spec{}, invalidSpec("version", "cluster %s runs %s %s; %s is older and cannot open its data: pass --version %s or newer (or leave it out)",
+				live.Name, live.Flavor, live.Version, asked.Version, live.Version)
+		}
+		if !given["image"] {
+			out.Image = "" // the new version's default
+		}
+		if !given["backupImage"] {
+			out.BackupImage = ""
+		}
+	}
+	out = out.WithDefaults()
+	return out, out.Validate()
+}
+
+// older says whether version a is older than b (both validated dotted
+// versions; a missing patch level compares as equal to any).
+func older(a, b string) bool {
+	am, an, ap, ok1 := parseVersion(a)
+	bm, bn, bp, ok2 := parseVersion(b)
+	if !ok1 || !ok2 {
+		return false
+	}
+	if am != bm {
+		return am < bm
+	}
+	if an != bn {
+		return an < bn
+	}
+	return ap >= 0 && bp >= 0 && ap < bp
+}
+
+func sameQuantity(a, b string) bool {
+	qa, err1 := resource.ParseQuantity(a)
+	qb, err2 := resource.ParseQuantity(b)
+	return err1 == nil && err2 == nil && qa.Cmp(qb) == 0
+}
+
+func orDefaultClass(class string) string {
+	if class == "" {
+		return "(the cluster's default)"
+	}
+	return class
+}
+
+// errNoCredentials refuses to make new passwords for data that was
+// initialised with the old ones.
+func errNoCredentials(name string, volumes []string) error {
+	return invalidSpec("credentials", "secret %s is gone but cluster %s still has %d volume(s) (%s) whose servers use its passwords: restore the Secret (e.g. from a backup of it), or delete the data with 'mysqlctl down --purge'",
+		SecretName(name), name, len(volumes), strings.Join(volumes, ", "))
+}

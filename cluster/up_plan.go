@@ -1,0 +1,96 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/mysqlctl/mysqlctl/kube"
+)
+
+// MaxReplicas is the most servers a cluster may have: each replica adds
+// load on its source, and server ids are 100 + ordinal.
+const MaxReplicas = 32
+
+// planUp decides, reading only, the spec up will apply: the asked keys over
+// what runs. Everything that can be refused is refused here, before the
+// first write: a change that would harm the data, new credentials for old
+// volumes, more servers than allowed or than the nodes can hold.
+func (c *Cluster) planUp(ctx context.Context, asked Spec, given map[string]bool) (Spec, error) {
+	sts, err := c.Kube.GetStatefulSet(ctx, StatefulSetName(c.Name))
+	if err != nil {
+		return asked, err
+	}
+	spec := asked
+	if sts != nil {
+		// Someone else's StatefulSet tells nothing of what runs here.
+		if err := kube.CheckManaged(kube.KindStatefulSet, sts, "delete it or choose another --name"); err != nil {
+			return spec, err
+		}
+		live := liveSpec(sts)
+		if !given["replicas"] {
+			asked.Replicas = max(live.Replicas, 1)
+		}
+		if spec, err = declare(asked, given, live); err != nil {
+			return spec, err
+		}
+	}
+	if err := c.checkCredentials(ctx); err != nil {
+		return spec, err
+	}
+	return spec, c.checkCapacity(ctx, spec, spec.Replicas)
+}
+
+// checkCredentials refuses to make a new Secret while volumes of the
+// cluster exist: their servers were initialised with the old passwords.
+func (c *Cluster) checkCredentials(ctx context.Context) error {
+	secret, err := c.Kube.GetSecret(ctx, SecretName(c.Name))
+	if err != nil || secret != nil {
+		return err
+	}
+	pvcs, err := c.Kube.ListPVCs(ctx, PodSelector(c.Name))
+	if err != nil || len(pvcs) == 0 {
+		return err
+	}
+	names := make([]string, len(pvcs))
+	for i, p := range pvcs {
+		names[i] = p.Name
+	}
+	return errNoCredentials(c.Name, names)
+}
+
+// checkCapacity refuses a server count above MaxReplicas, or whose requests
+// exceed what the schedulable nodes offer in all: such pods would stay
+// Pending. Without the right to list nodes the second check is skipped.
+func (c *Cluster) checkCapacity(ctx context.Context, spec Spec, replicas int32) error {
+	if replicas > MaxReplicas {
+		return invalidSpec("replicas", "replicas %d is more than the %d servers a cluster may have: pass --replicas %d or less", replicas, MaxReplicas, MaxReplicas)
+	}
+	capacity, err := c.Kube.SchedulableCapacity(ctx)
+	if apierrors.IsForbidden(err) {
+		c.debugf("capacity check skipped: %v", err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, r := range []struct {
+		what      string
+		request   string
+		available resource.Quantity
+	}{{"CPU", spec.CPURequest, capacity.CPU}, {"memory", spec.MemoryRequest, capacity.Memory}} {
+		q, err := resource.ParseQuantity(r.request)
+		if err != nil {
+			return fmt.Errorf("%s request %q: %w", r.what, r.request, err)
+		}
+		need := q.DeepCopy()
+		need.Mul(int64(replicas))
+		if need.Cmp(r.available) > 0 {
+			return invalidSpec("replicas", "%d servers need %s %s in all (%s each) but the %d schedulable node(s) offer %s: pass fewer --replicas or a smaller --%s",
+				replicas, need.String(), r.what, r.request, capacity.Nodes, r.available.String(), map[string]string{"CPU": "cpu", "memory": "memory"}[r.what])
+		}
+	}
+	return nil
+}

@@ -1,0 +1,143 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
+
+// mariadbLifecycle is a running MariaDB cluster of 3 servers with its
+// volumes, made by up with a custom image.
+func mariadbLifecycle(t *testing.T) (*lifecycle, Spec) {
+	t.Helper()
+	l := newLifecycle(t)
+	spec := Spec{Name: "mysql", Replicas: 3, Flavor: FlavorMariaDB, Image: "localhost/mariadb:10.11.19"}.WithDefaults()
+	given := map[string]bool{"flavor": true, "image": true}
+	if err := l.c.Up(context.Background(), spec, UpOptions{Given: given}); err != nil {
+		t.Fatal(err)
+	}
+	l.addServers(3)
+	return l, spec
+}
+
+// resourceVersions of every object up writes, to prove a refusal wrote nothing.
+func (l *lifecycle) resourceVersions() map[string]string {
+	l.t.Helper()
+	out := map[string]string{}
+	for _, r := range []struct{ res, name string }{
+		{"secrets", SecretName("mysql")}, {"configmaps", ConfigMapName("mysql")},
+		{"services", "mysql"}, {"services", "mysql-read"},
+	} {
+		obj, err := l.cs.Tracker().Get(schema.GroupVersionResource{Version: "v1", Resource: r.res}, testNS, r.name)
+		if err == nil {
+			out[r.res+"/"+r.name] = obj.(metav1.Object).GetResourceVersion()
+		}
+	}
+	sts, err := l.cs.AppsV1().StatefulSets(testNS).Get(context.Background(), "mysql", metav1.GetOptions{})
+	if err == nil {
+		out["statefulset"] = sts.ResourceVersion
+	}
+	return out
+}
+
+// A plain up keeps what runs: no other flavour, image or size sneaks in
+// from the defaults.
+func TestPlainUpKeepsWhatRuns(t *testing.T) {
+	l, _ := mariadbLifecycle(t)
+	l.changed = nil
+	if err := l.c.Up(context.Background(), DefaultSpec(), UpOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range l.changed {
+		if !strings.HasSuffix(line, " unchanged") {
+			t.Errorf("plain up on a MariaDB cluster changed something: %q", line)
+		}
+	}
+	sts, err := l.cs.AppsV1().StatefulSets(testNS).Get(context.Background(), "mysql", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img := sts.Spec.Template.Spec.Containers[0].Image; img != "localhost/mariadb:10.11.19" {
+		t.Errorf("server image %q after a plain up", img)
+	}
+}
+
+func TestUpRefusesWhatWouldHarmTheData(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		spec  func(*Spec)
+		given []string
+		want  string
+	}{
+		{"another flavour", func(s *Spec) { s.Flavor, s.Version, s.Image = FlavorMySQL, "8.4", "mysql:8.4" }, []string{"flavor"}, "runs mariadb"},
+		{"another storage class", func(s *Spec) { s.StorageClass = "fast" }, []string{"storageClass"}, "cannot move"},
+		{"another volume size", func(s *Spec) { s.StorageSize = "20Gi" }, []string{"storage"}, "cannot resize"},
+		{"too many servers", func(s *Spec) { s.Replicas = 100000 }, []string{"replicas"}, "32 servers"},
+		{"more than the node holds", func(s *Spec) { s.Replicas = 30; s.CPURequest = "1" }, []string{"replicas", "cpu"}, "schedulable node"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l, base := mariadbLifecycle(t)
+			before := l.resourceVersions()
+			spec := base
+			tc.spec(&spec)
+			given := map[string]bool{}
+			for _, k := range tc.given {
+				given[k] = true
+			}
+			err := l.c.Up(context.Background(), spec, UpOptions{Given: given})
+			var invalid *InvalidSpecError
+			if !errors.As(err, &invalid) || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error %v, want one line refusing with %q", err, tc.want)
+			}
+			after := l.resourceVersions()
+			for k, v := range before {
+				if after[k] != v {
+					t.Errorf("%s changed (resourceVersion %s -> %s) by a refused up", k, v, after[k])
+				}
+			}
+		})
+	}
+}
+
+func TestUpRefusesADowngradeAndAllowsAnUpgrade(t *testing.T) {
+	l := newLifecycle(t)
+	spec := Spec{Name: "mysql", Replicas: 1, Flavor: FlavorMariaDB, Version: "11.4"}.WithDefaults()
+	if err := l.c.Up(context.Background(), spec, UpOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	older := Spec{Name: "mysql", Replicas: 1, Flavor: FlavorMariaDB, Version: "10.11"}.WithDefaults()
+	err := l.c.Up(context.Background(), older, UpOptions{Given: map[string]bool{"version": true}})
+	if err == nil || !strings.Contains(err.Error(), "older") {
+		t.Errorf("downgrade 11.4 -> 10.11: %v, want a refusal", err)
+	}
+	l.c.NewCredentials = nil
+	newer := Spec{Name: "mysql", Replicas: 1, Flavor: FlavorMariaDB, Version: "11.8"}.WithDefaults()
+	if err := l.c.Up(context.Background(), newer, UpOptions{Given: map[string]bool{"version": true}}); err != nil {
+		t.Fatalf("upgrade 11.4 -> 11.8: %v", err)
+	}
+	sts, _ := l.cs.AppsV1().StatefulSets(testNS).Get(context.Background(), "mysql", metav1.GetOptions{})
+	if img := sts.Spec.Template.Spec.Containers[0].Image; img != "mariadb:11.8" || sts.Annotations[AnnotationVersion] != "11.8" {
+		t.Errorf("after the upgrade: image %q, recorded version %q", img, sts.Annotations[AnnotationVersion])
+	}
+}
+
+// New passwords for old data would lock the servers out: up refuses to
+// re-create a deleted Secret while the volumes exist.
+func TestUpRefusesNewCredentialsForOldVolumes(t *testing.T) {
+	l, spec := mariadbLifecycle(t)
+	if err := l.cs.CoreV1().Secrets(testNS).Delete(context.Background(), SecretName("mysql"), metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	before := l.resourceVersions()
+	err := l.c.Up(context.Background(), spec, UpOptions{})
+	if err == nil || !strings.Contains(err.Error(), "restore the Secret") || !strings.Contains(err.Error(), "down --purge") {
+		t.Fatalf("up without the Secret: %v, want a refusal naming both ways out", err)
+	}
+	if after := l.resourceVersions(); len(after) != len(before) || after["statefulset"] != before["statefulset"] {
+		t.Errorf("refused up wrote: before %v after %v", before, after)
+	}
+}
