@@ -25,6 +25,8 @@ func TestBadInput(t *testing.T) {
 	dir := t.TempDir()
 	unknownKey := filepath.Join(dir, "unknown.yaml")
 	writeFile(t, unknownKey, "name: mysql\nreplicaz: 3\n")
+	duplicateKey := filepath.Join(dir, "duplicate.yaml")
+	writeFile(t, duplicateKey, "replicas: 3\nreplicas: 4\n")
 	unreachable := filepath.Join(dir, "unreachable.kubeconfig")
 	writeFile(t, unreachable, `apiVersion: v1
 kind: Config
@@ -43,7 +45,13 @@ current-context: x
 		{"replicas 0", nil, append([]string{"up", "--replicas", "0"}, flags...), "replicas", 2},
 		{"replicas -1", nil, append([]string{"up", "--replicas", "-1"}, flags...), "replicas", 2},
 		{"replicas abc", nil, append([]string{"up", "--replicas", "abc"}, flags...), "replicas", 2},
-		{"scale to 0", nil, append([]string{"scale", "--replicas", "0"}, flags...), "replicas", 2},
+		{"scale to 0", nil, []string{"scale", "--replicas", "0", "-n", ns}, "replicas", 2},
+		{"scale without a size", nil, []string{"scale", "-n", ns}, "--replicas", 2},
+		{"positional argument", nil, append([]string{"up", "mysql"}, flags...), "takes no arguments", 2},
+		{"unknown command", nil, []string{"nosuchcommand"}, "unknown command", 2},
+		{"timeout 0", nil, append([]string{"up", "--timeout", "0s"}, flags...), "--timeout", 2},
+		{"negative timeout", nil, append([]string{"up", "--timeout=-5s"}, flags...), "--timeout", 2},
+		{"duplicate config key", nil, append([]string{"up", "--config", duplicateKey}, flags...), "replicas", 2},
 		{"invalid name", nil, append([]string{"up", "--name", "My_DB"}, flags...), "name", 2},
 		{"unknown flavour", nil, []string{"up", "-n", ns, "--flavor", "postgres"}, "flavor", 2},
 		{"unknown config key", nil, append([]string{"up", "--config", unknownKey}, flags...), "replicaz", 2},

@@ -91,7 +91,11 @@ func (c *testCluster) deleteNamespace(t *testing.T, name string, timeout time.Du
 // failed e2e test needs to be understood from CI output alone.
 func (c *testCluster) dumpNamespace(t *testing.T, ns string) {
 	ctx := context.Background()
-	pods, _ := c.client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
+	pods, err := c.client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Logf("cannot list the pods of %s: %v", ns, err)
+		return
+	}
 	for _, p := range pods.Items {
 		var states []string
 		for _, s := range append(p.Status.InitContainerStatuses, p.Status.ContainerStatuses...) {
@@ -106,7 +110,11 @@ func (c *testCluster) dumpNamespace(t *testing.T, ns string) {
 			}
 		}
 	}
-	events, _ := c.client.CoreV1().Events(ns).List(ctx, metav1.ListOptions{})
+	events, err := c.client.CoreV1().Events(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Logf("cannot list the events of %s: %v", ns, err)
+		return
+	}
 	for _, e := range events.Items {
 		t.Logf("event %s %s/%s: %s %s", e.Type, e.InvolvedObject.Kind, e.InvolvedObject.Name, e.Reason, e.Message)
 	}

@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 )
 
 // TestLifecycle is the tutorial's walkthrough and more, through the built
@@ -90,8 +92,9 @@ echo "rows: $n"; exit 1`, pw)
 	})
 
 	t.Run("up again changes nothing", func(t *testing.T) {
-		res := c.mustSucceed(t, 5*time.Minute, append([]string{"up"}, flags...)...)
-		out := res.stdout + res.stderr
+		// What a command changed goes to stdout, also under -q.
+		res := c.mustSucceed(t, 5*time.Minute, append([]string{"up", "-q"}, flags...)...)
+		out := res.stdout
 		for _, obj := range []string{"secret/mysql-credentials", "configmap/mysql-config", "service/mysql", "service/mysql-read", "statefulset/mysql"} {
 			if !strings.Contains(out, obj+" unchanged") {
 				t.Errorf("second up: want %q in the output:\n%s", obj+" unchanged", out)
@@ -99,6 +102,9 @@ echo "rows: $n"; exit 1`, pw)
 		}
 		if strings.Contains(out, "configured") || strings.Contains(out, "created") {
 			t.Errorf("second up changed something:\n%s", out)
+		}
+		if res.stderr != "" {
+			t.Errorf("up -q printed progress:\n%s", res.stderr)
 		}
 		if pods := c.podNames(t, ctx, ns); len(pods) != 2 {
 			t.Errorf("second up without --replicas changed the server count: %v", pods)
@@ -118,7 +124,7 @@ echo "rows: $n"; exit 1`, pw)
 
 	t.Run("a spec change rolls out", func(t *testing.T) {
 		res := c.mustSucceed(t, 5*time.Minute, append([]string{"up", "--memory", "300Mi"}, flags...)...)
-		if !strings.Contains(res.stdout+res.stderr, "statefulset/mysql configured") {
+		if !strings.Contains(res.stdout, "statefulset/mysql configured") {
 			t.Errorf("up with a new memory request should configure the StatefulSet:\n%s", res)
 		}
 		for _, pod := range c.podNames(t, ctx, ns) {
@@ -223,24 +229,40 @@ func (c *testCluster) ourObjects(t *testing.T, ctx context.Context, ns string) [
 	t.Helper()
 	opts := metav1.ListOptions{LabelSelector: "app.kubernetes.io/managed-by=mysqlctl"}
 	var objs []string
+	add := func(kind string, names []string, err error) {
+		t.Helper()
+		if err != nil { // an unreadable kind must not pass for an empty one
+			t.Fatalf("list %ss in %s: %v", kind, ns, err)
+		}
+		for _, n := range names {
+			objs = append(objs, kind+"/"+n)
+		}
+	}
 	secrets, err := c.client.CoreV1().Secrets(ns).List(ctx, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range secrets.Items {
-		objs = append(objs, "secret/"+o.Name)
-	}
-	cms, _ := c.client.CoreV1().ConfigMaps(ns).List(ctx, opts)
-	for _, o := range cms.Items {
-		objs = append(objs, "configmap/"+o.Name)
-	}
-	svcs, _ := c.client.CoreV1().Services(ns).List(ctx, opts)
-	for _, o := range svcs.Items {
-		objs = append(objs, "service/"+o.Name)
-	}
-	stss, _ := c.client.AppsV1().StatefulSets(ns).List(ctx, opts)
-	for _, o := range stss.Items {
-		objs = append(objs, "statefulset/"+o.Name)
-	}
+	add("secret", namesOf(secrets, err), err)
+	cms, err := c.client.CoreV1().ConfigMaps(ns).List(ctx, opts)
+	add("configmap", namesOf(cms, err), err)
+	svcs, err := c.client.CoreV1().Services(ns).List(ctx, opts)
+	add("service", namesOf(svcs, err), err)
+	stss, err := c.client.AppsV1().StatefulSets(ns).List(ctx, opts)
+	add("statefulset", namesOf(stss, err), err)
 	return objs
+}
+
+// namesOf lists the names in a typed List result (nil when err is set).
+func namesOf(list runtime.Object, err error) []string {
+	if err != nil {
+		return nil
+	}
+	items, lerr := meta.ExtractList(list)
+	if lerr != nil {
+		return []string{"<" + lerr.Error() + ">"}
+	}
+	names := make([]string, 0, len(items))
+	for _, item := range items {
+		if o, ok := item.(metav1.Object); ok {
+			names = append(names, o.GetName())
+		}
+	}
+	return names
 }

@@ -1,0 +1,186 @@
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	policyv1 "k8s.io/api/policy/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+)
+
+// TestDayTwoSafety: a running MariaDB cluster is never swapped, locked out
+// or changed by a refused up, a broken rollout heals with the next up, and
+// voluntary disruptions take one server at a time.
+func TestDayTwoSafety(t *testing.T) {
+	c := requireCluster(t)
+	binary(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	ns := c.namespace(t, "daytwo")
+	c.mustSucceed(t, 5*time.Minute, "up", "-n", ns, "--replicas", "2", "--flavor", "mariadb", "--image", c.mariadbImage)
+
+	t.Run("a plain up keeps what runs", func(t *testing.T) {
+		res := c.mustSucceed(t, 3*time.Minute, "up", "-n", ns)
+		if strings.Contains(res.stdout, "configured") || strings.Contains(res.stdout, "created") {
+			t.Errorf("a plain up on the MariaDB cluster changed it:\n%s", res)
+		}
+		if img := c.serverImage(t, ctx, ns); img != c.mariadbImage {
+			t.Errorf("server image %q after a plain up, want %q", img, c.mariadbImage)
+		}
+	})
+
+	t.Run("refused changes write nothing", func(t *testing.T) {
+		for _, args := range [][]string{
+			{"--flavor", "mysql"},
+			{"--storage-class", "other"},
+			{"--storage", "20Gi"},
+			{"--replicas", "100000"},
+			{"--replicas", "30", "--cpu", "1"},
+		} {
+			before := c.resourceVersions(t, ctx, ns)
+			res := c.mysqlctl(t, time.Minute, nil, append([]string{"up", "-n", ns}, args...)...)
+			assertOneLineError(t, res, 2, strings.TrimPrefix(args[0], "--"))
+			if after := c.resourceVersions(t, ctx, ns); !equalMaps(before, after) {
+				t.Errorf("up %v was refused but changed objects:\nbefore %v\nafter  %v", args, before, after)
+			}
+		}
+	})
+
+	t.Run("a second eviction is refused while the first server is away", func(t *testing.T) {
+		c.waitDisruptionsAllowed(t, ctx, ns, "mysql", 1)
+		if err := c.evict(ctx, ns, "mysql-1"); err != nil {
+			t.Fatalf("first eviction: %v", err)
+		}
+		err := c.evict(ctx, ns, "mysql-0")
+		if !apierrors.IsTooManyRequests(err) {
+			t.Errorf("second eviction: %v, want 429 Too Many Requests from the PodDisruptionBudget", err)
+		}
+		c.waitPodsReady(t, ctx, ns, "app.kubernetes.io/instance=mysql", 2)
+	})
+
+	t.Run("a broken image rolled out is healed by the next up", func(t *testing.T) {
+		res := c.mysqlctl(t, 3*time.Minute, nil, "up", "-n", ns, "--image", "localhost/no-such-image:0")
+		if res.code != 1 || !strings.Contains(res.stderr, "localhost/no-such-image:0") {
+			t.Fatalf("up with a missing image: want exit 1 naming it:\n%s", res)
+		}
+		res = c.mustSucceed(t, 5*time.Minute, "up", "-n", ns, "--image", c.mariadbImage)
+		if !strings.Contains(res.stdout, "pod/mysql-1 replaced") {
+			t.Errorf("the fixing up should say it replaced the stuck pod:\n%s", res)
+		}
+		if img := c.serverImage(t, ctx, ns); img != c.mariadbImage {
+			t.Errorf("server image %q after the fix", img)
+		}
+		c.waitPodsReady(t, ctx, ns, "app.kubernetes.io/instance=mysql", 2)
+	})
+
+	t.Run("a deleted Secret makes up refuse", func(t *testing.T) {
+		if err := c.client.CoreV1().Secrets(ns).Delete(ctx, "mysql-credentials", metav1.DeleteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		res := c.mysqlctl(t, time.Minute, nil, "up", "-n", ns)
+		assertOneLineError(t, res, 2, "restore the Secret")
+		if _, err := c.client.CoreV1().Secrets(ns).Get(ctx, "mysql-credentials", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			t.Errorf("up made new credentials for old volumes (err %v)", err)
+		}
+	})
+
+	t.Run("purge leaves nothing", func(t *testing.T) {
+		c.mustSucceed(t, 3*time.Minute, "down", "-n", ns, "--purge", "--yes")
+		if objs := c.ourObjects(t, ctx, ns); len(objs) != 0 {
+			t.Errorf("left after purge: %v", objs)
+		}
+		if pvcs := c.pvcNames(t, ctx, ns); len(pvcs) != 0 {
+			t.Errorf("volumes left after purge: %v", pvcs)
+		}
+	})
+}
+
+// serverImage is the image of the StatefulSet's database container.
+func (c *testCluster) serverImage(t *testing.T, ctx context.Context, ns string) string {
+	t.Helper()
+	sts, err := c.client.AppsV1().StatefulSets(ns).Get(ctx, "mysql", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sts.Spec.Template.Spec.Containers[0].Image
+}
+
+// resourceVersions of every object of the namespace mysqlctl writes.
+func (c *testCluster) resourceVersions(t *testing.T, ctx context.Context, ns string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	add := func(kind string, items []metav1.Object) {
+		for _, o := range items {
+			out[kind+"/"+o.GetName()] = o.GetResourceVersion()
+		}
+	}
+	sts, err := c.client.AppsV1().StatefulSets(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range sts.Items {
+		add("statefulset", []metav1.Object{&sts.Items[i]})
+	}
+	cms, err := c.client.CoreV1().ConfigMaps(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range cms.Items {
+		add("configmap", []metav1.Object{&cms.Items[i]})
+	}
+	svcs, err := c.client.CoreV1().Services(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range svcs.Items {
+		add("service", []metav1.Object{&svcs.Items[i]})
+	}
+	secrets, err := c.client.CoreV1().Secrets(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range secrets.Items {
+		add("secret", []metav1.Object{&secrets.Items[i]})
+	}
+	return out
+}
+
+func equalMaps(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// evict asks the Eviction API, as kubectl drain does, to evict pod.
+func (c *testCluster) evict(ctx context.Context, ns, pod string) error {
+	return c.client.PolicyV1().Evictions(ns).Evict(ctx, &policyv1.Eviction{ObjectMeta: metav1.ObjectMeta{Name: pod, Namespace: ns}})
+}
+
+// waitDisruptionsAllowed waits until the disruption controller has counted
+// the healthy pods of PodDisruptionBudget name.
+func (c *testCluster) waitDisruptionsAllowed(t *testing.T, ctx context.Context, ns, name string, want int32) {
+	t.Helper()
+	var seen string
+	err := wait.PollUntilContextTimeout(ctx, 250*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
+		pdb, err := c.client.PolicyV1().PodDisruptionBudgets(ns).Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			seen = err.Error()
+			return false, nil
+		}
+		seen = pdb.Status.String()
+		return pdb.Status.DisruptionsAllowed == want, nil
+	})
+	if err != nil {
+		t.Fatalf("poddisruptionbudget %s/%s never allowed %d disruption(s): %s", ns, name, want, seen)
+	}
+}
