@@ -96,11 +96,15 @@ func checkNoErrantTransactions(v view) CheckResult {
 	}
 	for _, m := range reachable(v.replicas, &t) {
 		if m.ErrantTransactions != "" {
-			t.fail("%s has errant transactions the primary %s lacks: %s", m.Pod, v.primary, m.ErrantTransactions)
+			t.fail("%s has errant transactions the primary %s lacks: %s (to discard them: mysqlctl reclone %s)", m.Pod, v.primary, m.ErrantTransactions, m.Pod)
 		}
 	}
 	return t.result(CheckNoErrantTransactions, fmt.Sprintf("no replica has transactions the primary %s lacks", v.primary))
 }
+
+// errSourcePurgedBinlogs is ER_SOURCE_FATAL_ERROR_READING_BINLOG: the source
+// purged what the replica still needs. Only a new clone fixes it.
+const errSourcePurgedBinlogs = 1236
 
 // checkNoReplicationErrors: the last IO and SQL errors of every replica.
 // An error whose thread runs again is a warning: it happened, it passed.
@@ -120,6 +124,8 @@ func checkNoReplicationErrors(v view) CheckResult {
 			case e.err == nil:
 			case e.running:
 				t.warn("%s: last %s error %d (thread running again): %s", m.Pod, e.thread, e.err.Errno, oneLine(e.err.Message))
+			case e.err.Errno == errSourcePurgedBinlogs:
+				t.fail("%s: %s error %d: %s (its source no longer has the binary logs it needs: mysqlctl reclone %s)", m.Pod, e.thread, e.err.Errno, oneLine(e.err.Message), m.Pod)
 			default:
 				t.fail("%s: %s error %d: %s", m.Pod, e.thread, e.err.Errno, oneLine(e.err.Message))
 			}

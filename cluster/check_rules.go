@@ -67,7 +67,11 @@ func checkSinglePrimary(v view) CheckResult {
 	}
 	switch {
 	case len(writers) == 0:
-		t.fail("no writable primary: no server is writable without replicating")
+		if hint := mostData(v.r); hint != "" {
+			t.fail("%s", hint)
+		} else {
+			t.fail("no writable primary: no server is writable without replicating")
+		}
 	case len(writers) > 1:
 		t.fail("several writable servers replicate from nobody (split brain): %s", podList(writers))
 	case writers[0].Ordinal != 0:

@@ -64,6 +64,9 @@ func (c *Cluster) gather(ctx context.Context) (*gathering, error) {
 		g.report.Errors = append(g.report.Errors, creds.err.Error())
 	}
 	g.report.Cluster = summarize(c.Name, c.Namespace(), g.report.Members, g.probes, facts)
+	if hint := mostData(g.report); hint != "" {
+		g.report.Cluster.Problems = append(g.report.Cluster.Problems, hint)
+	}
 	return g, nil
 }
 

@@ -266,3 +266,38 @@ func TestStatusTerminatingPod(t *testing.T) {
 		t.Errorf("mysql-1: state %s, ready %v, error %q", m.PodState, m.Ready, m.Error)
 	}
 }
+
+// With the primary gone (here: its server does not answer), status and
+// check name the replica holding the most transactions.
+func TestNoPrimaryNamesTheServerWithTheMostData(t *testing.T) {
+	servers := map[string]*fakeServer{
+		"mysql-0": {openErr: errors.New("connection refused")},
+		"mysql-1": {reports: []*sql.InstanceReport{mariadbReplica(1, "0-100-42")}},
+		"mysql-2": {reports: []*sql.InstanceReport{mariadbReplica(2, "0-100-40")}},
+	}
+	c := newTestCluster(t, clusterObjects(3), servers)
+	r, err := c.Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "mysql-1 holds the most transactions (42, 0-100-42)"
+	if !strings.Contains(strings.Join(r.Cluster.Problems, "|"), want) {
+		t.Errorf("problems %q, want one saying %q", r.Cluster.Problems, want)
+	}
+	check, err := newTestCluster(t, clusterObjects(3), servers).Check(context.Background(), CheckOptions{MaxLag: DefaultMaxLag})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := findResult(check, CheckSinglePrimary); got.Verdict != Fail || !strings.Contains(got.Detail, want) {
+		t.Errorf("single-primary %s %q, want FAIL naming mysql-1", got.Verdict, got.Detail)
+	}
+}
+
+func findResult(r *CheckReport, name string) CheckResult {
+	for _, c := range r.Checks {
+		if c.Name == name {
+			return c
+		}
+	}
+	return CheckResult{}
+}

@@ -90,6 +90,7 @@ func newRootCommand(streams Streams) *cobra.Command {
 	root.AddCommand(
 		newUpCommand(g),
 		newScaleCommand(g),
+		newRecloneCommand(g),
 		newDownCommand(g),
 		newRenderCommand(g),
 		newStatusCommand(g),

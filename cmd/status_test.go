@@ -72,6 +72,12 @@ func TestArgumentsAreUsageErrors(t *testing.T) {
 			t.Errorf("%s extra: exit %d, stdout %q, stderr %q; want exit 2 and %q", command, code, stdout, stderr, want)
 		}
 	}
+	for _, args := range [][]string{{"reclone"}, {"reclone", "mysql-1", "mysql-2"}} {
+		code, _, stderr := runMysqlctl(t, args...)
+		if code != exitUsage || !strings.Contains(stderr, "reclone needs one pod name") {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 asking for one pod", args, code, stderr)
+		}
+	}
 	code, _, stderr := runMysqlctl(t, "stauts")
 	if code != exitUsage || !strings.Contains(stderr, `unknown command "stauts"`) || !strings.Contains(stderr, "status") {
 		t.Errorf("stauts: exit %d, stderr %q; want exit 2 suggesting status", code, stderr)

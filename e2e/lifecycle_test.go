@@ -21,6 +21,7 @@ func TestLifecycle(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Minute)
 	defer cancel()
 	ns := c.namespace(t, "life")
+	// scale and down take only what they use: the name and the namespace.
 	flags := []string{"-n", ns, "--flavor", "mariadb", "--image", c.mariadbImage}
 	up := c.mustSucceed(t, 10*time.Minute, append([]string{"up", "--replicas", "3"}, flags...)...)
 	t.Logf("FIGURE up of 3 servers took %s", up.took.Round(100*time.Millisecond))
@@ -60,7 +61,7 @@ done`, pw)
 
 	primaryUID := c.podUID(t, ctx, ns, "mysql-0")
 	t.Run("scale to 5: new servers clone the data and replicate", func(t *testing.T) {
-		res := c.mustSucceed(t, 10*time.Minute, append([]string{"scale", "--replicas", "5"}, flags...)...)
+		res := c.mustSucceed(t, 10*time.Minute, "scale", "--replicas", "5", "-n", ns)
 		t.Logf("FIGURE scale 3->5 took %s", res.took.Round(100*time.Millisecond))
 		sql("mysql-0.mysql", "INSERT INTO test.messages VALUES ('after scale')")
 		for _, pod := range []string{"mysql-3", "mysql-4"} {
@@ -77,7 +78,7 @@ echo "rows: $n"; exit 1`, pw)
 	})
 
 	t.Run("scale to 2: pods 2-4 and their volumes go, the primary stays", func(t *testing.T) {
-		c.mustSucceed(t, 5*time.Minute, append([]string{"scale", "--replicas", "2"}, flags...)...)
+		c.mustSucceed(t, 5*time.Minute, "scale", "--replicas", "2", "-n", ns)
 		pods := c.podNames(t, ctx, ns)
 		if strings.Join(pods, ",") != "mysql-0,mysql-1" {
 			t.Errorf("pods after scale to 2: %v", pods)
@@ -112,8 +113,8 @@ echo "rows: $n"; exit 1`, pw)
 	})
 
 	t.Run("scale down with --keep-pvcs keeps the removed server's volume", func(t *testing.T) {
-		c.mustSucceed(t, 5*time.Minute, append([]string{"scale", "--replicas", "3"}, flags...)...)
-		c.mustSucceed(t, 5*time.Minute, append([]string{"scale", "--replicas", "2", "--keep-pvcs"}, flags...)...)
+		c.mustSucceed(t, 5*time.Minute, "scale", "--replicas", "3", "-n", ns)
+		c.mustSucceed(t, 5*time.Minute, "scale", "--replicas", "2", "--keep-pvcs", "-n", ns)
 		if pods := c.podNames(t, ctx, ns); strings.Join(pods, ",") != "mysql-0,mysql-1" {
 			t.Errorf("pods after scale to 2 --keep-pvcs: %v", pods)
 		}
@@ -144,7 +145,7 @@ echo "rows: $n"; exit 1`, pw)
 	})
 
 	t.Run("down keeps volumes and credentials; up brings the data back", func(t *testing.T) {
-		c.mustSucceed(t, 5*time.Minute, append([]string{"down"}, flags...)...)
+		c.mustSucceed(t, 5*time.Minute, "down", "-n", ns)
 		if pods := c.podNames(t, ctx, ns); len(pods) != 0 {
 			t.Errorf("pods left after down: %v", pods)
 		}
@@ -162,14 +163,14 @@ echo "rows: $n"; exit 1`, pw)
 	})
 
 	t.Run("down --purge leaves nothing", func(t *testing.T) {
-		res := c.mustSucceed(t, 5*time.Minute, append([]string{"down", "--purge", "--yes"}, flags...)...)
+		res := c.mustSucceed(t, 5*time.Minute, "down", "--purge", "--yes", "-n", ns)
 		if objs := c.ourObjects(t, ctx, ns); len(objs) != 0 {
 			t.Errorf("objects left after purge: %v\n%s", objs, res)
 		}
 		if pvcs := c.pvcNames(t, ctx, ns); len(pvcs) != 0 {
 			t.Errorf("volumes left after purge: %v", pvcs)
 		}
-		again := c.mustSucceed(t, time.Minute, append([]string{"down"}, flags...)...)
+		again := c.mustSucceed(t, time.Minute, "down", "-n", ns)
 		if !strings.Contains(again.stdout, "nothing to delete") {
 			t.Errorf("down on nothing should say so:\n%s", again)
 		}

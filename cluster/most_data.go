@@ -1,0 +1,41 @@
+package cluster
+
+import (
+	"fmt"
+
+	"github.com/mysqlctl/mysqlctl/sql"
+)
+
+// mostData names, when the cluster has no writable primary, the server
+// that holds the most transactions and how to get the cluster back: the
+// facts a person needs at 3 a.m. after the primary's data was lost. "" when
+// there is a primary or no server could be read.
+func mostData(r *StatusReport) string {
+	if r.Cluster.Primary != "" {
+		return ""
+	}
+	var best *Member
+	var bestCount uint64
+	for i := range r.Members {
+		m := &r.Members[i]
+		if !m.Reachable() {
+			continue
+		}
+		n, err := sql.TransactionCount(sql.Flavour(r.Cluster.Flavour), m.GTIDExecuted)
+		if err != nil {
+			continue
+		}
+		if best == nil || n > bestCount {
+			best, bestCount = m, n
+		}
+	}
+	if best == nil {
+		return ""
+	}
+	primary := PodName(r.Cluster.Name, 0)
+	if best.Pod == primary {
+		return fmt.Sprintf("no writable primary: %s holds the most transactions (%d) but is not writable", primary, bestCount)
+	}
+	return fmt.Sprintf("no writable primary: %s holds the most transactions (%d, %s); if %s lost its data, restore its volume, or see the README's \"When the primary's data is lost\"",
+		best.Pod, bestCount, best.GTIDExecuted, primary)
+}

@@ -1,0 +1,79 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mysqlctl/mysqlctl/kube"
+)
+
+// Reclone replaces one replica's data with a fresh clone from a healthy
+// peer: its volume and pod are deleted, the StatefulSet controller
+// re-creates both, and the new pod's clone container copies a peer's data
+// as for any new replica. It waits until the cluster is ready again, which
+// for a replica means it replicates. The primary is never recloned: its
+// data is the cluster's.
+func (c *Cluster) Reclone(ctx context.Context, pod string) error {
+	if err := c.reclone(ctx, pod); err != nil {
+		return fmt.Errorf("reclone %s: %w", pod, err)
+	}
+	return nil
+}
+
+func (c *Cluster) reclone(ctx context.Context, pod string) error {
+	sts, err := c.Kube.GetStatefulSet(ctx, StatefulSetName(c.Name))
+	if err != nil {
+		return err
+	}
+	if sts == nil {
+		return fmt.Errorf("%w: create it with 'mysqlctl up'", c.notFound())
+	}
+	replicas := int32(1)
+	if sts.Spec.Replicas != nil {
+		replicas = *sts.Spec.Replicas
+	}
+	ordinal, ok := kube.Ordinal(pod)
+	if !ok || PodName(c.Name, ordinal) != pod || int32(ordinal) >= replicas {
+		return invalidSpec("pod", "%s is not a server of cluster %s, whose pods are %s to %s: pass one of them",
+			pod, c.Name, PodName(c.Name, 0), PodName(c.Name, int(replicas)-1))
+	}
+	if ordinal == 0 {
+		return invalidSpec("pod", "%s is the primary: its data is the cluster's and is never replaced by a clone; reclone a replica (%s to %s)",
+			pod, PodName(c.Name, 1), PodName(c.Name, max(int(replicas)-1, 1)))
+	}
+	if err := c.requireDonor(ctx, pod); err != nil {
+		return err
+	}
+	// The volume first: it stays until its pod is gone (the claim's
+	// protection finalizer), so the re-created pod cannot find the old data.
+	volume, err := c.Kube.Delete(ctx, kube.KindPVC, PVCName(c.Name, ordinal))
+	if err != nil {
+		return err
+	}
+	c.changed(volume.String())
+	deleted, err := c.Kube.Delete(ctx, kube.KindPod, pod)
+	if err != nil {
+		return err
+	}
+	c.changed(deleted.String())
+	c.say("waiting for the old volume of " + pod + " to be released")
+	if err := c.Kube.WaitGone(ctx, kube.Gone{Kind: kube.KindPVC, Names: []string{PVCName(c.Name, ordinal)}}); err != nil {
+		return err
+	}
+	return c.waitReady(ctx, replicas)
+}
+
+// requireDonor refuses when no other server is Ready: the clone would wait
+// for a donor that is not there.
+func (c *Cluster) requireDonor(ctx context.Context, pod string) error {
+	pods, err := c.Kube.ListPods(ctx, PodSelector(c.Name))
+	if err != nil {
+		return err
+	}
+	for i := range pods {
+		if pods[i].Name != pod && kube.ProgressOf(&pods[i]).Stage == kube.StageReady {
+			return nil
+		}
+	}
+	return fmt.Errorf("no other server of cluster %s is ready to clone from: bring the cluster back first ('mysqlctl status' shows what is wrong)", c.Name)
+}
