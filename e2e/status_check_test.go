@@ -12,8 +12,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/mysqlctl/mysqlctl/cluster"
-	"github.com/mysqlctl/mysqlctl/kube"
-	"github.com/mysqlctl/mysqlctl/sql"
 )
 
 // TestStatusAndCheck drives `mysqlctl status` and `mysqlctl check` against
@@ -98,33 +96,10 @@ func (s *statusScenario) eventually(t *testing.T, timeout time.Duration, probe f
 	}
 }
 
-// sqlOn runs statements on pod as mysqlctl's admin account, through a
-// client-go port-forward, with the product's sql package.
+// sqlOn runs statements on pod as mysqlctl's admin account.
 func (s *statusScenario) sqlOn(t *testing.T, pod string, statements ...string) {
 	t.Helper()
-	client, err := kube.NewClient(kube.ConnectOptions{Kubeconfig: s.c.kubeconfig, Namespace: s.ns})
-	if err != nil {
-		t.Fatalf("kube client: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(s.ctx, time.Minute)
-	defer cancel()
-	forward, err := client.ForwardPort(ctx, s.ns, pod, cluster.PortMySQL)
-	if err != nil {
-		t.Fatalf("port-forward to %s: %v", pod, err)
-	}
-	conn, err := sql.Open(ctx, sql.Target{Name: pod, Addr: forward.Addr(), User: cluster.AdminUser, Password: s.adminPW, Dial: forward.DialContext})
-	if err != nil {
-		forward.Close()
-		t.Fatalf("connect to %s: %v", pod, err)
-	}
-	// Tunnel first: closing the connection first makes client-go log the
-	// goodbye packet it was still copying (see cluster's probe.close).
-	defer func() { forward.Close(); conn.Close() }()
-	for _, stmt := range statements {
-		if err := conn.Exec(ctx, sql.Statement{SQL: stmt}); err != nil {
-			t.Fatalf("%s on %s: %v", stmt, pod, err)
-		}
-	}
+	s.c.execAs(t, s.ctx, s.ns, pod, s.adminPW, statements...)
 }
 
 func (s *statusScenario) healthy(t *testing.T) {

@@ -1,0 +1,46 @@
+package e2e
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/mysqlctl/mysqlctl/cluster"
+	"github.com/mysqlctl/mysqlctl/kube"
+	"github.com/mysqlctl/mysqlctl/sql"
+)
+
+// execAs runs statements on pod as mysqlctl's admin account (password pw),
+// through a client-go port-forward, with the product's sql package.
+func (c *testCluster) execAs(t *testing.T, ctx context.Context, ns, pod, pw string, statements ...string) {
+	t.Helper()
+	client, err := kube.NewClient(kube.ConnectOptions{Kubeconfig: c.kubeconfig, Namespace: ns})
+	if err != nil {
+		t.Fatalf("kube client: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	forward, err := client.ForwardPort(ctx, ns, pod, cluster.PortMySQL)
+	if err != nil {
+		t.Fatalf("port-forward to %s: %v", pod, err)
+	}
+	conn, err := sql.Open(ctx, sql.Target{Name: pod, Addr: forward.Addr(), User: cluster.AdminUser, Password: pw, Dial: forward.DialContext})
+	if err != nil {
+		forward.Close()
+		t.Fatalf("connect to %s: %v", pod, err)
+	}
+	// Tunnel first: closing the connection first makes client-go log the
+	// goodbye packet it was still copying (see cluster's probe.close).
+	defer func() { forward.Close(); conn.Close() }()
+	for _, stmt := range statements {
+		if err := conn.Exec(ctx, sql.Statement{SQL: stmt}); err != nil {
+			t.Fatalf("%s on %s: %v", stmt, pod, err)
+		}
+	}
+}
+
+// adminPassword reads mysqlctl's admin password from the cluster's Secret.
+func (c *testCluster) adminPassword(t *testing.T, ctx context.Context, ns string) string {
+	t.Helper()
+	return c.secretValue(t, ctx, ns, cluster.SecretName("mysql"), cluster.SecretKeyAdminPassword)
+}
