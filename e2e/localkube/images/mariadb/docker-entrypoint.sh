@@ -2,8 +2,9 @@
 # Entrypoint of the local MariaDB test image. It follows the contract of the
 # official `mariadb` image that mysqlctl's objects rely on, so the same pod
 # spec runs with either image:
-#   MARIADB_ROOT_PASSWORD / MARIADB_ROOT_PASSWORD_HASH / MARIADB_ALLOW_EMPTY_ROOT_PASSWORD
-#   (and their MYSQL_* aliases), MARIADB_ROOT_HOST (default %),
+#   MARIADB_ROOT_PASSWORD / MARIADB_ROOT_PASSWORD_HASH / MARIADB_ALLOW_EMPTY_ROOT_PASSWORD,
+#   MARIADB_ROOT_HOST (default %), MARIADB_DATABASE, MARIADB_USER, MARIADB_PASSWORD
+#   (and the official image's MYSQL_* aliases of them, see below),
 #   config from /etc/mysql/conf.d, data in /var/lib/mysql,
 #   /docker-entrypoint-initdb.d/*.{sh,sql,sql.gz} run once on first start,
 #   root drops to the mysql user (uid 999) before running the server.
@@ -12,11 +13,20 @@ set -euo pipefail
 log() { printf '%s [Entrypoint]: %s\n' "$(date -u +%FT%TZ)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-# Accept MYSQL_* aliases as the official image does.
-for name in ROOT_PASSWORD ROOT_PASSWORD_HASH ALLOW_EMPTY_ROOT_PASSWORD ROOT_HOST DATABASE USER PASSWORD; do
-	mariadb_var="MARIADB_$name" mysql_var="MYSQL_$name"
+# Accept the MYSQL_* aliases the official image accepts, and only those
+# (its docker_setup_env): MYSQL_ROOT_PASSWORD, MYSQL_ROOT_HOST,
+# MYSQL_DATABASE, MYSQL_USER, MYSQL_PASSWORD, and MYSQL_ALLOW_EMPTY_PASSWORD
+# for MARIADB_ALLOW_EMPTY_ROOT_PASSWORD. The *_HASH variables have no alias
+# there. A MARIADB_* value that is set wins; both names end up equal.
+# https://github.com/MariaDB/mariadb-docker/blob/master/docker-entrypoint.sh
+for pair in ROOT_PASSWORD:ROOT_PASSWORD ROOT_HOST:ROOT_HOST DATABASE:DATABASE USER:USER \
+	PASSWORD:PASSWORD ALLOW_EMPTY_ROOT_PASSWORD:ALLOW_EMPTY_PASSWORD; do
+	mariadb_var="MARIADB_${pair%%:*}" mysql_var="MYSQL_${pair#*:}"
 	if [ -z "${!mariadb_var:-}" ] && [ -n "${!mysql_var:-}" ]; then
 		export "$mariadb_var=${!mysql_var}"
+	fi
+	if [ -n "${!mariadb_var:-}" ]; then
+		export "$mysql_var=${!mariadb_var}"
 	fi
 done
 

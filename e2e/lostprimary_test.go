@@ -1,0 +1,92 @@
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+)
+
+// TestLostPrimaryVolumeIsNotAnEmptyPrimary: the primary's volume and pod
+// are deleted. The new mysql-0 must not start as an empty, writable
+// primary: its clone container refuses, the replicas keep every row, and
+// check names the replica that holds the data.
+func TestLostPrimaryVolumeIsNotAnEmptyPrimary(t *testing.T) {
+	c := requireCluster(t)
+	binary(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+	ns := c.namespace(t, "lostprimary")
+	c.mustSucceed(t, 5*time.Minute, "up", "-n", ns, "--replicas", "2", "--flavor", "mariadb", "--image", c.mariadbImage)
+	c.execAs(t, ctx, ns, "mysql-0", c.adminPassword(t, ctx, ns),
+		"CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)", "INSERT INTO shop.orders VALUES (1), (2), (3)")
+	c.mustSucceed(t, time.Minute, "check", "-n", ns, "--checksum") // mysql-1 has the rows
+
+	if err := c.client.CoreV1().PersistentVolumeClaims(ns).Delete(ctx, "data-mysql-0", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.client.CoreV1().Pods(ns).Delete(ctx, "mysql-0", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	refused := c.waitCloneRefused(t, ctx, ns, "mysql-0")
+	t.Logf("the new mysql-0 refused to start: %s", refused)
+
+	check := c.mysqlctl(t, time.Minute, nil, "check", "-n", ns)
+	if check.code != 3 || !strings.Contains(check.stdout, "mysql-1 holds the most transactions") {
+		t.Errorf("check should fail and name mysql-1 as holding the data:\n%s", check)
+	}
+	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
+	if n := c.queryThroughPortForward(t, ctx, ns, "mysql-1", root, "SELECT COUNT(*) FROM shop.orders"); n != "3" {
+		t.Errorf("mysql-1 holds %s rows, want 3", n)
+	}
+}
+
+// waitCloneRefused waits until pod's clone container has failed at least
+// once with the server container never started, and returns its message.
+func (c *testCluster) waitCloneRefused(t *testing.T, ctx context.Context, ns, name string) string {
+	t.Helper()
+	var seen, msg string
+	err := wait.PollUntilContextTimeout(ctx, 500*time.Millisecond, 3*time.Minute, true, func(ctx context.Context) (bool, error) {
+		pod, err := c.client.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			seen = err.Error()
+			return false, nil
+		}
+		for _, s := range pod.Status.ContainerStatuses {
+			if s.State.Running != nil || s.RestartCount > 0 {
+				t.Fatalf("the server container of %s started on an empty volume: %s", name, stateText(s.State))
+			}
+		}
+		for _, s := range pod.Status.InitContainerStatuses {
+			if s.Name != "clone" {
+				continue
+			}
+			seen = stateText(s.State)
+			if term := failedTermination(s); term != nil {
+				tail := int64(5)
+				logs, _ := c.client.CoreV1().Pods(ns).GetLogs(name, &corev1.PodLogOptions{Container: "clone", TailLines: &tail, Previous: s.State.Terminated == nil}).DoRaw(ctx)
+				msg = strings.TrimSpace(string(logs))
+				return true, nil
+			}
+		}
+		return false, nil
+	})
+	if err != nil {
+		t.Fatalf("the clone container of %s never refused: last seen %s", name, seen)
+	}
+	return msg
+}
+
+func failedTermination(s corev1.ContainerStatus) *corev1.ContainerStateTerminated {
+	if t := s.State.Terminated; t != nil && t.ExitCode != 0 {
+		return t
+	}
+	if t := s.LastTerminationState.Terminated; t != nil && t.ExitCode != 0 {
+		return t
+	}
+	return nil
+}
