@@ -8,7 +8,9 @@ import (
 
 	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/wait"
 )
 
@@ -112,39 +114,28 @@ func (c *testCluster) serverImage(t *testing.T, ctx context.Context, ns string) 
 // resourceVersions of every object of the namespace mysqlctl writes.
 func (c *testCluster) resourceVersions(t *testing.T, ctx context.Context, ns string) map[string]string {
 	t.Helper()
+	all := metav1.ListOptions{}
+	lists := map[string]func() (runtime.Object, error){
+		"statefulset": func() (runtime.Object, error) { return c.client.AppsV1().StatefulSets(ns).List(ctx, all) },
+		"configmap":   func() (runtime.Object, error) { return c.client.CoreV1().ConfigMaps(ns).List(ctx, all) },
+		"service":     func() (runtime.Object, error) { return c.client.CoreV1().Services(ns).List(ctx, all) },
+		"secret":      func() (runtime.Object, error) { return c.client.CoreV1().Secrets(ns).List(ctx, all) },
+		"pdb":         func() (runtime.Object, error) { return c.client.PolicyV1().PodDisruptionBudgets(ns).List(ctx, all) },
+	}
 	out := map[string]string{}
-	add := func(kind string, items []metav1.Object) {
-		for _, o := range items {
+	for kind, list := range lists {
+		obj, err := list()
+		if err != nil {
+			t.Fatalf("list %ss in %s: %v", kind, ns, err)
+		}
+		items, err := meta.ExtractList(obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, item := range items {
+			o := item.(metav1.Object)
 			out[kind+"/"+o.GetName()] = o.GetResourceVersion()
 		}
-	}
-	sts, err := c.client.AppsV1().StatefulSets(ns).List(ctx, metav1.ListOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range sts.Items {
-		add("statefulset", []metav1.Object{&sts.Items[i]})
-	}
-	cms, err := c.client.CoreV1().ConfigMaps(ns).List(ctx, metav1.ListOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range cms.Items {
-		add("configmap", []metav1.Object{&cms.Items[i]})
-	}
-	svcs, err := c.client.CoreV1().Services(ns).List(ctx, metav1.ListOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range svcs.Items {
-		add("service", []metav1.Object{&svcs.Items[i]})
-	}
-	secrets, err := c.client.CoreV1().Secrets(ns).List(ctx, metav1.ListOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range secrets.Items {
-		add("secret", []metav1.Object{&secrets.Items[i]})
 	}
 	return out
 }
