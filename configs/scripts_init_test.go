@@ -8,18 +8,24 @@ import (
 )
 
 // TestInitConfig runs init-config.sh: server-id is 100 + ordinal, ordinal 0
-// gets primary.cnf, every other ordinal replica.cnf.
+// gets primary.cnf, every other ordinal replica.cnf, and the binary log
+// retention is BINLOG_EXPIRE_SECONDS in the flavour's variable: seconds on
+// MySQL 8 and MariaDB, whole days rounded up on 5.7 (expire_logs_days).
 func TestInitConfig(t *testing.T) {
 	tests := []struct {
-		hostname, flavor, serverID, role, reportHost string
+		hostname, flavor, expire, serverID, role, reportHost, retention string
 	}{
-		{"mysql-0", "mariadb", "server-id=100", "primary.cnf", "report_host=mysql-0.mysql"},
-		{"mysql-1", "mariadb", "server-id=101", "replica.cnf", "report_host=mysql-1.mysql"},
-		{"mysql-12", "mysql", "server-id=112", "replica.cnf", "report_host=mysql-12.mysql"},
-		{"mysql-0", "mysql57", "server-id=100", "primary.cnf", "report_host=mysql-0.mysql"},
+		{"mysql-0", "mariadb", "604800", "server-id=100", "primary.cnf", "report_host=mysql-0.mysql", "binlog_expire_logs_seconds=604800"},
+		{"mysql-1", "mariadb", "8553600", "server-id=101", "replica.cnf", "report_host=mysql-1.mysql", "binlog_expire_logs_seconds=8553600"},
+		{"mysql-12", "mysql", "3600", "server-id=112", "replica.cnf", "report_host=mysql-12.mysql", "binlog_expire_logs_seconds=3600"},
+		{"mysql-1", "mysql", "4294967295", "server-id=101", "replica.cnf", "report_host=mysql-1.mysql", "binlog_expire_logs_seconds=4294967295"},
+		{"mysql-0", "mysql57", "604800", "server-id=100", "primary.cnf", "report_host=mysql-0.mysql", "expire_logs_days=7"},
+		{"mysql-2", "mysql57", "3600", "server-id=102", "replica.cnf", "report_host=mysql-2.mysql", "expire_logs_days=1"},
+		{"mysql-1", "mysql57", "86401", "server-id=101", "replica.cnf", "report_host=mysql-1.mysql", "expire_logs_days=2"},
+		{"mysql-1", "mysql57", "0008553600", "server-id=101", "replica.cnf", "report_host=mysql-1.mysql", "expire_logs_days=99"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.hostname+"/"+tt.flavor, func(t *testing.T) {
+		t.Run(tt.hostname+"/"+tt.flavor+"/"+tt.expire, func(t *testing.T) {
 			configDir, confDir := t.TempDir(), t.TempDir()
 			cnf, err := ServerConfig(tt.flavor)
 			if err != nil {
@@ -31,13 +37,14 @@ func TestInitConfig(t *testing.T) {
 				}
 			}
 			out, err := runBash(t, `bash "$S/init-config.sh"`, "FLAVOR="+tt.flavor, "HOSTNAME="+tt.hostname,
-				"CONFIG_DIR="+configDir, "CONF_DIR="+confDir)
+				"CONFIG_DIR="+configDir, "CONF_DIR="+confDir, "BINLOG_EXPIRE_SECONDS="+tt.expire)
 			if err != nil {
 				t.Fatalf("init-config.sh: %v\n%s", err, out)
 			}
 			server := readFile(t, filepath.Join(confDir, "20-mysqlctl-server.cnf"))
-			if !strings.Contains(server, tt.serverID+"\n") || !strings.Contains(server, tt.reportHost+"\n") {
-				t.Errorf("server cnf = %q, want %s and %s", server, tt.serverID, tt.reportHost)
+			want := "[mysqld]\n" + tt.serverID + "\n" + tt.reportHost + "\n" + tt.retention + "\n"
+			if server != want {
+				t.Errorf("server cnf = %q, want %q", server, want)
 			}
 			if role := readFile(t, filepath.Join(confDir, "30-mysqlctl-role.cnf")); role != cnf[tt.role] {
 				t.Errorf("role cnf = %q, want %s", role, tt.role)
@@ -50,9 +57,37 @@ func TestInitConfig(t *testing.T) {
 }
 
 func TestInitConfigRefusesANonStatefulSetHostname(t *testing.T) {
-	out, err := runBash(t, `bash "$S/init-config.sh"`, "HOSTNAME=standalone", "CONF_DIR="+t.TempDir())
+	out, err := runBash(t, `bash "$S/init-config.sh"`, "HOSTNAME=standalone", "CONF_DIR="+t.TempDir(), "BINLOG_EXPIRE_SECONDS=3600")
 	if err == nil || !strings.Contains(out, "does not end in -<ordinal>") {
 		t.Errorf("init-config.sh with hostname standalone: err %v, output %q", err, out)
+	}
+}
+
+// A missing or invalid retention stops the pod with one clear line, before
+// any cnf is written: below an hour, above what the flavour accepts
+// (MariaDB and 5.7: 99 days; MySQL 8: 2^32-1 s), or not a whole number.
+func TestInitConfigRefusesABadRetention(t *testing.T) {
+	tests := []struct{ flavor, expire string }{
+		{"mariadb", ""}, {"mysql", "unset"}, {"mysql57", "3599"}, {"mariadb", "0"},
+		{"mariadb", "8553601"}, {"mysql57", "8553601"}, {"mysql", "4294967296"},
+		{"mysql", "168h"}, {"mariadb", "-3600"}, {"mysql", "3600.5"}, {"mysql", "99999999999999999999"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.flavor+"/"+tt.expire, func(t *testing.T) {
+			confDir := t.TempDir()
+			env := []string{"FLAVOR=" + tt.flavor, "HOSTNAME=mysql-1", "CONFIG_DIR=" + t.TempDir(), "CONF_DIR=" + confDir}
+			if tt.expire != "unset" {
+				env = append(env, "BINLOG_EXPIRE_SECONDS="+tt.expire)
+			}
+			out, err := runBash(t, `bash "$S/init-config.sh"`, env...)
+			if err == nil || !strings.Contains(out, "ERROR: BINLOG_EXPIRE_SECONDS must be a whole number of seconds from 3600") ||
+				strings.Count(strings.TrimSpace(out), "\n") != 0 {
+				t.Errorf("init-config.sh with BINLOG_EXPIRE_SECONDS=%q: err %v, output %q: want one ERROR line", tt.expire, err, out)
+			}
+			if entries, _ := os.ReadDir(confDir); len(entries) != 0 {
+				t.Errorf("init-config.sh wrote %d files before refusing", len(entries))
+			}
+		})
 	}
 }
 

@@ -15,8 +15,11 @@ import (
 // against real mariadbd processes (testdata/local-replication.sh), with the
 // statement files rendered by the sql package exactly as the ConfigMap
 // carries them: clone from the primary and from a replica, replication by
-// GTID, root refused on replicas (1290), sidecar restarts, a re-clone and a
-// truncated stream. It takes about half a minute.
+// GTID, no password in any binary log, root refused on replicas (1290),
+// sidecar restarts, a stale clone position that must not rewind a replica,
+// a receiver restarted after a connection error but not after error 1236,
+// a re-clone, a truncated stream, and a lost primary volume refused once the
+// cluster held data. It takes about 40 seconds.
 //
 // It runs by default. It needs root (a private mount namespace for
 // /etc/hosts, chown to the mysql user) and the Debian packages

@@ -55,11 +55,11 @@ func TestSQLFill(t *testing.T) {
 
 // TestChangeSourceSQL fills each flavour's rendered statements from a
 // clone's position file as the sidecar does: replication as the replication
-// user, never root. The expected text is exactly what the scripts printed
-// before the statements moved to the sql package.
+// user, never root, and (MySQL) a retry count that never runs out; MariaDB
+// gets it from its cnf (TestReplicasReconnectForever).
 func TestChangeSourceSQL(t *testing.T) {
 	mysql8 := []string{"STOP REPLICA;", "RESET REPLICA ALL;",
-		"CHANGE REPLICATION SOURCE TO SOURCE_HOST='mysql-0.mysql', SOURCE_PORT=3306, SOURCE_USER='repl', SOURCE_PASSWORD='pw''x', SOURCE_CONNECT_RETRY=10, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1;"}
+		"CHANGE REPLICATION SOURCE TO SOURCE_HOST='mysql-0.mysql', SOURCE_PORT=3306, SOURCE_USER='repl', SOURCE_PASSWORD='pw''x', SOURCE_CONNECT_RETRY=10, SOURCE_RETRY_COUNT=4294967295, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1;"}
 	tests := []struct {
 		flavor   string
 		server   sql.Flavour
@@ -75,7 +75,7 @@ func TestChangeSourceSQL(t *testing.T) {
 		{"mysql", sql.MySQL80, "8.0.23", "", mysql8},
 		{"mysql57", sql.MySQL57, "5.7", "binlog_file=mysql-bin.000003\nbinlog_pos=154", []string{
 			"STOP SLAVE;", "RESET SLAVE ALL;",
-			"CHANGE MASTER TO MASTER_HOST='mysql-0.mysql', MASTER_PORT=3306, MASTER_USER='repl', MASTER_PASSWORD='pw''x', MASTER_CONNECT_RETRY=10, MASTER_LOG_FILE='mysql-bin.000003', MASTER_LOG_POS=154;"}},
+			"CHANGE MASTER TO MASTER_HOST='mysql-0.mysql', MASTER_PORT=3306, MASTER_USER='repl', MASTER_PASSWORD='pw''x', MASTER_CONNECT_RETRY=10, MASTER_RETRY_COUNT=4294967295, MASTER_LOG_FILE='mysql-bin.000003', MASTER_LOG_POS=154;"}},
 		{"mysql57", sql.MySQL57, "5.7", "binlog_file=mysql-bin.000003\nbinlog_pos=15x4\n", nil},
 	}
 	for _, tt := range tests {
@@ -104,7 +104,8 @@ func TestChangeSourceSQL(t *testing.T) {
 }
 
 // TestAccountsSQL: the grants are the ones the scripts always gave (MariaDB's
-// REPLICATION CLIENT is BINLOG MONITOR, which replicas do not need).
+// REPLICATION CLIENT is BINLOG MONITOR, which replicas do not need), in a
+// session that writes no binary log: no password reaches one.
 func TestAccountsSQL(t *testing.T) {
 	want := map[sql.Flavour]string{
 		sql.MariaDB: "GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%';",
@@ -114,7 +115,8 @@ func TestAccountsSQL(t *testing.T) {
 		dir := writeStatements(t, t.TempDir(), server, map[sql.Flavour]string{sql.MariaDB: "10.11", sql.MySQL84: "8.4"}[server])
 		out, err := runBash(t, `source "$S/lib.sh"; source "$S/replication.sh"; accounts_sql`, "CONFIG_DIR="+dir,
 			"ADMIN_USER=mysqlctl", `ADMIN_PASSWORD=a\b`, "REPLICATION_USER=repl", "REPLICATION_PASSWORD=r'")
-		wantText := "CREATE USER IF NOT EXISTS 'mysqlctl'@'%' IDENTIFIED BY 'a\\\\b';\n" +
+		wantText := "SET SESSION sql_log_bin = 0;\n" +
+			"CREATE USER IF NOT EXISTS 'mysqlctl'@'%' IDENTIFIED BY 'a\\\\b';\n" +
 			"GRANT ALL PRIVILEGES ON *.* TO 'mysqlctl'@'%' WITH GRANT OPTION;\n" +
 			"CREATE USER IF NOT EXISTS 'repl'@'%' IDENTIFIED BY 'r''';\n" + grant + "\n"
 		if err != nil || out != wantText {

@@ -38,6 +38,10 @@ type Adapter interface {
 	// as {{replication_user}}, positioned as by says.
 	ChangeSource(by Positioning) ([]Statement, error)
 	StartReplica() Statement
+	// StartIOThread starts only the thread that reads the source's binary
+	// log: the sidecar restarts it after a connection error, never the
+	// applier, which stops on data errors a human must look at.
+	StartIOThread() Statement
 	StopReplica() Statement
 	// ResetReplica forgets the source and the replica's relay logs.
 	ResetReplica() Statement

@@ -29,16 +29,37 @@ const readOnlyQuery = "SELECT @@global.read_only"
 // EXISTS makes a rerun after a crash harmless; the bootstrap runs once.
 // The admin account gets every privilege: on MariaDB that includes READ_ONLY
 // ADMIN, so it can still change roles and write on a read-only replica.
+//
+// The session first turns its binary logging off: CREATE USER ... IDENTIFIED
+// BY is binlogged as written, password included, and would then sit in every
+// server's binary log until it expires. Replicas get the accounts with the
+// rest of the data, through the clone. Every supported release accepts this
+// statement (with SUPER, or SYSTEM_VARIABLES_ADMIN / BINLOG ADMIN, which root
+// and the admin account hold): https://mariadb.com/kb/en/set-sql_log_bin/,
+// https://dev.mysql.com/doc/refman/8.4/en/set-sql-log-bin.html.
 func createAccounts(replicationPrivileges string) []Statement {
 	admin := textParam(paramAdminUser) + "@'%'"
 	repl := textParam(paramReplicationUser) + "@'%'"
 	return []Statement{
+		{SQL: "SET SESSION sql_log_bin = 0"},
 		{SQL: "CREATE USER IF NOT EXISTS " + admin + " IDENTIFIED BY " + textParam(paramAdminPassword)},
 		{SQL: "GRANT ALL PRIVILEGES ON *.* TO " + admin + " WITH GRANT OPTION"},
 		{SQL: "CREATE USER IF NOT EXISTS " + repl + " IDENTIFIED BY " + textParam(paramReplicationPassword)},
 		{SQL: "GRANT " + replicationPrivileges + " ON *.* TO " + repl},
 	}
 }
+
+// retryForever is the reconnection count a replica is given: the server
+// gives up after that many failed attempts in a row. 0 does not mean
+// "forever" on either family: the reconnect loop returns an error on the
+// second disconnect in a row when the count is 0 (try_to_reconnect in
+// MySQL's rpl_replica.cc and MariaDB's slave.cc, "if (*retry_count >
+// retry_count) return 1"). 2^32-1 is accepted on every platform and, at one
+// attempt every 10 s, lasts some 1,300 years. MySQL takes it in CHANGE
+// REPLICATION SOURCE TO (SOURCE_RETRY_COUNT, whose default fell from 86400
+// to 10 in 8.4); MariaDB 10.11 only as the server option
+// master_retry_count, which configs/cnf/mariadb/common.cnf sets.
+const retryForever = "4294967295"
 
 // sourceOptions are the options of CHANGE MASTER TO / CHANGE REPLICATION
 // SOURCE TO that name the source and the login, with the flavour's prefix

@@ -95,7 +95,10 @@ func (a *mariadbAdapter) RestrictRoot() []Statement {
 
 // ChangeSource sets gtid_slave_pos first, because MASTER_USE_GTID=slave_pos
 // starts from it: the position the replica's data is at (an empty one means
-// from the beginning of the source's binary logs).
+// from the beginning of the source's binary logs). MariaDB 10.11 refuses a
+// MASTER_RETRY_COUNT option (error 1064; newer releases added it): the
+// server option master_retry_count in the cnf keeps the replica
+// reconnecting (see retryForever).
 func (a *mariadbAdapter) ChangeSource(by Positioning) ([]Statement, error) {
 	if by != ByGTID {
 		return nil, fmt.Errorf("change source: MariaDB replicas are positioned by GTID only")
@@ -108,9 +111,10 @@ func (a *mariadbAdapter) ChangeSource(by Positioning) ([]Statement, error) {
 }
 
 // MariaDB accepts REPLICA only from 10.5.1; SLAVE works on every release.
-func (a *mariadbAdapter) StartReplica() Statement { return Statement{SQL: "START SLAVE"} }
-func (a *mariadbAdapter) StopReplica() Statement  { return Statement{SQL: "STOP SLAVE"} }
-func (a *mariadbAdapter) ResetReplica() Statement { return Statement{SQL: "RESET SLAVE ALL"} }
+func (a *mariadbAdapter) StartReplica() Statement  { return Statement{SQL: "START SLAVE"} }
+func (a *mariadbAdapter) StartIOThread() Statement { return Statement{SQL: "START SLAVE IO_THREAD"} }
+func (a *mariadbAdapter) StopReplica() Statement   { return Statement{SQL: "STOP SLAVE"} }
+func (a *mariadbAdapter) ResetReplica() Statement  { return Statement{SQL: "RESET SLAVE ALL"} }
 
 // CloneInstance: MariaDB has no CLONE statement; replicas are cloned with
 // mariadb-backup instead.

@@ -124,10 +124,14 @@ func (a *mysqlAdapter) RootHostsQuery() string    { return "" }
 func (a *mysqlAdapter) RestrictRoot() []Statement { return nil }
 
 // ChangeSource fetches the source's RSA key from 8.0 on (publicKey), which
-// caching_sha2_password needs when replication runs without TLS.
+// caching_sha2_password needs when replication runs without TLS, and never
+// lets the replica give up reconnecting (retryForever): 8.4 stops after 10
+// failed attempts by default, so a primary down for two minutes would leave
+// every replica stopped. See
+// https://dev.mysql.com/doc/refman/8.4/en/change-replication-source-to.html.
 func (a *mysqlAdapter) ChangeSource(by Positioning) ([]Statement, error) {
 	p := a.syn.opt
-	opts := sourceOptions(p)
+	opts := append(sourceOptions(p), p+"RETRY_COUNT="+retryForever)
 	switch by {
 	case ByGTID:
 		opts = append(opts, p+"AUTO_POSITION=1")
@@ -143,7 +147,13 @@ func (a *mysqlAdapter) ChangeSource(by Positioning) ([]Statement, error) {
 }
 
 func (a *mysqlAdapter) StartReplica() Statement { return Statement{SQL: "START " + a.syn.replica} }
-func (a *mysqlAdapter) StopReplica() Statement  { return Statement{SQL: "STOP " + a.syn.replica} }
+
+// StartIOThread: START REPLICA IO_THREAD from 8.0.22, START SLAVE before.
+func (a *mysqlAdapter) StartIOThread() Statement {
+	return Statement{SQL: "START " + a.syn.replica + " IO_THREAD"}
+}
+
+func (a *mysqlAdapter) StopReplica() Statement { return Statement{SQL: "STOP " + a.syn.replica} }
 
 func (a *mysqlAdapter) ResetReplica() Statement {
 	return Statement{SQL: "RESET " + a.syn.replica + " ALL"}

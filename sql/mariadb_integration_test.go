@@ -52,7 +52,8 @@ func TestMariaDBHealthyReplication(t *testing.T) {
 
 // The statements the pods run, rendered and filled as the scripts fill
 // them, do what the scripts rely on: the accounts exist with their grants
-// (and reached the replicas), the replicas follow the primary by GTID with
+// (on the replicas as their clone carries them: the accounts file writes no
+// binary log to replicate), the replicas follow the primary by GTID with
 // a 10 s connect retry, and a fresh root session is refused on a replica
 // with error 1290 while the primary still takes its writes.
 func TestMariaDBPodStatements(t *testing.T) {

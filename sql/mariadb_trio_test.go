@@ -14,9 +14,11 @@ type trio struct {
 }
 
 // startTrio starts three servers, bootstraps the primary's accounts as the
-// sidecar does, creates a table app.t on it, points both replicas at it
-// from the start of its binary log (so the accounts replicate too), and
-// waits until they have caught up.
+// sidecar does, creates a table app.t on it, gives both replicas the
+// accounts a clone of the primary would carry (the accounts file never
+// reaches a binary log, so they cannot replicate), points them at the
+// primary from the start of its binary log as the admin account, and waits
+// until they have caught up.
 func startTrio(t *testing.T) *trio {
 	t.Helper()
 	tr := &trio{
@@ -33,8 +35,8 @@ func startTrio(t *testing.T) *trio {
 		"CREATE TABLE app.t (id INT PRIMARY KEY, v VARCHAR(50))",
 		"INSERT INTO app.t VALUES (1, 'one'), (2, 'two')")
 	for _, r := range []*mariadbServer{tr.replica1, tr.replica2} {
-		// A fresh server has no admin account yet: root sets it up.
-		tr.pod.pointAt(t, r, tr.primary, rootLogin, "")
+		tr.pod.createAccounts(t, r)
+		tr.pod.pointAt(t, r, tr.primary, adminLogin, "")
 	}
 	tr.catchUp(t)
 	return tr

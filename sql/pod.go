@@ -18,6 +18,9 @@ const (
 	// primary; FileStartReplica starts replicating.
 	FileChangeSource = "stmt-change-source.sql"
 	FileStartReplica = "stmt-start-replica.sql"
+	// FileStartIOThread restarts a receiver that stopped on a connection
+	// error (the sidecar's watch; see configs/scripts/replication.sh).
+	FileStartIOThread = "stmt-start-io-thread.sql"
 	// FileReplicaStatus and FileReadOnly only read: the probes and the donor
 	// choice ask them.
 	FileReplicaStatus = "stmt-replica-status.sql"
@@ -52,6 +55,7 @@ func PodStatements(flavour Flavour, version string) (map[string]string, error) {
 		FileAccounts:      script(a.CreateAccounts()...),
 		FileChangeSource:  script(append([]Statement{a.StopReplica(), a.ResetReplica()}, change...)...),
 		FileStartReplica:  script(a.StartReplica()),
+		FileStartIOThread: script(a.StartIOThread()),
 		FileReplicaStatus: script(Statement{SQL: a.ReplicaStatusQuery()}),
 		FileReadOnly:      script(Statement{SQL: a.ReadOnlyQuery()}),
 	}

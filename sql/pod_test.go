@@ -78,6 +78,7 @@ func TestPodStatementsPlaceholders(t *testing.T) {
 			FileAccounts:      "admin_user admin_password replication_user replication_password",
 			FileChangeSource:  change[tc.flavour],
 			FileStartReplica:  "",
+			FileStartIOThread: "",
 			FileReplicaStatus: "",
 			FileReadOnly:      "",
 		}
@@ -107,6 +108,29 @@ func TestPodStatementsPlaceholders(t *testing.T) {
 		}
 		if d := cmp.Diff(want, got); d != "" {
 			t.Errorf("%s: files and placeholders (-want +got):\n%s", tc.flavour, d)
+		}
+	}
+}
+
+// No password may reach a binary log: every flavour's accounts file turns
+// the session's binary logging off before its first CREATE USER, and the
+// change-source file (which names the replication password) runs on
+// replicas, where CHANGE MASTER / CHANGE REPLICATION SOURCE is never
+// binlogged. TestMariaDBAccountsStayOutOfTheBinlog reads MariaDB's binlogs.
+func TestPodStatementsKeepPasswordsOutOfTheBinlog(t *testing.T) {
+	for _, tc := range podCases {
+		files, err := PodStatements(tc.flavour, tc.version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, _, _ := strings.Cut(files[FileAccounts], "\n")
+		if first != "SET SESSION sql_log_bin = 0;" {
+			t.Errorf("%s: %s starts with %q, want binary logging off first", tc.flavour, FileAccounts, first)
+		}
+		for name, text := range files {
+			if name != FileAccounts && strings.Contains(text, "sql_log_bin") {
+				t.Errorf("%s: %s turns binary logging off: only the accounts bootstrap may", tc.flavour, name)
+			}
 		}
 	}
 }

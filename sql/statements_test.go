@@ -31,7 +31,7 @@ func renderAll(t *testing.T, a Adapter) []string {
 		}
 		add(stmts...)
 	}
-	add(a.StartReplica(), a.StopReplica(), a.ResetReplica())
+	add(a.StartReplica(), a.StartIOThread(), a.StopReplica(), a.ResetReplica())
 	add(a.CloneInstance()...)
 	add(a.WaitForGTID(uuidPrimary+":1-5", 2500*time.Millisecond).Statement)
 	add(a.WaitForPosition("mysql-bin.000003", 4900, 30*time.Second).Statement)
@@ -40,6 +40,7 @@ func renderAll(t *testing.T, a Adapter) []string {
 
 // mysqlAccounts are the account statements of every MySQL release.
 var mysqlAccounts = []string{
+	"SET SESSION sql_log_bin = 0",
 	"CREATE USER IF NOT EXISTS {{admin_user}}@'%' IDENTIFIED BY {{admin_password}}",
 	"GRANT ALL PRIVILEGES ON *.* TO {{admin_user}}@'%' WITH GRANT OPTION",
 	"CREATE USER IF NOT EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}}",
@@ -61,9 +62,9 @@ func TestStatementsGolden(t *testing.T) {
 			"read only: SELECT @@global.read_only",
 			"root hosts: ",
 		}, mysqlAccounts, []string{
-			"CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_AUTO_POSITION=1",
-			"CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_LOG_FILE={{binlog_file}}, MASTER_LOG_POS={{binlog_pos:int}}",
-			"START SLAVE", "STOP SLAVE", "RESET SLAVE ALL",
+			"CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_RETRY_COUNT=4294967295, MASTER_AUTO_POSITION=1",
+			"CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_RETRY_COUNT=4294967295, MASTER_LOG_FILE={{binlog_file}}, MASTER_LOG_POS={{binlog_pos:int}}",
+			"START SLAVE", "START SLAVE IO_THREAD", "STOP SLAVE", "RESET SLAVE ALL",
 			"SELECT WAIT_FOR_EXECUTED_GTID_SET('" + uuidPrimary + ":1-5', 3) AS result",
 			"SELECT MASTER_POS_WAIT('mysql-bin.000003', 4900, 30) AS result",
 		}),
@@ -73,9 +74,9 @@ func TestStatementsGolden(t *testing.T) {
 			"read only: SELECT @@global.read_only",
 			"root hosts: ",
 		}, mysqlAccounts, []string{
-			"CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1",
-			"CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_LOG_FILE={{binlog_file}}, SOURCE_LOG_POS={{binlog_pos:int}}, GET_SOURCE_PUBLIC_KEY=1",
-			"START REPLICA", "STOP REPLICA", "RESET REPLICA ALL",
+			"CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_RETRY_COUNT=4294967295, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1",
+			"CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_RETRY_COUNT=4294967295, SOURCE_LOG_FILE={{binlog_file}}, SOURCE_LOG_POS={{binlog_pos:int}}, GET_SOURCE_PUBLIC_KEY=1",
+			"START REPLICA", "START REPLICA IO_THREAD", "STOP REPLICA", "RESET REPLICA ALL",
 		}, mysql8Clone, []string{
 			"SELECT WAIT_FOR_EXECUTED_GTID_SET('" + uuidPrimary + ":1-5', 3) AS result",
 			"SELECT SOURCE_POS_WAIT('mysql-bin.000003', 4900, 30) AS result",
@@ -86,9 +87,9 @@ func TestStatementsGolden(t *testing.T) {
 			"read only: SELECT @@global.read_only",
 			"root hosts: ",
 		}, mysqlAccounts, []string{
-			"CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1",
-			"CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_LOG_FILE={{binlog_file}}, SOURCE_LOG_POS={{binlog_pos:int}}, GET_SOURCE_PUBLIC_KEY=1",
-			"START REPLICA", "STOP REPLICA", "RESET REPLICA ALL",
+			"CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_RETRY_COUNT=4294967295, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1",
+			"CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_RETRY_COUNT=4294967295, SOURCE_LOG_FILE={{binlog_file}}, SOURCE_LOG_POS={{binlog_pos:int}}, GET_SOURCE_PUBLIC_KEY=1",
+			"START REPLICA", "START REPLICA IO_THREAD", "STOP REPLICA", "RESET REPLICA ALL",
 		}, mysql8Clone, []string{
 			"SELECT WAIT_FOR_EXECUTED_GTID_SET('" + uuidPrimary + ":1-5', 3) AS result",
 			"SELECT SOURCE_POS_WAIT('mysql-bin.000003', 4900, 30) AS result",
@@ -110,6 +111,7 @@ var mariadbGolden = []string{
 	"binlog status: SHOW MASTER STATUS",
 	"read only: SELECT @@global.read_only",
 	"root hosts: SELECT Host FROM mysql.user WHERE User = 'root' AND (@@skip_name_resolve = 0 OR Host = 'localhost' OR Host REGEXP '^[0-9.:%_/]+$')",
+	"SET SESSION sql_log_bin = 0",
 	"CREATE USER IF NOT EXISTS {{admin_user}}@'%' IDENTIFIED BY {{admin_password}}",
 	"GRANT ALL PRIVILEGES ON *.* TO {{admin_user}}@'%' WITH GRANT OPTION",
 	"CREATE USER IF NOT EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}}",
@@ -118,7 +120,7 @@ var mariadbGolden = []string{
 	"SET GLOBAL gtid_slave_pos = {{gtid}}",
 	"CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_USE_GTID=slave_pos",
 	"error: change source: MariaDB replicas are positioned by GTID only",
-	"START SLAVE", "STOP SLAVE", "RESET SLAVE ALL",
+	"START SLAVE", "START SLAVE IO_THREAD", "STOP SLAVE", "RESET SLAVE ALL",
 	"SELECT MASTER_GTID_WAIT('" + uuidPrimary + ":1-5', 2.5) AS result",
 	"SELECT MASTER_POS_WAIT('mysql-bin.000003', 4900, 30) AS result",
 }
@@ -126,16 +128,16 @@ var mariadbGolden = []string{
 // The MySQL syntax switches at the releases documented in the 8.0 release
 // notes; each boundary is pinned here.
 func TestMySQLSyntaxByRelease(t *testing.T) {
-	type words struct{ ReplicaStatus, BinlogStatus, Start, ChangeHead, PublicKey, PosWait string }
+	type words struct{ ReplicaStatus, BinlogStatus, Start, StartIO, ChangeHead, Retry, PublicKey, PosWait string }
 	cases := map[string]words{
-		"5.7.44": {"SHOW SLAVE STATUS", "SHOW MASTER STATUS", "START SLAVE", "CHANGE MASTER TO MASTER_HOST", "MASTER_AUTO_POSITION=1", "MASTER_POS_WAIT"},
-		"8.0.21": {"SHOW SLAVE STATUS", "SHOW MASTER STATUS", "START SLAVE", "CHANGE MASTER TO MASTER_HOST", "GET_MASTER_PUBLIC_KEY=1", "MASTER_POS_WAIT"},
-		"8.0.22": {"SHOW REPLICA STATUS", "SHOW MASTER STATUS", "START REPLICA", "CHANGE MASTER TO MASTER_HOST", "GET_MASTER_PUBLIC_KEY=1", "MASTER_POS_WAIT"},
-		"8.0.23": {"SHOW REPLICA STATUS", "SHOW MASTER STATUS", "START REPLICA", "CHANGE REPLICATION SOURCE TO SOURCE_HOST", "GET_SOURCE_PUBLIC_KEY=1", "MASTER_POS_WAIT"},
-		"8.0.26": {"SHOW REPLICA STATUS", "SHOW MASTER STATUS", "START REPLICA", "CHANGE REPLICATION SOURCE TO SOURCE_HOST", "GET_SOURCE_PUBLIC_KEY=1", "SOURCE_POS_WAIT"},
-		"8.1.0":  {"SHOW REPLICA STATUS", "SHOW MASTER STATUS", "START REPLICA", "CHANGE REPLICATION SOURCE TO SOURCE_HOST", "GET_SOURCE_PUBLIC_KEY=1", "SOURCE_POS_WAIT"},
-		"8.2.0":  {"SHOW REPLICA STATUS", "SHOW BINARY LOG STATUS", "START REPLICA", "CHANGE REPLICATION SOURCE TO SOURCE_HOST", "GET_SOURCE_PUBLIC_KEY=1", "SOURCE_POS_WAIT"},
-		"9.1.0":  {"SHOW REPLICA STATUS", "SHOW BINARY LOG STATUS", "START REPLICA", "CHANGE REPLICATION SOURCE TO SOURCE_HOST", "GET_SOURCE_PUBLIC_KEY=1", "SOURCE_POS_WAIT"},
+		"5.7.44": {"SHOW SLAVE STATUS", "SHOW MASTER STATUS", "START SLAVE", "START SLAVE IO_THREAD", "CHANGE MASTER TO MASTER_HOST", "MASTER_RETRY_COUNT=4294967295", "MASTER_AUTO_POSITION=1", "MASTER_POS_WAIT"},
+		"8.0.21": {"SHOW SLAVE STATUS", "SHOW MASTER STATUS", "START SLAVE", "START SLAVE IO_THREAD", "CHANGE MASTER TO MASTER_HOST", "MASTER_RETRY_COUNT=4294967295", "GET_MASTER_PUBLIC_KEY=1", "MASTER_POS_WAIT"},
+		"8.0.22": {"SHOW REPLICA STATUS", "SHOW MASTER STATUS", "START REPLICA", "START REPLICA IO_THREAD", "CHANGE MASTER TO MASTER_HOST", "MASTER_RETRY_COUNT=4294967295", "GET_MASTER_PUBLIC_KEY=1", "MASTER_POS_WAIT"},
+		"8.0.23": {"SHOW REPLICA STATUS", "SHOW MASTER STATUS", "START REPLICA", "START REPLICA IO_THREAD", "CHANGE REPLICATION SOURCE TO SOURCE_HOST", "SOURCE_RETRY_COUNT=4294967295", "GET_SOURCE_PUBLIC_KEY=1", "MASTER_POS_WAIT"},
+		"8.0.26": {"SHOW REPLICA STATUS", "SHOW MASTER STATUS", "START REPLICA", "START REPLICA IO_THREAD", "CHANGE REPLICATION SOURCE TO SOURCE_HOST", "SOURCE_RETRY_COUNT=4294967295", "GET_SOURCE_PUBLIC_KEY=1", "SOURCE_POS_WAIT"},
+		"8.1.0":  {"SHOW REPLICA STATUS", "SHOW MASTER STATUS", "START REPLICA", "START REPLICA IO_THREAD", "CHANGE REPLICATION SOURCE TO SOURCE_HOST", "SOURCE_RETRY_COUNT=4294967295", "GET_SOURCE_PUBLIC_KEY=1", "SOURCE_POS_WAIT"},
+		"8.2.0":  {"SHOW REPLICA STATUS", "SHOW BINARY LOG STATUS", "START REPLICA", "START REPLICA IO_THREAD", "CHANGE REPLICATION SOURCE TO SOURCE_HOST", "SOURCE_RETRY_COUNT=4294967295", "GET_SOURCE_PUBLIC_KEY=1", "SOURCE_POS_WAIT"},
+		"9.1.0":  {"SHOW REPLICA STATUS", "SHOW BINARY LOG STATUS", "START REPLICA", "START REPLICA IO_THREAD", "CHANGE REPLICATION SOURCE TO SOURCE_HOST", "SOURCE_RETRY_COUNT=4294967295", "GET_SOURCE_PUBLIC_KEY=1", "SOURCE_POS_WAIT"},
 	}
 	for version, want := range cases {
 		a := mustAdapter(t, version)
@@ -147,7 +149,8 @@ func TestMySQLSyntaxByRelease(t *testing.T) {
 		opts := strings.Split(change, ", ")
 		got := words{
 			ReplicaStatus: a.ReplicaStatusQuery(), BinlogStatus: a.BinlogStatusQuery(),
-			Start: a.StartReplica().SQL, ChangeHead: change[:strings.Index(change, "=")],
+			Start: a.StartReplica().SQL, StartIO: a.StartIOThread().SQL,
+			ChangeHead: change[:strings.Index(change, "=")], Retry: opts[5],
 			PublicKey: opts[len(opts)-1],
 			PosWait:   strings.TrimSuffix(strings.Fields(a.WaitForPosition("f", 4, time.Second).SQL)[1], "(?,"),
 		}

@@ -2,8 +2,9 @@
 # clone-methods.sh: how each flavour copies a running peer, sourced by
 # clone.sh. clone_from DONOR leaves a complete datadir in CLONED_DATA and
 # the replication start in STATE_DIR/clone.position, or returns non-zero.
-# These functions run under `if`, where errexit does not apply: each step
-# that matters is checked explicitly.
+# These functions run under `&&`, where errexit does not apply: each step
+# that matters is checked explicitly. clone.sh runs them as one attempt
+# under coreutils' timeout, so none of them waits without an end.
 # shellcheck disable=SC2034 # CLONED_DATA is clone.sh's result variable
 
 clone_from() {
@@ -13,13 +14,13 @@ clone_from() {
     esac
 }
 
-# receive_stream HOST copies the donor's backup stream to stdout. The
-# timeouts end a stalled transfer instead of hanging the pod forever.
+# receive_stream HOST copies the donor's backup stream to stdout. A transfer
+# that stalls for 120 s ends here, sooner than the attempt's own deadline.
 receive_stream() {
     if command -v socat >/dev/null; then
-        socat -u -T 300 "TCP:$1:$CLONE_PORT,connect-timeout=10" STDOUT
+        socat -u -T 120 "TCP:$1:$CLONE_PORT,connect-timeout=10" STDOUT
     else
-        ncat --recv-only -w 10s -i 300s "$1" "$CLONE_PORT"
+        ncat --recv-only -w 10s -i 120s "$1" "$CLONE_PORT"
     fi
 }
 

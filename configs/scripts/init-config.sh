@@ -2,15 +2,48 @@
 # init-config.sh: first init container. Writes the server's cnf files into
 # CONF_DIR (mounted at /etc/mysql/conf.d in the server and the sidecar):
 # the flavour's common.cnf, server-id = 100 + ordinal with a report_host that
-# names the pod through the headless Service, and the role's cnf: primary.cnf
-# for ordinal 0, replica.cnf (read-only) for every other ordinal.
+# names the pod through the headless Service and the binary log retention,
+# and the role's cnf: primary.cnf for ordinal 0, replica.cnf (read-only) for
+# every other ordinal.
+#
+# BINLOG_EXPIRE_SECONDS (set by the StatefulSet from the spec's
+# binlogRetention) is how long a binary log is kept: at least 3600 s, at most
+# what the server accepts. A missing or invalid value stops the pod here,
+# before a server runs with a retention nobody asked for.
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+# binlog_retention_cnf prints the retention setting of the flavour:
+#  - MySQL 8 and MariaDB 10.6+: binlog_expire_logs_seconds. MySQL accepts up
+#    to 4294967295; MariaDB up to 8553600 (99 days) and silently lowers a
+#    larger value, so it is refused here instead.
+#    https://dev.mysql.com/doc/refman/8.4/en/replication-options-binary-log.html
+#    https://mariadb.com/kb/en/replication-and-binary-log-system-variables/#binlog_expire_logs_seconds
+#  - MySQL 5.7 has only expire_logs_days (whole days, 1 to 99): rounded up,
+#    so a log is never purged earlier than asked.
+#    https://dev.mysql.com/doc/refman/5.7/en/replication-options-binary-log.html
+binlog_retention_cnf() {
+    local secs=${BINLOG_EXPIRE_SECONDS:-} max=4294967295 days
+    case "$FLAVOR" in
+    mariadb | mysql57) max=8553600 ;;
+    esac
+    if [[ ! "$secs" =~ ^[0-9]{1,10}$ ]] || ((10#$secs < 3600 || 10#$secs > max)); then
+        die "BINLOG_EXPIRE_SECONDS must be a whole number of seconds from 3600 to $max for $FLAVOR, got \"$secs\": the binary log retention (spec key binlogRetention) is missing or invalid"
+    fi
+    secs=$((10#$secs))
+    if [[ "$FLAVOR" == mysql57 ]]; then
+        days=$(((secs + 86399) / 86400))
+        printf 'expire_logs_days=%d\n' "$days"
+    else
+        printf 'binlog_expire_logs_seconds=%d\n' "$secs"
+    fi
+}
+
 main() {
-    local ordinal role
+    local ordinal role retention
     ordinal=$(pod_ordinal)
+    retention=$(binlog_retention_cnf)
     role=replica
     if ((ordinal == 0)); then
         role=primary
@@ -18,11 +51,11 @@ main() {
     mkdir -p "$CONF_DIR"
     install -m 0644 "$CONFIG_DIR/common.cnf" "$CONF_DIR/10-mysqlctl-common.cnf"
     # server-id 0 would refuse replication; 100+ leaves room below for others.
-    printf '[mysqld]\nserver-id=%d\nreport_host=%s\n' "$((100 + ordinal))" "$(peer_host "$ordinal")" \
+    printf '[mysqld]\nserver-id=%d\nreport_host=%s\n%s\n' "$((100 + ordinal))" "$(peer_host "$ordinal")" "$retention" \
         >"$CONF_DIR/20-mysqlctl-server.cnf"
     chmod 0644 "$CONF_DIR/20-mysqlctl-server.cnf"
     install -m 0644 "$CONFIG_DIR/$role.cnf" "$CONF_DIR/30-mysqlctl-role.cnf"
-    log "ordinal $ordinal: server-id $((100 + ordinal)), role $role"
+    log "ordinal $ordinal: server-id $((100 + ordinal)), role $role, ${retention/=/ }"
 }
 
 main "$@"

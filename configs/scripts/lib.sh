@@ -11,6 +11,12 @@
 # The paths below default to the pod's mounts; tests override them. Every
 # SQL statement comes from the flavour's statement files in CONFIG_DIR
 # (stmt-*.sql, rendered by mysqlctl's sql package; see statements.sh).
+#
+# Tools the scripts assume in their image (docs/flavours.md lists them per
+# script): bash, coreutils (timeout, sync, mktemp, install, sort, tr, paste,
+# head, date, sleep, mv, rm, chown), awk and sed, and the flavour's client
+# and admin tool. Every client call runs under coreutils' timeout: a server
+# that takes a connection and then hangs never stalls a script.
 # shellcheck disable=SC2034 # the flavour table is read by the sourcing scripts
 
 : "${DATA_ROOT:=/data}"            # the whole data volume (init and sidecar)
@@ -23,6 +29,8 @@
 : "${CLONE_PORT:=3307}"
 : "${LISTEN_ADDRESS:=}"          # where backups are served: empty = all addresses
 : "${DATA_OWNER:=mysql:mysql}"     # owner of the datadir the server runs as
+: "${QUERY_TIMEOUT:=30}"           # seconds one client call may take, login included
+: "${CLONE_TIMEOUT:=480}"          # seconds a whole clone may take: see clone.sh
 
 STATE_DIR="$DATA_ROOT/mysqlctl"                # on the volume, outside the datadir
 CLONE_MARKER="$STATE_DIR/clone-complete"       # written only after a whole clone
@@ -32,21 +40,23 @@ SIDECAR_READY="$RUN_DIR/sidecar-ready"          # readiness waits for the sideca
 
 # The replica status columns the scripts read, as stmt-replica-status.sql
 # names them (SHOW REPLICA STATUS renamed Slave/Master to Replica/Source).
+# POSITIONING_FIELD says how the replica finds its place in the source's log
+# (MariaDB's Using_Gtid, MySQL's Auto_Position); the scripts only log it.
 case "${FLAVOR:-}" in
 mariadb)
     CLIENT=mariadb ADMIN_TOOL=mariadb-admin BACKUP_TOOL=mariadb-backup STREAM_TOOL=mbstream
     IO_FIELD=Slave_IO_Running SQL_FIELD=Slave_SQL_Running
-    SOURCE_HOST_FIELD=Master_Host LAG_FIELD=Seconds_Behind_Master
+    SOURCE_HOST_FIELD=Master_Host LAG_FIELD=Seconds_Behind_Master POSITIONING_FIELD=Using_Gtid
     ;;
 mysql57)
     CLIENT=mysql ADMIN_TOOL=mysqladmin BACKUP_TOOL=xtrabackup STREAM_TOOL=xbstream
     IO_FIELD=Slave_IO_Running SQL_FIELD=Slave_SQL_Running
-    SOURCE_HOST_FIELD=Master_Host LAG_FIELD=Seconds_Behind_Master
+    SOURCE_HOST_FIELD=Master_Host LAG_FIELD=Seconds_Behind_Master POSITIONING_FIELD=Auto_Position
     ;;
 mysql)
     CLIENT=mysql ADMIN_TOOL=mysqladmin BACKUP_TOOL="" STREAM_TOOL=""
     IO_FIELD=Replica_IO_Running SQL_FIELD=Replica_SQL_Running
-    SOURCE_HOST_FIELD=Source_Host LAG_FIELD=Seconds_Behind_Source
+    SOURCE_HOST_FIELD=Source_Host LAG_FIELD=Seconds_Behind_Source POSITIONING_FIELD=Auto_Position
     ;;
 *)
     printf 'FLAVOR must be mysql, mariadb or mysql57, got "%s"\n' "${FLAVOR:-}" >&2
@@ -99,28 +109,29 @@ client_cnf() {
 admin_cnf() { client_cnf admin "${ADMIN_USER:?}" "${ADMIN_PASSWORD:?}"; }
 root_cnf() { client_cnf root root "${ROOT_PASSWORD:?}"; }
 
+# run_client CNF HOST ARG... runs the flavour's client against HOST, ended after
+# QUERY_TIMEOUT seconds (and killed 5 s later if it ignores the TERM).
+run_client() {
+    local cnf=$1 host=$2
+    shift 2
+    timeout -k 5 "$QUERY_TIMEOUT" "$CLIENT" --defaults-extra-file="$cnf" --host="$host" \
+        --port="$SERVER_PORT" --connect-timeout=5 --batch "$@"
+}
+
 # sql_query CNF HOST FILE runs a statement file that only reads (one of
 # CONFIG_DIR/stmt-*.sql, without placeholders) and prints its rows, batch
 # output without column names.
-sql_query() {
-    "$CLIENT" --defaults-extra-file="$1" --host="$2" --port="$SERVER_PORT" \
-        --connect-timeout=5 --batch --skip-column-names <"$CONFIG_DIR/$3"
-}
+sql_query() { run_client "$1" "$2" --skip-column-names <"$CONFIG_DIR/$3"; }
 
 # sql_script CNF HOST runs the statements on stdin, as sql_fill prints them
 # (passwords stay off argv).
-sql_script() {
-    "$CLIENT" --defaults-extra-file="$1" --host="$2" --port="$SERVER_PORT" --connect-timeout=5 --batch
-}
+sql_script() { run_client "$1" "$2"; }
 
 # replica_status CNF HOST prints the server's replica status as "Field: value"
 # lines (empty output: not a replica). Read fields with status_field, by
 # name: columns move between versions. (--skip-column-names would drop the
 # names from vertical output, so no sql_query here.)
-replica_status() {
-    "$CLIENT" --defaults-extra-file="$1" --host="$2" --port="$SERVER_PORT" \
-        --connect-timeout=5 --batch --vertical <"$CONFIG_DIR/stmt-replica-status.sql"
-}
+replica_status() { run_client "$1" "$2" --vertical <"$CONFIG_DIR/stmt-replica-status.sql"; }
 
 # status_field NAME reads "Name: value" lines on stdin and prints the value.
 status_field() {
@@ -130,6 +141,6 @@ status_field() {
 
 # server_alive HOST: the server answers (an access error still means alive).
 server_alive() {
-    "$ADMIN_TOOL" --defaults-extra-file="$(admin_cnf)" --host="$1" --port="$SERVER_PORT" \
+    timeout -k 2 10 "$ADMIN_TOOL" --defaults-extra-file="$(admin_cnf)" --host="$1" --port="$SERVER_PORT" \
         --connect-timeout=3 ping >/dev/null 2>&1
 }

@@ -7,8 +7,11 @@
 #            never routes to a replica that stopped replicating;
 #          - a server that is no replica is writable (a primary).
 # Credentials come from the container's environment (a secretKeyRef), through
-# an option file, never from the command line.
+# an option file, never from the command line. Each client call ends after
+# QUERY_TIMEOUT seconds, within the probes' own timeout (5 s, set by the
+# StatefulSet; the kubelet ends the whole probe then).
 set -euo pipefail
+: "${QUERY_TIMEOUT:=4}"
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -33,7 +36,7 @@ ready() {
 }
 
 case "${1:-}" in
-live) exec "$ADMIN_TOOL" --defaults-extra-file="$(admin_cnf)" --connect-timeout=3 ping ;;
+live) exec timeout -k 1 "$QUERY_TIMEOUT" "$ADMIN_TOOL" --defaults-extra-file="$(admin_cnf)" --connect-timeout=3 ping ;;
 ready) ready ;;
 *)
     echo "usage: probe.sh live|ready" >&2

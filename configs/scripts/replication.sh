@@ -1,8 +1,10 @@
 #!/bin/bash
-# replication.sh: creates mysqlctl's accounts on the primary and points a
-# replica at it, with the flavour's statement files (stmt-*.sql: the syntax
-# per flavour is the sql package's, see docs/flavours.md). Sourced by
-# sidecar.sh. Each *_sql function prints filled statements for sql_script.
+# replication.sh: creates mysqlctl's accounts on the primary, points a
+# replica at it and keeps its receiver running, with the flavour's statement
+# files (stmt-*.sql: the syntax per flavour is the sql package's, see
+# docs/flavours.md). Sourced by sidecar.sh (and by the tests, which replace
+# the client functions). Each *_sql function prints filled statements for
+# sql_script.
 
 # accounts_sql: mysqlctl's own account, with every privilege (MariaDB:
 # READ_ONLY ADMIN included, so it can still change roles on read-only
@@ -42,3 +44,108 @@ change_source_sql() {
 }
 
 start_replica_sql() { sql_fill stmt-start-replica.sql; }
+start_io_thread_sql() { sql_fill stmt-start-io-thread.sql; }
+
+# setup_replica points a replica at the primary once, and is idempotent
+# across restarts:
+#  - A replica whose status names a source already replicates: its live
+#    position wins, and a leftover clone position file is only set aside.
+#    Applying it again would rewind a replica that applied transactions
+#    (MariaDB's gtid_slave_pos, 5.7's file and position; MySQL 8's
+#    auto-position alone would survive it). This also covers the crash
+#    window between CHANGE and the rename below, and a clone whose donor was
+#    a replica and carried its replication settings: they are consistent
+#    with the copied data (MariaDB's gtid_slave_pos and 5.7's applier
+#    position are InnoDB tables, committed with each transaction).
+#  - After a fresh clone (position file, no source yet): point at the
+#    primary from the clone's position, set the file aside, then start.
+#  - A configured replica stopped without an error (say, a restart in the
+#    crash window above) is started; one stopped by an error is left to a
+#    human (mysqlctl status and check show the error).
+setup_replica() {
+    local cnf status src
+    cnf=$(admin_cnf)
+    status=$(replica_status "$cnf" "$SERVER_HOST") || die "cannot read the replica status of $SERVER_HOST:$SERVER_PORT"
+    src=$(status_field "$SOURCE_HOST_FIELD" <<<"$status")
+    if [[ -f "$SOURCE_POSITION" && -n "$src" ]]; then
+        log "replication from $src is configured already ($POSITIONING_FIELD $(status_field "$POSITIONING_FIELD" <<<"$status")): its live position wins; the clone position ($(paste -sd ' ' "$SOURCE_POSITION")) is set aside, not applied again"
+        retire_position
+    fi
+    if [[ -f "$SOURCE_POSITION" ]]; then
+        log "fresh clone: replicating from $(peer_host 0), $(tr '\n' ' ' <"$SOURCE_POSITION")"
+        change_source_sql "$SOURCE_POSITION" | sql_script "$cnf" "$SERVER_HOST"
+        retire_position
+        start_replica_sql | sql_script "$cnf" "$SERVER_HOST"
+    elif [[ -n "$src" ]]; then
+        resume_replica "$cnf" "$status" "$src"
+    elif [[ "$FLAVOR" == mysql ]]; then
+        log "not a replica yet: GTID auto-position needs no clone position"
+        { change_source_sql /dev/null && start_replica_sql; } | sql_script "$cnf" "$SERVER_HOST"
+    else
+        die "this replica has data but neither a replication source nor a clone position: delete its PVC and pod to clone it again"
+    fi
+}
+
+# retire_position sets the clone's position file aside, durably: a node
+# crash must not bring it back once replication has moved on.
+retire_position() {
+    mv -f "$SOURCE_POSITION" "$SOURCE_POSITION.applied" && sync
+}
+
+# resume_replica CNF STATUS SOURCE starts a configured replica that stopped
+# without an error, and leaves any other alone.
+resume_replica() {
+    local io sqlt errors
+    io=$(status_field "$IO_FIELD" <<<"$2")
+    sqlt=$(status_field "$SQL_FIELD" <<<"$2")
+    errors="$(status_field Last_IO_Errno <<<"$2")$(status_field Last_SQL_Errno <<<"$2")"
+    if [[ "$io" == No && "$sqlt" == No && "$errors" == 00 ]]; then
+        log "replication from $3 is configured but stopped without an error: starting it"
+        start_replica_sql | sql_script "$1" "$SERVER_HOST"
+    else
+        log "already replicating from $3 (IO $io, SQL $sqlt): left alone"
+    fi
+}
+
+# CONNECTION_ERRNOS are the receiver errors that mean the source could not
+# be reached, not that it refused us or sent something wrong: client errors
+# 2003 (cannot connect), 2005 (unknown host: the primary's pod is gone from
+# the headless Service's DNS while it restarts), 2006 (server gone away) and
+# 2013 (connection lost), and server errors 1040 (too many connections) and
+# 1053 (shutdown in progress). Both families use these numbers. Not here:
+# 1045 (access denied: a wrong password stays wrong), 1236 and MySQL 8's
+# 13114 (the source no longer has the binary logs the replica needs), 1593
+# (fatal replica error, e.g. equal server ids), and every applier error
+# (1062 duplicate key, ...): those stay stopped for a human.
+# https://dev.mysql.com/doc/mysql-errors/8.4/en/client-error-reference.html
+# https://dev.mysql.com/doc/mysql-errors/8.4/en/server-error-reference.html
+# https://mariadb.com/kb/en/mariadb-error-code-reference/
+CONNECTION_ERRNOS=" 2003 2005 2006 2013 1040 1053 "
+
+# restart_stopped_receiver CNF starts the receiver (IO thread) of a replica
+# that gave up on a connection error while its applier still runs; the
+# retry count the replica is given makes that rare (see the sql package's
+# retryForever). It changes nothing in any other case: a running or
+# reconnecting receiver, a replica whose applier stopped too (a human's STOP,
+# or an applier error), or a receiver error that is no connection error,
+# which is logged once.
+restart_stopped_receiver() {
+    local status src io sqlt errno why
+    status=$(replica_status "$1" "$SERVER_HOST" 2>/dev/null) || return 0 # the probes report a silent server
+    src=$(status_field "$SOURCE_HOST_FIELD" <<<"$status")
+    io=$(status_field "$IO_FIELD" <<<"$status")
+    sqlt=$(status_field "$SQL_FIELD" <<<"$status")
+    errno=$(status_field Last_IO_Errno <<<"$status")
+    if [[ -z "$src" || "$io" != No || "$sqlt" != Yes ]]; then
+        RECEIVER_LOGGED=""
+        return 0
+    fi
+    why="error ${errno:-0}: $(status_field Last_IO_Error <<<"$status")"
+    if [[ "$CONNECTION_ERRNOS" == *" $errno "* ]]; then
+        log "the receiver from $src stopped on a connection error ($why): starting it again"
+        start_io_thread_sql | sql_script "$1" "$SERVER_HOST"
+    elif [[ "${RECEIVER_LOGGED:-}" != "$why" ]]; then
+        log "the receiver from $src stopped ($why): not a connection error, left stopped for a human (mysqlctl status shows it)"
+        RECEIVER_LOGGED=$why
+    fi
+}

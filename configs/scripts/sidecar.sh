@@ -5,12 +5,17 @@
 #     once (and on MariaDB takes READ_ONLY ADMIN from root). Every statement
 #     comes from the flavour's stmt-*.sql files (see replication.sh).
 #     Replica: after a fresh clone, points replication at the primary from
-#     the clone's position; a replica already replicating is left alone.
+#     the clone's position; a replica already replicating is left alone
+#     (setup_replica in replication.sh).
 #  3. Marks the pod's setup done (the readiness probe waits for it).
-#  4. Serves hot backups to new replicas on CLONE_PORT (mariadb, mysql57),
+#  4. Replica: every IO_WATCH_INTERVAL seconds, in the background, starts
+#     the receiver again if it stopped on a connection error (never after
+#     any other error: restart_stopped_receiver in replication.sh).
+#  5. Serves hot backups to new replicas on CLONE_PORT (mariadb, mysql57),
 #     one at a time; mysql 8 replicas clone over 3306, so it only idles.
 # SIGTERM ends it at once: bash runs traps only between commands, so every
-# long wait is a background child the trap can kill.
+# long wait is a background child the trap can kill. Each client call ends
+# after QUERY_TIMEOUT seconds (lib.sh).
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -19,14 +24,23 @@ source "$(dirname "${BASH_SOURCE[0]}")/position.sh"
 # shellcheck source=replication.sh
 source "$(dirname "${BASH_SOURCE[0]}")/replication.sh"
 
-CHILD=""
+: "${IO_WATCH_INTERVAL:=30}"
+
+CHILD="" WATCHER=""
 
 on_term() {
     log "stopping"
-    if [[ -n "$CHILD" ]]; then
-        kill "$CHILD" 2>/dev/null || true
-    fi
     exit 0
+}
+
+# stop_children ends the background jobs when the sidecar exits, however.
+stop_children() {
+    local pid
+    for pid in "$CHILD" "$WATCHER"; do
+        if [[ -n "$pid" ]]; then
+            kill "$pid" 2>/dev/null || true
+        fi
+    done
 }
 
 wait_for_server() {
@@ -65,36 +79,15 @@ bootstrap_primary() {
     date -u +%Y-%m-%dT%H:%M:%SZ >"$BOOTSTRAP_MARKER"
 }
 
-# setup_replica is idempotent across restarts. The clone's position file is
-# renamed before START, so a rerun never rewinds a replica that already
-# applied transactions; a configured replica stopped without an error (the
-# crash window between the two) is started.
-setup_replica() {
-    local cnf status src io sqlt errors
+# watch_receiver runs in the background on replicas for the pod's life: the
+# server reconnects by itself, this only covers a receiver that gave up.
+watch_receiver() {
+    local cnf
     cnf=$(admin_cnf)
-    status=$(replica_status "$cnf" "$SERVER_HOST")
-    src=$(status_field "$SOURCE_HOST_FIELD" <<<"$status")
-    if [[ -f "$SOURCE_POSITION" ]]; then
-        log "fresh clone: replicating from $(peer_host 0), $(tr '\n' ' ' <"$SOURCE_POSITION")"
-        change_source_sql "$SOURCE_POSITION" | sql_script "$cnf" "$SERVER_HOST"
-        mv -f "$SOURCE_POSITION" "$SOURCE_POSITION.applied"
-        start_replica_sql | sql_script "$cnf" "$SERVER_HOST"
-    elif [[ -n "$src" ]]; then
-        io=$(status_field "$IO_FIELD" <<<"$status")
-        sqlt=$(status_field "$SQL_FIELD" <<<"$status")
-        errors="$(status_field Last_IO_Errno <<<"$status")$(status_field Last_SQL_Errno <<<"$status")"
-        if [[ "$io" == No && "$sqlt" == No && "$errors" == 00 ]]; then
-            log "replication from $src is configured but stopped without an error: starting it"
-            start_replica_sql | sql_script "$cnf" "$SERVER_HOST"
-        else
-            log "already replicating from $src (IO $io, SQL $sqlt): left alone"
-        fi
-    elif [[ "$FLAVOR" == mysql ]]; then
-        log "not a replica yet: GTID auto-position needs no clone position"
-        { change_source_sql /dev/null && start_replica_sql; } | sql_script "$cnf" "$SERVER_HOST"
-    else
-        die "this replica has data but neither a replication source nor a clone position: delete its PVC and pod to clone it again"
-    fi
+    while true; do
+        nap "$IO_WATCH_INTERVAL"
+        restart_stopped_receiver "$cnf" || log "could not start the receiver again; next try in ${IO_WATCH_INTERVAL}s"
+    done
 }
 
 serve_clones() {
@@ -121,6 +114,7 @@ serve_clones() {
 main() {
     local ordinal
     trap on_term TERM INT
+    trap stop_children EXIT
     ordinal=$(pod_ordinal)
     rm -f "$SIDECAR_READY"
     wait_for_server
@@ -128,6 +122,8 @@ main() {
         bootstrap_primary
     else
         setup_replica
+        watch_receiver &
+        WATCHER=$!
     fi
     mkdir -p "$RUN_DIR" && touch "$SIDECAR_READY"
     log "setup done"

@@ -11,7 +11,8 @@ set -euo pipefail
 : "${ROOT:?temporary directory}" "${SRC:?the configs directory}"
 export FLAVOR=mariadb CLUSTER_NAME=lt ADMIN_USER=mysqlctl REPLICATION_USER=repl
 export ADMIN_PASSWORD=adminPW1 REPLICATION_PASSWORD=replPW2 ROOT_PASSWORD=rootPW3
-export DATA_OWNER=mysql:mysql CLONE_TIMEOUT=60
+export DATA_OWNER=mysql:mysql CLONE_TIMEOUT=60 BINLOG_EXPIRE_SECONDS=604800 IO_WATCH_INTERVAL=1
+export CLUSTER_STATE_DIR=$ROOT/state # the state ConfigMap's mount, shared by every pod
 
 fail() {
     echo "FAIL: $*"
@@ -21,6 +22,7 @@ fail() {
 setup() {
     [[ -f "$ROOT/config/stmt-accounts.sql" ]] || fail "no statement files in $ROOT/config: run TestScriptsAgainstLocalMariaDB"
     cp "$SRC"/scripts/*.sh "$SRC"/cnf/mariadb/*.cnf "$ROOT/config/"
+    mkdir -p "$CLUSTER_STATE_DIR" # empty: a brand-new cluster
     { cat /etc/hosts; for n in 0 1 2 3; do echo "127.0.0.$((10 + n)) lt-$n.lt"; done; } >"$ROOT/hosts"
     mount --bind "$ROOT/hosts" /etc/hosts
 }
@@ -108,6 +110,26 @@ q() {
     mariadb --no-defaults -h "127.0.0.$((10 + n))" -P 3306 -uroot -p"$ROOT_PASSWORD" -N -B -e "$*"
 }
 
+# status_of N FIELD prints a field of pod N's replica status.
+status_of() {
+    mariadb --no-defaults -h "127.0.0.$((10 + $1))" -P 3306 -uroot -p"$ROOT_PASSWORD" -E -e "SHOW SLAVE STATUS" |
+        awk -v k="$2" '{ sub(/^ +/, "") } index($0, k ": ") == 1 { print substr($0, length(k) + 3) }'
+}
+
+# io_errno_is N ERRNO: pod N's receiver's last error is ERRNO.
+io_errno_is() { [[ "$(status_of "$1" Last_IO_Errno)" == "$2" ]]; }
+
+# wait_for N WHAT CMD... polls CMD for 20 s.
+wait_for() {
+    local n=$1 what=$2 i
+    shift 2
+    for ((i = 0; i < 40; i++)); do
+        if "$@"; then return 0; fi
+        sleep 0.5
+    done
+    fail "pod $n: $what; $(grep sidecar.sh "$ROOT/$n/sidecar.log" | tail -3)"
+}
+
 expect_rows() {
     local n=$1 want=$2 i got=""
     for ((i = 0; i < 30; i++)); do
@@ -123,10 +145,28 @@ scenario() {
     start_pod 0
     q 0 "CREATE DATABASE app; CREATE TABLE app.t (id INT PRIMARY KEY); INSERT INTO app.t VALUES (1)"
     start_pod 1
+    # Pod 2's receiver gives up after one failed reconnection, so the
+    # sidecar's watch has something to restart when the primary restarts.
+    mkdir -p "$ROOT/2/conf.d" && printf '[mysqld]\nmaster_retry_count=1\n' >"$ROOT/2/conf.d/90-test-gives-up.cnf"
     start_pod 2
     grep -q 'cloning from peer 1' "$ROOT/2/clone.log" || fail "pod 2 did not clone from the replica pod 1"
+    for n in 1 2; do
+        grep -q 'fresh clone: replicating from lt-0.lt' "$ROOT/$n/sidecar.log" || fail "pod $n did not start from its clone's position"
+    done
+    date -u +%Y-%m-%dT%H:%M:%SZ >"$CLUSTER_STATE_DIR/initialized" # what mysqlctl records once the cluster is ready
     q 0 "INSERT INTO app.t VALUES (2)"
     expect_rows 1 2 && expect_rows 2 2
+
+    echo "== no password in any binary log; the replicas have the accounts from their clone"
+    for n in 0 1 2; do
+        events=$(mariadb-binlog -v "$ROOT/$n/data/mysql"/mysql-bin.[0-9]*)
+        [[ "$events" == *"INSERT INTO app.t VALUES (2)"* ]] || fail "pod $n: its binary log was not read"
+        for pw in "$ADMIN_PASSWORD" "$REPLICATION_PASSWORD" "$ROOT_PASSWORD"; do
+            [[ "$events" != *"$pw"* ]] || fail "pod $n: a password is in its binary log"
+        done
+        mariadb --no-defaults -h "127.0.0.$((10 + n))" -u"$ADMIN_USER" -p"$ADMIN_PASSWORD" -e 'SELECT 1' >/dev/null ||
+            fail "pod $n: the admin account cannot log in"
+    done
 
     echo "== root's writes on a replica fail with 1290, on the primary succeed"
     out=$(q 1 "INSERT INTO app.t VALUES (99)" 2>&1) && fail "root wrote on a replica"
@@ -142,11 +182,41 @@ scenario() {
     sleep 3
     grep -q 'already replicating from lt-0.lt' "$ROOT/2/sidecar.log" || fail "a restarted sidecar did not leave replication alone"
 
+    echo "== a stale clone position never rewinds a replica that applied transactions"
+    cp "$ROOT/2/data/mysqlctl/replication-source.applied" "$ROOT/2/data/mysqlctl/replication-source"
+    kill -TERM "$(cat "$ROOT/2/sidecar.pid")"
+    while kill -0 "$(cat "$ROOT/2/sidecar.pid")" 2>/dev/null; do sleep 0.1; done
+    start_sidecar 2
+    wait_for 2 "the sidecar did not keep the live position" grep -q 'its live position wins' "$ROOT/2/sidecar.log"
+    wait_ready 2
+    [[ ! -e "$ROOT/2/data/mysqlctl/replication-source" ]] || fail "the stale position file was left in place"
+    q 0 "INSERT INTO app.t VALUES (4)"
+    expect_rows 2 4
+    [[ "$(status_of 2 Slave_SQL_Running)" == Yes ]] || fail "pod 2's applier stopped: $(status_of 2 Last_SQL_Error)"
+
+    echo "== a receiver that gave up on a connection error is started again; pod 1 reconnects by itself"
+    stop_pod 0
+    wait_for 2 "the sidecar did not start the receiver again" grep -q 'stopped on a connection error (error 20' "$ROOT/2/sidecar.log"
+    start_pod 0
+    q 0 "INSERT INTO app.t VALUES (5)"
+    expect_rows 2 5 && expect_rows 1 5
+
+    echo "== a receiver stopped by another error (1236: binary logs purged) is left for a human"
+    q 2 "STOP SLAVE IO_THREAD"
+    q 0 "INSERT INTO app.t VALUES (6); FLUSH BINARY LOGS; INSERT INTO app.t VALUES (7); FLUSH BINARY LOGS"
+    expect_rows 1 7
+    q 0 "PURGE BINARY LOGS TO '$(q 0 "SHOW MASTER STATUS" | cut -f1)'"
+    q 2 "START SLAVE IO_THREAD"
+    wait_for 2 "no error 1236" io_errno_is 2 1236
+    sleep 3
+    [[ "$(status_of 2 Slave_IO_Running)" == No ]] || fail "the receiver stopped by error 1236 was started again"
+    grep -q 'stopped (error 1236: .*left stopped for a human' "$ROOT/2/sidecar.log" || fail "the sidecar did not log the 1236"
+
     echo "== a datadir without the clone marker is cloned again"
     stop_pod 2
     rm -f "$ROOT/2/data/mysqlctl/clone-complete" "$ROOT/2/data/mysql/ibdata1"
     start_pod 2
-    expect_rows 2 3
+    expect_rows 2 7
 
     echo "== a truncated backup stream is refused"
     stop_pod 1
@@ -157,11 +227,21 @@ scenario() {
     socat -U TCP-LISTEN:3307,reuseaddr,fork,bind=127.0.0.10 "SYSTEM:head -c $(($(stat -c %s "$ROOT/full.xb") / 2)) $ROOT/full.xb" &
     FAKE_DONOR=$!
     rm -rf "$ROOT/3" && mkdir -p "$ROOT/3/run"
-    if (podenv 3 && CLONE_TIMEOUT=1 bash "$ROOT/config/clone.sh") 2>>"$ROOT/3/clone.log"; then
+    if (podenv 3 && CLONE_TIMEOUT=3 bash "$ROOT/config/clone.sh") 2>>"$ROOT/3/clone.log"; then
         fail "clone.sh accepted a truncated stream"
     fi
     grep -q 'is incomplete\|broke off' "$ROOT/3/clone.log" || fail "no complaint about the truncated stream"
     [[ ! -e "$ROOT/3/data/mysqlctl/clone-complete" ]] || fail "a truncated clone was marked complete"
+
+    echo "== the primary's lost volume is refused once the cluster held data"
+    stop_pod 0
+    mv "$ROOT/0/data" "$ROOT/0/data.lost" && mkdir -p "$ROOT/0/data"
+    if (podenv 0 && bash "$ROOT/config/clone.sh") 2>>"$ROOT/0/clone.log"; then
+        fail "clone.sh let an empty primary start in an initialised cluster"
+    fi
+    grep -q "ERROR: the primary's data volume is empty.*The replicas hold the data.*mysqlctl status" "$ROOT/0/clone.log" ||
+        fail "no clear refusal: $(tail -1 "$ROOT/0/clone.log")"
+    [[ -z "$(ls -A "$ROOT/0/data")" ]] || fail "clone.sh wrote into the empty volume"
     echo "PASS"
 }
 

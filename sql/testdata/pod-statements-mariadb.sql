@@ -1,4 +1,5 @@
 -- stmt-accounts.sql
+SET SESSION sql_log_bin = 0;
 CREATE USER IF NOT EXISTS {{admin_user}}@'%' IDENTIFIED BY {{admin_password}};
 GRANT ALL PRIVILEGES ON *.* TO {{admin_user}}@'%' WITH GRANT OPTION;
 CREATE USER IF NOT EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}};
@@ -21,6 +22,9 @@ REVOKE READ_ONLY ADMIN ON *.* FROM 'root'@{{root_host}};
 
 -- stmt-root-hosts.sql
 SELECT Host FROM mysql.user WHERE User = 'root' AND (@@skip_name_resolve = 0 OR Host = 'localhost' OR Host REGEXP '^[0-9.:%_/]+$');
+
+-- stmt-start-io-thread.sql
+START SLAVE IO_THREAD;
 
 -- stmt-start-replica.sql
 START SLAVE;

@@ -1,4 +1,5 @@
 -- stmt-accounts.sql
+SET SESSION sql_log_bin = 0;
 CREATE USER IF NOT EXISTS {{admin_user}}@'%' IDENTIFIED BY {{admin_password}};
 GRANT ALL PRIVILEGES ON *.* TO {{admin_user}}@'%' WITH GRANT OPTION;
 CREATE USER IF NOT EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}};
@@ -7,13 +8,16 @@ GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO {{replication_user}}@'%';
 -- stmt-change-source.sql
 STOP SLAVE;
 RESET SLAVE ALL;
-CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_LOG_FILE={{binlog_file}}, MASTER_LOG_POS={{binlog_pos:int}};
+CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_RETRY_COUNT=4294967295, MASTER_LOG_FILE={{binlog_file}}, MASTER_LOG_POS={{binlog_pos:int}};
 
 -- stmt-read-only.sql
 SELECT @@global.read_only;
 
 -- stmt-replica-status.sql
 SHOW SLAVE STATUS;
+
+-- stmt-start-io-thread.sql
+START SLAVE IO_THREAD;
 
 -- stmt-start-replica.sql
 START SLAVE;

@@ -1,4 +1,5 @@
 -- stmt-accounts.sql
+SET SESSION sql_log_bin = 0;
 CREATE USER IF NOT EXISTS {{admin_user}}@'%' IDENTIFIED BY {{admin_password}};
 GRANT ALL PRIVILEGES ON *.* TO {{admin_user}}@'%' WITH GRANT OPTION;
 CREATE USER IF NOT EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}};
@@ -7,7 +8,7 @@ GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO {{replication_user}}@'%';
 -- stmt-change-source.sql
 STOP REPLICA;
 RESET REPLICA ALL;
-CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1;
+CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_RETRY_COUNT=4294967295, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1;
 
 -- stmt-clone.sql
 SET GLOBAL clone_valid_donor_list = {{valid_donors}};
@@ -18,6 +19,9 @@ SELECT @@global.read_only;
 
 -- stmt-replica-status.sql
 SHOW REPLICA STATUS;
+
+-- stmt-start-io-thread.sql
+START REPLICA IO_THREAD;
 
 -- stmt-start-replica.sql
 START REPLICA;

@@ -1,0 +1,220 @@
+package configs
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mysqlctl/mysqlctl/sql"
+)
+
+// replicaFlavours are the servers the scripts run on, with the replica
+// status columns each one's statement returns.
+var replicaFlavours = []struct {
+	flavor        string
+	server        sql.Flavour
+	version       string
+	host, io, sql string // column names
+	positioning   string // Using_Gtid / Auto_Position and its value when replicating
+}{
+	{"mariadb", sql.MariaDB, "10.11", "Master_Host", "Slave_IO_Running", "Slave_SQL_Running", "Using_Gtid: Slave_Pos"},
+	{"mysql", sql.MySQL84, "8.4", "Source_Host", "Replica_IO_Running", "Replica_SQL_Running", "Auto_Position: 1"},
+	{"mysql57", sql.MySQL57, "5.7", "Master_Host", "Slave_IO_Running", "Slave_SQL_Running", "Auto_Position: 0"},
+}
+
+// verticalStatus prints a replica status row as the client's --vertical
+// output does; no lines means "not a replica" (empty output).
+func verticalStatus(lines ...string) string {
+	if len(lines) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("*************************** 1. row ***************************\n")
+	for _, l := range lines {
+		name, value, _ := strings.Cut(l, ": ")
+		b.WriteString(strings.Repeat(" ", max(0, 29-len(name))) + name + ": " + value + "\n")
+	}
+	return b.String()
+}
+
+// replicaKit runs replication.sh's functions with the server replaced: the
+// status comes from $STATUS, the statements sql_script receives are
+// appended to a log, and sync is a fake that records its calls.
+type replicaKit struct {
+	dir, config, state, sqlLog, syncLog string
+}
+
+func newReplicaKit(t *testing.T, server sql.Flavour, version string) *replicaKit {
+	t.Helper()
+	dir := t.TempDir()
+	k := &replicaKit{dir: dir, config: filepath.Join(dir, "config"), state: filepath.Join(dir, "data", "mysqlctl"),
+		sqlLog: filepath.Join(dir, "sql.log"), syncLog: filepath.Join(dir, "sync.log")}
+	for _, d := range []string{k.config, k.state, filepath.Join(dir, "bin")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeStatements(t, k.config, server, version)
+	fakeSync := "#!/bin/sh\necho sync >>\"$SYNC_LOG\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "bin", "sync"), []byte(fakeSync), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// run calls fn (a replication.sh function) with status as the server's
+// replica status, and returns what it sent to the server and logged.
+func (k *replicaKit) run(t *testing.T, flavor, status, fn string) (sent, logged string, err error) {
+	t.Helper()
+	snippet := `source "$S/lib.sh"; source "$S/position.sh"; source "$S/replication.sh"
+admin_cnf() { echo admin.cnf; }
+replica_status() { printf '%s' "$STATUS"; }
+sql_script() { cat >>"$SQL_LOG"; }
+` + fn
+	_, logged, err = runBashSplit(t, snippet, nil, "FLAVOR="+flavor, "CONFIG_DIR="+k.config,
+		"DATA_ROOT="+filepath.Join(k.dir, "data"), "RUN_DIR="+filepath.Join(k.dir, "run"),
+		"PATH="+filepath.Join(k.dir, "bin")+":"+os.Getenv("PATH"), "SQL_LOG="+k.sqlLog, "SYNC_LOG="+k.syncLog,
+		"STATUS="+status, "ADMIN_USER=mysqlctl", "ADMIN_PASSWORD=a", "REPLICATION_USER=repl", "REPLICATION_PASSWORD=r")
+	b, _ := os.ReadFile(k.sqlLog)
+	os.Remove(k.sqlLog)
+	return string(b), logged, err
+}
+
+func (k *replicaKit) position() string { return filepath.Join(k.state, "replication-source") }
+
+func exists(path string) bool { _, err := os.Stat(path); return err == nil }
+
+// TestSetupReplica: a fresh clone is pointed at the primary from its
+// position, which is then set aside durably (renamed, then sync) before
+// replication starts; a replica that already has a source keeps its live
+// position even when a position file is there (a rerun after the rename
+// was lost, or a donor's settings carried by the clone): re-applying it
+// would rewind a replica that applied transactions. Restarts are idempotent.
+func TestSetupReplica(t *testing.T) {
+	for _, f := range replicaFlavours {
+		t.Run(f.flavor, func(t *testing.T) {
+			k := newReplicaKit(t, f.server, f.version)
+			files, err := sql.PodStatements(f.server, f.version)
+			if err != nil {
+				t.Fatal(err)
+			}
+			position := map[string]string{"mariadb": "gtid=0-100-9\n", "mysql": "auto_position=1\n",
+				"mysql57": "binlog_file=mysql-bin.000003\nbinlog_pos=154\n"}[f.flavor]
+			running := verticalStatus(f.host+": mysql-0.mysql", f.io+": Yes", f.sql+": Yes", "Last_IO_Errno: 0", "Last_SQL_Errno: 0", f.positioning)
+			stopped := verticalStatus(f.host+": mysql-0.mysql", f.io+": No", f.sql+": No", "Last_IO_Errno: 0", "Last_SQL_Errno: 0", f.positioning)
+			broken := verticalStatus(f.host+": mysql-0.mysql", f.io+": Yes", f.sql+": No", "Last_IO_Errno: 0", "Last_SQL_Errno: 1062", f.positioning)
+
+			// A fresh clone: change source, then start; the file is set aside.
+			writeFile(t, k.position(), position)
+			sent, logged, err := k.run(t, f.flavor, "", "setup_replica")
+			if err != nil {
+				t.Fatalf("fresh clone: %v\n%s", err, logged)
+			}
+			if !strings.HasPrefix(sent, strings.Split(files[sql.FileChangeSource], "\n")[0]) ||
+				!strings.HasSuffix(sent, files[sql.FileStartReplica]) || !strings.Contains(sent, "'mysql-0.mysql'") {
+				t.Errorf("fresh clone sent:\n%s\nwant %s filled, then %s", sent, sql.FileChangeSource, sql.FileStartReplica)
+			}
+			if exists(k.position()) || readFile(t, k.position()+".applied") != position || readFile(t, k.syncLog) != "sync\n" {
+				t.Errorf("fresh clone: position file not renamed to .applied and synced (sync log %q)", readFile(t, k.syncLog))
+			}
+
+			// A stale position file next to a configured replica: not applied.
+			for name, status := range map[string]string{"running": running, "broken": broken} {
+				writeFile(t, k.position(), "stale\n")
+				sent, logged, err = k.run(t, f.flavor, status, "setup_replica")
+				if err != nil || sent != "" || exists(k.position()) || !strings.Contains(logged, "its live position wins") {
+					t.Errorf("%s replica with a stale position file: err %v, sent %q, file left %v, log:\n%s", name, err, sent, exists(k.position()), logged)
+				}
+			}
+			// Configured and stopped without an error (the crash window
+			// between CHANGE and START): started, the file set aside.
+			writeFile(t, k.position(), position)
+			if sent, logged, err = k.run(t, f.flavor, stopped, "setup_replica"); err != nil || sent != files[sql.FileStartReplica] || exists(k.position()) {
+				t.Errorf("stopped replica: err %v, sent %q, want only %s; log:\n%s", err, sent, sql.FileStartReplica, logged)
+			}
+			// Restarts with no file: a running or broken replica is left alone.
+			for _, status := range []string{running, broken} {
+				if sent, logged, err = k.run(t, f.flavor, status, "setup_replica"); err != nil || sent != "" || !strings.Contains(logged, "left alone") {
+					t.Errorf("restart: err %v, sent %q, log:\n%s", err, sent, logged)
+				}
+			}
+			// Data without a source or a clone position: only MySQL 8 can
+			// start by auto-position; the others refuse.
+			sent, logged, err = k.run(t, f.flavor, "", "setup_replica")
+			if f.flavor == "mysql" {
+				if err != nil || !strings.Contains(sent, "SOURCE_AUTO_POSITION=1") {
+					t.Errorf("mysql without a source: err %v, sent %q", err, sent)
+				}
+			} else if err == nil || !strings.Contains(logged, "neither a replication source nor a clone position") {
+				t.Errorf("%s without a source or position: err %v, log:\n%s", f.flavor, err, logged)
+			}
+		})
+	}
+}
+
+// TestRestartStoppedReceiver: the sidecar's watch starts the receiver again
+// when it stopped on a connection error while the applier runs, with the
+// flavour's rendered statement, and never after any other error, nor when
+// the applier stopped too (a human's STOP, or a data error), nor while the
+// server itself is still reconnecting.
+func TestRestartStoppedReceiver(t *testing.T) {
+	tests := []struct {
+		name, io, sqlThread, errno string
+		restart                    bool
+	}{
+		{"cannot connect", "No", "Yes", "2003", true},
+		{"unknown host", "No", "Yes", "2005", true},
+		{"gone away", "No", "Yes", "2006", true},
+		{"connection lost", "No", "Yes", "2013", true},
+		{"too many connections", "No", "Yes", "1040", true},
+		{"source shutting down", "No", "Yes", "1053", true},
+		{"access denied", "No", "Yes", "1045", false},
+		{"binary logs purged", "No", "Yes", "1236", false},
+		{"binary logs purged, MySQL 8", "No", "Yes", "13114", false},
+		{"equal server ids", "No", "Yes", "1593", false},
+		{"stopped by a human", "No", "Yes", "0", false},
+		{"both threads stopped", "No", "No", "2003", false},
+		{"reconnecting", "Connecting", "Yes", "2003", false},
+		{"running", "Yes", "Yes", "0", false},
+	}
+	for _, f := range replicaFlavours {
+		k := newReplicaKit(t, f.server, f.version)
+		files, err := sql.PodStatements(f.server, f.version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range tests {
+			status := verticalStatus(f.host+": mysql-0.mysql", f.io+": "+tt.io, f.sql+": "+tt.sqlThread,
+				"Last_IO_Errno: "+tt.errno, "Last_IO_Error: error reconnecting to source 'repl@mysql-0.mysql:3306'")
+			sent, logged, err := k.run(t, f.flavor, status, "restart_stopped_receiver admin.cnf")
+			want := ""
+			if tt.restart {
+				want = files[sql.FileStartIOThread]
+			}
+			if err != nil || sent != want {
+				t.Errorf("%s, %s: err %v, sent %q, want %q; log:\n%s", f.flavor, tt.name, err, sent, want, logged)
+			}
+			if tt.io == "No" && tt.sqlThread == "Yes" && !tt.restart && !strings.Contains(logged, "left stopped for a human") {
+				t.Errorf("%s, %s: the receiver's error was not logged:\n%s", f.flavor, tt.name, logged)
+			}
+		}
+		if sent, _, err := k.run(t, f.flavor, "", "restart_stopped_receiver admin.cnf"); err != nil || sent != "" {
+			t.Errorf("%s, not a replica: err %v, sent %q", f.flavor, err, sent)
+		}
+	}
+	// A receiver error is logged once, not at every check.
+	k := newReplicaKit(t, sql.MariaDB, "10.11")
+	status := verticalStatus("Master_Host: mysql-0.mysql", "Slave_IO_Running: No", "Slave_SQL_Running: Yes", "Last_IO_Errno: 1236", "Last_IO_Error: purged")
+	_, logged, err := k.run(t, "mariadb", status, "restart_stopped_receiver c; restart_stopped_receiver c")
+	if err != nil || strings.Count(logged, "left stopped") != 1 {
+		t.Errorf("two checks of one error: err %v, log:\n%s", err, logged)
+	}
+}
+
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
