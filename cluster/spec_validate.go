@@ -164,13 +164,19 @@ func parseVersion(v string) (major, minor, patch int, ok bool) {
 }
 
 // MinBinlogRetention is the shortest binlog retention accepted: less leaves
-// a replica that restarts no time to catch up.
-const MinBinlogRetention = time.Hour
+// a replica that restarts no time to catch up. MaxBinlogRetention (99 days)
+// is the most MariaDB's binlog_expire_logs_seconds and 5.7's
+// expire_logs_days take; init-config refuses more rather than let the
+// server lower it.
+const (
+	MinBinlogRetention = time.Hour
+	MaxBinlogRetention = 99 * 24 * time.Hour
+)
 
 func (s Spec) validateBinlogRetention() error {
 	d, err := time.ParseDuration(s.BinlogRetention)
-	if err != nil || d < MinBinlogRetention || d%time.Second != 0 {
-		return invalidSpec("binlogRetention", "binlogRetention %q is not a duration of at least %s in whole seconds: pass e.g. --binlog-retention %s", s.BinlogRetention, MinBinlogRetention, DefaultBinlogRetention)
+	if err != nil || d < MinBinlogRetention || d > MaxBinlogRetention || d%time.Second != 0 {
+		return invalidSpec("binlogRetention", "binlogRetention %q is not a duration from 1h to 2376h (99 days) in whole seconds: pass e.g. --binlog-retention %s", s.BinlogRetention, DefaultBinlogRetention)
 	}
 	return nil
 }
