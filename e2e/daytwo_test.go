@@ -35,6 +35,31 @@ func TestDayTwoSafety(t *testing.T) {
 		}
 	})
 
+	t.Run("durable settings, and no password in any binlog", func(t *testing.T) {
+		root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
+		for _, pod := range []string{"mysql-0", "mysql-1"} {
+			for _, v := range []string{"@@sync_binlog", "@@innodb_flush_log_at_trx_commit"} {
+				if got := c.queryThroughPortForward(t, ctx, ns, pod, root, "SELECT "+v); got != "1" {
+					t.Errorf("%s on %s = %s, want 1", v, pod, got)
+				}
+			}
+		}
+		// What the replication account can read: every binlog of the primary.
+		repl := c.secretValue(t, ctx, ns, "mysql-credentials", "replication-password")
+		dump := c.runClientPod(t, ctx, ns, `set -e
+first=$(mariadb -h mysql-0.mysql -u repl -p"$PW" -N -e 'SHOW BINARY LOGS' | head -n1 | cut -f1)
+mariadb-binlog --read-from-remote-server --host=mysql-0.mysql --user=repl --password="$PW" --to-last-log --verbose "$first"
+echo "END OF DUMP"`, repl)
+		if !strings.Contains(dump, "END OF DUMP") || !strings.Contains(dump, "BINLOG") {
+			t.Fatalf("the binlog dump did not run:\n%s", dump)
+		}
+		for _, key := range []string{"root-password", "admin-password", "replication-password"} {
+			if pw := c.secretValue(t, ctx, ns, "mysql-credentials", key); strings.Contains(dump, pw) {
+				t.Errorf("the binlog holds the %s", key)
+			}
+		}
+	})
+
 	t.Run("refused changes write nothing", func(t *testing.T) {
 		for _, args := range [][]string{
 			{"--flavor", "mysql"},
