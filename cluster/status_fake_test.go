@@ -129,6 +129,7 @@ func clusterObjects(n int, readyPods ...int) []runtime.Object {
 		&policyv1.PodDisruptionBudget{ObjectMeta: meta("mysql")},
 		&corev1.Secret{ObjectMeta: meta("mysql-credentials"), Data: map[string][]byte{
 			SecretKeyAdminPassword: []byte(testPassword), SecretKeyRootPassword: []byte("root-pw-never-used"),
+			SecretKeyReplicationPassword: []byte("repl-pw-never-used"),
 		}},
 	}
 	ready := map[int]bool{}

@@ -95,6 +95,7 @@ func newRootCommand(streams Streams) *cobra.Command {
 		newRenderCommand(g),
 		newStatusCommand(g),
 		newCheckCommand(g),
+		newCredentialsCommand(g),
 		newVersionCommand(g),
 	)
 	return root

@@ -1,0 +1,95 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+)
+
+// Connection is how a client reaches the cluster: hosts inside the
+// Kubernetes cluster, the port, and the accounts with where their
+// passwords are kept. Passwords are filled only when asked for.
+type Connection struct {
+	Cluster   string `json:"cluster"`
+	Namespace string `json:"namespace"`
+	// WriteHost reaches the primary; ReadHost balances over every ready
+	// server. Both are in-cluster DNS names that resolve from any
+	// namespace; from the cluster's own namespace the short names
+	// (mysql-0.mysql, mysql-read) work too.
+	WriteHost string   `json:"writeHost"`
+	ReadHost  string   `json:"readHost"`
+	PodHosts  []string `json:"podHosts"`
+	Port      int      `json:"port"`
+	// Secret holds the passwords, under each account's SecretKey.
+	Secret   string    `json:"secret"`
+	Accounts []Account `json:"accounts"`
+}
+
+// Account is one of the cluster's database accounts.
+type Account struct {
+	User      string `json:"user"`
+	SecretKey string `json:"secretKey"`
+	Purpose   string `json:"purpose"`
+	// Password is "" unless Credentials was asked to show it.
+	Password string `json:"password,omitempty"`
+}
+
+// Credentials tells how to connect; with showPasswords it reads them from
+// the Secret, which must then exist.
+func (c *Cluster) Credentials(ctx context.Context, showPasswords bool) (*Connection, error) {
+	sts, err := c.Kube.GetStatefulSet(ctx, StatefulSetName(c.Name))
+	if err != nil {
+		return nil, err
+	}
+	if sts == nil {
+		return nil, c.notFound()
+	}
+	conn := &Connection{
+		Cluster: c.Name, Namespace: c.Namespace(), Port: PortMySQL, Secret: SecretName(c.Name),
+		WriteHost: c.qualified(c.WriteEndpoint()),
+		ReadHost:  c.qualified(ReadServiceName(c.Name)),
+		PodHosts:  []string{},
+		Accounts: []Account{
+			{User: RootUser, SecretKey: SecretKeyRootPassword, Purpose: "yours: every privilege; the account for applications and people"},
+			{User: AdminUser, SecretKey: SecretKeyAdminPassword, Purpose: "mysqlctl's own: status, check, replication setup"},
+			{User: ReplicationUser, SecretKey: SecretKeyReplicationPassword, Purpose: "replicas' connection to their source"},
+		},
+	}
+	replicas := int32(1)
+	if sts.Spec.Replicas != nil {
+		replicas = *sts.Spec.Replicas
+	}
+	for i := 0; i < int(replicas); i++ {
+		conn.PodHosts = append(conn.PodHosts, c.qualified(PodHost(c.Name, i)))
+	}
+	if showPasswords {
+		if err := c.fillPasswords(ctx, conn); err != nil {
+			return nil, err
+		}
+	}
+	return conn, nil
+}
+
+// qualified makes a host of the cluster's namespace resolvable from any
+// namespace (the pods' DNS search list ends in the cluster domain).
+func (c *Cluster) qualified(host string) string {
+	return fmt.Sprintf("%s.%s.svc", host, c.Namespace())
+}
+
+func (c *Cluster) fillPasswords(ctx context.Context, conn *Connection) error {
+	secret, err := c.Kube.GetSecret(ctx, SecretName(c.Name))
+	if err != nil {
+		return err
+	}
+	if secret == nil {
+		return fmt.Errorf("secret %s/%s does not exist: the passwords are gone (see 'mysqlctl check')", c.Namespace(), SecretName(c.Name))
+	}
+	for i := range conn.Accounts {
+		a := &conn.Accounts[i]
+		pw := secret.Data[a.SecretKey]
+		if len(pw) == 0 {
+			return fmt.Errorf("secret %s/%s has no key %s", c.Namespace(), SecretName(c.Name), a.SecretKey)
+		}
+		a.Password = string(pw)
+	}
+	return nil
+}
