@@ -99,3 +99,12 @@ func TestRenderExampleConfig(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; stdout differs from configs/mysqlctl.example.yaml", code, stderr)
 	}
 }
+
+func TestCredentialsUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"credentials", "-o", "wide"}, {"credentials", "-o", "xml"}, {"credentials", "--timeout", "0s"}} {
+		code, stdout, stderr := runMysqlctl(t, args...)
+		if code != exitUsage || stdout != "" || !strings.HasPrefix(stderr, "Error: ") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2", args, code, stdout, stderr)
+		}
+	}
+}

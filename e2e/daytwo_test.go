@@ -104,6 +104,22 @@ echo "END OF DUMP"`, repl)
 		c.waitPodsReady(t, ctx, ns, "app.kubernetes.io/instance=mysql", 2)
 	})
 
+	t.Run("credentials -o env, sourced in a client pod, connects", func(t *testing.T) {
+		plain := c.mustSucceed(t, time.Minute, "credentials", "-n", ns)
+		for _, key := range []string{"root-password", "admin-password", "replication-password"} {
+			if pw := c.secretValue(t, ctx, ns, "mysql-credentials", key); strings.Contains(plain.stdout+plain.stderr, pw) {
+				t.Errorf("credentials without --show-passwords printed the %s", key)
+			}
+		}
+		env := c.mustSucceed(t, time.Minute, "credentials", "-n", ns, "-o", "env", "--show-passwords")
+		out := c.runClientPod(t, ctx, ns, `set -e; eval "$PW"
+mariadb -h "$MYSQL_HOST" -P "$MYSQL_PORT" -u "$MYSQL_USER" -p"$MYSQL_PASSWORD" -N -e 'SELECT @@server_id'
+mariadb -h "$MYSQL_READ_HOST" -P "$MYSQL_PORT" -u "$MYSQL_USER" -p"$MYSQL_PASSWORD" -N -e 'SELECT 1'`, env.stdout)
+		if !strings.HasPrefix(strings.TrimSpace(out), "100") {
+			t.Errorf("the write host should be the primary (server id 100), got:\n%s", out)
+		}
+	})
+
 	t.Run("a deleted Secret makes up refuse", func(t *testing.T) {
 		if err := c.client.CoreV1().Secrets(ns).Delete(ctx, "mysql-credentials", metav1.DeleteOptions{}); err != nil {
 			t.Fatal(err)
