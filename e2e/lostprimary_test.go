@@ -26,13 +26,14 @@ func TestLostPrimaryVolumeIsNotAnEmptyPrimary(t *testing.T) {
 		"CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)", "INSERT INTO shop.orders VALUES (1), (2), (3)")
 	c.mustSucceed(t, time.Minute, "check", "-n", ns, "--checksum") // mysql-1 has the rows
 
+	oldUID := c.podUID(t, ctx, ns, "mysql-0")
 	if err := c.client.CoreV1().PersistentVolumeClaims(ns).Delete(ctx, "data-mysql-0", metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.client.CoreV1().Pods(ns).Delete(ctx, "mysql-0", metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	refused := c.waitCloneRefused(t, ctx, ns, "mysql-0")
+	refused := c.waitCloneRefused(t, ctx, ns, "mysql-0", oldUID)
 	t.Logf("the new mysql-0 refused to start: %s", refused)
 
 	check := c.mysqlctl(t, time.Minute, nil, "check", "-n", ns)
@@ -45,15 +46,16 @@ func TestLostPrimaryVolumeIsNotAnEmptyPrimary(t *testing.T) {
 	}
 }
 
-// waitCloneRefused waits until pod's clone container has failed at least
-// once with the server container never started, and returns its message.
-func (c *testCluster) waitCloneRefused(t *testing.T, ctx context.Context, ns, name string) string {
+// waitCloneRefused waits until a new pod of that name (not oldUID) has had
+// its clone container fail at least once with the server container never
+// started, and returns its message.
+func (c *testCluster) waitCloneRefused(t *testing.T, ctx context.Context, ns, name, oldUID string) string {
 	t.Helper()
 	var seen, msg string
 	err := wait.PollUntilContextTimeout(ctx, 500*time.Millisecond, 3*time.Minute, true, func(ctx context.Context) (bool, error) {
 		pod, err := c.client.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
-		if err != nil {
-			seen = err.Error()
+		if err != nil || string(pod.UID) == oldUID {
+			seen = "the old pod, or none yet"
 			return false, nil
 		}
 		for _, s := range pod.Status.ContainerStatuses {
