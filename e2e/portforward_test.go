@@ -36,9 +36,35 @@ func (c *testCluster) queryThroughPortForward(t *testing.T, ctx context.Context,
 	}
 	db := dbsql.OpenDB(connector)
 	defer db.Close()
-	var got string
-	if err := db.QueryRowContext(fctx, query).Scan(&got); err != nil {
+	got, err := firstColumn(fctx, db, query)
+	if err != nil {
 		t.Fatalf("%s on %s through %s: %v", query, pod, forward.Addr(), err)
 	}
 	return got
+}
+
+// firstColumn is the first column of the first row of query, whatever the
+// number of columns (SHOW statements have several); "" for no row.
+func firstColumn(ctx context.Context, db *dbsql.DB, query string) (string, error) {
+	rows, err := db.QueryContext(ctx, query)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return "", err
+	}
+	if !rows.Next() {
+		return "", rows.Err()
+	}
+	values := make([]dbsql.NullString, len(cols))
+	dest := make([]any, len(cols))
+	for i := range values {
+		dest[i] = &values[i]
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return "", err
+	}
+	return values[0].String, rows.Err()
 }
