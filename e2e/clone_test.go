@@ -2,10 +2,12 @@ package e2e
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 )
@@ -32,44 +34,65 @@ func TestInterruptedCloneStartsOver(t *testing.T) {
 		c.execAs(t, ctx, ns, "mysql-0", pw, "INSERT INTO big.blobs (b) SELECT RANDOM_BYTES(1024) FROM big.seq_1_to_27000")
 	}
 	t.Logf("FIGURE wrote 8 x 27000 rows of 1 KiB in %s", time.Since(start).Round(time.Second))
+	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
+	mb := c.queryThroughPortForward(t, ctx, ns, "mysql-0", root, "SELECT SUM(LENGTH(b)) DIV 1000000 FROM big.blobs")
+	if n, err := strconv.Atoi(mb); err != nil || n < 200 {
+		t.Fatalf("only %s MB of rows: the clone must move over 200 MB", mb)
+	}
 
 	scaled := make(chan cliResult, 1)
 	go func() { scaled <- c.mysqlctl(t, 10*time.Minute, nil, "scale", "-n", ns, "--replicas", "2") }()
-	c.waitCloning(t, ctx, ns, "mysql-1")
+	oldUID := c.waitCloning(t, ctx, ns, "mysql-1")
 	if err := c.client.CoreV1().Pods(ns).Delete(ctx, "mysql-1", metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	t.Log("deleted mysql-1 in the middle of its clone")
+	t.Log("deleted mysql-1 while it was receiving the backup")
 	res := <-scaled
 	if res.code != 0 {
 		// The wait may have seen the pod go; the cluster must still settle.
 		c.mustSucceed(t, 8*time.Minute, "up", "-n", ns)
 	}
 	c.mustSucceed(t, 3*time.Minute, "check", "-n", ns, "--checksum")
+	if uid := c.podUID(t, ctx, ns, "mysql-1"); uid == oldUID {
+		t.Fatal("mysql-1 was not re-created")
+	}
+	// The new pod cloned again from the start: the half-received copy had
+	// no completion marker.
+	if logs := c.containerLogs(t, ctx, ns, "mysql-1", "clone"); !strings.Contains(logs, "clone complete") || strings.Contains(logs, "already cloned") {
+		t.Errorf("the re-created mysql-1 should have cloned anew; its clone log:\n%s", logs)
+	}
 }
 
-// waitCloning waits until pod's clone init container has been running for
-// a moment: the stream has started.
-func (c *testCluster) waitCloning(t *testing.T, ctx context.Context, ns, name string) {
+// waitCloning waits until pod's clone container says it is receiving a
+// hot backup and has not finished receiving it; it returns the pod's UID.
+func (c *testCluster) waitCloning(t *testing.T, ctx context.Context, ns, name string) string {
 	t.Helper()
-	var seen string
-	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, 5*time.Minute, true, func(ctx context.Context) (bool, error) {
+	var uid, logs string
+	err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, 5*time.Minute, true, func(ctx context.Context) (bool, error) {
 		pod, err := c.client.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
-			seen = err.Error()
 			return false, nil
 		}
-		for _, s := range pod.Status.InitContainerStatuses {
-			if s.Name == "clone" {
-				seen = stateText(s.State)
-				if r := s.State.Running; r != nil && time.Since(r.StartedAt.Time) > 2*time.Second {
-					return true, nil
-				}
-			}
+		uid = string(pod.UID)
+		raw, err := c.client.CoreV1().Pods(ns).GetLogs(name, &corev1.PodLogOptions{Container: "clone"}).DoRaw(ctx)
+		if err != nil {
+			return false, nil // not started yet
 		}
-		return false, nil
+		logs = string(raw)
+		return strings.Contains(logs, "receiving a hot backup") && !strings.Contains(logs, "preparing the backup"), nil
 	})
 	if err != nil {
-		t.Fatalf("%s never started cloning: %s", name, strings.TrimSpace(seen))
+		t.Fatalf("%s was never caught receiving its clone; clone log:\n%s", name, logs)
 	}
+	return uid
+}
+
+// containerLogs is the log of one container of pod.
+func (c *testCluster) containerLogs(t *testing.T, ctx context.Context, ns, pod, container string) string {
+	t.Helper()
+	raw, err := c.client.CoreV1().Pods(ns).GetLogs(pod, &corev1.PodLogOptions{Container: container}).DoRaw(ctx)
+	if err != nil {
+		t.Fatalf("logs of %s/%s: %v", pod, container, err)
+	}
+	return string(raw)
 }

@@ -58,10 +58,12 @@ func (c *testCluster) purgeBinlogs(t *testing.T, ctx context.Context, ns, pw str
 	t.Helper()
 	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
 	var first, current string
-	err := wait.PollUntilContextTimeout(ctx, time.Second, time.Minute, true, func(ctx context.Context) (bool, error) {
-		c.execAs(t, ctx, ns, "mysql-0", pw, "FLUSH BINARY LOGS", "PURGE BINARY LOGS BEFORE NOW()")
-		first = c.queryThroughPortForward(t, ctx, ns, "mysql-0", root, "SHOW BINARY LOGS")
+	err := wait.PollUntilContextTimeout(ctx, time.Second, 2*time.Minute, true, func(context.Context) (bool, error) {
+		// PURGE ... BEFORE NOW() would keep the file rotated this second.
+		c.execAs(t, ctx, ns, "mysql-0", pw, "FLUSH BINARY LOGS")
 		current = c.queryThroughPortForward(t, ctx, ns, "mysql-0", root, "SHOW MASTER STATUS")
+		c.execAs(t, ctx, ns, "mysql-0", pw, "PURGE BINARY LOGS TO '"+current+"'")
+		first = c.queryThroughPortForward(t, ctx, ns, "mysql-0", root, "SHOW BINARY LOGS")
 		return first == current, nil
 	})
 	if err != nil {
