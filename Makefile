@@ -14,7 +14,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/mysqlctl/mysqlctl/cmd.version=$(VERSION)
 E2E_TIMEOUT ?= 40m
 
-.PHONY: build deps test test-unit test-e2e lint cluster cluster-down cluster-env demo bench clean
+.PHONY: build deps test test-unit test-e2e lint cluster cluster-down cluster-env demo bench clean verify-images
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -61,3 +61,9 @@ bench: deps build
 
 clean:
 	rm -rf bin
+
+# verify-images pulls every flavour's default images and checks inside them
+# what configs/images and the pod scripts need (docs/images.md). It needs
+# docker and a reachable registry, so it is not part of make test.
+verify-images:
+	@GO=$(GO) e2e/verify-images.sh

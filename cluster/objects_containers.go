@@ -107,11 +107,17 @@ func sidecarContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 	return c
 }
 
+// scriptContainer runs one pod script as root: the clone writes the data
+// volume and hands the datadir to the server's user, and the sidecar's
+// backup reads the server's 0640 files. The official mysql and mariadb
+// images run as root already; Percona's XtraBackup image (mysql57) runs as
+// uid 1001 and could do neither.
 func scriptContainer(name, image, script string) *corev1ac.ContainerApplyConfiguration {
 	return corev1ac.Container().
 		WithName(name).
 		WithImage(image).
 		WithImagePullPolicy(corev1.PullIfNotPresent).
+		WithSecurityContext(corev1ac.SecurityContext().WithRunAsUser(0)).
 		WithCommand("bash", scriptPath(script))
 }
 

@@ -136,7 +136,7 @@ func TestContainersPerFlavour(t *testing.T) {
 	}{
 		{FlavorMySQL, "mysql:8.4", "mysql:8.4", "MYSQL_ROOT_PASSWORD"},
 		{FlavorMariaDB, "mariadb:10.11", "mariadb:10.11", "MARIADB_ROOT_PASSWORD"},
-		{FlavorMySQL57, "mysql:5.7-debian", DefaultXtrabackupImage, "MYSQL_ROOT_PASSWORD"},
+		{FlavorMySQL57, "mysql:5.7.44", DefaultXtrabackupImage, "MYSQL_ROOT_PASSWORD"},
 	}
 	for _, tt := range tests {
 		_, sts := buildTyped(t, specOf(tt.flavor))

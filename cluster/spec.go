@@ -11,7 +11,7 @@ type Flavor string
 const (
 	FlavorMySQL   Flavor = "mysql"   // MySQL 8.4 LTS (8.0 allowed), official image
 	FlavorMariaDB Flavor = "mariadb" // official mariadb image
-	FlavorMySQL57 Flavor = "mysql57" // the tutorial's mysql:5.7-debian + xtrabackup 2.4
+	FlavorMySQL57 Flavor = "mysql57" // MySQL 5.7.44, the last 5.7 release, + XtraBackup 2.4
 )
 
 // Flavors lists the known flavours in the order help texts show them.
@@ -48,9 +48,16 @@ const (
 	// DefaultBinlogRetention keeps a week of binary logs: a replica down
 	// over a long weekend still catches up without a new clone.
 	DefaultBinlogRetention = "168h"
-	// DefaultXtrabackupImage is the Kubernetes tutorial's XtraBackup 2.4
-	// image: the mysql57 flavour clones and serves backups with it.
-	DefaultXtrabackupImage = "gcr.io/google-samples/xtrabackup:1.0"
+	// DefaultXtrabackupImage is the image of the mysql57 flavour's clone
+	// and sidecar containers: Percona's XtraBackup 2.4.29, the last 2.4
+	// release, with the Percona Server 5.7 client and socat. The Kubernetes
+	// tutorial's gcr.io/google-samples/xtrabackup:1.0 has a Docker schema-1
+	// manifest, which containerd 2.0 refuses and 2.1 no longer reads
+	// (kubernetes/website#47347). docs/images.md has the facts and sources.
+	DefaultXtrabackupImage = "percona/percona-xtrabackup:2.4.29"
+	// MySQL57Release is the tag the mysql57 flavour's version 5.7 runs:
+	// 5.7.44, the last 5.7 release (the official image stopped at it).
+	MySQL57Release = "5.7.44"
 )
 
 // DefaultVersion is the server version a flavour runs unless told otherwise.
@@ -109,15 +116,19 @@ func (s Spec) WithDefaults() Spec {
 	return s
 }
 
-// defaultImage is the official image of a flavour and version. mysql57 uses
-// the Debian variant: plain mysql:5.7 moved to Oracle Linux without the
-// `hostname` tool the tutorial's scripts need.
+// defaultImage is the official image of a flavour and version. mysql57's
+// 5.7 is pinned to its last release, 5.7.44, whose only variant is Oracle
+// Linux 7 (the Debian variant stopped at 5.7.42); the pod scripts need
+// nothing it lacks (configs/images/mysql-5.7.44.txt, checked by a test).
 func defaultImage(f Flavor, version string) string {
 	switch f {
 	case FlavorMariaDB:
 		return "mariadb:" + version
 	case FlavorMySQL57:
-		return "mysql:" + version + "-debian"
+		if version == "5.7" {
+			return "mysql:" + MySQL57Release
+		}
+		return "mysql:" + version
 	default:
 		return "mysql:" + version
 	}

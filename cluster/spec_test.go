@@ -27,7 +27,8 @@ func TestWithDefaultsFollowsTheFlavour(t *testing.T) {
 		{Spec{Flavor: FlavorMySQL, Version: "8.0"}, "8.0", "mysql:8.0", ""},
 		{Spec{Flavor: FlavorMariaDB}, "10.11", "mariadb:10.11", ""},
 		{Spec{Flavor: FlavorMariaDB, Version: "11.4"}, "11.4", "mariadb:11.4", ""},
-		{Spec{Flavor: FlavorMySQL57}, "5.7", "mysql:5.7-debian", DefaultXtrabackupImage},
+		{Spec{Flavor: FlavorMySQL57}, "5.7", "mysql:5.7.44", DefaultXtrabackupImage},
+		{Spec{Flavor: FlavorMySQL57, Version: "5.7.42"}, "5.7.42", "mysql:5.7.42", DefaultXtrabackupImage},
 		{Spec{Flavor: FlavorMariaDB, Image: "localhost/mariadb:test"}, "10.11", "localhost/mariadb:test", ""},
 	}
 	for _, tt := range tests {
@@ -48,6 +49,25 @@ func TestToolsImage(t *testing.T) {
 	}
 	if got := (Spec{Flavor: FlavorMySQL57}).WithDefaults().ToolsImage(); got != DefaultXtrabackupImage {
 		t.Errorf("mysql57 tools image = %q", got)
+	}
+}
+
+// The mysql57 defaults are images a current cluster can pull: not the
+// tutorial's gcr.io/google-samples/xtrabackup:1.0, whose Docker schema-1
+// manifest containerd 2.0 refuses by default and 2.1 can no longer read
+// (https://github.com/kubernetes/website/issues/47347,
+// https://github.com/containerd/containerd/pull/9765), and pinned: 5.7.44
+// is the last MySQL 5.7 release, 2.4.29 the last XtraBackup 2.4 release.
+// configs/images has what each image holds; docs/images.md the sources.
+func TestMySQL57DefaultsArePullablePins(t *testing.T) {
+	s := (Spec{Flavor: FlavorMySQL57}).WithDefaults()
+	if s.ServerImage() != "mysql:5.7.44" || s.ToolsImage() != "percona/percona-xtrabackup:2.4.29" {
+		t.Errorf("mysql57 images = %q, %q; want mysql:5.7.44, percona/percona-xtrabackup:2.4.29", s.ServerImage(), s.ToolsImage())
+	}
+	for _, image := range []string{s.ServerImage(), s.ToolsImage()} {
+		if strings.HasPrefix(image, "gcr.io/google-samples/") || strings.HasSuffix(image, "-debian") {
+			t.Errorf("mysql57 default image %s: schema-1 tutorial image or the Debian variant that stopped at 5.7.42", image)
+		}
 	}
 }
 

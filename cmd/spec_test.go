@@ -81,7 +81,7 @@ func TestLoadSpecPrecedence(t *testing.T) {
 		{"env only", nil, map[string]string{"MYSQLCTL_NAME": "db", "MYSQLCTL_FLAVOR": "mysql57", "MYSQLCTL_CPU": "50m"}, "",
 			func(s *cluster.Spec) {
 				s.Name, s.Flavor, s.Version, s.Image, s.BackupImage, s.CPURequest =
-					"db", "mysql57", "5.7", "mysql:5.7-debian", cluster.DefaultXtrabackupImage, "50m"
+					"db", "mysql57", "5.7", "mysql:5.7.44", cluster.DefaultXtrabackupImage, "50m"
 			}},
 		{"explicit version and image", []string{"--flavor", "mysql", "--version", "8.0", "--image", "registry.local/mysql:8.0.36"}, nil, "",
 			func(s *cluster.Spec) { s.Version, s.Image = "8.0", "registry.local/mysql:8.0.36" }},

@@ -87,7 +87,7 @@ for a in "$@"; do
 done
 printf "uid\t%s\n" "$(id -u 2>/dev/null)"'
 
-ROWS="" FAILED=0 UNKNOWN=0
+ROWS="" FAILED=0 UNKNOWN=0 TMP=""
 
 # row IMAGE CHECK NEEDED-BY RESULT DETAIL adds a table row.
 row() {
@@ -216,14 +216,14 @@ print_table() {
 }
 
 main() {
-    local tmp table image file
+    local table image file
     preflight
-    tmp=$(mktemp -d)
-    trap 'rm -rf "$tmp"' EXIT
-    derive "$tmp/contract.tsv"
+    TMP=$(mktemp -d)
+    trap 'rm -rf "$TMP"' EXIT
+    derive "$TMP/contract.tsv"
     while IFS=$'\t' read -r image file; do
-        check_image "$image" "$file" "$(awk -F'\t' -v i="$image" '$2 == i { print $1 "\t" $4 }' "$tmp/contract.tsv")"
-    done < <(cut -f2,3 "$tmp/contract.tsv" | sort -u)
+        check_image "$image" "$file" "$(awk -F'\t' -v i="$image" '$2 == i { print $1 "\t" $4 }' "$TMP/contract.tsv")"
+    done < <(cut -f2,3 "$TMP/contract.tsv" | sort -u)
     table=$(print_table)
     printf '%s\n' "$table"
     printf '\n%d checks failed, %d could not be made.\n' "$FAILED" "$UNKNOWN"
