@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"k8s.io/apimachinery/pkg/types"
+
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -56,8 +58,11 @@ func (c *Cluster) reclone(ctx context.Context, pod string) error {
 		return err
 	}
 	c.changed(deleted.String())
+	// The controller re-creates the claim under the same name at once:
+	// only the old one's UID tells it is gone.
 	c.say("waiting for the old volume of " + pod + " to be released")
-	if err := c.Kube.WaitGone(ctx, kube.Gone{Kind: kube.KindPVC, Names: []string{PVCName(c.Name, ordinal)}}); err != nil {
+	claim := PVCName(c.Name, ordinal)
+	if err := c.Kube.WaitGone(ctx, kube.Gone{Kind: kube.KindPVC, Names: []string{claim}, UIDs: map[string]types.UID{claim: volume.UID}}); err != nil {
 		return err
 	}
 	return c.waitReady(ctx, replicas)

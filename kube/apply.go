@@ -248,6 +248,9 @@ type Result struct {
 	Namespace string // empty for cluster-scoped objects
 	Name      string
 	Action    Action
+	// UID is the deleted object's, for a wait that must tell it from a
+	// successor of the same name (Delete only).
+	UID types.UID
 }
 
 // String renders the result like kubectl: "statefulset/mysql unchanged".

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"k8s.io/apimachinery/pkg/types"
 	"slices"
 	"strings"
 	"time"
@@ -39,6 +40,7 @@ func (r resource) deleteOwned(ctx context.Context, name string) (Result, error) 
 		return res, err
 	}
 	uid := obj.GetUID()
+	res.UID = uid
 	background := metav1.DeletePropagationBackground
 	err = r.delete(ctx, name, metav1.DeleteOptions{
 		Preconditions:     &metav1.Preconditions{UID: &uid},
@@ -92,6 +94,10 @@ type Gone struct {
 	Kind     string // one of the Kind constants
 	Selector string
 	Names    []string
+	// UIDs, with Names, are the objects that must go: a namesake with
+	// another UID is a successor (a StatefulSet re-creates its pods and
+	// claims under the same names) and counts as gone.
+	UIDs map[string]types.UID
 }
 
 // goneInterval is how often WaitGone asks the API server.
@@ -187,8 +193,10 @@ func (r resource) remaining(ctx context.Context, t Gone) ([]string, error) {
 	}
 	var found []string
 	for _, n := range t.Names {
-		_, err := r.get(ctx, n)
+		obj, err := r.get(ctx, n)
 		switch {
+		case err == nil && t.UIDs[n] != "" && obj.GetUID() != t.UIDs[n]:
+			// a successor: the one we waited for is gone
 		case err == nil:
 			found = append(found, n)
 		case !apierrors.IsNotFound(err):

@@ -13,6 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	k8stesting "k8s.io/client-go/testing"
 )
 
@@ -181,5 +182,21 @@ func TestWaitGoneRejectsBadTargets(t *testing.T) {
 		if err := c.WaitGone(context.Background(), tc.target); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: err = %v, want %q", tc.target, err, tc.want)
 		}
+	}
+}
+
+// A namesake with another UID is the object's successor: the one waited
+// for is gone. The same UID is still there.
+func TestWaitGoneCountsASuccessorAsGone(t *testing.T) {
+	pvc := &corev1.PersistentVolumeClaim{ObjectMeta: meta("data-mysql-2", ours())}
+	pvc.UID = "new"
+	c, _ := newTestClient(t, pvc)
+	if err := c.WaitGone(context.Background(), Gone{Kind: KindPVC, Names: []string{"data-mysql-2"}, UIDs: map[string]types.UID{"data-mysql-2": "old"}}); err != nil {
+		t.Errorf("a successor with another UID: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if err := c.WaitGone(ctx, Gone{Kind: KindPVC, Names: []string{"data-mysql-2"}, UIDs: map[string]types.UID{"data-mysql-2": "new"}}); err == nil {
+		t.Error("the same UID counted as gone")
 	}
 }

@@ -111,7 +111,10 @@ func lastExit(cs corev1.ContainerStatus) string {
 func waitingForVolume(msg string) bool {
 	m := strings.ToLower(msg)
 	return strings.Contains(m, "unbound immediate persistentvolumeclaims") ||
-		(strings.Contains(m, "persistentvolumeclaim") && strings.Contains(m, "not found"))
+		(strings.Contains(m, "persistentvolumeclaim") && strings.Contains(m, "not found")) ||
+		// a claim deleted under a StatefulSet pod (reclone): the
+		// controller makes a new one once it is gone
+		(strings.Contains(m, "persistentvolumeclaim") && strings.Contains(m, "is being deleted"))
 }
 
 // eventsPerPod is how many of a pod's most recent events a diagnosis shows.

@@ -48,6 +48,7 @@ func TestFindProblem(t *testing.T) {
 		{"unschedulable", pod("mysql-0", unschedulable("0/3 nodes are available: 3 Insufficient memory.")),
 			"Unschedulable", []string{"pod mysql-0 cannot be scheduled: 0/3 nodes are available: 3 Insufficient memory."}},
 		{"waiting for a provisioned volume", pod("mysql-0", unschedulable("0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims.")), "", nil},
+		{"its old claim still being deleted (reclone)", pod("mysql-2", unschedulable(`persistentvolumeclaim "data-mysql-2" is being deleted`)), "", nil},
 		{"being deleted", deleting, "", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
