@@ -75,6 +75,9 @@ func quantity(list corev1.ResourceList, name corev1.ResourceName) string {
 // every change that would harm the data: another flavour, an older
 // version, other volumes.
 func declare(asked Spec, given map[string]bool, live Spec) (Spec, error) {
+	if live.Flavor == "" { // a StatefulSet that does not say: take the asked one
+		live.Flavor, live.Version = asked.Flavor, asked.Version
+	}
 	if given["flavor"] && asked.Flavor != live.Flavor {
 		return Spec{}, invalidSpec("flavor", "cluster %s runs %s, and %s would start on its data: keep --flavor %s (or leave it out); another flavour needs a new cluster (another --name)",
 			live.Name, live.Flavor, asked.Flavor, live.Flavor)

@@ -65,9 +65,27 @@ func (c *Cluster) up(ctx context.Context, asked Spec, opts UpOptions) error {
 		return err
 	}
 	if err := c.waitReady(ctx, spec.Replicas); err != nil {
-		return err
+		return c.explainRefusedPrimary(ctx, err)
 	}
 	return c.recordInitialized(ctx)
+}
+
+// explainRefusedPrimary adds, when the wait ended because the primary's
+// clone container refuses an empty volume (its data is lost), which server
+// holds the most data: what the person reading the error needs next.
+func (c *Cluster) explainRefusedPrimary(ctx context.Context, err error) error {
+	var stuck *kube.PodError
+	if !errors.As(err, &stuck) || stuck.Pod != PodName(c.Name, 0) || stuck.Container != ContainerClone {
+		return err
+	}
+	report, serr := c.Status(ctx)
+	if serr != nil {
+		return err
+	}
+	if hint := mostData(report); hint != "" {
+		return fmt.Errorf("%w\n  %s", err, hint)
+	}
+	return err
 }
 
 // healRollout replaces the pods stuck on the previous template, which a

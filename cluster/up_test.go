@@ -13,6 +13,7 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/mysqlctl/mysqlctl/kube"
+	"github.com/mysqlctl/mysqlctl/sql"
 )
 
 func TestDescribeProgress(t *testing.T) {
@@ -62,5 +63,24 @@ func TestUpRefusesAForeignStatefulSet(t *testing.T) {
 	err := New(kube.NewClientFromInterface(cs, "db"), "mysql").Up(context.Background(), DefaultSpec(), UpOptions{})
 	if !errors.Is(err, kube.ErrNotManaged) {
 		t.Fatalf("Up beside a foreign StatefulSet: want ErrNotManaged, got %v", err)
+	}
+}
+
+// When up's wait ends on a primary that refuses its empty volume, the
+// error names the server holding the most data.
+func TestUpNamesTheServerWithTheDataWhenThePrimaryRefuses(t *testing.T) {
+	servers := map[string]*fakeServer{
+		"mysql-0": {openErr: errors.New("connection refused")},
+		"mysql-1": {reports: []*sql.InstanceReport{mariadbReplica(1, "0-100-42")}},
+		"mysql-2": {reports: []*sql.InstanceReport{mariadbReplica(2, "0-100-40")}},
+	}
+	c := newTestCluster(t, append(clusterObjects(3), testNode(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: testNS}}), servers)
+	c.NewCredentials = func() (map[string][]byte, error) { return nil, nil }
+	c.WaitReady = func(context.Context, string, int32, func(kube.PodProgress)) error {
+		return &kube.PodError{Pod: "mysql-0", Container: ContainerClone, Reason: "CrashLoopBackOff"}
+	}
+	err := c.Up(context.Background(), Spec{Name: "mysql", Replicas: 3, Flavor: FlavorMariaDB}.WithDefaults(), UpOptions{})
+	if err == nil || !strings.Contains(err.Error(), "mysql-1 holds the most transactions") || !errors.Is(err, kube.ErrPodFailed) {
+		t.Errorf("up with a refusing primary: %v", err)
 	}
 }
