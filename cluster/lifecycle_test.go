@@ -9,6 +9,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	storagev1 "k8s.io/api/storage/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -34,7 +35,9 @@ type lifecycle struct {
 
 func newLifecycle(t *testing.T, objs ...runtime.Object) *lifecycle {
 	t.Helper()
-	objs = append(objs, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: testNS}}, testNode())
+	objs = append(objs, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: testNS}}, testNode(),
+		&storagev1.StorageClass{ObjectMeta: metav1.ObjectMeta{Name: "standard",
+			Annotations: map[string]string{"storageclass.kubernetes.io/is-default-class": "true"}}})
 	l := &lifecycle{t: t, cs: fake.NewClientset(objs...)}
 	l.c = New(kube.NewClientFromInterface(l.cs, testNS), "mysql")
 	l.c.NewCredentials = func() (map[string][]byte, error) {
@@ -42,8 +45,10 @@ func newLifecycle(t *testing.T, objs ...runtime.Object) *lifecycle {
 	}
 	l.c.Changed = func(line string) { l.changed = append(l.changed, line) }
 	l.c.WaitReady = l.controller
-	l.cs.PrependReactor("delete", "statefulsets", func(k8stesting.Action) (bool, runtime.Object, error) {
-		l.removePods(0)
+	l.cs.PrependReactor("delete", "statefulsets", func(a k8stesting.Action) (bool, runtime.Object, error) {
+		if p := a.(k8stesting.DeleteAction).GetDeleteOptions().PropagationPolicy; p == nil || *p != metav1.DeletePropagationOrphan {
+			l.removePods(0) // the garbage collector; orphaning keeps them
+		}
 		return false, nil, nil
 	})
 	return l

@@ -73,7 +73,8 @@ func quantity(list corev1.ResourceList, name corev1.ResourceName) string {
 // A new version given without an image takes that version's default image.
 // It refuses, as an *InvalidSpecError naming what runs and what to do,
 // every change that would harm the data: another flavour, an older
-// version, other volumes.
+// version, another StorageClass, smaller volumes. Larger volumes pass:
+// planUp checks that their StorageClass can grow them.
 func declare(asked Spec, given map[string]bool, live Spec) (Spec, error) {
 	if live.Flavor == "" { // a StatefulSet that does not say: take the asked one
 		live.Flavor, live.Version = asked.Flavor, asked.Version
@@ -86,9 +87,9 @@ func declare(asked Spec, given map[string]bool, live Spec) (Spec, error) {
 		return Spec{}, invalidSpec("storageClass", "the volumes of cluster %s are of StorageClass %s and cannot move to %q: leave --storage-class out; another class needs a new cluster",
 			live.Name, orDefaultClass(live.StorageClass), asked.StorageClass)
 	}
-	if given["storage"] && !sameQuantity(asked.StorageSize, live.StorageSize) {
-		return Spec{}, invalidSpec("storage", "the volumes of cluster %s are %s; mysqlctl cannot resize them (a StatefulSet's volume template is immutable): leave --storage out, or grow each PersistentVolumeClaim where its StorageClass allows expansion",
-			live.Name, live.StorageSize)
+	if given["storage"] && smaller(asked.StorageSize, live.StorageSize) {
+		return Spec{}, invalidSpec("storage", "the volumes of cluster %s are %s and cannot shrink to %s: leave --storage out, or pass %s or more",
+			live.Name, live.StorageSize, asked.StorageSize, live.StorageSize)
 	}
 	out := live
 	out.Name, out.Replicas = asked.Name, asked.Replicas
@@ -96,6 +97,7 @@ func declare(asked Spec, given map[string]bool, live Spec) (Spec, error) {
 		"version": {&out.Version, &asked.Version}, "image": {&out.Image, &asked.Image},
 		"backupImage": {&out.BackupImage, &asked.BackupImage}, "cpu": {&out.CPURequest, &asked.CPURequest},
 		"memory": {&out.MemoryRequest, &asked.MemoryRequest}, "binlogRetention": {&out.BinlogRetention, &asked.BinlogRetention},
+		"storage": {&out.StorageSize, &asked.StorageSize},
 	}
 	for key, p := range overlay {
 		if given[key] {
@@ -135,10 +137,19 @@ func older(a, b string) bool {
 	return ap >= 0 && bp >= 0 && ap < bp
 }
 
-func sameQuantity(a, b string) bool {
+func sameQuantity(a, b string) bool { return compareQuantity(a, b) == 0 }
+
+func smaller(a, b string) bool { return compareQuantity(a, b) < 0 }
+
+// compareQuantity compares two valid quantities; an invalid one compares
+// as equal, so nothing is decided on it (Validate refuses it anyway).
+func compareQuantity(a, b string) int {
 	qa, err1 := resource.ParseQuantity(a)
 	qb, err2 := resource.ParseQuantity(b)
-	return err1 == nil && err2 == nil && qa.Cmp(qb) == 0
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return qa.Cmp(qb)
 }
 
 func orDefaultClass(class string) string {

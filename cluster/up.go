@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/types"
+
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -33,10 +35,11 @@ func (c *Cluster) Up(ctx context.Context, spec Spec, opts UpOptions) error {
 }
 
 func (c *Cluster) up(ctx context.Context, asked Spec, opts UpOptions) error {
-	spec, err := c.planUp(ctx, asked, opts.Given)
+	plan, err := c.planUp(ctx, asked, opts.Given)
 	if err != nil {
 		return err
 	}
+	spec := plan.spec
 	ns, err := c.Kube.EnsureNamespace(ctx, c.Namespace(), opts.CreateNamespace)
 	if err != nil {
 		return err
@@ -55,6 +58,11 @@ func (c *Cluster) up(ctx context.Context, asked Spec, opts UpOptions) error {
 	}
 	if err := c.Kube.RefuseForeign(ctx, all...); err != nil {
 		return err
+	}
+	if plan.growVolumes {
+		if err := c.growVolumes(ctx, spec.StorageSize); err != nil {
+			return err
+		}
 	}
 	if err := c.apply(ctx, objects); err != nil {
 		return err
@@ -154,4 +162,28 @@ func describeProgress(p kube.PodProgress) string {
 		return p.Pod + ": waiting for its volume"
 	}
 	return p.String()
+}
+
+// growVolumes asks every volume of the cluster for size, then deletes the
+// StatefulSet leaving its pods running, so that apply can create it anew
+// with the larger volume template (an immutable field): the new one adopts
+// the running pods, whose template is unchanged, so none restarts.
+func (c *Cluster) growVolumes(ctx context.Context, size string) error {
+	pvcs, err := c.Kube.ListPVCs(ctx, PodSelector(c.Name))
+	if err != nil {
+		return err
+	}
+	for _, pvc := range pvcs {
+		if err := c.Kube.ResizePVC(ctx, pvc.Name, size); err != nil {
+			return err
+		}
+		c.changed(fmt.Sprintf("%s/%s resized to %s", kube.KindPVC, pvc.Name, size))
+	}
+	old, err := c.Kube.DeleteOrphaning(ctx, kube.KindStatefulSet, StatefulSetName(c.Name))
+	if err != nil {
+		return err
+	}
+	c.say("re-creating statefulset/" + old.Name + " around its running pods: its volume template is immutable")
+	name := StatefulSetName(c.Name)
+	return c.Kube.WaitGone(ctx, kube.Gone{Kind: kube.KindStatefulSet, Names: []string{name}, UIDs: map[string]types.UID{name: old.UID}})
 }

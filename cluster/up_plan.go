@@ -14,33 +14,60 @@ import (
 // load on its source, and server ids are 100 + ordinal.
 const MaxReplicas = 32
 
+// plan is what up will do: apply spec, after growing the volumes when the
+// spec asks for larger ones than run.
+type plan struct {
+	spec        Spec
+	growVolumes bool
+}
+
 // planUp decides, reading only, the spec up will apply: the asked keys over
 // what runs. Everything that can be refused is refused here, before the
-// first write: a change that would harm the data, new credentials for old
-// volumes, more servers than allowed or than the nodes can hold.
-func (c *Cluster) planUp(ctx context.Context, asked Spec, given map[string]bool) (Spec, error) {
+// first write: a change that would harm the data, volumes whose class
+// cannot grow them, new credentials for old volumes, more servers than
+// allowed or than the nodes can hold.
+func (c *Cluster) planUp(ctx context.Context, asked Spec, given map[string]bool) (plan, error) {
 	sts, err := c.Kube.GetStatefulSet(ctx, StatefulSetName(c.Name))
 	if err != nil {
-		return asked, err
+		return plan{}, err
 	}
-	spec := asked
+	p := plan{spec: asked}
 	if sts != nil {
 		// Someone else's StatefulSet tells nothing of what runs here.
 		if err := kube.CheckManaged(kube.KindStatefulSet, sts, "delete it or choose another --name"); err != nil {
-			return spec, err
+			return p, err
 		}
 		live := liveSpec(sts)
 		if !given["replicas"] {
 			asked.Replicas = max(live.Replicas, 1)
 		}
-		if spec, err = declare(asked, given, live); err != nil {
-			return spec, err
+		if p.spec, err = declare(asked, given, live); err != nil {
+			return p, err
+		}
+		if p.growVolumes = !sameQuantity(p.spec.StorageSize, live.StorageSize); p.growVolumes {
+			if err := c.checkExpandable(ctx, live); err != nil {
+				return p, err
+			}
 		}
 	}
 	if err := c.checkCredentials(ctx); err != nil {
-		return spec, err
+		return p, err
 	}
-	return spec, c.checkCapacity(ctx, spec, spec.Replicas)
+	return p, c.checkCapacity(ctx, p.spec, p.spec.Replicas)
+}
+
+// checkExpandable refuses larger volumes when their StorageClass cannot
+// grow them.
+func (c *Cluster) checkExpandable(ctx context.Context, live Spec) error {
+	ok, class, err := c.Kube.StorageClassExpands(ctx, live.StorageClass)
+	if err != nil {
+		return fmt.Errorf("cannot tell whether the volumes of cluster %s can grow: %w", c.Name, err)
+	}
+	if !ok {
+		return invalidSpec("storage", "the volumes of cluster %s are %s and their StorageClass %s does not allow expansion (allowVolumeExpansion): leave --storage out",
+			c.Name, live.StorageSize, orDefaultClass(class))
+	}
+	return nil
 }
 
 // checkCredentials refuses to make a new Secret while volumes of the

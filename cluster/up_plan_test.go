@@ -8,6 +8,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/utils/ptr"
 )
 
 // mariadbLifecycle is a running MariaDB cluster of 3 servers with its
@@ -75,7 +76,8 @@ func TestUpRefusesWhatWouldHarmTheData(t *testing.T) {
 	}{
 		{"another flavour", func(s *Spec) { s.Flavor, s.Version, s.Image = FlavorMySQL, "8.4", "mysql:8.4" }, []string{"flavor"}, "runs mariadb"},
 		{"another storage class", func(s *Spec) { s.StorageClass = "fast" }, []string{"storageClass"}, "cannot move"},
-		{"another volume size", func(s *Spec) { s.StorageSize = "20Gi" }, []string{"storage"}, "cannot resize"},
+		{"smaller volumes", func(s *Spec) { s.StorageSize = "5Gi" }, []string{"storage"}, "cannot shrink"},
+		{"larger volumes of a class that cannot grow", func(s *Spec) { s.StorageSize = "20Gi" }, []string{"storage"}, "does not allow expansion"},
 		{"too many servers", func(s *Spec) { s.Replicas = 100000 }, []string{"replicas"}, "32 servers"},
 		{"more than the node holds", func(s *Spec) { s.Replicas = 30; s.CPURequest = "1" }, []string{"replicas", "cpu"}, "schedulable node"},
 	} {
@@ -139,5 +141,42 @@ func TestUpRefusesNewCredentialsForOldVolumes(t *testing.T) {
 	}
 	if after := l.resourceVersions(); len(after) != len(before) || after["statefulset"] != before["statefulset"] {
 		t.Errorf("refused up wrote: before %v after %v", before, after)
+	}
+}
+
+// Larger volumes of a class that can grow: every claim asks for the new
+// size and the StatefulSet is re-created around its running pods.
+func TestUpGrowsTheVolumes(t *testing.T) {
+	l, spec := mariadbLifecycle(t)
+	ctx := context.Background()
+	sc, err := l.cs.StorageV1().StorageClasses().Get(ctx, "standard", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.AllowVolumeExpansion = ptr.To(true)
+	if _, err := l.cs.StorageV1().StorageClasses().Update(ctx, sc, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	pod0, _ := l.cs.CoreV1().Pods(testNS).Get(ctx, "mysql-0", metav1.GetOptions{})
+	l.changed = nil
+	spec.StorageSize = "20Gi"
+	if err := l.c.Up(ctx, spec, UpOptions{Given: map[string]bool{"storage": true}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"data-mysql-0", "data-mysql-1", "data-mysql-2"} {
+		pvc, err := l.cs.CoreV1().PersistentVolumeClaims(testNS).Get(ctx, name, metav1.GetOptions{})
+		if err != nil || pvc.Spec.Resources.Requests.Storage().String() != "20Gi" {
+			t.Errorf("%s: %v, requests %v; want 20Gi", name, err, pvc.Spec.Resources.Requests)
+		}
+	}
+	sts, err := l.cs.AppsV1().StatefulSets(testNS).Get(ctx, "mysql", metav1.GetOptions{})
+	if err != nil || len(sts.Spec.VolumeClaimTemplates) == 0 || sts.Spec.VolumeClaimTemplates[0].Spec.Resources.Requests.Storage().String() != "20Gi" {
+		t.Errorf("statefulset volume template after the resize: %v", err)
+	}
+	if after, err := l.cs.CoreV1().Pods(testNS).Get(ctx, "mysql-0", metav1.GetOptions{}); err != nil || after.UID != pod0.UID {
+		t.Errorf("the primary's pod was replaced or deleted by the resize (err %v)", err)
+	}
+	if !strings.Contains(strings.Join(l.changed, "|"), "persistentvolumeclaim/data-mysql-0 resized to 20Gi") {
+		t.Errorf("changes %q", l.changed)
 	}
 }

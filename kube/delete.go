@@ -29,11 +29,26 @@ func (c *Client) Delete(ctx context.Context, kind, name string) (Result, error) 
 	return r.deleteOwned(ctx, name)
 }
 
+// DeleteOrphaning deletes the object like Delete but leaves its dependents
+// running: a StatefulSet whose immutable fields must change is deleted this
+// way and applied anew, and the new one adopts the pods that match it.
+func (c *Client) DeleteOrphaning(ctx context.Context, kind, name string) (Result, error) {
+	r, err := c.resourceOf(kind, c.Namespace)
+	if err != nil {
+		return Result{}, err
+	}
+	return r.deleteWith(ctx, name, metav1.DeletePropagationOrphan)
+}
+
 // deleteOwned deletes r's object name if mysqlctl manages it. A missing
 // object is Result NotFound, not an error; a foreign one is ErrNotManaged.
 // The UID precondition makes sure we delete the object we checked, not a
 // namesake created in between.
 func (r resource) deleteOwned(ctx context.Context, name string) (Result, error) {
+	return r.deleteWith(ctx, name, metav1.DeletePropagationBackground)
+}
+
+func (r resource) deleteWith(ctx context.Context, name string, propagation metav1.DeletionPropagation) (Result, error) {
 	res := Result{Kind: r.kind, Namespace: r.ns, Name: name, Action: NotFound}
 	obj, err := r.owned(ctx, name, hintDelete)
 	if err != nil || obj == nil {
@@ -41,10 +56,9 @@ func (r resource) deleteOwned(ctx context.Context, name string) (Result, error) 
 	}
 	uid := obj.GetUID()
 	res.UID = uid
-	background := metav1.DeletePropagationBackground
 	err = r.delete(ctx, name, metav1.DeleteOptions{
 		Preconditions:     &metav1.Preconditions{UID: &uid},
-		PropagationPolicy: &background,
+		PropagationPolicy: &propagation,
 	})
 	if apierrors.IsNotFound(err) {
 		return res, nil
