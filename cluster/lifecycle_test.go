@@ -116,6 +116,8 @@ func testNode() *corev1.Node {
 		Status: corev1.NodeStatus{
 			Conditions:  []corev1.NodeCondition{{Type: corev1.NodeReady, Status: corev1.ConditionTrue}},
 			Allocatable: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("2"), corev1.ResourceMemory: resource.MustParse("8Gi")},
+			// what the node's runtime holds: the locally imported test image
+			Images: []corev1.ContainerImage{{Names: []string{"localhost/mariadb:10.11.19"}}},
 		},
 	}
 }

@@ -96,6 +96,8 @@ func TestValidate(t *testing.T) {
 		{"mysql57 8.0", func(s *Spec) { s.Flavor, s.Version = FlavorMySQL57, "8.0" }, "version", "--version 5.7"},
 		{"tag as version", func(s *Spec) { s.Version = "8.4-oracle" }, "version", "--version"},
 		{"bad storage", func(s *Spec) { s.StorageSize = "10 GB" }, "storage", "e.g. --storage 10Gi"},
+		{"image with a capital", func(s *Spec) { s.Image = "MySQL:8.4" }, "image", "not an image reference"},
+		{"image with two tags", func(s *Spec) { s.Image = "mysql:8.4:latest" }, "image", "not an image reference"},
 		{"binlog retention of a minute", func(s *Spec) { s.BinlogRetention = "1m" }, "binlogRetention", "--binlog-retention 168h"},
 		{"binlog retention in days", func(s *Spec) { s.BinlogRetention = "7d" }, "binlogRetention", "from 1h to 2376h"},
 		{"binlog retention of a year", func(s *Spec) { s.BinlogRetention = "8760h" }, "binlogRetention", "99 days"},

@@ -85,10 +85,10 @@ func flavorList() string {
 }
 
 func (s Spec) validateImages() error {
-	if s.Image == "" || strings.ContainsAny(s.Image, " \t\n") {
+	if _, ok := canonicalImage(s.Image); !ok {
 		return invalidSpec("image", "image %q is not an image reference: pass e.g. --image %s", s.Image, defaultImage(s.Flavor, DefaultVersion(s.Flavor)))
 	}
-	if strings.ContainsAny(s.BackupImage, " \t\n") {
+	if _, ok := canonicalImage(s.BackupImage); s.BackupImage != "" && !ok {
 		return invalidSpec("backupImage", "backupImage %q is not an image reference: pass e.g. --backup-image %s", s.BackupImage, DefaultXtrabackupImage)
 	}
 	return nil

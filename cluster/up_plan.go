@@ -53,6 +53,9 @@ func (c *Cluster) planUp(ctx context.Context, asked Spec, given map[string]bool)
 	if err := c.checkCredentials(ctx); err != nil {
 		return p, err
 	}
+	if err := c.checkImages(ctx, p.spec); err != nil {
+		return p, err
+	}
 	return p, c.checkCapacity(ctx, p.spec, p.spec.Replicas)
 }
 

@@ -180,3 +180,27 @@ func TestUpGrowsTheVolumes(t *testing.T) {
 		t.Errorf("changes %q", l.changed)
 	}
 }
+
+// Images are resolved before anything is written: one only an import can
+// provide and no node holds is refused; one a registry serves is pulled.
+func TestUpChecksTheImages(t *testing.T) {
+	l := newLifecycle(t)
+	var progress []string
+	l.c.Progress = func(line string) { progress = append(progress, line) }
+	missing := Spec{Name: "mysql", Replicas: 1, Flavor: FlavorMariaDB, Image: "localhost/no-such-image:0"}.WithDefaults()
+	err := l.c.Up(context.Background(), missing, UpOptions{})
+	var invalid *InvalidSpecError
+	if !errors.As(err, &invalid) || !strings.Contains(err.Error(), "localhost/no-such-image:0 is on no node") {
+		t.Fatalf("up with a local image no node holds: %v", err)
+	}
+	if len(l.changed) != 0 {
+		t.Errorf("a refused up wrote %q", l.changed)
+	}
+	pulled := Spec{Name: "mysql", Replicas: 1, Flavor: FlavorMariaDB}.WithDefaults()
+	if err := l.c.Up(context.Background(), pulled, UpOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(progress, "|"), "image mariadb:10.11 is on no node yet: the nodes will pull it from docker.io") {
+		t.Errorf("progress %q: want the pull announced", progress)
+	}
+}

@@ -90,9 +90,12 @@ echo "END OF DUMP"`, repl)
 	})
 
 	t.Run("a broken image rolled out is healed by the next up", func(t *testing.T) {
-		res := c.mysqlctl(t, 3*time.Minute, nil, "up", "-n", ns, "--image", "localhost/no-such-image:0")
-		if res.code != 1 || !strings.Contains(res.stderr, "localhost/no-such-image:0") {
-			t.Fatalf("up with a missing image: want exit 1 naming it:\n%s", res)
+		// An image the node holds but that cannot run our pods (the pause
+		// image has no shell): the rolled-out pod crash-loops for good.
+		broken := c.nodeImage(t, ctx, "pause")
+		res := c.mysqlctl(t, 3*time.Minute, nil, "up", "-n", ns, "--image", broken)
+		if res.code != 1 || !strings.Contains(res.stderr, "mysql-1") {
+			t.Fatalf("up with an image that cannot run: want exit 1 naming the stuck pod:\n%s", res)
 		}
 		res = c.mustSucceed(t, 5*time.Minute, "up", "-n", ns, "--image", c.mariadbImage)
 		if !strings.Contains(res.stdout, "pod/mysql-1 replaced") {
@@ -215,4 +218,24 @@ func (c *testCluster) waitDisruptionsAllowed(t *testing.T, ctx context.Context, 
 	if err != nil {
 		t.Fatalf("poddisruptionbudget %s/%s never allowed %d disruption(s): %s", ns, name, want, seen)
 	}
+}
+
+// nodeImage is the name of an image the node holds whose name contains part.
+func (c *testCluster) nodeImage(t *testing.T, ctx context.Context, part string) string {
+	t.Helper()
+	nodes, err := c.client.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range nodes.Items {
+		for _, img := range n.Status.Images {
+			for _, name := range img.Names {
+				if strings.Contains(name, part) && !strings.Contains(name, "@") {
+					return name
+				}
+			}
+		}
+	}
+	t.Fatalf("no node holds an image named like %q", part)
+	return ""
 }

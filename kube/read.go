@@ -192,3 +192,21 @@ func nodeReady(n *corev1.Node) bool {
 	}
 	return false
 }
+
+// NodeImages lists the images the nodes report holding (node
+// status.images), each under every name the runtime gave it.
+func (c *Client) NodeImages(ctx context.Context) (map[string][]string, error) {
+	nodes, err := c.Clientset.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("list nodes: %w", err)
+	}
+	out := map[string][]string{}
+	for _, n := range nodes.Items {
+		for _, img := range n.Status.Images {
+			for _, name := range img.Names {
+				out[name] = append(out[name], n.Name)
+			}
+		}
+	}
+	return out, nil
+}
