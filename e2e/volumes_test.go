@@ -29,7 +29,9 @@ func TestVolumesGrow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = c.client.StorageV1().StorageClasses().Delete(context.Background(), class.Name, metav1.DeleteOptions{}) })
+	t.Cleanup(func() {
+		_ = c.client.StorageV1().StorageClasses().Delete(context.Background(), class.Name, metav1.DeleteOptions{})
+	})
 	ns := c.namespace(t, "grow")
 	c.mustSucceed(t, 5*time.Minute, "up", "-n", ns, "--replicas", "2", "--flavor", "mariadb", "--image", c.mariadbImage,
 		"--storage-class", class.Name, "--storage", "1Gi")
