@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/mysqlctl/mysqlctl/cluster"
+	"github.com/mysqlctl/mysqlctl/kube"
 )
 
 // Exit codes: scripts rely on them, so they never change.
@@ -33,7 +34,11 @@ func reportError(w io.Writer, err error) int {
 	code := exitError
 	var coded *exitCodeError
 	var invalid *cluster.InvalidSpecError
+	var client *kube.ExitError
 	switch {
+	case errors.As(err, &client):
+		// The database client said why on its own stderr: pass its code on.
+		return client.Code
 	case errors.As(err, &coded):
 		code = coded.code
 	case errors.As(err, &invalid):

@@ -96,6 +96,7 @@ func newRootCommand(streams Streams) *cobra.Command {
 		newStatusCommand(g),
 		newCheckCommand(g),
 		newCredentialsCommand(g),
+		newSQLCommand(g),
 		newVersionCommand(g),
 	)
 	return root

@@ -108,3 +108,10 @@ func TestCredentialsUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestSQLTakesOnePodBeforeTheDash(t *testing.T) {
+	code, stdout, stderr := runMysqlctl(t, "sql", "mysql-1", "mysql-2")
+	if code != exitUsage || stdout != "" || !strings.Contains(stderr, "sql takes at most one pod") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 2", code, stdout, stderr)
+	}
+}

@@ -37,10 +37,17 @@ func binary(t *testing.T) string {
 // extra environment entries, and a deadline.
 func (c *testCluster) mysqlctl(t *testing.T, timeout time.Duration, env []string, args ...string) cliResult {
 	t.Helper()
+	return c.mysqlctlWithInput(t, timeout, env, "", args...)
+}
+
+// mysqlctlWithInput is mysqlctl with input on its standard input.
+func (c *testCluster) mysqlctlWithInput(t *testing.T, timeout time.Duration, env []string, input string, args ...string) cliResult {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary(t), args...)
 	cmd.Env = append(append(os.Environ(), "KUBECONFIG="+c.kubeconfig), env...)
+	cmd.Stdin = strings.NewReader(input)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()

@@ -123,6 +123,27 @@ mariadb -h "$MYSQL_READ_HOST" -P "$MYSQL_PORT" -u "$MYSQL_USER" -p"$MYSQL_PASSWO
 		}
 	})
 
+	t.Run("sql: the client inside a server, credentials never typed", func(t *testing.T) {
+		c.mustSucceed(t, time.Minute, "sql", "-n", ns, "-e", "CREATE DATABASE app; CREATE TABLE app.t (id INT PRIMARY KEY); INSERT INTO app.t VALUES (1), (2)")
+		var got string
+		err := wait.PollUntilContextTimeout(ctx, 500*time.Millisecond, time.Minute, true, func(context.Context) (bool, error) {
+			got = strings.TrimSpace(c.mustSucceed(t, time.Minute, "sql", "mysql-1", "-n", ns, "--", "-N", "-e", "SELECT COUNT(*) FROM app.t").stdout)
+			return got == "2", nil
+		})
+		if err != nil {
+			t.Errorf("the replica mysql-1 shows %q rows, want 2", got)
+		}
+		piped := c.mysqlctlWithInput(t, time.Minute, nil, "SELECT 41 + 1;\n", "sql", "-n", ns, "--", "-N")
+		if piped.code != 0 || strings.TrimSpace(piped.stdout) != "42" {
+			t.Errorf("statements piped in: want 42:\n%s", piped)
+		}
+		failed := c.mysqlctl(t, time.Minute, nil, "sql", "-n", ns, "-e", "SELECT * FROM app.nosuch")
+		if failed.code != 1 || !strings.Contains(failed.stderr, "1146") || strings.Contains(failed.stderr, "Error: ") {
+			t.Errorf("the client's error and exit code should pass through as they are:\n%s", failed)
+		}
+		assertOneLineError(t, c.mysqlctl(t, time.Minute, nil, "sql", "mysql-9", "-n", ns), 2, "not a server")
+	})
+
 	t.Run("a deleted Secret makes up refuse", func(t *testing.T) {
 		if err := c.client.CoreV1().Secrets(ns).Delete(ctx, "mysql-credentials", metav1.DeleteOptions{}); err != nil {
 			t.Fatal(err)

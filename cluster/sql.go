@@ -1,0 +1,61 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mysqlctl/mysqlctl/kube"
+)
+
+// SQLOptions are the choices of `mysqlctl sql`.
+type SQLOptions struct {
+	// Pod runs the client; "" is the primary.
+	Pod string
+	// Read connects through the read Service (any ready server) instead of
+	// the pod's own server.
+	Read bool
+	// Args go to the database client as they are (e.g. -e "SELECT 1").
+	Args []string
+	kube.ExecOptions
+}
+
+// SQL runs the flavour's database client inside a server container,
+// logged in as root with the password the container already holds: the
+// user never types or sees it, and no port opens on their machine. The
+// client's exit code comes back as a *kube.ExitError.
+func (c *Cluster) SQL(ctx context.Context, o SQLOptions) error {
+	sts, err := c.Kube.GetStatefulSet(ctx, StatefulSetName(c.Name))
+	if err != nil {
+		return err
+	}
+	if sts == nil {
+		return c.notFound()
+	}
+	live := liveSpec(sts)
+	pod := o.Pod
+	if pod == "" {
+		pod = PodName(c.Name, 0)
+	}
+	if ordinal, ok := kube.Ordinal(pod); !ok || PodName(c.Name, ordinal) != pod || int32(ordinal) >= max(live.Replicas, 1) {
+		return invalidSpec("pod", "%s is not a server of cluster %s, whose pods are %s to %s: pass one of them",
+			pod, c.Name, PodName(c.Name, 0), PodName(c.Name, int(max(live.Replicas, 1))-1))
+	}
+	host := "127.0.0.1"
+	if o.Read {
+		host = ReadServiceName(c.Name)
+	}
+	return c.Kube.Exec(ctx, pod, ContainerServer, sqlCommand(live.Flavor, host, o.Args), o.ExecOptions)
+}
+
+// sqlCommand starts the client with the root password from the server
+// container's own environment, passed in MYSQL_PWD so that it is never on
+// a command line; the user's arguments follow as separate words, never
+// read by a shell.
+func sqlCommand(f Flavor, host string, args []string) []string {
+	client := "mysql"
+	if f == FlavorMariaDB {
+		client = "mariadb"
+	}
+	script := fmt.Sprintf(`export MYSQL_PWD="$%s"; exec "$0" --user=root --host="$1" "${@:2}"`, rootPasswordVariable(f))
+	return append([]string{"bash", "-c", script, client, host}, args...)
+}
