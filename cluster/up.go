@@ -69,10 +69,10 @@ func (c *Cluster) up(ctx context.Context, asked Spec, opts UpOptions) error {
 	}
 	// Also when the StatefulSet is unchanged: an earlier up that applied
 	// the fix may have been interrupted before it healed.
-	if err := c.healRollout(ctx); err != nil {
+	if _, err := c.healRollout(ctx); err != nil {
 		return err
 	}
-	if err := c.waitReady(ctx, spec.Replicas); err != nil {
+	if err := c.waitHealing(ctx, spec.Replicas); err != nil {
 		return c.explainRefusedPrimary(ctx, err)
 	}
 	return c.recordInitialized(ctx)
@@ -99,12 +99,30 @@ func (c *Cluster) explainRefusedPrimary(ctx context.Context, err error) error {
 // healRollout replaces the pods stuck on the previous template, which a
 // StatefulSet rollout would otherwise wait on for ever. Ready pods are
 // never touched.
-func (c *Cluster) healRollout(ctx context.Context) error {
+func (c *Cluster) healRollout(ctx context.Context) (int, error) {
 	replaced, err := c.Kube.HealRollout(ctx, StatefulSetName(c.Name))
 	for _, r := range replaced {
 		c.changed(fmt.Sprintf("pod/%s replaced: it was stuck on the previous revision (%s), so the new one could not roll out", r.Pod, r.Problem.Reason))
 	}
-	return err
+	return len(replaced), err
+}
+
+// waitHealing waits for the servers; when the wait ends on a stuck pod, a
+// pod of the previous revision that only turned out stuck after the first
+// look is replaced and the wait resumes. A stuck pod of the current
+// revision ends it: that is the new template's own problem.
+func (c *Cluster) waitHealing(ctx context.Context, replicas int32) error {
+	for attempt := 0; ; attempt++ {
+		err := c.waitReady(ctx, replicas)
+		var stuck *kube.PodError
+		if err == nil || attempt == 2 || !errors.As(err, &stuck) {
+			return err
+		}
+		n, herr := c.healRollout(ctx)
+		if herr != nil || n == 0 {
+			return err
+		}
+	}
 }
 
 // apply writes every object: the Secret only when absent (its passwords

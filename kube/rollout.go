@@ -56,12 +56,22 @@ func (c *Client) HealRollout(ctx context.Context, name string) ([]Replaced, erro
 
 // stuckOnOldRevision is the problem of a pod that is not Ready, belongs to
 // a revision other than update, and will not recover by itself; else nil.
+// A crash-looping container is between two attempts only part of the time
+// (CrashLoopBackOff); in between it waits as RunContainerError or
+// PodInitializing. So a container that has restarted counts as stuck too:
+// the rollout cannot pass it, and its revision is the one being replaced.
 func stuckOnOldRevision(pod *corev1.Pod, update string) *PodError {
 	rev := pod.Labels[appsv1.ControllerRevisionHashLabelKey]
-	if update == "" || rev == "" || rev == update || isPodReady(pod) {
+	if update == "" || rev == "" || rev == update || isPodReady(pod) || pod.DeletionTimestamp != nil {
 		return nil
 	}
-	return FindProblem(pod)
+	if p := FindProblem(pod); p != nil {
+		return p
+	}
+	if n := restarts(pod); n > 0 {
+		return &PodError{Pod: pod.Name, Reason: "Restarting", Message: fmt.Sprintf("%d container restart(s)", n)}
+	}
+	return nil
 }
 
 // observedStatefulSet waits until the controller has observed the

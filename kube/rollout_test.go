@@ -30,6 +30,7 @@ func TestHealRolloutReplacesOnlyStuckOldPods(t *testing.T) {
 		revisionPod("mysql-2", "old", waitingStatus(false, "ImagePullBackOff", "no such image")),
 		revisionPod("mysql-3", "old", waitingStatus(false, "CrashLoopBackOff", "")),
 		revisionPod("mysql-4", "old", waitingStatus(true, "PodInitializing", "")),
+		restarted(revisionPod("mysql-5", "old", waitingStatus(true, "RunContainerError", "exec: bash: not found"))),
 	)
 	replaced, err := c.HealRollout(context.Background(), "mysql")
 	if err != nil {
@@ -42,8 +43,8 @@ func TestHealRolloutReplacesOnlyStuckOldPods(t *testing.T) {
 			t.Errorf("%s replaced without a problem", r.Pod)
 		}
 	}
-	if !slices.Equal(names, []string{"mysql-2", "mysql-3"}) {
-		t.Errorf("replaced %v, want mysql-2 and mysql-3", names)
+	if !slices.Equal(names, []string{"mysql-2", "mysql-3", "mysql-5"}) {
+		t.Errorf("replaced %v, want mysql-2, mysql-3 and mysql-5", names)
 	}
 	left, err := c.ListPods(context.Background(), "app=mysql")
 	if err != nil {
@@ -94,4 +95,13 @@ func TestSchedulableCapacity(t *testing.T) {
 	if got.Nodes != 2 || got.CPU.Cmp(apiresource.MustParse("4")) != 0 || got.Memory.Cmp(apiresource.MustParse("8Gi")) != 0 {
 		t.Errorf("capacity %d nodes, %s CPU, %s memory; want 2 nodes, 4 CPU, 8Gi", got.Nodes, got.CPU.String(), got.Memory.String())
 	}
+}
+
+// restarted marks every container of p as restarted once: a crash loop
+// caught between two attempts.
+func restarted(p *corev1.Pod) *corev1.Pod {
+	for i := range p.Status.InitContainerStatuses {
+		p.Status.InitContainerStatuses[i].RestartCount = 1
+	}
+	return p
 }
