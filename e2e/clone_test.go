@@ -17,12 +17,7 @@ import (
 // the start and replicates; no partially received datadir is ever started
 // (the checksums of every table match afterwards).
 func TestInterruptedCloneStartsOver(t *testing.T) {
-	c := requireCluster(t)
-	binary(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute)
-	defer cancel()
-	ns := c.namespace(t, "clone")
-	c.mustSucceed(t, 5*time.Minute, "up", "-n", ns, "--replicas", "1", "--flavor", "mariadb", "--image", c.mariadbImage)
+	c, ctx, ns := mariadbScenario(t, "clone", 1, 12*time.Minute)
 	pw := c.adminPassword(t, ctx, ns)
 	// About 440 MB of incompressible rows, written by the server itself.
 	c.execAs(t, ctx, ns, "mysql-0", pw,

@@ -18,12 +18,7 @@ import (
 // or changed by a refused up, a broken rollout heals with the next up, and
 // voluntary disruptions take one server at a time.
 func TestDayTwoSafety(t *testing.T) {
-	c := requireCluster(t)
-	binary(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-	defer cancel()
-	ns := c.namespace(t, "daytwo")
-	c.mustSucceed(t, 5*time.Minute, "up", "-n", ns, "--replicas", "2", "--flavor", "mariadb", "--image", c.mariadbImage)
+	c, ctx, ns := mariadbScenario(t, "daytwo", 2, 15*time.Minute)
 
 	t.Run("a plain up keeps what runs", func(t *testing.T) {
 		res := c.mustSucceed(t, 3*time.Minute, "up", "-n", ns)

@@ -23,12 +23,7 @@ import (
 // is deleted. Every insert the server acknowledged is afterwards on the
 // primary and on every replica, row by row, and check --checksum passes.
 func TestAcknowledgedWritesSurviveAPrimaryRestart(t *testing.T) {
-	c := requireCluster(t)
-	binary(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	ns := c.namespace(t, "durable")
-	c.mustSucceed(t, 5*time.Minute, "up", "-n", ns, "--replicas", "3", "--flavor", "mariadb", "--image", c.mariadbImage)
+	c, ctx, ns := mariadbScenario(t, "durable", 3, 10*time.Minute)
 	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
 	c.execAs(t, ctx, ns, "mysql-0", c.adminPassword(t, ctx, ns),
 		"CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)")

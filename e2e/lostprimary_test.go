@@ -16,12 +16,7 @@ import (
 // primary: its clone container refuses, the replicas keep every row, and
 // check names the replica that holds the data.
 func TestLostPrimaryVolumeIsNotAnEmptyPrimary(t *testing.T) {
-	c := requireCluster(t)
-	binary(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
-	defer cancel()
-	ns := c.namespace(t, "lostprimary")
-	c.mustSucceed(t, 5*time.Minute, "up", "-n", ns, "--replicas", "2", "--flavor", "mariadb", "--image", c.mariadbImage)
+	c, ctx, ns := mariadbScenario(t, "lostprimary", 2, 8*time.Minute)
 	c.execAs(t, ctx, ns, "mysql-0", c.adminPassword(t, ctx, ns),
 		"CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)", "INSERT INTO shop.orders VALUES (1), (2), (3)")
 	c.mustSucceed(t, time.Minute, "check", "-n", ns, "--checksum") // mysql-1 has the rows

@@ -14,12 +14,7 @@ import (
 // with error 1236; check says so and names the fix, and reclone fixes it:
 // the replica ends with every row of the primary.
 func TestRecloneAfterPurgedBinlogs(t *testing.T) {
-	c := requireCluster(t)
-	binary(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	ns := c.namespace(t, "reclone")
-	c.mustSucceed(t, 5*time.Minute, "up", "-n", ns, "--replicas", "3", "--flavor", "mariadb", "--image", c.mariadbImage)
+	c, ctx, ns := mariadbScenario(t, "reclone", 3, 10*time.Minute)
 	pw := c.adminPassword(t, ctx, ns)
 	c.mustSucceed(t, 3*time.Minute, "scale", "-n", ns, "--replicas", "2", "--keep-pvcs")
 	c.execAs(t, ctx, ns, "mysql-0", pw,

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -43,4 +44,18 @@ func (c *testCluster) execAs(t *testing.T, ctx context.Context, ns, pod, pw stri
 func (c *testCluster) adminPassword(t *testing.T, ctx context.Context, ns string) string {
 	t.Helper()
 	return c.secretValue(t, ctx, ns, cluster.SecretName("mysql"), cluster.SecretKeyAdminPassword)
+}
+
+// mariadbScenario is the opening of every day-2 scenario: the cluster and
+// the binary under test, a context bounded by timeout, a namespace of its
+// own, and a MariaDB cluster of replicas servers ready in it.
+func mariadbScenario(t *testing.T, prefix string, replicas int, timeout time.Duration) (*testCluster, context.Context, string) {
+	t.Helper()
+	c := requireCluster(t)
+	binary(t)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	t.Cleanup(cancel)
+	ns := c.namespace(t, prefix)
+	c.mustSucceed(t, 5*time.Minute, "up", "-n", ns, "--replicas", strconv.Itoa(replicas), "--flavor", "mariadb", "--image", c.mariadbImage)
+	return c, ctx, ns
 }
