@@ -10,7 +10,8 @@ import (
 	"github.com/mysqlctl/mysqlctl/sql"
 )
 
-// TestCloneRefusesAnEmptyPrimary: at ordinal 0, clone.sh stops the pod with
+// TestCloneRefusesAnEmptyPrimary: on the recorded primary (ordinal 0 when
+// the record names none), clone.sh stops the pod with
 // one clear line when the data volume is empty (no system schema: the
 // images' own "must initialise" test) although the cluster was initialised
 // before (the state ConfigMap's "initialized" file); a brand-new cluster, or
@@ -18,14 +19,16 @@ import (
 func TestCloneRefusesAnEmptyPrimary(t *testing.T) {
 	tests := []struct {
 		name                 string
-		hostname             string
+		hostname, recorded   string
 		hasData, initialized bool
 		wantErr              bool
 	}{
-		{"new cluster, empty volume", "mysql-0", false, false, false},
-		{"initialised cluster, primary with data", "mysql-0", true, true, false},
-		{"initialised cluster, empty primary", "mysql-0", false, true, true},
-		{"new cluster, primary with data", "mysql-0", true, false, false},
+		{"new cluster, empty volume", "mysql-0", "", false, false, false},
+		{"initialised cluster, primary with data", "mysql-0", "", true, true, false},
+		{"initialised cluster, empty primary", "mysql-0", "", false, true, true},
+		{"new cluster, primary with data", "mysql-0", "", true, false, false},
+		{"initialised cluster, empty moved primary", "mysql-2", "mysql-2", false, true, true},
+		{"initialised cluster, moved primary with data", "mysql-2", "mysql-2", true, true, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -38,10 +41,13 @@ func TestCloneRefusesAnEmptyPrimary(t *testing.T) {
 			if tt.initialized {
 				writeFile(t, filepath.Join(stateDir, "initialized"), "2026-11-30T10:00:00Z\n")
 			}
-			out, err := runBash(t, `bash "$S/clone.sh"`, "HOSTNAME="+tt.hostname, "DATA_ROOT="+dataRoot,
+			if tt.recorded != "" {
+				writeFile(t, filepath.Join(stateDir, "primary"), tt.recorded+"\n")
+			}
+			out, err := runBash(t, `bash "$S/clone.sh"`, "HOSTNAME="+tt.hostname, "CLUSTER_NAME=mysql", "DATA_ROOT="+dataRoot,
 				"CLUSTER_STATE_DIR="+stateDir, "CONFIG_DIR="+t.TempDir())
 			if !tt.wantErr {
-				if err != nil || !strings.Contains(out, "ordinal 0 is the primary: it never clones") {
+				if err != nil || !strings.Contains(out, tt.hostname+" is the recorded primary: it never clones") {
 					t.Errorf("clone.sh: %v\n%s", err, out)
 				}
 				return
@@ -65,8 +71,9 @@ func TestCloneRefusesAnEmptyPrimary(t *testing.T) {
 func TestCloneAttemptEndsAtTheDeadline(t *testing.T) {
 	bin, config := t.TempDir(), writeStatements(t, t.TempDir(), sql.MariaDB, "10.11")
 	fakes := map[string]string{
-		"mariadb":  "cat >/dev/null; echo 0\n", // peer 0 answers: a writable primary
-		"socat":    "exec sleep 61.25\n",       // the donor's stream never comes
+		"getent":   "echo '127.0.0.9 STREAM x'\n", // the headless Service lists one peer
+		"mariadb":  "cat >/dev/null; echo 0\n",    // it answers: a writable primary
+		"socat":    "exec sleep 61.25\n",          // the donor's stream never comes
 		"mbstream": "cat >/dev/null\n",
 	}
 	for name, body := range fakes {
@@ -77,7 +84,7 @@ func TestCloneAttemptEndsAtTheDeadline(t *testing.T) {
 	out, err := runBash(t, `start=$SECONDS; bash "$S/clone.sh" || echo "exit $? after $((SECONDS - start))s"; pgrep -f "sleep 61[.]25" || true`,
 		"PATH="+bin+":"+os.Getenv("PATH"), "HOSTNAME=x-1", "CLUSTER_NAME=x", "DATA_ROOT="+t.TempDir(),
 		"RUN_DIR="+t.TempDir(), "CONFIG_DIR="+config, "CLONE_TIMEOUT=3", "ADMIN_USER=a", "ADMIN_PASSWORD=b")
-	for _, want := range []string{"cloning from peer 0", "did not finish within the", "no peer could be cloned within 3s", "exit 1 after"} {
+	for _, want := range []string{"cloning from 127.0.0.9 (a primary)", "did not finish within the", "no peer could be cloned within 3s", "exit 1 after"} {
 		if err != nil || !strings.Contains(out, want) {
 			t.Errorf("clone.sh with a hanging donor: %v, want %q in:\n%s", err, want, out)
 		}

@@ -65,17 +65,20 @@ func newReplicaKit(t *testing.T, server sql.Flavour, version string) *replicaKit
 
 // run calls fn (a replication.sh function) with status as the server's
 // replica status, and returns what it sent to the server and logged.
-func (k *replicaKit) run(t *testing.T, flavor, status, fn string) (sent, logged string, err error) {
+func (k *replicaKit) run(t *testing.T, flavor, status, fn string, env ...string) (sent, logged string, err error) {
 	t.Helper()
 	snippet := `source "$S/lib.sh"; source "$S/position.sh"; source "$S/replication.sh"
 admin_cnf() { echo admin.cnf; }
-replica_status() { printf '%s' "$STATUS"; }
+replica_status() { if [[ "$2" == "$SERVER_HOST" ]]; then printf '%s' "$STATUS"; else printf '%s' "${PRIMARY_STATUS:-}"; fi; }
+sql_query() { case "$3" in stmt-read-only.sql) echo "${PRIMARY_READ_ONLY:-0}" ;; stmt-executed-gtid.sql) echo 0-100-42 ;; esac; }
 sql_script() { cat >>"$SQL_LOG"; }
 ` + fn
-	_, logged, err = runBashSplit(t, snippet, nil, "FLAVOR="+flavor, "CONFIG_DIR="+k.config,
-		"DATA_ROOT="+filepath.Join(k.dir, "data"), "RUN_DIR="+filepath.Join(k.dir, "run"),
-		"PATH="+filepath.Join(k.dir, "bin")+":"+os.Getenv("PATH"), "SQL_LOG="+k.sqlLog, "SYNC_LOG="+k.syncLog,
-		"STATUS="+status, "ADMIN_USER=mysqlctl", "ADMIN_PASSWORD=a", "REPLICATION_USER=repl", "REPLICATION_PASSWORD=r")
+	base := []string{"FLAVOR=" + flavor, "CONFIG_DIR=" + k.config,
+		"DATA_ROOT=" + filepath.Join(k.dir, "data"), "RUN_DIR=" + filepath.Join(k.dir, "run"),
+		"PATH=" + filepath.Join(k.dir, "bin") + ":" + os.Getenv("PATH"), "SQL_LOG=" + k.sqlLog, "SYNC_LOG=" + k.syncLog,
+		"STATUS=" + status, "ADMIN_USER=mysqlctl", "ADMIN_PASSWORD=a", "REPLICATION_USER=repl", "REPLICATION_PASSWORD=r",
+		"CLUSTER_NAME=mysql", "HOSTNAME=mysql-1", "CLUSTER_STATE_DIR=" + filepath.Join(k.dir, "record")}
+	_, logged, err = runBashSplit(t, snippet, nil, append(base, env...)...)
 	b, _ := os.ReadFile(k.sqlLog)
 	os.Remove(k.sqlLog)
 	return string(b), logged, err
@@ -139,16 +142,48 @@ func TestSetupReplica(t *testing.T) {
 					t.Errorf("restart: err %v, sent %q, log:\n%s", err, sent, logged)
 				}
 			}
-			// Data without a source or a clone position: only MySQL 8 can
-			// start by auto-position; the others refuse.
-			sent, logged, err = k.run(t, f.flavor, "", "setup_replica")
+			// Data without a source or a clone position, never bootstrapped
+			// here: only MySQL 8 can start by auto-position.
 			if f.flavor == "mysql" {
+				sent, logged, err = k.run(t, f.flavor, "", "setup_replica")
 				if err != nil || !strings.Contains(sent, "SOURCE_AUTO_POSITION=1") {
 					t.Errorf("mysql without a source: err %v, sent %q", err, sent)
 				}
-			} else if err == nil || !strings.Contains(logged, "neither a replication source nor a clone position") {
-				t.Errorf("%s without a source or position: err %v, log:\n%s", f.flavor, err, logged)
 			}
+			// A former primary (its sidecar once created the accounts):
+			// rejoins the recorded primary after its own transactions;
+			// MySQL 5.7, positioned by file and position, cannot.
+			writeFile(t, filepath.Join(k.state, "bootstrap-complete"), "2026-12-01T00:00:00Z\n")
+			sent, logged, err = k.run(t, f.flavor, "", "setup_replica")
+			switch f.flavor {
+			case "mysql57":
+				if err == nil || !strings.Contains(logged, "run mysqlctl reclone mysql-1") {
+					t.Errorf("mysql57 former primary: err %v, log:\n%s", err, logged)
+				}
+			case "mariadb":
+				if err != nil || !strings.Contains(sent, "SET GLOBAL gtid_slave_pos = '0-100-42';") || !strings.HasSuffix(sent, files[sql.FileStartReplica]) {
+					t.Errorf("mariadb former primary: err %v, sent %q, log:\n%s", err, sent, logged)
+				}
+			default:
+				if err != nil || !strings.Contains(sent, "SOURCE_AUTO_POSITION=1") || !strings.HasSuffix(sent, files[sql.FileStartReplica]) {
+					t.Errorf("%s former primary: err %v, sent %q, log:\n%s", f.flavor, err, sent, logged)
+				}
+			}
+			// The recorded primary not (yet) a primary: nothing is sent, the
+			// sidecar tries again later. The record names another pod.
+			writeFile(t, k.position(), position)
+			writeFile(t, filepath.Join(k.dir, "record", "primary"), "mysql-2\n")
+			for _, env := range [][]string{{"PRIMARY_READ_ONLY=1"}, {"PRIMARY_STATUS=" + running}} {
+				sent, logged, err = k.run(t, f.flavor, "", "setup_replica", env...)
+				if err == nil || sent != "" || !strings.Contains(logged, "the recorded primary mysql-2.mysql is not writable yet") {
+					t.Errorf("%s, primary %v: err %v, sent %q, log:\n%s", f.flavor, env, err, sent, logged)
+				}
+			}
+			sent, _, err = k.run(t, f.flavor, "", "setup_replica")
+			if err != nil || !strings.Contains(sent, "'mysql-2.mysql'") {
+				t.Errorf("%s: a fresh clone did not follow the recorded primary mysql-2: err %v, sent %q", f.flavor, err, sent)
+			}
+			os.Remove(filepath.Join(k.dir, "record", "primary"))
 		})
 	}
 }
@@ -214,6 +249,9 @@ func TestRestartStoppedReceiver(t *testing.T) {
 
 func writeFile(t *testing.T, path, text string) {
 	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}

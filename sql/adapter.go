@@ -9,6 +9,7 @@ import (
 // per connection by Open (or NewAdapter) and builds statements as data: no
 // method talks to a server.
 type Adapter interface {
+	RoleChanger
 	Flavour() Flavour
 	Version() Version
 

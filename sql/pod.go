@@ -25,6 +25,15 @@ const (
 	// choice ask them.
 	FileReplicaStatus = "stmt-replica-status.sql"
 	FileReadOnly      = "stmt-read-only.sql"
+	// The sidecar decides a server's role at each of its starts:
+	// FileServerStart says when it started, FileServerRole asks each peer
+	// whether it is writable, FileMakeWritable makes the recorded primary
+	// writable, and FileExecutedGTID is where a former primary rejoins
+	// (none on MySQL 5.7, positioned by file and position).
+	FileServerStart  = "stmt-server-start.sql"
+	FileServerRole   = "stmt-server-role.sql"
+	FileMakeWritable = "stmt-make-writable.sql"
+	FileExecutedGTID = "stmt-executed-gtid.sql"
 	// FileClone pulls a peer's data with the CLONE plugin (MySQL 8 only).
 	FileClone = "stmt-clone.sql"
 )
@@ -58,6 +67,12 @@ func PodStatements(flavour Flavour, version string) (map[string]string, error) {
 		FileStartIOThread: script(a.StartIOThread()),
 		FileReplicaStatus: script(Statement{SQL: a.ReplicaStatusQuery()}),
 		FileReadOnly:      script(Statement{SQL: a.ReadOnlyQuery()}),
+		FileServerStart:   script(Statement{SQL: a.ServerStartQuery()}),
+		FileServerRole:    script(Statement{SQL: a.ServerRoleQuery()}),
+		FileMakeWritable:  script(a.MakeWritable()...),
+	}
+	if by == ByGTID {
+		files[FileExecutedGTID] = script(Statement{SQL: a.ExecutedGTIDQuery()})
 	}
 	if q := a.RootHostsQuery(); q != "" {
 		files[FileRootHosts] = script(Statement{SQL: q})

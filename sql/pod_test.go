@@ -81,6 +81,12 @@ func TestPodStatementsPlaceholders(t *testing.T) {
 			FileStartIOThread: "",
 			FileReplicaStatus: "",
 			FileReadOnly:      "",
+			FileServerStart:   "",
+			FileServerRole:    "",
+			FileMakeWritable:  "",
+		}
+		if tc.flavour != MySQL57 {
+			want[FileExecutedGTID] = ""
 		}
 		switch tc.flavour {
 		case MariaDB:

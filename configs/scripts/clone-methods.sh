@@ -1,6 +1,6 @@
 #!/bin/bash
 # clone-methods.sh: how each flavour copies a running peer, sourced by
-# clone.sh. clone_from DONOR leaves a complete datadir in CLONED_DATA and
+# clone.sh. clone_from HOST ROLE (ROLE: primary or replica) leaves a complete datadir in CLONED_DATA and
 # the replication start in STATE_DIR/clone.position, or returns non-zero.
 # These functions run under `&&`, where errexit does not apply: each step
 # that matters is checked explicitly. clone.sh runs them as one attempt
@@ -10,7 +10,7 @@
 clone_from() {
     case "$FLAVOR" in
     mysql) clone_with_plugin "$1" ;;
-    *) clone_with_stream "$1" ;;
+    *) clone_with_stream "$1" "$2" ;;
     esac
 }
 
@@ -24,12 +24,11 @@ receive_stream() {
     fi
 }
 
-# clone_with_stream DONOR (mariadb, mysql57): the donor's sidecar streams a
+# clone_with_stream HOST ROLE (mariadb, mysql57): the donor's sidecar streams a
 # hot backup (mariadb-backup / XtraBackup 2.4) on CLONE_PORT; it is unpacked
 # with pipefail, checked for completeness, then prepared.
 clone_with_stream() {
-    local donor=$1 host from_replica=no
-    host=$(peer_host "$donor")
+    local host=$1 from_replica=no
     rm -rf "$WORK" && mkdir -p "$WORK" || return 1
     log "receiving a hot backup from $host:$CLONE_PORT"
     if ! receive_stream "$host" | "$STREAM_TOOL" -x -C "$WORK"; then
@@ -43,7 +42,7 @@ clone_with_stream() {
         log "the backup stream from $host is incomplete (no checkpoints/info file)"
         return 1
     fi
-    if ((donor > 0)); then
+    if [[ "$2" == replica ]]; then
         from_replica=yes
     fi
     backup_position "$WORK" "$from_replica" >"$STATE_DIR/clone.position" || return 1
@@ -55,14 +54,13 @@ clone_with_stream() {
     CLONED_DATA=$WORK
 }
 
-# clone_with_plugin DONOR (mysql 8): the official image has no xtrabackup,
+# clone_with_plugin HOST (mysql 8): the official image has no xtrabackup,
 # socat or ncat, so a temporary, network-less mysqld with the CLONE plugin
 # pulls the donor over its normal port into a directory of its own
 # (CLONE ... DATA DIRECTORY), then stops. GTID auto-position makes the
 # replication start implicit.
 clone_with_plugin() {
-    local donor=$1 host boot sock pid rc=0
-    host=$(peer_host "$donor")
+    local host=$1 boot sock pid rc=0
     rm -rf "$WORK" && mkdir -p "$WORK" && chown "$DATA_OWNER" "$WORK" || return 1
     boot="$WORK/bootstrap" sock="$WORK/mysqld.sock"
     log "initialising a temporary server to receive the clone"

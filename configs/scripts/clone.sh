@@ -2,17 +2,20 @@
 # clone.sh: second init container. Gives an empty replica the data of a
 # healthy peer, so it can replicate from the primary's current position.
 #
-# - Ordinal 0 is the primary: it never clones (the image initialises an
-#   empty datadir). Once the cluster held data (CLUSTER_STATE_DIR/initialized,
-#   written by mysqlctl when the cluster was first ready) an empty volume at
-#   ordinal 0 means the primary's data was lost: the script stops the pod
-#   there, so the image never initialises an empty writable primary that
-#   replicas would follow.
+# - The recorded primary (lib.sh: recorded_primary) never clones: the image
+#   initialises an empty datadir. Once the cluster held data
+#   (CLUSTER_STATE_DIR/initialized, written by mysqlctl when the cluster was
+#   first ready) an empty volume there means the primary's data was lost:
+#   the script stops the pod, so the image never initialises an empty
+#   writable primary that replicas would follow.
 # - "Already cloned" is judged by CLONE_MARKER, written only after a clone
 #   was received, prepared and moved into place; a half-received datadir
-#   (no marker) is thrown away and cloned again.
+#   (no marker) is thrown away and cloned again. A former primary's datadir
+#   (BOOTSTRAP_MARKER: its sidecar created the accounts there) is kept: the
+#   sidecar rejoins it as a replica, or reports it diverged.
 # - The donor is the most up-to-date replica that is replicating, else the
-#   primary if it is writable; a donor that fails is skipped for the next.
+#   writable primary, whatever their ordinals: every pod the headless
+#   Service lists is asked. A donor that fails is skipped for the next.
 # - The clone lands in a temporary directory on the same volume and is moved
 #   to DATA_ROOT/mysql (the server's datadir) only when complete.
 # - Time: all attempts share one budget, CLONE_TIMEOUT (480 s). Each attempt
@@ -28,9 +31,9 @@
 #   readiness probe. A data set too large to copy within the budget needs a
 #   larger CLONE_TIMEOUT (and --timeout).
 #
-# Tools: bash, coreutils, awk, sed, the flavour's client; mariadb and mysql57:
-# mariadb-backup/mbstream or xtrabackup/xbstream, and socat or ncat; mysql 8:
-# mysqld and mysqladmin (the CLONE plugin).
+# Tools: bash, coreutils, awk, sed, getent, the flavour's client; mariadb
+# and mysql57: mariadb-backup/mbstream or xtrabackup/xbstream, and socat or
+# ncat; mysql 8: mysqld and mysqladmin (the CLONE plugin).
 set -euo pipefail
 : "${QUERY_TIMEOUT:=10}"
 # shellcheck source=lib.sh
@@ -40,42 +43,43 @@ source "$(dirname "${BASH_SOURCE[0]}")/position.sh"
 # shellcheck source=clone-methods.sh
 source "$(dirname "${BASH_SOURCE[0]}")/clone-methods.sh"
 
-: "${CLUSTER_STATE_DIR:=/mnt/mysqlctl-cluster}" # mysqlctl's record of the cluster (read-only)
 WORK="$STATE_DIR/clone.tmp"
 ATTEMPT=""
 
-# donor_candidates SELF prints the ordinals worth cloning from, best first.
+# donor_candidates prints "ADDRESS ROLE" lines, best donor first: the
+# replicas that replicate (least behind first), then the writable primary.
 # Health is asked of each server, not of Kubernetes: a replica counts when
 # both replication threads run (the same rule as its readiness probe).
 donor_candidates() {
-    local self=$1 cnf i host status io sqlt lag ro found=""
+    local cnf addr status io sqlt lag ro found="" primary=""
     cnf=$(admin_cnf)
-    for ((i = self - 1; i >= 1; i--)); do
-        host=$(peer_host "$i")
-        if ! status=$(replica_status "$cnf" "$host" 2>/dev/null); then
-            log "peer $i ($host): not answering"
+    while read -r -u 4 addr; do
+        [[ -n "$addr" ]] || continue
+        if ! status=$(replica_status "$cnf" "$addr" 2>/dev/null); then
+            log "peer $addr: not answering"
             continue
         fi
-        io=$(status_field "$IO_FIELD" <<<"$status")
-        sqlt=$(status_field "$SQL_FIELD" <<<"$status")
-        lag=$(status_field "$LAG_FIELD" <<<"$status")
-        if [[ "$io" == Yes && "$sqlt" == Yes && "$lag" =~ ^[0-9]+$ ]]; then
-            log "peer $i ($host): replicating, ${lag}s behind"
-            found+="$lag $i"$'\n'
+        if [[ -n "$(status_field "$SOURCE_HOST_FIELD" <<<"$status")" ]]; then
+            io=$(status_field "$IO_FIELD" <<<"$status")
+            sqlt=$(status_field "$SQL_FIELD" <<<"$status")
+            lag=$(status_field "$LAG_FIELD" <<<"$status")
+            if [[ "$io" == Yes && "$sqlt" == Yes && "$lag" =~ ^[0-9]+$ ]]; then
+                log "peer $addr: replicating, ${lag}s behind"
+                found+="$lag $addr"$'\n'
+            else
+                log "peer $addr: not replicating (IO ${io:-none}, SQL ${sqlt:-none})"
+            fi
+        elif ro=$(sql_query "$cnf" "$addr" stmt-read-only.sql 2>/dev/null) && [[ "$ro" == 0 ]]; then
+            log "peer $addr: writable primary"
+            primary+="$addr primary"$'\n'
         else
-            log "peer $i ($host): not replicating (IO ${io:-none}, SQL ${sqlt:-none})"
+            log "peer $addr: neither replicating nor a writable primary (read_only ${ro:-unknown})"
         fi
-    done
+    done 4< <(peer_addresses)
     if [[ -n "$found" ]]; then
-        printf '%s' "$found" | sort -k1,1n -k2,2nr | awk '{ print $2 }'
+        printf '%s' "$found" | sort -k1,1n -k2,2 | awk '{ print $2, "replica" }'
     fi
-    host=$(peer_host 0)
-    if ro=$(sql_query "$cnf" "$host" stmt-read-only.sql 2>/dev/null) && [[ "$ro" == 0 ]]; then
-        log "peer 0 ($host): writable primary"
-        echo 0
-    else
-        log "peer 0 ($host): not a writable primary (${ro:-not answering})"
-    fi
+    printf '%s' "$primary"
 }
 
 # install_clone moves the prepared clone into place, then writes the
@@ -84,31 +88,31 @@ donor_candidates() {
 # It runs where errexit does not apply (under `until`): every step is checked.
 install_clone() {
     local donor=$1
-    log "installing the clone from peer $donor into $DATA_ROOT/mysql"
+    log "installing the clone from $donor into $DATA_ROOT/mysql"
     rm -rf "$DATA_ROOT/mysql" &&
         mv "$CLONED_DATA" "$DATA_ROOT/mysql" &&
         chown -R "$DATA_OWNER" "$DATA_ROOT/mysql" &&
         mv -f "$STATE_DIR/clone.position" "$SOURCE_POSITION" &&
         rm -rf "$WORK" &&
         sync || return 1
-    printf 'donor=%s\ntime=%s\n' "$(peer_host "$donor")" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$CLONE_MARKER.tmp" &&
+    printf 'donor=%s\ntime=%s\n' "$donor" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$CLONE_MARKER.tmp" &&
         mv -f "$CLONE_MARKER.tmp" "$CLONE_MARKER" &&
         sync || return 1
     log "clone complete: $(tr '\n' ' ' <"$SOURCE_POSITION")"
 }
 
-# attempt DONOR SECONDS runs one clone from DONOR (clone_from, then
+# attempt DONOR ROLE SECONDS runs one clone from DONOR (clone_from, then
 # install_clone) as a child of coreutils' timeout, so that at the deadline
 # the whole attempt ends, whatever it was waiting for. It runs in the
 # background, so a SIGTERM to this script is handled at once (stop_attempt).
 attempt() {
     local rc=0
-    timeout -k 10 "$2" bash "${BASH_SOURCE[0]}" --attempt "$1" &
+    timeout -k 10 "$3" bash "${BASH_SOURCE[0]}" --attempt "$1" "$2" &
     ATTEMPT=$!
     wait "$ATTEMPT" || rc=$?
     ATTEMPT=""
     if ((rc == 124 || rc == 137)); then
-        log "the clone from peer $1 did not finish within the ${2}s left of CLONE_TIMEOUT=${CLONE_TIMEOUT}s"
+        log "the clone from $1 did not finish within the ${3}s left of CLONE_TIMEOUT=${CLONE_TIMEOUT}s"
     fi
     return "$rc"
 }
@@ -120,21 +124,21 @@ stop_attempt() {
     exit 143
 }
 
-# try_donors SELF DEADLINE tries each candidate once, until DEADLINE (in
+# try_donors DEADLINE tries each candidate once, until DEADLINE (in
 # SECONDS); success ends the script.
 try_donors() {
-    local self=$1 deadline=$2 candidates donor
-    candidates=$(donor_candidates "$self")
-    while read -r -u 3 donor; do
+    local deadline=$1 candidates donor role
+    candidates=$(donor_candidates)
+    while read -r -u 3 donor role; do
         [[ -n "$donor" ]] || continue
         if ((SECONDS >= deadline)); then
             return 1
         fi
-        log "cloning from peer $donor ($(peer_host "$donor"))"
-        if attempt "$donor" "$((deadline - SECONDS))"; then
+        log "cloning from $donor (a $role)"
+        if attempt "$donor" "$role" "$((deadline - SECONDS))"; then
             return 0
         fi
-        log "clone from peer $donor failed; trying the next donor"
+        log "clone from $donor failed; trying the next donor"
     done 3<<<"$candidates"
     return 1
 }
@@ -143,7 +147,7 @@ try_donors() {
 # skip their initialisation ([ -d "$DATADIR/mysql" ], the system schema).
 datadir_initialised() { [[ -d "$DATA_ROOT/mysql/mysql" ]]; }
 
-# refuse_empty_primary stops ordinal 0 when its volume is empty although the
+# refuse_empty_primary stops the recorded primary when its volume is empty although the
 # cluster held data before: the image would otherwise initialise an empty,
 # writable primary, and replicas would follow it.
 refuse_empty_primary() {
@@ -156,28 +160,32 @@ refuse_empty_primary() {
 }
 
 main() {
-    local self deadline
+    local deadline
     if [[ "${1:-}" == --attempt ]]; then # one attempt, run by attempt()
-        clone_from "$2" && install_clone "$2"
+        clone_from "$2" "$3" && install_clone "$2"
         return
     fi
-    self=$(pod_ordinal)
-    if ((self == 0)); then
+    pod_ordinal >/dev/null
+    if is_recorded_primary; then
         refuse_empty_primary
-        log "ordinal 0 is the primary: it never clones"
+        log "$HOSTNAME is the recorded primary: it never clones"
         return 0
     fi
     if [[ -f "$CLONE_MARKER" ]]; then
         log "datadir already cloned ($(tr '\n' ' ' <"$CLONE_MARKER")): nothing to do"
         return 0
     fi
+    if datadir_initialised && [[ -f "$BOOTSTRAP_MARKER" ]]; then
+        log "a former primary's datadir (accounts created $(head -c 64 "$BOOTSTRAP_MARKER" | tr -d '\n')): kept, the sidecar rejoins it as a replica of $(recorded_primary)"
+        return 0
+    fi
     mkdir -p "$STATE_DIR"
     trap stop_attempt TERM
     deadline=$((SECONDS + CLONE_TIMEOUT))
-    until try_donors "$self" "$deadline"; do
+    until try_donors "$deadline"; do
         if ((SECONDS + 5 >= deadline)); then
             rm -rf "$WORK"
-            die "no peer could be cloned within ${CLONE_TIMEOUT}s (each attempt is logged above): a replica needs a writable primary $(peer_host 0) or a replicating peer to clone from"
+            die "no peer could be cloned within ${CLONE_TIMEOUT}s (each attempt is logged above): a replica needs a writable primary ($(recorded_primary) is recorded) or a replicating peer to clone from"
         fi
         log "no peer could be cloned yet; retrying in 5s"
         nap 5

@@ -3,8 +3,13 @@
 # CONF_DIR (mounted at /etc/mysql/conf.d in the server and the sidecar):
 # the flavour's common.cnf, server-id = 100 + ordinal with a report_host that
 # names the pod through the headless Service and the binary log retention,
-# and the role's cnf: primary.cnf for ordinal 0, replica.cnf (read-only) for
-# every other ordinal.
+# and the role's cnf. Every server starts read-only (replica.cnf), and the
+# sidecar makes the recorded primary writable once it checked that no other
+# server is (sidecar.sh). The one exception is the recorded primary on an
+# empty volume, the first start of a new cluster: primary.cnf, because the
+# image initialises the datadir with its own accounts and MySQL's
+# super_read_only would refuse them. (An empty volume on a primary that
+# held data never starts: clone.sh stops it first.)
 #
 # BINLOG_EXPIRE_SECONDS (set by the StatefulSet from the spec's
 # binlogRetention) is how long a binary log is kept: at least 3600 s, at most
@@ -45,7 +50,7 @@ main() {
     ordinal=$(pod_ordinal)
     retention=$(binlog_retention_cnf)
     role=replica
-    if ((ordinal == 0)); then
+    if is_recorded_primary && [[ ! -d "$DATA_ROOT/mysql/mysql" ]]; then
         role=primary
     fi
     mkdir -p "$CONF_DIR"
@@ -55,7 +60,7 @@ main() {
         >"$CONF_DIR/20-mysqlctl-server.cnf"
     chmod 0644 "$CONF_DIR/20-mysqlctl-server.cnf"
     install -m 0644 "$CONFIG_DIR/$role.cnf" "$CONF_DIR/30-mysqlctl-role.cnf"
-    log "ordinal $ordinal: server-id $((100 + ordinal)), role $role, ${retention/=/ }"
+    log "ordinal $ordinal: server-id $((100 + ordinal)), starts as $role (recorded primary: $(recorded_primary)), ${retention/=/ }"
 }
 
 main "$@"

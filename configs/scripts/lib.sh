@@ -4,7 +4,9 @@
 # The pod's environment (set by mysqlctl's StatefulSet) chooses the flavour:
 #   FLAVOR            mysql | mariadb | mysql57
 #   CLUSTER_NAME      StatefulSet and headless Service name: peers are
-#                     <CLUSTER_NAME>-<i>.<CLUSTER_NAME>, the primary is i=0
+#                     <CLUSTER_NAME>-<i>.<CLUSTER_NAME>
+#   CLUSTER_STATE_DIR mysqlctl's record of the cluster (a ConfigMap): its
+#                     file "primary" names the pod that takes writes
 #   ADMIN_USER, ADMIN_PASSWORD              mysqlctl's own account
 #   REPLICATION_USER, REPLICATION_PASSWORD  the replicas' account
 #   ROOT_PASSWORD     root's password (the sidecar bootstraps with it)
@@ -31,6 +33,7 @@
 : "${DATA_OWNER:=mysql:mysql}"     # owner of the datadir the server runs as
 : "${QUERY_TIMEOUT:=30}"           # seconds one client call may take, login included
 : "${CLONE_TIMEOUT:=480}"          # seconds a whole clone may take: see clone.sh
+: "${CLUSTER_STATE_DIR:=/mnt/mysqlctl-cluster}" # mysqlctl's record of the cluster (read-only)
 
 STATE_DIR="$DATA_ROOT/mysqlctl"                # on the volume, outside the datadir
 CLONE_MARKER="$STATE_DIR/clone-complete"       # written only after a whole clone
@@ -87,6 +90,33 @@ pod_ordinal() {
 
 # peer_host prints the stable DNS name of the pod with ordinal $1.
 peer_host() { printf '%s-%d.%s\n' "$CLUSTER_NAME" "$1" "$CLUSTER_NAME"; }
+
+# pod_host prints the stable DNS name of the pod named $1.
+pod_host() { printf '%s.%s\n' "$1" "$CLUSTER_NAME"; }
+
+# recorded_primary prints the name of the pod the cluster's record names as
+# its primary: mysqlctl up records ordinal 0, switchover and promote move
+# it. The role is never the ordinal's. A record without the file (a cluster
+# made before there was one) means ordinal 0, as it always did. The mounted
+# record may lag a change by a minute; every decision taken from it is also
+# checked against the servers themselves (see sidecar.sh).
+recorded_primary() {
+    local name=""
+    if [[ -f "$CLUSTER_STATE_DIR/primary" ]]; then
+        read -r name <"$CLUSTER_STATE_DIR/primary" || true
+    fi
+    printf '%s\n' "${name:-$CLUSTER_NAME-0}"
+}
+
+# is_recorded_primary: this pod is the one the record names.
+is_recorded_primary() { [[ "$(recorded_primary)" == "${HOSTNAME:-}" ]]; }
+
+# peer_addresses prints the address of every pod of the cluster, this one
+# included, as the headless Service's DNS lists them: it publishes pods that
+# are not ready too, so a starting pod finds every peer, whatever its ordinal.
+peer_addresses() {
+    getent ahosts "$CLUSTER_NAME" | awk '{ print $1 }' | sort -u
+}
 
 # client_cnf prints the path of an option file holding the credentials of
 # account $2 (password $3), writing it first if needed. Passwords go through

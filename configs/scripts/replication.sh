@@ -26,8 +26,9 @@ restrict_root_sql() {
         done
 }
 
-# change_source_sql POSITION_FILE: forget any old source and point at the
-# primary, from the position a fresh clone recorded. Its key=value lines
+# change_source_sql POSITION_FILE HOST: forget any old source and point at
+# HOST, from the position in POSITION_FILE (a fresh clone's, or a former
+# primary's own). Its key=value lines
 # are passed on as they are: MariaDB's statements use gtid, MySQL 5.7's
 # binlog_file and binlog_pos, MySQL 8's GTID auto-position none.
 change_source_sql() {
@@ -37,17 +38,18 @@ change_source_sql() {
             position+=("$line")
         fi
     done <"$1"
-    sql_fill stmt-change-source.sql source_host="$(peer_host 0)" source_port="$SERVER_PORT" \
+    sql_fill stmt-change-source.sql source_host="$2" source_port="$SERVER_PORT" \
         replication_user="$REPLICATION_USER" replication_password="$REPLICATION_PASSWORD" \
         ${position[@]+"${position[@]}"} ||
-        die "cannot point replication at $(peer_host 0) from the position in $1: $(tr '\n' ' ' <"$1")"
+        die "cannot point replication at $2 from the position in $1: $(tr '\n' ' ' <"$1")"
 }
 
 start_replica_sql() { sql_fill stmt-start-replica.sql; }
 start_io_thread_sql() { sql_fill stmt-start-io-thread.sql; }
 
-# setup_replica points a replica at the primary once, and is idempotent
-# across restarts:
+# setup_replica points a replica at the recorded primary once, and is
+# idempotent across restarts. It returns non-zero when it should be tried
+# again later (the primary does not answer as one yet):
 #  - A replica whose status names a source already replicates: its live
 #    position wins, and a leftover clone position file is only set aside.
 #    Applying it again would rewind a replica that applied transactions
@@ -56,34 +58,81 @@ start_io_thread_sql() { sql_fill stmt-start-io-thread.sql; }
 #    window between CHANGE and the rename below, and a clone whose donor was
 #    a replica and carried its replication settings: they are consistent
 #    with the copied data (MariaDB's gtid_slave_pos and 5.7's applier
-#    position are InnoDB tables, committed with each transaction).
+#    position are InnoDB tables, committed with each transaction). Its
+#    source is mysqlctl's to move (switchover, promote), never the record's.
 #  - After a fresh clone (position file, no source yet): point at the
 #    primary from the clone's position, set the file aside, then start.
 #  - A configured replica stopped without an error (say, a restart in the
 #    crash window above) is started; one stopped by an error is left to a
 #    human (mysqlctl status and check show the error).
+#  - Data but no source and no clone position: a former primary, after the
+#    role moved (rejoin_former_primary).
 setup_replica() {
-    local cnf status src
+    local cnf status src primary
     cnf=$(admin_cnf)
+    primary=$(pod_host "$(recorded_primary)")
     status=$(replica_status "$cnf" "$SERVER_HOST") || die "cannot read the replica status of $SERVER_HOST:$SERVER_PORT"
     src=$(status_field "$SOURCE_HOST_FIELD" <<<"$status")
     if [[ -f "$SOURCE_POSITION" && -n "$src" ]]; then
         log "replication from $src is configured already ($POSITIONING_FIELD $(status_field "$POSITIONING_FIELD" <<<"$status")): its live position wins; the clone position ($(paste -sd ' ' "$SOURCE_POSITION")) is set aside, not applied again"
         retire_position
     fi
-    if [[ -f "$SOURCE_POSITION" ]]; then
-        log "fresh clone: replicating from $(peer_host 0), $(tr '\n' ' ' <"$SOURCE_POSITION")"
-        change_source_sql "$SOURCE_POSITION" | sql_script "$cnf" "$SERVER_HOST"
-        retire_position
-        start_replica_sql | sql_script "$cnf" "$SERVER_HOST"
-    elif [[ -n "$src" ]]; then
+    if [[ -n "$src" ]]; then
         resume_replica "$cnf" "$status" "$src"
-    elif [[ "$FLAVOR" == mysql ]]; then
-        log "not a replica yet: GTID auto-position needs no clone position"
-        { change_source_sql /dev/null && start_replica_sql; } | sql_script "$cnf" "$SERVER_HOST"
-    else
-        die "this replica has data but neither a replication source nor a clone position: delete its PVC and pod to clone it again"
+        return
     fi
+    source_is_primary "$cnf" "$primary" || return 1
+    if [[ -f "$SOURCE_POSITION" ]]; then
+        log "fresh clone: replicating from $primary, $(tr '\n' ' ' <"$SOURCE_POSITION")"
+        change_source_sql "$SOURCE_POSITION" "$primary" | sql_script "$cnf" "$SERVER_HOST" || return 1
+        retire_position
+        start_replica_sql | sql_script "$cnf" "$SERVER_HOST" || return 1
+    elif [[ "$FLAVOR" == mysql && ! -f "$BOOTSTRAP_MARKER" ]]; then
+        log "not a replica yet: GTID auto-position needs no clone position"
+        { change_source_sql /dev/null "$primary" && start_replica_sql; } | sql_script "$cnf" "$SERVER_HOST" || return 1
+    else
+        rejoin_former_primary "$cnf" "$primary"
+    fi
+}
+
+# source_is_primary CNF HOST: HOST answers as a primary (writable, no source
+# of its own). The mounted record can lag a switchover by a minute: a
+# replica never follows a server that is not a primary, it waits.
+source_is_primary() {
+    local status ro
+    if ! status=$(replica_status "$1" "$2" 2>/dev/null) || ! ro=$(sql_query "$1" "$2" stmt-read-only.sql 2>/dev/null); then
+        log "the recorded primary $2 does not answer yet"
+        return 1
+    fi
+    if [[ -n "$(status_field "$SOURCE_HOST_FIELD" <<<"$status")" || "$ro" != 0 ]]; then
+        log "the recorded primary $2 is not writable yet (read_only $ro, source \"$(status_field "$SOURCE_HOST_FIELD" <<<"$status")\")"
+        return 1
+    fi
+}
+
+# rejoin_former_primary CNF HOST makes a server that was the primary a
+# replica of the new one, asking for everything after its own last
+# transaction (MariaDB: gtid_current_pos; MySQL: auto-position). When the
+# new primary lacks any of this server's transactions (they were never
+# sent before a promote), the source refuses with error 1236 and the
+# replica stays stopped, read-only and not ready: mysqlctl status reports it
+# diverged, and mysqlctl reclone gives it the new primary's data.
+rejoin_former_primary() {
+    local cnf=$1 primary=$2 rejoin_file="$STATE_DIR/rejoin.position" gtid
+    if [[ ! -f "$CONFIG_DIR/stmt-executed-gtid.sql" ]]; then
+        die "this server has data but no replication source: it was the primary before $(recorded_primary). MySQL 5.7 replicas are positioned by file and position, so it cannot rejoin: run mysqlctl reclone $HOSTNAME"
+    fi
+    mkdir -p "$STATE_DIR"
+    if [[ "$FLAVOR" == mariadb ]]; then
+        gtid=$(sql_query "$cnf" "$SERVER_HOST" stmt-executed-gtid.sql) || return 1
+        printf 'gtid=%s\n' "$gtid" >"$rejoin_file"
+    else
+        : >"$rejoin_file"
+    fi
+    log "a former primary: rejoining $primary as a replica after its own transactions ($(tr '\n' ' ' <"$rejoin_file"))"
+    change_source_sql "$rejoin_file" "$primary" | sql_script "$cnf" "$SERVER_HOST" || return 1
+    start_replica_sql | sql_script "$cnf" "$SERVER_HOST" || return 1
+    rm -f "$rejoin_file"
 }
 
 # retire_position sets the clone's position file aside, durably: a node
@@ -101,7 +150,7 @@ resume_replica() {
     errors="$(status_field Last_IO_Errno <<<"$2")$(status_field Last_SQL_Errno <<<"$2")"
     if [[ "$io" == No && "$sqlt" == No && "$errors" == 00 ]]; then
         log "replication from $3 is configured but stopped without an error: starting it"
-        start_replica_sql | sql_script "$1" "$SERVER_HOST"
+        start_replica_sql | sql_script "$1" "$SERVER_HOST" || return 1
     else
         log "already replicating from $3 (IO $io, SQL $sqlt): left alone"
     fi

@@ -1,16 +1,22 @@
 #!/bin/bash
 # sidecar.sh: runs beside the server for the pod's whole life.
 #  1. Waits for the server to answer.
-#  2. Primary (ordinal 0): creates mysqlctl's admin and replication accounts
-#     once (and on MariaDB takes READ_ONLY ADMIN from root). Every statement
-#     comes from the flavour's stmt-*.sql files (see replication.sh).
-#     Replica: after a fresh clone, points replication at the primary from
-#     the clone's position; a replica already replicating is left alone
-#     (setup_replica in replication.sh).
+#  2. Decides the server's role from the cluster's record (setup_role), at
+#     this start and again at every start of the server (a crash, an OOM
+#     kill), whatever its ordinal:
+#     - The recorded primary creates mysqlctl's admin and replication
+#       accounts on a new datadir (and on MariaDB takes READ_ONLY ADMIN from
+#       root), then becomes writable, unless it replicates from a source or
+#       another server of the cluster is writable (claim_writes).
+#     - Any other server replicates from the recorded primary: after a fresh
+#       clone from the clone's position, as a former primary from its own;
+#       a replica already replicating is left alone (replication.sh).
+#     Every statement comes from the flavour's stmt-*.sql files.
 #  3. Marks the pod's setup done (the readiness probe waits for it).
-#  4. Replica: every IO_WATCH_INTERVAL seconds, in the background, starts
-#     the receiver again if it stopped on a connection error (never after
-#     any other error: restart_stopped_receiver in replication.sh).
+#  4. Every ROLE_WATCH_INTERVAL seconds, in the background: sets the role
+#     again when the server restarted, and every IO_WATCH_INTERVAL seconds
+#     starts a replica's receiver again if it stopped on a connection error
+#     (never after any other error: restart_stopped_receiver).
 #  5. Serves hot backups to new replicas on CLONE_PORT (mariadb, mysql57),
 #     one at a time; mysql 8 replicas clone over 3306, so it only idles.
 # SIGTERM ends it at once: bash runs traps only between commands, so every
@@ -25,6 +31,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/position.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/replication.sh"
 
 : "${IO_WATCH_INTERVAL:=30}"
+: "${ROLE_WATCH_INTERVAL:=2}"
 
 CHILD="" WATCHER=""
 
@@ -54,13 +61,13 @@ wait_for_server() {
     done
 }
 
-# bootstrap_primary creates the accounts once. It logs in as the admin
+# bootstrap_primary creates the accounts once, on a datadir the image
+# initialised (a cloned one has them already: a promoted replica). It logs in as the admin
 # account when that exists already (a rerun after a crash: on MariaDB root
 # may have lost READ_ONLY ADMIN and could no longer grant ALL), else as root.
 bootstrap_primary() {
     local cnf
-    if [[ -f "$BOOTSTRAP_MARKER" ]]; then
-        log "accounts were created before: nothing to do"
+    if [[ -f "$BOOTSTRAP_MARKER" || -f "$CLONE_MARKER" ]]; then
         return 0
     fi
     cnf=$(root_cnf)
@@ -69,24 +76,106 @@ bootstrap_primary() {
         cnf=$(admin_cnf)
     fi
     log "creating the $ADMIN_USER and $REPLICATION_USER accounts"
-    accounts_sql | sql_script "$cnf" "$SERVER_HOST"
+    accounts_sql | sql_script "$cnf" "$SERVER_HOST" || return 1
     if [[ -f "$CONFIG_DIR/stmt-restrict-root.sql" ]]; then
         log "revoking READ_ONLY ADMIN from root, so read-only replicas refuse its writes"
         cnf=$(admin_cnf)
-        restrict_root_sql "$cnf" | sql_script "$cnf" "$SERVER_HOST"
+        restrict_root_sql "$cnf" | sql_script "$cnf" "$SERVER_HOST" || return 1
     fi
     mkdir -p "$STATE_DIR"
     date -u +%Y-%m-%dT%H:%M:%SZ >"$BOOTSTRAP_MARKER"
 }
 
-# watch_receiver runs in the background on replicas for the pod's life: the
-# server reconnects by itself, this only covers a receiver that gave up.
-watch_receiver() {
-    local cnf
+# other_writable_server CNF prints the first other server of the cluster
+# that takes writes (its address), and fails when there is none. A peer
+# that does not answer cannot be asked: a partitioned writable server is
+# mysqlctl status's to report.
+other_writable_server() {
+    local addr role id ro own
+    own=$(sql_query "$1" "$SERVER_HOST" stmt-server-role.sql | awk '{ print $1 }') || return 1
+    while read -r -u 4 addr; do
+        [[ -n "$addr" ]] || continue
+        role=$(sql_query "$1" "$addr" stmt-server-role.sql 2>/dev/null) || continue
+        read -r id ro <<<"$role"
+        if [[ "$id" != "$own" && "$ro" == 0 ]]; then
+            printf '%s (server-id %s)\n' "$addr" "$id"
+            return 0
+        fi
+    done 4< <(peer_addresses)
+    return 1
+}
+
+# claim_writes makes the recorded primary writable. Every server starts
+# read-only; this is the only place a pod lifts that itself, and only when
+# the server replicates from nobody and no other server is writable: a
+# primary re-created while the record still names it, after mysqlctl
+# promoted another server, stays read-only (and not ready) instead.
+claim_writes() {
+    local cnf status src writer ro
     cnf=$(admin_cnf)
+    status=$(replica_status "$cnf" "$SERVER_HOST") || return 1
+    src=$(status_field "$SOURCE_HOST_FIELD" <<<"$status")
+    if [[ -n "$src" ]]; then
+        log "the record names this pod the primary, but its server replicates from $src: left a replica (mysqlctl switchover and promote move the role)"
+        return 0
+    fi
+    if writer=$(other_writable_server "$cnf"); then
+        log "another server takes writes, $writer: this one stays read-only until only one does (mysqlctl status shows both)"
+        return 1
+    fi
+    ro=$(sql_query "$cnf" "$SERVER_HOST" stmt-read-only.sql) || return 1
+    if [[ "$ro" != 0 ]]; then
+        sql_fill stmt-make-writable.sql | sql_script "$cnf" "$SERVER_HOST" || return 1
+        log "writable: this is the recorded primary, and no other server takes writes"
+    fi
+}
+
+# setup_role gives the server the role the record names for this pod.
+setup_role() {
+    if is_recorded_primary; then
+        bootstrap_primary && claim_writes
+    else
+        setup_replica
+    fi
+}
+
+# server_started prints when the server last started (Unix seconds).
+server_started() { sql_query "$(admin_cnf)" "$SERVER_HOST" stmt-server-start.sql 2>/dev/null; }
+
+# watch_server runs in the background for the pod's life. A server that
+# restarted (it stopped answering, or its start moved by more than the
+# second Uptime is counted in) gets its role set again, until that succeeds; a replica's receiver that gave up on a
+# connection error is started again (the server reconnects by itself, this
+# only covers a receiver that gave up).
+watch_server() {
+    local cnf started handled=${1:-0} pending=no down=no ticks=0 every
+    cnf=$(admin_cnf)
+    every=$(((IO_WATCH_INTERVAL + ROLE_WATCH_INTERVAL - 1) / ROLE_WATCH_INTERVAL))
     while true; do
-        nap "$IO_WATCH_INTERVAL"
-        restart_stopped_receiver "$cnf" || log "could not start the receiver again; next try in ${IO_WATCH_INTERVAL}s"
+        nap "$ROLE_WATCH_INTERVAL"
+        if ! started=$(server_started); then
+            down=yes
+            continue
+        fi
+        started=${started%%.*}
+        # A new start: it moved by more than the second Uptime is counted
+        # in, or the server was away and has only just started. A server
+        # that merely missed a query (say, fenced by a switchover) is not
+        # restarted: its role is mysqlctl's to change, not this loop's.
+        [[ "$started" =~ ^[0-9]+$ ]] || continue
+        if ((started - handled >= 2)) ||
+            [[ "$down" == yes ]] && ((started > handled && $(date +%s) - started < 30)); then
+            log "the server restarted: setting its role again"
+            handled=$started pending=yes
+        fi
+        down=no
+        if [[ "$pending" == yes ]]; then
+            if setup_role; then pending=no; else log "the role is not set yet; trying again in ${ROLE_WATCH_INTERVAL}s"; fi
+        fi
+        ticks=$((ticks + 1))
+        if ((ticks % every == 0)) && ! is_recorded_primary; then
+            restart_stopped_receiver "$cnf" || log "could not start the receiver again; next try in ${IO_WATCH_INTERVAL}s"
+        fi
     done
 }
 
@@ -112,19 +201,20 @@ serve_clones() {
 }
 
 main() {
-    local ordinal
+    local started
     trap on_term TERM INT
     trap stop_children EXIT
-    ordinal=$(pod_ordinal)
+    pod_ordinal >/dev/null
     rm -f "$SIDECAR_READY"
     wait_for_server
-    if ((ordinal == 0)); then
-        bootstrap_primary
-    else
-        setup_replica
-        watch_receiver &
-        WATCHER=$!
-    fi
+    started=$(server_started) || started=0
+    log "recorded primary: $(recorded_primary)"
+    until setup_role; do
+        log "the role is not set yet; trying again in 5s"
+        nap 5
+    done
+    watch_server "${started%%.*}" &
+    WATCHER=$!
     mkdir -p "$RUN_DIR" && touch "$SIDECAR_READY"
     log "setup done"
     if [[ -n "$STREAM_TOOL" ]]; then

@@ -23,7 +23,8 @@ setup() {
     [[ -f "$ROOT/config/stmt-accounts.sql" ]] || fail "no statement files in $ROOT/config: run TestScriptsAgainstLocalMariaDB"
     cp "$SRC"/scripts/*.sh "$SRC"/cnf/mariadb/*.cnf "$ROOT/config/"
     mkdir -p "$CLUSTER_STATE_DIR" # empty: a brand-new cluster
-    { cat /etc/hosts; for n in 0 1 2 3; do echo "127.0.0.$((10 + n)) lt-$n.lt"; done; } >"$ROOT/hosts"
+    { cat /etc/hosts; for n in 0 1 2 3; do echo "127.0.0.$((10 + n)) lt-$n.lt"; done
+        for n in 0 1 2 3; do echo "127.0.0.$((10 + n)) lt"; done; } >"$ROOT/hosts"
     mount --bind "$ROOT/hosts" /etc/hosts
 }
 
@@ -130,6 +131,31 @@ wait_for() {
     fail "pod $n: $what; $(grep sidecar.sh "$ROOT/$n/sidecar.log" | tail -3)"
 }
 
+# qa N SQL runs SQL on pod N as mysqlctl's admin account (READ_ONLY ADMIN).
+qa() {
+    local n=$1
+    shift
+    mariadb --no-defaults -h "127.0.0.$((10 + n))" -P 3306 -u"$ADMIN_USER" -p"$ADMIN_PASSWORD" -N -B -e "$*"
+}
+
+# move_primary FROM TO does by hand what mysqlctl switchover does: fence
+# FROM, let TO catch up, make TO writable and record it.
+move_primary() {
+    qa "$1" "SET GLOBAL read_only = ON"
+    [[ "$(qa "$2" "SELECT MASTER_GTID_WAIT('$(q "$1" "SELECT @@gtid_binlog_pos")', 20)")" == 0 ]] || fail "pod $2 did not catch up"
+    qa "$2" "STOP SLAVE; RESET SLAVE ALL; SET GLOBAL read_only = OFF"
+    echo "lt-$2" >"$CLUSTER_STATE_DIR/primary"
+}
+
+# restart_server N restarts pod N's server only, as a crash would; the
+# sidecar keeps running.
+restart_server() {
+    kill "$(cat "$ROOT/$1/server.pid")"
+    while pgrep -f "defaults-file=$ROOT/$1/my.cnf" >/dev/null; do sleep 0.2; done
+    mariadbd --defaults-file="$ROOT/$1/my.cnf" &
+    echo $! >"$ROOT/$1/server.pid"
+}
+
 expect_rows() {
     local n=$1 want=$2 i got=""
     for ((i = 0; i < 30; i++)); do
@@ -149,7 +175,7 @@ scenario() {
     # sidecar's watch has something to restart when the primary restarts.
     mkdir -p "$ROOT/2/conf.d" && printf '[mysqld]\nmaster_retry_count=1\n' >"$ROOT/2/conf.d/90-test-gives-up.cnf"
     start_pod 2
-    grep -q 'cloning from peer 1' "$ROOT/2/clone.log" || fail "pod 2 did not clone from the replica pod 1"
+    grep -q 'cloning from 127.0.0.11 (a replica)' "$ROOT/2/clone.log" || fail "pod 2 did not clone from the replica pod 1"
     for n in 1 2; do
         grep -q 'fresh clone: replicating from lt-0.lt' "$ROOT/$n/sidecar.log" || fail "pod $n did not start from its clone's position"
     done
@@ -200,6 +226,37 @@ scenario() {
     start_pod 0
     q 0 "INSERT INTO app.t VALUES (5)"
     expect_rows 2 5 && expect_rows 1 5
+
+    echo "== the primary moves to lt-1 by the record: restarted servers take the role it names"
+    move_primary 0 1
+    stop_pod 0
+    start_pod 0
+    grep -q 'a former primary: rejoining lt-1.lt' "$ROOT/0/sidecar.log" || fail "pod 0 did not rejoin lt-1 as a replica"
+    [[ "$(q 0 "SELECT @@read_only")" == 1 ]] || fail "the former primary came back writable"
+    q 1 "INSERT INTO app.t VALUES (50)"
+    expect_rows 0 6 && expect_rows 2 6
+    echo "== the recorded primary's server restarts alone: its sidecar makes it writable again"
+    restart_server 1
+    wait_for 1 "the restarted primary was not made writable" grep -q 'the server restarted: setting its role again' "$ROOT/1/sidecar.log"
+    wait_ready 1
+    [[ "$(q 1 "SELECT @@read_only")" == 0 ]] || fail "the restarted recorded primary stayed read-only"
+    echo "== a second writable server keeps the recorded primary read-only"
+    qa 0 "STOP SLAVE; RESET SLAVE ALL; SET GLOBAL read_only = OFF"
+    restart_server 1
+    wait_for 1 "the sidecar did not see the other writer" grep -q 'another server takes writes, 127.0.0.10' "$ROOT/1/sidecar.log"
+    [[ "$(q 1 "SELECT @@read_only")" == 1 ]] || fail "two servers took writes"
+    qa 0 "SET GLOBAL read_only = ON"
+    wait_ready 1
+    qa 0 "SET GLOBAL gtid_slave_pos = @@gtid_current_pos; CHANGE MASTER TO MASTER_HOST='lt-1.lt', MASTER_USER='$REPLICATION_USER', MASTER_PASSWORD='$REPLICATION_PASSWORD', MASTER_USE_GTID=slave_pos; START SLAVE"
+    echo "== and back to lt-0"
+    move_primary 1 0
+    stop_pod 1
+    start_pod 1
+    grep -q 'a former primary: rejoining lt-0.lt' "$ROOT/1/sidecar.log" || fail "pod 1 did not rejoin lt-0 as a replica"
+    q 0 "INSERT INTO app.t VALUES (51)"
+    expect_rows 1 7 && expect_rows 2 7
+    q 0 "DELETE FROM app.t WHERE id >= 50"
+    expect_rows 1 5 && expect_rows 2 5
 
     echo "== a receiver stopped by another error (1236: binary logs purged) is left for a human"
     q 2 "STOP SLAVE IO_THREAD"

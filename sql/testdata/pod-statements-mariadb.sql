@@ -11,6 +11,12 @@ RESET SLAVE ALL;
 SET GLOBAL gtid_slave_pos = {{gtid}};
 CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_USE_GTID=slave_pos;
 
+-- stmt-executed-gtid.sql
+SELECT @@GLOBAL.gtid_current_pos;
+
+-- stmt-make-writable.sql
+SET GLOBAL read_only = OFF;
+
 -- stmt-read-only.sql
 SELECT @@global.read_only;
 
@@ -22,6 +28,12 @@ REVOKE READ_ONLY ADMIN ON *.* FROM 'root'@{{root_host}};
 
 -- stmt-root-hosts.sql
 SELECT Host FROM mysql.user WHERE User = 'root' AND (@@skip_name_resolve = 0 OR Host = 'localhost' OR Host REGEXP '^[0-9.:%_/]+$');
+
+-- stmt-server-role.sql
+SELECT @@server_id, @@global.read_only;
+
+-- stmt-server-start.sql
+SELECT UNIX_TIMESTAMP() - VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'UPTIME';
 
 -- stmt-start-io-thread.sql
 START SLAVE IO_THREAD;

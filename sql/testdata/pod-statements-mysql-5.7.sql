@@ -10,11 +10,21 @@ STOP SLAVE;
 RESET SLAVE ALL;
 CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_RETRY_COUNT=4294967295, MASTER_LOG_FILE={{binlog_file}}, MASTER_LOG_POS={{binlog_pos:int}};
 
+-- stmt-make-writable.sql
+SET GLOBAL super_read_only = OFF;
+SET GLOBAL read_only = OFF;
+
 -- stmt-read-only.sql
 SELECT @@global.read_only;
 
 -- stmt-replica-status.sql
 SHOW SLAVE STATUS;
+
+-- stmt-server-role.sql
+SELECT @@server_id, @@global.read_only;
+
+-- stmt-server-start.sql
+SELECT UNIX_TIMESTAMP() - VARIABLE_VALUE FROM performance_schema.global_status WHERE VARIABLE_NAME = 'Uptime';
 
 -- stmt-start-io-thread.sql
 START SLAVE IO_THREAD;

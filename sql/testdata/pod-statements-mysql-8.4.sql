@@ -14,11 +14,24 @@ CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_p
 SET GLOBAL clone_valid_donor_list = {{valid_donors}};
 CLONE INSTANCE FROM {{admin_user}}@{{donor_host}}:{{donor_port:int}} IDENTIFIED BY {{admin_password}} DATA DIRECTORY = {{clone_dir}};
 
+-- stmt-executed-gtid.sql
+SELECT @@GLOBAL.gtid_executed;
+
+-- stmt-make-writable.sql
+SET GLOBAL super_read_only = OFF;
+SET GLOBAL read_only = OFF;
+
 -- stmt-read-only.sql
 SELECT @@global.read_only;
 
 -- stmt-replica-status.sql
 SHOW REPLICA STATUS;
+
+-- stmt-server-role.sql
+SELECT @@server_id, @@global.read_only;
+
+-- stmt-server-start.sql
+SELECT UNIX_TIMESTAMP() - VARIABLE_VALUE FROM performance_schema.global_status WHERE VARIABLE_NAME = 'Uptime';
 
 -- stmt-start-io-thread.sql
 START REPLICA IO_THREAD;

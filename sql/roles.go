@@ -1,0 +1,169 @@
+package sql
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// The statements of a role change: the sidecar runs some at a server's
+// start (is this the recorded primary, may it take writes), mysqlctl's
+// switchover and promote run the others. Every server starts read-only
+// (its cnf) and only these statements make one writable.
+
+// RoleChanger builds the statements that move the primary role.
+type RoleChanger interface {
+	// Fence stops every client's writes on a primary: MySQL's
+	// super_read_only refuses even accounts with SUPER; MariaDB has no such
+	// setting, and its read_only spares only READ_ONLY ADMIN, which
+	// mysqlctl takes from root (RestrictRoot) and leaves to its own account.
+	Fence() []Statement
+	// MakeWritable lifts the fence: the server takes writes.
+	MakeWritable() []Statement
+	// ServerRoleQuery selects @@server_id and @@global.read_only: the
+	// sidecar asks every peer, so two servers are never writable at once.
+	ServerRoleQuery() string
+	// ServerStartQuery selects when the server started (Unix seconds): the
+	// sidecar decides the server's role once per start.
+	ServerStartQuery() string
+	// ExecutedGTIDQuery selects every transaction the server holds, as a
+	// replica asks for them when it rejoins (MariaDB's gtid_current_pos,
+	// MySQL's gtid_executed).
+	ExecutedGTIDQuery() string
+	// ClientSessionsQuery selects the ids of the client connections other
+	// than the asking one and those of the users passed as its two
+	// arguments (mysqlctl's admin and replication accounts), so a fenced
+	// primary's clients learn at once that it stopped taking writes.
+	ClientSessionsQuery() Statement
+	// KillConnection ends one client connection.
+	KillConnection(id uint64) Statement
+}
+
+func (a *mariadbAdapter) Fence() []Statement {
+	return []Statement{{SQL: "SET GLOBAL read_only = ON"}}
+}
+
+func (a *mariadbAdapter) MakeWritable() []Statement {
+	return []Statement{{SQL: "SET GLOBAL read_only = OFF"}}
+}
+
+// super_read_only implies read_only, and clearing read_only clears it, but
+// both are named so that each statement says what it does.
+func (a *mysqlAdapter) Fence() []Statement {
+	return []Statement{{SQL: "SET GLOBAL super_read_only = ON"}}
+}
+
+func (a *mysqlAdapter) MakeWritable() []Statement {
+	return []Statement{{SQL: "SET GLOBAL super_read_only = OFF"}, {SQL: "SET GLOBAL read_only = OFF"}}
+}
+
+const serverRoleQuery = "SELECT @@server_id, @@global.read_only"
+
+func (a *mariadbAdapter) ServerRoleQuery() string { return serverRoleQuery }
+func (a *mysqlAdapter) ServerRoleQuery() string   { return serverRoleQuery }
+
+// ServerStartQuery: MariaDB keeps status variables in information_schema;
+// MySQL moved them to performance_schema in 5.7.
+func (a *mariadbAdapter) ServerStartQuery() string {
+	return "SELECT UNIX_TIMESTAMP() - VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'UPTIME'"
+}
+
+func (a *mysqlAdapter) ServerStartQuery() string {
+	return "SELECT UNIX_TIMESTAMP() - VARIABLE_VALUE FROM performance_schema.global_status WHERE VARIABLE_NAME = 'Uptime'"
+}
+
+// ExecutedGTIDQuery: gtid_current_pos is, per domain, the later of what the
+// server wrote itself and what it replicated, which is where a former
+// primary stands. https://mariadb.com/kb/en/gtid/#gtid_current_pos
+func (a *mariadbAdapter) ExecutedGTIDQuery() string { return "SELECT @@GLOBAL.gtid_current_pos" }
+func (a *mysqlAdapter) ExecutedGTIDQuery() string   { return "SELECT @@GLOBAL.gtid_executed" }
+
+// ClientSessionsQuery leaves out the server's own threads (no user, or
+// "system user", "event_scheduler") and mysqlctl's accounts.
+func clientSessionsQuery() string {
+	return "SELECT ID FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() " +
+		"AND USER NOT IN (?, ?, '', 'system user', 'event_scheduler', 'unauthenticated user')"
+}
+
+func (a *mariadbAdapter) ClientSessionsQuery() Statement {
+	return Statement{SQL: clientSessionsQuery()}
+}
+func (a *mysqlAdapter) ClientSessionsQuery() Statement { return Statement{SQL: clientSessionsQuery()} }
+
+func (a *mariadbAdapter) KillConnection(id uint64) Statement { return killConnection(id) }
+func (a *mysqlAdapter) KillConnection(id uint64) Statement   { return killConnection(id) }
+
+func killConnection(id uint64) Statement {
+	return Statement{SQL: "KILL CONNECTION " + strconv.FormatUint(id, 10)}
+}
+
+// Fill puts values in place of a pod statement's named placeholders, so
+// mysqlctl can run the same statements the pod scripts run: {{name}}
+// becomes a quoted string literal, {{name:int}} an unsigned integer. A
+// placeholder without a value, or a malformed one, is an error.
+func Fill(s Statement, values map[string]string) (Statement, error) {
+	var err error
+	out := placeholderRE.ReplaceAllStringFunc(s.SQL, func(m string) string {
+		name := m[2 : len(m)-2]
+		if !validPlaceholder.MatchString(name) {
+			err = fmt.Errorf("malformed placeholder %s", m)
+			return m
+		}
+		name, isInt := strings.CutSuffix(name, ":int")
+		v, ok := values[name]
+		if !ok {
+			if err == nil {
+				err = fmt.Errorf("no value for placeholder %s", m)
+			}
+			return m
+		}
+		if isInt {
+			if _, perr := strconv.ParseUint(v, 10, 64); perr != nil {
+				err = fmt.Errorf("placeholder %s needs an unsigned integer", m)
+				return m
+			}
+			return v
+		}
+		return QuoteString(v)
+	})
+	if err != nil {
+		return Statement{}, fmt.Errorf("%s: %w", s.summary(), err)
+	}
+	return Statement{SQL: out, Args: s.Args}, nil
+}
+
+// Source names the server a replica is pointed at, by the values of
+// ChangeSource's placeholders.
+type Source struct {
+	Host, User, Password string
+	Port                 int
+	// GTID is where a MariaDB replica starts (gtid_slave_pos); MySQL's
+	// auto-position needs none.
+	GTID string
+}
+
+// PointAt is the whole change of source of a running replica or a former
+// primary: stop, forget the old source, point at src by GTID. MySQL 5.7
+// (positioned by file and position, gtid_mode OFF) has no such change.
+func PointAt(a Adapter, src Source) ([]Statement, error) {
+	if a.Flavour() == MySQL57 {
+		return nil, fmt.Errorf("MySQL 5.7 replicas are positioned by binary log file and position (gtid_mode OFF), so the primary cannot move between servers")
+	}
+	change, err := a.ChangeSource(ByGTID)
+	if err != nil {
+		return nil, err
+	}
+	values := map[string]string{
+		paramSourceHost: src.Host, paramSourcePort: strconv.Itoa(src.Port),
+		paramReplicationUser: src.User, paramReplicationPassword: src.Password, paramGTID: src.GTID,
+	}
+	out := []Statement{a.StopReplica(), a.ResetReplica()}
+	for _, s := range change {
+		filled, err := Fill(s, values)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, filled)
+	}
+	return append(out, a.StartReplica()), nil
+}
