@@ -50,7 +50,8 @@ func checkMembersReachable(r *StatusReport) CheckResult {
 }
 
 // checkSinglePrimary: exactly one writable server replicates from nobody,
-// and it is the pod at ordinal 0, where the cluster's design puts it.
+// and it is the pod the cluster's record names, which the write Service
+// selects.
 func checkSinglePrimary(v view) CheckResult {
 	var t tally
 	var writers []*Member
@@ -59,7 +60,7 @@ func checkSinglePrimary(v view) CheckResult {
 		switch {
 		case !m.Reachable():
 			t.skip(m.Pod)
-		case m.Ordinal == 0 && m.Replication != nil:
+		case m.Pod == v.r.Cluster.RecordedPrimary && m.Replication != nil:
 			t.fail("%s replicates from %s: the primary must replicate from nobody", m.Pod, m.Replication.Source)
 		case !*m.ReadOnly && m.Replication == nil:
 			writers = append(writers, m)
@@ -74,8 +75,8 @@ func checkSinglePrimary(v view) CheckResult {
 		}
 	case len(writers) > 1:
 		t.fail("several writable servers replicate from nobody (split brain): %s", podList(writers))
-	case writers[0].Ordinal != 0:
-		t.fail("the primary is %s, not the pod at ordinal 0 (%s)", writers[0].Pod, PodName(v.r.Cluster.Name, 0))
+	case v.r.Cluster.RecordedPrimary != "" && writers[0].Pod != v.r.Cluster.RecordedPrimary:
+		t.fail("the writable server is %s, but the cluster's record (and the write Service) name %s: run mysqlctl switchover --to %s or promote %s", writers[0].Pod, v.r.Cluster.RecordedPrimary, writers[0].Pod, writers[0].Pod)
 	}
 	return t.result(CheckSinglePrimary, fmt.Sprintf("%s is the only writable server and replicates from nobody", v.primary))
 }

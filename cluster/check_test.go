@@ -84,14 +84,14 @@ func TestCheck(t *testing.T) {
 			CheckNoReplicationErrors: {Fail, []string{"mysql-1: SQL error 1062: Duplicate entry '7' for key 'PRIMARY'"}},
 		},
 	}, {
-		name: "primary not at ordinal 0",
+		name: "writable server is not the recorded primary",
 		modify: func(s map[string]*fakeServer) {
 			s["mysql-0"].reports[0].ReadOnly = true
 			s["mysql-1"].reports[0].ReadOnly = false
 			s["mysql-1"].reports[0].Replica = nil
 		},
 		want: map[string]expect{
-			CheckSinglePrimary:         {Fail, []string{"the primary is mysql-1, not the pod at ordinal 0 (mysql-0)"}},
+			CheckSinglePrimary:         {Fail, []string{"the writable server is mysql-1, but the cluster's record (and the write Service) name mysql-0"}},
 			CheckReplicationRunning:    {Fail, []string{"mysql-0 does not replicate"}},
 			CheckReplicasFollowPrimary: {Fail, []string{"mysql-2 replicates from mysql-0 (mysql-0.mysql:3306), not from the primary mysql-1"}},
 			CheckReplicationLag:        {Warn, []string{"mysql-0: lag unknown"}},

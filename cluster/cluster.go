@@ -32,6 +32,11 @@ type Server interface {
 	Report(ctx context.Context) (*sql.InstanceReport, error)
 	WaitForGTID(ctx context.Context, gtid string, timeout time.Duration) error
 	WaitForPosition(ctx context.Context, file string, pos uint64, timeout time.Duration) error
+	// Adapter, Exec, ExecHiding and Column change roles (switchover, promote).
+	Adapter() sql.Adapter
+	Exec(ctx context.Context, stmts ...sql.Statement) error
+	ExecHiding(ctx context.Context, secrets []string, stmts ...sql.Statement) error
+	Column(ctx context.Context, s sql.Statement) ([]string, error)
 	Close() error
 }
 
@@ -103,8 +108,9 @@ func New(k *kube.Client, name string) *Cluster {
 // Namespace is where the cluster lives.
 func (c *Cluster) Namespace() string { return c.Kube.Namespace }
 
-// WriteEndpoint is the host clients write to.
-func (c *Cluster) WriteEndpoint() string { return PodHost(c.Name, 0) }
+// WriteEndpoint is the Service clients write to: it follows the recorded
+// primary.
+func (c *Cluster) WriteEndpoint() string { return PrimaryServiceName(c.Name) }
 
 // ReadEndpoint is the Service clients read from.
 func (c *Cluster) ReadEndpoint() string { return ReadServiceName(c.Name) }

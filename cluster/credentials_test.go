@@ -17,7 +17,7 @@ func TestCredentialsShowPasswordsOnlyWhenAsked(t *testing.T) {
 	if strings.Contains(string(out), testPassword) {
 		t.Errorf("a password without --show-passwords: %s", out)
 	}
-	if conn.WriteHost != "mysql-0.mysql.db.svc" || conn.ReadHost != "mysql-read.db.svc" || len(conn.PodHosts) != 3 || conn.Port != 3306 {
+	if conn.WriteHost != "mysql-primary.db.svc" || conn.ReadHost != "mysql-read.db.svc" || len(conn.PodHosts) != 3 || conn.Port != 3306 {
 		t.Errorf("connection %+v", conn)
 	}
 	conn, err = c.Credentials(context.Background(), true)

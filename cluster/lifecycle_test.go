@@ -127,9 +127,10 @@ func TestUpCreatesEveryObjectAndWaits(t *testing.T) {
 	if err := l.c.Up(context.Background(), DefaultSpec(), UpOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"secret/mysql-credentials created", "configmap/mysql-config created", "service/mysql created",
-		"service/mysql-read created", "statefulset/mysql created", "poddisruptionbudget/mysql created",
-		"configmap/mysql-state created"}
+	// The record first: it names the primary before any pod starts.
+	want := []string{"configmap/mysql-state created", "secret/mysql-credentials created", "configmap/mysql-config created",
+		"service/mysql created", "service/mysql-read created", "service/mysql-primary created", "statefulset/mysql created",
+		"poddisruptionbudget/mysql created", "configmap/mysql-state configured"}
 	if !slices.Equal(l.changed, want) {
 		t.Errorf("changes %q, want %q", l.changed, want)
 	}

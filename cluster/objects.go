@@ -29,6 +29,9 @@ type Objects struct {
 	HeadlessService *corev1ac.ServiceApplyConfiguration
 	// ReadService balances reads over every ready pod.
 	ReadService *corev1ac.ServiceApplyConfiguration
+	// PrimaryService reaches the recorded primary (ordinal 0 as built; up
+	// points it at the pod the cluster's record names).
+	PrimaryService *corev1ac.ServiceApplyConfiguration
 	StatefulSet *appsv1ac.StatefulSetApplyConfiguration
 	// DisruptionBudget lets evictions take one server at a time.
 	DisruptionBudget *policyv1ac.PodDisruptionBudgetApplyConfiguration
@@ -43,13 +46,13 @@ type Object interface {
 // InOrder lists the objects in the order they are applied: what the pods
 // mount and resolve first, the StatefulSet last.
 func (o *Objects) InOrder() []Object {
-	return []Object{o.Secret, o.ConfigMap, o.HeadlessService, o.ReadService, o.StatefulSet, o.DisruptionBudget}
+	return []Object{o.Secret, o.ConfigMap, o.HeadlessService, o.ReadService, o.PrimaryService, o.StatefulSet, o.DisruptionBudget}
 }
 
 // Applied lists the objects that are server-side applied on every run, in
 // order: all but the Secret, which is created once (see Objects.Secret).
 func (o *Objects) Applied() []Object {
-	return []Object{o.ConfigMap, o.HeadlessService, o.ReadService, o.StatefulSet, o.DisruptionBudget}
+	return []Object{o.ConfigMap, o.HeadlessService, o.ReadService, o.PrimaryService, o.StatefulSet, o.DisruptionBudget}
 }
 
 // AnnotationCredentials on the Secret says where its data comes from.
@@ -76,6 +79,7 @@ func BuildObjects(spec Spec, ns string) (*Objects, error) {
 		ConfigMap:        cm,
 		HeadlessService:  buildHeadlessService(spec, ns),
 		ReadService:      buildReadService(spec, ns),
+		PrimaryService:   buildPrimaryService(spec.Name, ns, PodName(spec.Name, 0)),
 		StatefulSet:      buildStatefulSet(spec, ns, configHash(cm.Data)),
 		DisruptionBudget: buildDisruptionBudget(spec, ns),
 	}, nil

@@ -17,7 +17,8 @@ const (
 	helperMemoryRequest = "64Mi"
 )
 
-// initConfigContainer writes server-id, report_host and the role's cnf.
+// initConfigContainer writes server-id, report_host and the role's cnf: it
+// reads the record (which pod is the primary) and the volume (is it new).
 func initConfigContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 	return scriptContainer(ContainerInitConfig, spec.ServerImage(), configs.ScriptInitConfig).
 		WithEnv(append(baseEnv(spec), envValue(EnvBinlogExpireSeconds, strconv.FormatInt(spec.BinlogRetentionSeconds(), 10)))...).
@@ -25,13 +26,15 @@ func initConfigContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 		WithVolumeMounts(
 			volumeMount(volumeScripts, MountScripts, true),
 			volumeMount(volumeConfD, MountConfD, false),
+			volumeMount(VolumeClaimTemplateName, MountData, true),
+			volumeMount(volumeClusterState, MountClusterState, true),
 		)
 }
 
 // cloneContainer fills an empty replica's volume from a healthy peer.
 func cloneContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 	env := append(baseEnv(spec), adminEnv(spec)...)
-	env = append(env, envValue("DATA_OWNER", dataOwner(spec.Flavor)), envValue("CLUSTER_STATE_DIR", MountClusterState))
+	env = append(env, envValue("DATA_OWNER", dataOwner(spec.Flavor)))
 	return scriptContainer(ContainerClone, spec.ToolsImage(), configs.ScriptClone).
 		WithEnv(env...).
 		WithResources(resourceRequests(helperCPURequest, helperMemoryRequest)).
@@ -98,6 +101,7 @@ func sidecarContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 			volumeMount(volumeRun, MountRun, false),
 			// The server's cnf, so the backup tool reads the server's settings.
 			volumeMount(volumeConfD, MountConfD, true),
+			volumeMount(volumeClusterState, MountClusterState, true),
 			volumeMount(VolumeClaimTemplateName, MountData, false),
 			volumeMount(VolumeClaimTemplateName, MountDatadir, false).WithSubPath(DataSubPath),
 		)

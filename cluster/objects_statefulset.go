@@ -27,6 +27,10 @@ const (
 	volumeRun     = "run"
 )
 
+// PodManagement is the StatefulSet's pod management policy; up re-creates
+// a StatefulSet made with another one (an immutable field).
+const PodManagement = appsv1.ParallelPodManagement
+
 // TerminationGracePeriodSeconds is short because nothing in the pod ignores
 // SIGTERM: the sidecar traps it and the server shuts down on it. With ncat
 // as PID 1 the tutorial's pods each held teardown for the default 30 s.
@@ -40,9 +44,12 @@ func buildStatefulSet(spec Spec, ns, configHash string) *appsv1ac.StatefulSetApp
 			WithReplicas(spec.Replicas).
 			WithServiceName(HeadlessServiceName(spec.Name)).
 			WithSelector(metav1ac.LabelSelector().WithMatchLabels(SelectorLabels(spec.Name))).
-			// Ordinal 0, the primary, must be Ready before any replica
-			// clones; then one pod at a time, each from a healthy peer.
-			WithPodManagementPolicy(appsv1.OrderedReadyPodManagement).
+			// Every pod starts at once: the primary may be any ordinal, and
+			// a replica that waited for lower ordinals to be ready could
+			// wait for ever on one whose source is a higher ordinal. A
+			// new replica's clone waits for a donor itself (clone.sh), and
+			// rolling updates still go one pod at a time.
+			WithPodManagementPolicy(PodManagement).
 			WithUpdateStrategy(appsv1ac.StatefulSetUpdateStrategy().
 				WithType(appsv1.RollingUpdateStatefulSetStrategyType)).
 			// Scaled-away volumes go: a replica re-created on an old volume

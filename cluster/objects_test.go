@@ -44,7 +44,7 @@ func TestObjectsAreLabelled(t *testing.T) {
 	objs, _ := buildTyped(t, DefaultSpec())
 	components := map[string]string{
 		"mysql-credentials": ComponentCredentials, "mysql-config": ComponentConfig,
-		"mysql": ComponentDatabase, "mysql-read": ComponentDatabase,
+		"mysql": ComponentDatabase, "mysql-primary": ComponentDatabase, "mysql-read": ComponentDatabase,
 	}
 	for _, obj := range objs.InOrder() {
 		raw, _ := json.Marshal(obj)
@@ -94,8 +94,10 @@ func TestStatefulSetPolicies(t *testing.T) {
 		if p == nil || p.WhenScaled != appsv1.DeletePersistentVolumeClaimRetentionPolicyType || p.WhenDeleted != appsv1.RetainPersistentVolumeClaimRetentionPolicyType {
 			t.Errorf("retention policy %+v, want whenScaled Delete, whenDeleted Retain", p)
 		}
-		if sts.Spec.PodManagementPolicy != appsv1.OrderedReadyPodManagement {
-			t.Errorf("podManagementPolicy %q, want OrderedReady", sts.Spec.PodManagementPolicy)
+		// Pods start together: a replica must never wait for a lower
+		// ordinal that replicates from it (the primary may be any ordinal).
+		if sts.Spec.PodManagementPolicy != appsv1.ParallelPodManagement {
+			t.Errorf("podManagementPolicy %q, want Parallel", sts.Spec.PodManagementPolicy)
 		}
 		if g := sts.Spec.Template.Spec.TerminationGracePeriodSeconds; g == nil || *g > 15 {
 			t.Errorf("terminationGracePeriodSeconds %v, want short", g)
@@ -240,7 +242,7 @@ func TestScriptDefaultsMatchTheMounts(t *testing.T) {
 	}
 	want := map[string]string{
 		"DATA_ROOT": MountData, "DATADIR": MountDatadir, "CONF_DIR": MountConfD,
-		"CONFIG_DIR": MountScripts, "RUN_DIR": MountRun, "SERVER_PORT": "3306", "CLONE_PORT": "3307",
+		"CONFIG_DIR": MountScripts, "RUN_DIR": MountRun, "CLUSTER_STATE_DIR": MountClusterState, "SERVER_PORT": "3306", "CLONE_PORT": "3307",
 	}
 	for name, value := range want {
 		line := `: "${` + name + `:=` + value + `}"`

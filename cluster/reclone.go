@@ -34,14 +34,17 @@ func (c *Cluster) reclone(ctx context.Context, pod string) error {
 	if sts.Spec.Replicas != nil {
 		replicas = *sts.Spec.Replicas
 	}
-	ordinal, ok := kube.Ordinal(pod)
-	if !ok || PodName(c.Name, ordinal) != pod || int32(ordinal) >= replicas {
-		return invalidSpec("pod", "%s is not a server of cluster %s, whose pods are %s to %s: pass one of them",
-			pod, c.Name, PodName(c.Name, 0), PodName(c.Name, int(replicas)-1))
+	ordinal, err := memberOrdinal(c.Name, pod, replicas)
+	if err != nil {
+		return err
 	}
-	if ordinal == 0 {
-		return invalidSpec("pod", "%s is the primary: its data is the cluster's and is never replaced by a clone; reclone a replica (%s to %s)",
-			pod, PodName(c.Name, 1), PodName(c.Name, max(int(replicas)-1, 1)))
+	primary, err := c.RecordedPrimary(ctx)
+	if err != nil {
+		return err
+	}
+	if pod == primary {
+		return invalidSpec("pod", "%s is the primary: its data is the cluster's and is never replaced by a clone; reclone a replica, or move the primary first with mysqlctl switchover",
+			pod)
 	}
 	if err := c.requireDonor(ctx, pod); err != nil {
 		return err

@@ -23,7 +23,8 @@ type ScaleOptions struct {
 // Scale resizes the cluster to opts.Replicas servers and waits: for new
 // pods to be ready (a replica is ready only while it replicates), for
 // removed pods to be gone and, unless KeepPVCs, their volumes too. The
-// highest ordinals go first, so the primary (ordinal 0) is never removed.
+// highest ordinals go first; a count that would remove the recorded
+// primary is refused before anything changes.
 func (c *Cluster) Scale(ctx context.Context, opts ScaleOptions) error {
 	if opts.Replicas < 1 {
 		return &InvalidSpecError{Field: "replicas", Message: fmt.Sprintf("replicas must be 1 or more, got %d: the primary is never removed; use 'mysqlctl down' to delete the cluster", opts.Replicas)}
@@ -48,6 +49,13 @@ func (c *Cluster) scale(ctx context.Context, opts ScaleOptions) error {
 	from := int32(1)
 	if sts.Spec.Replicas != nil {
 		from = *sts.Spec.Replicas
+	}
+	primary, err := c.RecordedPrimary(ctx)
+	if err != nil {
+		return err
+	}
+	if err := checkKeepsPrimary(c.Name, primary, opts.Replicas); err != nil {
+		return err
 	}
 	if err := c.checkCapacity(ctx, liveSpec(sts), opts.Replicas); err != nil {
 		return err

@@ -34,11 +34,12 @@ func (c *Cluster) SQL(ctx context.Context, o SQLOptions) error {
 	live := liveSpec(sts)
 	pod := o.Pod
 	if pod == "" {
-		pod = PodName(c.Name, 0)
+		if pod, err = c.RecordedPrimary(ctx); err != nil {
+			return err
+		}
 	}
-	if ordinal, ok := kube.Ordinal(pod); !ok || PodName(c.Name, ordinal) != pod || int32(ordinal) >= max(live.Replicas, 1) {
-		return invalidSpec("pod", "%s is not a server of cluster %s, whose pods are %s to %s: pass one of them",
-			pod, c.Name, PodName(c.Name, 0), PodName(c.Name, int(max(live.Replicas, 1))-1))
+	if _, err := memberOrdinal(c.Name, pod, live.Replicas); err != nil {
+		return err
 	}
 	host := "127.0.0.1"
 	if o.Read {

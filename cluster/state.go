@@ -2,6 +2,8 @@ package cluster
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"time"
 
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
@@ -19,6 +21,11 @@ const (
 	// volume has lost it: its clone container refuses to initialise a new,
 	// empty, writable primary (configs/scripts/clone.sh).
 	StateKeyInitialized = "initialized"
+	// StateKeyPrimary names the pod that takes writes. up records ordinal 0
+	// on a new cluster; switchover and promote move it. Every pod decides
+	// its role from it at each start (configs/scripts/lib.sh:
+	// recorded_primary), and the write Service selects it.
+	StateKeyPrimary = "primary"
 	// MountClusterState is where the pods see the record: CLUSTER_STATE_DIR.
 	MountClusterState  = "/mnt/mysqlctl-cluster"
 	volumeClusterState = "cluster-state"
@@ -27,26 +34,50 @@ const (
 // StateConfigMapName is the name of the cluster's record.
 func StateConfigMapName(name string) string { return name + "-state" }
 
-// recordInitialized writes the record once the cluster was ready, unless
-// it is there already: the first time is the one that counts.
-func (c *Cluster) recordInitialized(ctx context.Context) error {
-	ok, err := c.Kube.Exists(ctx, kube.KindConfigMap, StateConfigMapName(c.Name))
-	if err != nil || ok {
-		return err
+// readState returns the record's keys; an absent record has none.
+func (c *Cluster) readState(ctx context.Context) (map[string]string, error) {
+	cm, err := c.Kube.GetConfigMap(ctx, StateConfigMapName(c.Name))
+	if err != nil || cm == nil {
+		return map[string]string{}, err
 	}
-	cm := corev1ac.ConfigMap(StateConfigMapName(c.Name), c.Namespace()).
-		WithLabels(Labels(c.Name, ComponentState)).
-		WithData(map[string]string{StateKeyInitialized: c.Now().UTC().Format(time.RFC3339)})
-	result, err := c.Kube.Apply(ctx, cm)
+	if err := kube.CheckManaged(kube.KindConfigMap, cm, "delete it or choose another --name"); err != nil {
+		return nil, err
+	}
+	return maps.Clone(cm.Data), nil
+}
+
+// writeState sets keys of the record, keeping the others: the whole data
+// is applied each time, since a server-side apply drops the keys its field
+// manager set before and leaves out now.
+func (c *Cluster) writeState(ctx context.Context, keys map[string]string) error {
+	data, err := c.readState(ctx)
 	if err != nil {
 		return err
+	}
+	maps.Copy(data, keys)
+	cm := corev1ac.ConfigMap(StateConfigMapName(c.Name), c.Namespace()).
+		WithLabels(Labels(c.Name, ComponentState)).
+		WithData(data)
+	result, err := c.Kube.Apply(ctx, cm)
+	if err != nil {
+		return fmt.Errorf("record %v of cluster %s: %w", keys, c.Name, err)
 	}
 	c.changed(result.String())
 	return nil
 }
 
-// clusterStateVolume mounts the record; optional, since a new cluster has
-// none until its first up succeeds.
+// recordInitialized writes when the cluster was first ready, unless the
+// record has it: the first time is the one that counts.
+func (c *Cluster) recordInitialized(ctx context.Context) error {
+	data, err := c.readState(ctx)
+	if err != nil || data[StateKeyInitialized] != "" {
+		return err
+	}
+	return c.writeState(ctx, map[string]string{StateKeyInitialized: c.Now().UTC().Format(time.RFC3339)})
+}
+
+// clusterStateVolume mounts the record; optional, so that pods of a
+// cluster made before the record still start (as ordinal 0's cluster).
 func clusterStateVolume(name string) *corev1ac.VolumeApplyConfiguration {
 	return corev1ac.Volume().WithName(volumeClusterState).WithConfigMap(corev1ac.ConfigMapVolumeSource().
 		WithName(StateConfigMapName(name)).WithOptional(true).WithDefaultMode(0o444))

@@ -46,6 +46,10 @@ type ClusterSummary struct {
 	// Primary is the pod of the single writable server that replicates from
 	// nobody; "" when there is none or more than one.
 	Primary string `json:"primary"`
+	// RecordedPrimary is the pod the cluster's record names as its primary,
+	// which the write Service (WriteEndpoint) selects; Primary should equal it.
+	RecordedPrimary string `json:"recordedPrimary"`
+	WriteEndpoint   string `json:"writeEndpoint"`
 	// Pods counts the members (the StatefulSet's replicas, or the pods found
 	// when there are more); ReadyPods those whose pod is Ready.
 	Pods      int `json:"pods"`

@@ -40,9 +40,10 @@ type fakeServer struct {
 	forward   func(ctx context.Context) error // nil: forward at once
 	waitErr   error
 
-	mu     sync.Mutex
-	reads  int
-	closed bool
+	mu       sync.Mutex
+	reads    int
+	closed   bool
+	executed []string // statements Exec ran, in order
 }
 
 func (s *fakeServer) nextReport() *sql.InstanceReport {
@@ -72,6 +73,25 @@ func (c *fakeConn) WaitForGTID(ctx context.Context, gtid string, timeout time.Du
 func (c *fakeConn) WaitForPosition(ctx context.Context, file string, pos uint64, timeout time.Duration) error {
 	return c.srv.waitErr
 }
+func (c *fakeConn) Adapter() sql.Adapter {
+	a, err := sql.NewAdapter(sql.ServerInfo{Version: "10.11.6-MariaDB", VersionComment: "MariaDB"})
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
+func (c *fakeConn) Exec(ctx context.Context, stmts ...sql.Statement) error {
+	c.srv.mu.Lock()
+	defer c.srv.mu.Unlock()
+	for _, st := range stmts {
+		c.srv.executed = append(c.srv.executed, st.String())
+	}
+	return nil
+}
+func (c *fakeConn) ExecHiding(ctx context.Context, secrets []string, stmts ...sql.Statement) error {
+	return c.Exec(ctx, stmts...)
+}
+func (c *fakeConn) Column(ctx context.Context, s sql.Statement) ([]string, error) { return nil, nil }
 func (c *fakeConn) Close() error {
 	c.srv.mu.Lock()
 	c.srv.closed = true

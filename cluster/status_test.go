@@ -25,7 +25,8 @@ func TestStatusHealthy(t *testing.T) {
 	}
 	want := ClusterSummary{
 		Name: "mysql", Namespace: testNS, Flavour: "mariadb", Version: "10.11.6-MariaDB-log",
-		Primary: "mysql-0", Pods: 3, ReadyPods: 3, Replicas: 2, Replicating: 2,
+		Primary: "mysql-0", RecordedPrimary: "mysql-0", WriteEndpoint: "mysql-primary",
+		Pods: 3, ReadyPods: 3, Replicas: 2, Replicating: 2,
 		WorstLagSeconds: ptr.To(int64(0)), WorstLagPod: "mysql-1", Problems: []string{},
 	}
 	if diff := cmp.Diff(want, r.Cluster); diff != "" {

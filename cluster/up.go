@@ -64,6 +64,19 @@ func (c *Cluster) up(ctx context.Context, asked Spec, opts UpOptions) error {
 			return err
 		}
 	}
+	if plan.growVolumes || plan.podManagement != "" {
+		if err := c.recreateAroundPods(ctx, plan.recreateReason()); err != nil {
+			return err
+		}
+	}
+	// The pods read the record at their first start: it names the primary
+	// before any pod exists, and the write Service selects the same pod.
+	if !plan.primaryRecorded {
+		if err := c.writeState(ctx, map[string]string{StateKeyPrimary: plan.primary}); err != nil {
+			return err
+		}
+	}
+	objects.PrimaryService = buildPrimaryService(c.Name, c.Namespace(), plan.primary)
 	if err := c.apply(ctx, objects); err != nil {
 		return err
 	}
@@ -83,7 +96,10 @@ func (c *Cluster) up(ctx context.Context, asked Spec, opts UpOptions) error {
 // holds the most data: what the person reading the error needs next.
 func (c *Cluster) explainRefusedPrimary(ctx context.Context, err error) error {
 	var stuck *kube.PodError
-	if !errors.As(err, &stuck) || stuck.Pod != PodName(c.Name, 0) || stuck.Container != ContainerClone {
+	if !errors.As(err, &stuck) || stuck.Container != ContainerClone {
+		return err
+	}
+	if primary, perr := c.RecordedPrimary(ctx); perr != nil || stuck.Pod != primary {
 		return err
 	}
 	report, serr := c.Status(ctx)
@@ -164,16 +180,13 @@ func (c *Cluster) waitReady(ctx context.Context, replicas int32) error {
 }
 
 // describeProgress words a pod's stage in the terms of this topology: the
-// clone init container means a replica is copying a peer's data (ordinal 0,
-// the primary, never clones), and a pod waiting for its new volume to be
+// clone init container means a replica is copying a peer's data (the
+// primary never clones: it passes that step at once), and a pod waiting for its new volume to be
 // provisioned is not a scheduling problem.
 func describeProgress(p kube.PodProgress) string {
-	ordinal, _ := kube.Ordinal(p.Pod)
 	switch {
-	case p.Stage == kube.StageInitializing && p.InitContainer == ContainerClone && ordinal == 0:
-		return p.Pod + ": primary: starting from its own data"
 	case p.Stage == kube.StageInitializing && p.InitContainer == ContainerClone:
-		return p.Pod + ": cloning data from a peer"
+		return p.Pod + ": cloning data from a peer, or waiting for one"
 	case p.Stage == kube.StageInitializing && p.InitContainer == ContainerInitConfig:
 		return p.Pod + ": configuring server identity"
 	case p.Stage == kube.StagePending && strings.Contains(p.Message, "unbound immediate PersistentVolumeClaims"):
@@ -182,10 +195,8 @@ func describeProgress(p kube.PodProgress) string {
 	return p.String()
 }
 
-// growVolumes asks every volume of the cluster for size, then deletes the
-// StatefulSet leaving its pods running, so that apply can create it anew
-// with the larger volume template (an immutable field): the new one adopts
-// the running pods, whose template is unchanged, so none restarts.
+// growVolumes asks every volume of the cluster for size; the StatefulSet is
+// then re-created with the larger volume template (recreateAroundPods).
 func (c *Cluster) growVolumes(ctx context.Context, size string) error {
 	pvcs, err := c.Kube.ListPVCs(ctx, PodSelector(c.Name))
 	if err != nil {
@@ -197,11 +208,19 @@ func (c *Cluster) growVolumes(ctx context.Context, size string) error {
 		}
 		c.changed(fmt.Sprintf("%s/%s resized to %s", kube.KindPVC, pvc.Name, size))
 	}
+	return nil
+}
+
+// recreateAroundPods deletes the StatefulSet leaving its pods running, so
+// that apply can create it anew with a changed immutable field: the new
+// one adopts the running pods, and rolls them only if their template
+// changed too.
+func (c *Cluster) recreateAroundPods(ctx context.Context, why string) error {
 	old, err := c.Kube.DeleteOrphaning(ctx, kube.KindStatefulSet, StatefulSetName(c.Name))
 	if err != nil {
 		return err
 	}
-	c.say("re-creating statefulset/" + old.Name + " around its running pods: its volume template is immutable")
+	c.say("re-creating statefulset/" + old.Name + " around its running pods: " + why)
 	name := StatefulSetName(c.Name)
 	return c.Kube.WaitGone(ctx, kube.Gone{Kind: kube.KindStatefulSet, Names: []string{name}, UIDs: map[string]types.UID{name: old.UID}})
 }

@@ -19,6 +19,23 @@ const MaxReplicas = 32
 type plan struct {
 	spec        Spec
 	growVolumes bool
+	// podManagement is the running StatefulSet's policy when it is not
+	// PodManagement: the StatefulSet is re-created around its pods.
+	podManagement string
+	// primary is the recorded primary (ordinal 0 on a new cluster), and
+	// primaryRecorded says whether the record names it already.
+	primary         string
+	primaryRecorded bool
+}
+
+func (p plan) recreateReason() string {
+	switch {
+	case p.growVolumes && p.podManagement != "":
+		return "its volume template and pod management policy are immutable"
+	case p.growVolumes:
+		return "its volume template is immutable"
+	}
+	return fmt.Sprintf("its pod management policy (%s, now %s: pods start together) is immutable", p.podManagement, PodManagement)
 }
 
 // planUp decides, reading only, the spec up will apply: the asked keys over
@@ -49,6 +66,20 @@ func (c *Cluster) planUp(ctx context.Context, asked Spec, given map[string]bool)
 				return p, err
 			}
 		}
+		if sts.Spec.PodManagementPolicy != PodManagement {
+			p.podManagement = string(sts.Spec.PodManagementPolicy)
+		}
+	}
+	state, err := c.readState(ctx)
+	if err != nil {
+		return p, err
+	}
+	p.primary, p.primaryRecorded = state[StateKeyPrimary], state[StateKeyPrimary] != ""
+	if !p.primaryRecorded {
+		p.primary = PodName(c.Name, 0)
+	}
+	if err := checkKeepsPrimary(c.Name, p.primary, p.spec.Replicas); err != nil {
+		return p, err
 	}
 	if err := c.checkCredentials(ctx); err != nil {
 		return p, err

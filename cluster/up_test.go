@@ -21,8 +21,7 @@ func TestDescribeProgress(t *testing.T) {
 		in   kube.PodProgress
 		want string
 	}{
-		{kube.PodProgress{Pod: "mysql-0", Stage: kube.StageInitializing, InitContainer: ContainerClone}, "mysql-0: primary: starting from its own data"},
-		{kube.PodProgress{Pod: "mysql-2", Stage: kube.StageInitializing, InitContainer: ContainerClone}, "mysql-2: cloning data from a peer"},
+		{kube.PodProgress{Pod: "mysql-2", Stage: kube.StageInitializing, InitContainer: ContainerClone}, "mysql-2: cloning data from a peer, or waiting for one"},
 		{kube.PodProgress{Pod: "mysql-1", Stage: kube.StageInitializing, InitContainer: ContainerInitConfig}, "mysql-1: configuring server identity"},
 		{kube.PodProgress{Pod: "mysql-1", Stage: kube.StagePending, Reason: "Unschedulable",
 			Message: "0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims. not found"}, "mysql-1: waiting for its volume"},

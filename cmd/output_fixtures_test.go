@@ -47,7 +47,7 @@ func healthyFixture() *cluster.StatusReport {
 	return &cluster.StatusReport{
 		APIVersion: cluster.ReportAPIVersion, Kind: cluster.KindStatus, ObservedAt: fixtureNow,
 		Cluster: cluster.ClusterSummary{
-			Name: "mysql", Namespace: "db", Flavour: "mariadb", Version: "10.11.6-MariaDB-log", Primary: "mysql-0",
+			Name: "mysql", Namespace: "db", Flavour: "mariadb", Version: "10.11.6-MariaDB-log", Primary: "mysql-0", RecordedPrimary: "mysql-0", WriteEndpoint: "mysql-primary",
 			Pods: 3, ReadyPods: 3, Replicas: 2, Replicating: 2, WorstLagSeconds: ptr(int64(0)), WorstLagPod: "mysql-1",
 			Problems: []string{},
 		},

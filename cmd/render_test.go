@@ -67,8 +67,8 @@ func TestRenderHonoursTheSpec(t *testing.T) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	if n := strings.Count(out, "\n---\n"); n != 5 {
-		t.Errorf("%d document separators, want 5 (6 objects)", n)
+	if n := strings.Count(out, "\n---\n"); n != 6 {
+		t.Errorf("%d document separators, want 6 (7 objects)", n)
 	}
 }
 

@@ -91,6 +91,8 @@ func newRootCommand(streams Streams) *cobra.Command {
 		newUpCommand(g),
 		newScaleCommand(g),
 		newRecloneCommand(g),
+		newSwitchoverCommand(g),
+		newPromoteCommand(g),
 		newDownCommand(g),
 		newRenderCommand(g),
 		newStatusCommand(g),

@@ -70,6 +70,19 @@ func (c *Client) GetSecret(ctx context.Context, name string) (*corev1.Secret, er
 	return s, nil
 }
 
+// GetConfigMap reads ConfigMap name in c.Namespace; (nil, nil) when there
+// is none.
+func (c *Client) GetConfigMap(ctx context.Context, name string) (*corev1.ConfigMap, error) {
+	cm, err := c.Clientset.CoreV1().ConfigMaps(c.Namespace).Get(ctx, name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get configmap %s/%s: %w", c.Namespace, name, err)
+	}
+	return cm, nil
+}
+
 // GetStatefulSet reads StatefulSet name in c.Namespace. It returns (nil, nil)
 // when there is none; any other failure, Forbidden included, is an error.
 func (c *Client) GetStatefulSet(ctx context.Context, name string) (*appsv1.StatefulSet, error) {

@@ -61,3 +61,36 @@ func (c *Conn) wait(ctx context.Context, w Wait) error {
 	}
 	return nil
 }
+
+// ExecHiding is Exec for statements that carry secrets as literals (a
+// replication password in CHANGE MASTER TO): the server's error messages
+// can quote the statement, so each secret is removed from errors.
+func (c *Conn) ExecHiding(ctx context.Context, secrets []string, stmts ...Statement) error {
+	for _, s := range stmts {
+		callCtx, cancel := c.callContext(ctx, 0)
+		_, err := c.db.ExecContext(callCtx, s.SQL, s.Args...)
+		cancel()
+		if err != nil {
+			return c.errorf(err, secrets, "%s on %s", s.summary(), c.name)
+		}
+	}
+	return nil
+}
+
+// Column runs a query and returns its first column, one string per row
+// (NULL as "").
+func (c *Conn) Column(ctx context.Context, s Statement) ([]string, error) {
+	rows, err := c.query(ctx, s.SQL, s.Args...)
+	if err != nil {
+		return nil, c.errorf(err, nil, "%s on %s", s.summary(), c.name)
+	}
+	out := make([]string, 0, len(rows))
+	for _, r := range rows {
+		v := ""
+		if len(r.values) > 0 {
+			v, _ = text(r.values[0])
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}

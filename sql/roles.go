@@ -132,6 +132,15 @@ func Fill(s Statement, values map[string]string) (Statement, error) {
 	return Statement{SQL: out, Args: s.Args}, nil
 }
 
+// CanMovePrimary says whether servers of a's flavour can change source by
+// GTID, which a switchover or a promote needs.
+func CanMovePrimary(a Adapter) error {
+	if a.Flavour() == MySQL57 {
+		return fmt.Errorf("MySQL 5.7 replicas are positioned by binary log file and position (gtid_mode OFF), so the primary cannot move between servers")
+	}
+	return nil
+}
+
 // Source names the server a replica is pointed at, by the values of
 // ChangeSource's placeholders.
 type Source struct {
@@ -146,8 +155,8 @@ type Source struct {
 // primary: stop, forget the old source, point at src by GTID. MySQL 5.7
 // (positioned by file and position, gtid_mode OFF) has no such change.
 func PointAt(a Adapter, src Source) ([]Statement, error) {
-	if a.Flavour() == MySQL57 {
-		return nil, fmt.Errorf("MySQL 5.7 replicas are positioned by binary log file and position (gtid_mode OFF), so the primary cannot move between servers")
+	if err := CanMovePrimary(a); err != nil {
+		return nil, err
 	}
 	change, err := a.ChangeSource(ByGTID)
 	if err != nil {

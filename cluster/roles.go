@@ -1,0 +1,159 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mysqlctl/mysqlctl/sql"
+)
+
+// RoleChange is what a switchover or a promote did.
+type RoleChange struct {
+	From, To string
+	// WriteDowntime runs from the old primary's fence (switchover) to the
+	// moment the write Service selects the new primary.
+	WriteDowntime time.Duration `json:"writeDowntime,omitempty"`
+	// Repointed lists the servers that now replicate from To; NotRepointed
+	// says, per server, why one does not (yet).
+	Repointed    []string
+	NotRepointed []string
+	// Notes are what the reader must know (lost transactions, a pod
+	// re-created to read the new record).
+	Notes []string
+}
+
+// roleChange is the cluster as a role change finds it: every member read,
+// their connections open, and the replication account's password.
+type roleChange struct {
+	g        *gathering
+	primary  string
+	password string
+}
+
+func (c *Cluster) openRoleChange(ctx context.Context) (*roleChange, error) {
+	sts, err := c.Kube.GetStatefulSet(ctx, StatefulSetName(c.Name))
+	if err != nil {
+		return nil, err
+	}
+	if sts == nil {
+		return nil, fmt.Errorf("%w: create it with 'mysqlctl up'", c.notFound())
+	}
+	primary, err := c.RecordedPrimary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	secret, err := c.Kube.GetSecret(ctx, SecretName(c.Name))
+	if err != nil {
+		return nil, err
+	}
+	if secret == nil || len(secret.Data[SecretKeyReplicationPassword]) == 0 {
+		return nil, fmt.Errorf("secret %s has no %s: replicas cannot be pointed at a new primary without it", SecretName(c.Name), SecretKeyReplicationPassword)
+	}
+	g, err := c.gather(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &roleChange{g: g, primary: primary, password: string(secret.Data[SecretKeyReplicationPassword])}, nil
+}
+
+// report is the member's last read report, or nil.
+func (r *roleChange) report(pod string) *sql.InstanceReport {
+	for i, s := range r.g.slots {
+		if s.name == pod {
+			return r.g.probes[i].report
+		}
+	}
+	return nil
+}
+
+func (r *roleChange) member(pod string) *Member {
+	for i := range r.g.report.Members {
+		if r.g.report.Members[i].Pod == pod {
+			return &r.g.report.Members[i]
+		}
+	}
+	return nil
+}
+
+// replicatesFrom: the server's source is pod (by its headless DNS name, as
+// the pods configure it, or its bare name).
+func replicatesFrom(rep *sql.InstanceReport, cluster, pod string) bool {
+	if rep == nil || rep.Replica == nil {
+		return false
+	}
+	host := strings.TrimSuffix(rep.Replica.SourceHost, ".")
+	return host == pod || strings.HasPrefix(host, pod+"."+HeadlessServiceName(cluster))
+}
+
+// binlogGTID is what a server wrote to its binary log, which a new primary
+// must have applied before it takes writes.
+func binlogGTID(rep *sql.InstanceReport) string {
+	if rep.Flavour == sql.MariaDB {
+		return rep.GTID.BinlogPos
+	}
+	return rep.GTID.Executed
+}
+
+// pointAt makes srv a replica of the new primary, from its own GTIDs.
+func (c *Cluster) pointAt(ctx context.Context, srv Server, rep *sql.InstanceReport, primary, password string) error {
+	stmts, err := sql.PointAt(srv.Adapter(), sql.Source{
+		Host: primary + "." + HeadlessServiceName(c.Name), Port: PortMySQL,
+		User: ReplicationUser, Password: password, GTID: executedGTID(rep),
+	})
+	if err != nil {
+		return err
+	}
+	return srv.ExecHiding(ctx, []string{password}, stmts...)
+}
+
+// repointOthers points every answering server but the new primary (and
+// skip) at it. A failure is reported per server; the role has moved.
+func (c *Cluster) repointOthers(ctx context.Context, r *roleChange, to string, change *RoleChange, skip ...string) {
+	for i, s := range r.g.slots {
+		p := r.g.probes[i]
+		if s.name == to || slices.Contains(skip, s.name) {
+			continue
+		}
+		if p.server == nil || p.report == nil {
+			change.NotRepointed = append(change.NotRepointed, fmt.Sprintf("%s does not answer: it follows %s when it starts again", s.name, to))
+			continue
+		}
+		if err := c.pointAt(ctx, p.server, p.report, to, r.password); err != nil {
+			change.NotRepointed = append(change.NotRepointed, fmt.Sprintf("%s: %v", s.name, err))
+			continue
+		}
+		change.Repointed = append(change.Repointed, s.name)
+	}
+}
+
+// makePrimary turns a replica into a writable primary.
+func makePrimary(ctx context.Context, srv Server) error {
+	a := srv.Adapter()
+	return srv.Exec(ctx, append([]sql.Statement{a.StopReplica(), a.ResetReplica()}, a.MakeWritable()...)...)
+}
+
+// fence stops the writes of every client on srv, and ends the connections
+// of clients, so that none goes on writing to a server that is no longer
+// the primary: they reconnect through the write Service.
+func fence(ctx context.Context, srv Server) error {
+	a := srv.Adapter()
+	if err := srv.Exec(ctx, a.Fence()...); err != nil {
+		return err
+	}
+	q := a.ClientSessionsQuery()
+	q.Args = []any{AdminUser, ReplicationUser}
+	ids, err := srv.Column(ctx, q)
+	if err != nil {
+		return nil // fenced: the sessions only learn it at their next write
+	}
+	for _, id := range ids {
+		var n uint64
+		if _, err := fmt.Sscan(id, &n); err == nil {
+			_ = srv.Exec(ctx, a.KillConnection(n)) // gone already is fine
+		}
+	}
+	return nil
+}

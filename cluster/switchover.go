@@ -1,0 +1,152 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/mysqlctl/mysqlctl/sql"
+)
+
+// SwitchoverOptions are the choices of `mysqlctl switchover`.
+type SwitchoverOptions struct {
+	// To is the replica that becomes the primary; empty picks the healthy
+	// replica of the primary that is least behind.
+	To string
+	// CatchUp bounds how long the target may take to apply everything the
+	// primary wrote, first while it still takes writes, then once more
+	// after it was fenced.
+	CatchUp time.Duration
+}
+
+// DefaultCatchUp is SwitchoverOptions.CatchUp when unset.
+const DefaultCatchUp = 30 * time.Second
+
+// Switchover moves the primary role to a caught-up replica with nothing
+// lost: the target catches up, the old primary is fenced (no client
+// writes), the target applies the last transactions and becomes writable,
+// the record and the write Service move to it, and every other server,
+// the old primary included, replicates from it. If a step fails before the
+// target is writable, the old primary takes writes again.
+func (c *Cluster) Switchover(ctx context.Context, opts SwitchoverOptions) (*RoleChange, error) {
+	change, err := c.switchover(ctx, opts)
+	if err != nil {
+		return change, fmt.Errorf("switchover of %s: %w", c.Name, err)
+	}
+	return change, nil
+}
+
+func (c *Cluster) switchover(ctx context.Context, opts SwitchoverOptions) (*RoleChange, error) {
+	if opts.CatchUp <= 0 {
+		opts.CatchUp = DefaultCatchUp
+	}
+	r, err := c.openRoleChange(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer r.g.close()
+	from := r.primary
+	old, oldRep := r.g.server(from), r.report(from)
+	if old == nil || oldRep == nil || !oldRep.Writable() || oldRep.IsReplica() {
+		return nil, fmt.Errorf("the recorded primary %s does not answer as a writable primary (%s): nothing changed; if it is lost, make a replica the primary with mysqlctl promote POD",
+			from, memberState(r.member(from)))
+	}
+	to, err := c.switchoverTarget(r, opts.To)
+	if err != nil {
+		return nil, err
+	}
+	target := r.g.server(to)
+	if err := sql.CanMovePrimary(target.Adapter()); err != nil {
+		return nil, fmt.Errorf("%w: nothing changed", err)
+	}
+	change := &RoleChange{From: from, To: to}
+	c.say(fmt.Sprintf("waiting for %s to catch up with %s", to, from))
+	if err := target.WaitForGTID(ctx, binlogGTID(oldRep), opts.CatchUp); err != nil {
+		return nil, fmt.Errorf("%s did not catch up with %s within %s (%w): nothing changed; try again when it has, or pass a larger --catch-up", to, from, opts.CatchUp, err)
+	}
+
+	c.say(fmt.Sprintf("fencing %s: no client writes from here", from))
+	fenced := c.Now()
+	if err := fence(ctx, old); err != nil {
+		return nil, c.unfence(ctx, old, from, fmt.Errorf("fence %s: %w", from, err))
+	}
+	last, err := old.Report(ctx)
+	if err != nil {
+		return nil, c.unfence(ctx, old, from, fmt.Errorf("read the last position of %s: %w", from, err))
+	}
+	if err := target.WaitForGTID(ctx, binlogGTID(last), opts.CatchUp); err != nil {
+		return nil, c.unfence(ctx, old, from, fmt.Errorf("%s did not apply the last transactions of %s within %s: %w", to, from, opts.CatchUp, err))
+	}
+	if err := makePrimary(ctx, target); err != nil {
+		return nil, c.unfence(ctx, old, from, fmt.Errorf("make %s writable: %w", to, err))
+	}
+	// From here the target is the only writable server: what follows
+	// moves what points at it, and nothing is undone.
+	if err := c.recordPrimary(ctx, to); err != nil {
+		return change, fmt.Errorf("%s is the writable primary, but the record still names %s (%w): run mysqlctl switchover --to %s again to finish", to, from, err, to)
+	}
+	change.WriteDowntime = c.Now().Sub(fenced)
+	c.say(fmt.Sprintf("%s takes writes; repointing the replicas", to))
+	c.repointOthers(ctx, r, to, change)
+	return change, nil
+}
+
+// unfence gives the old primary its writes back after a failed switchover
+// and says what happened.
+func (c *Cluster) unfence(ctx context.Context, old Server, from string, cause error) error {
+	if err := old.Exec(ctx, old.Adapter().MakeWritable()...); err != nil {
+		return fmt.Errorf("%w; and %s could not be made writable again (%v): nothing takes writes, run mysqlctl switchover again or fix %s", cause, from, err, from)
+	}
+	return fmt.Errorf("%w: %s takes writes again, nothing else changed", cause, from)
+}
+
+// switchoverTarget checks the asked target, or picks the replica of the
+// primary that is replicating and least behind (lowest ordinal on a tie).
+func (c *Cluster) switchoverTarget(r *roleChange, asked string) (string, error) {
+	if asked != "" {
+		if asked == r.primary {
+			return "", invalidSpec("to", "%s is the primary already: pass one of its replicas", asked)
+		}
+		if _, err := memberOrdinal(c.Name, asked, int32(len(r.g.slots))); err != nil {
+			return "", err
+		}
+		rep := r.report(asked)
+		if r.g.server(asked) == nil || rep == nil || !rep.IsReplica() || !rep.Replica.Replicating() || !replicatesFrom(rep, c.Name, r.primary) {
+			return "", fmt.Errorf("%s cannot take over: it is not a replica of %s with both threads running (%s); nothing changed", asked, r.primary, memberState(r.member(asked)))
+		}
+		return asked, nil
+	}
+	best, bestLag := "", int64(-1)
+	for i, s := range r.g.slots {
+		rep := r.g.probes[i].report
+		if s.name == r.primary || r.g.probes[i].server == nil || rep == nil || !rep.IsReplica() ||
+			!rep.Replica.Replicating() || !replicatesFrom(rep, c.Name, r.primary) || rep.Replica.SQLDelay > 0 {
+			continue
+		}
+		lag := int64(1 << 40)
+		if rep.Replica.SecondsBehind != nil {
+			lag = *rep.Replica.SecondsBehind
+		}
+		if best == "" || lag < bestLag {
+			best, bestLag = s.name, lag
+		}
+	}
+	if best == "" {
+		return "", errors.New("no replica of " + r.primary + " is replicating with both threads running: nothing changed; mysqlctl status shows why")
+	}
+	return best, nil
+}
+
+// memberState is a member's state in a few words, for errors.
+func memberState(m *Member) string {
+	switch {
+	case m == nil:
+		return "no such member"
+	case m.Error != "":
+		return m.Error
+	case m.Replication != nil:
+		return fmt.Sprintf("%s, IO %s, SQL %s", m.Role, m.Replication.IOThread, m.Replication.SQLThread)
+	}
+	return string(m.Role)
+}

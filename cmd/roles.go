@@ -1,0 +1,119 @@
+package cmd
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mysqlctl/mysqlctl/cluster"
+)
+
+type roleOptions struct {
+	to      string
+	force   bool
+	catchUp time.Duration
+	timeout time.Duration
+}
+
+func newSwitchoverCommand(g *globalOptions) *cobra.Command {
+	o := &roleOptions{}
+	cmd := &cobra.Command{
+		Use:   "switchover",
+		Short: "Move the primary role to a caught-up replica, with nothing lost",
+		Long: `Move the primary role to a replica (planned maintenance of the primary's node,
+say). The replica first catches up; then the primary is fenced (read-only,
+its client connections ended), the replica applies its last transactions
+and becomes writable, the cluster's record and the write Service
+(<name>-primary) move to it, and every other server, the old primary
+included, replicates from it. If a step fails before the new primary is
+writable, the old one takes writes again. Prints the measured write
+downtime.`,
+		Example: `  # To the replica that is least behind
+  mysqlctl switchover
+
+  # To a chosen replica
+  mysqlctl switchover --to mysql-2`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return o.runSwitchover(cmd, g) },
+	}
+	addSpecFlags(cmd, nameKeys...)
+	cmd.Flags().StringVar(&o.to, "to", "", "the replica that becomes the primary (default: the healthy one least behind)")
+	cmd.Flags().DurationVar(&o.catchUp, "catch-up", cluster.DefaultCatchUp, "how long the new primary may take to catch up, before and after the fence")
+	cmd.Flags().DurationVar(&o.timeout, "timeout", 2*time.Minute, "how long the whole switchover may take")
+	return cmd
+}
+
+func newPromoteCommand(g *globalOptions) *cobra.Command {
+	o := &roleOptions{}
+	cmd := &cobra.Command{
+		Use:   "promote POD",
+		Short: "Make a replica the primary when the primary is lost (failover)",
+		Long: `Make a replica the primary when the recorded primary is gone or its data is
+lost. Transactions the old primary committed but never sent to a replica are
+lost. Refused while the primary is healthy (use switchover), and for a
+replica that applied fewer transactions than another, unless --force.
+The old primary rejoins as a replica when its data is a subset of the new
+primary's; otherwise it stays read-only and status reports it diverged.`,
+		Example: `  # mysql-0's volume is lost; mysql-1 is the most up to date replica
+  mysqlctl promote mysql-1`,
+		Args: exactlyOnePod,
+		RunE: func(cmd *cobra.Command, args []string) error { return o.runPromote(cmd, g, args[0]) },
+	}
+	addSpecFlags(cmd, nameKeys...)
+	cmd.Flags().BoolVar(&o.force, "force", false, "promote although another replica applied more transactions (they are lost)")
+	cmd.Flags().DurationVar(&o.timeout, "timeout", 2*time.Minute, "how long the promotion may take")
+	return cmd
+}
+
+func (o *roleOptions) runSwitchover(cmd *cobra.Command, g *globalOptions) error {
+	if err := positive("--timeout", o.timeout); err != nil {
+		return err
+	}
+	if err := positive("--catch-up", o.catchUp); err != nil {
+		return err
+	}
+	s, err := openSession(cmd, g, o.timeout)
+	if err != nil {
+		return err
+	}
+	defer s.cancel()
+	change, err := s.cluster.Switchover(s.ctx, cluster.SwitchoverOptions{To: o.to, CatchUp: o.catchUp})
+	printRoleChange(g.streams.Out, change, s.cluster)
+	return err
+}
+
+func (o *roleOptions) runPromote(cmd *cobra.Command, g *globalOptions, pod string) error {
+	if err := positive("--timeout", o.timeout); err != nil {
+		return err
+	}
+	s, err := openSession(cmd, g, o.timeout)
+	if err != nil {
+		return err
+	}
+	defer s.cancel()
+	change, err := s.cluster.Promote(s.ctx, cluster.PromoteOptions{Pod: pod, Force: o.force})
+	printRoleChange(g.streams.Out, change, s.cluster)
+	return err
+}
+
+// printRoleChange says what moved, whatever part of it happened.
+func printRoleChange(w io.Writer, change *cluster.RoleChange, c *cluster.Cluster) {
+	if change == nil {
+		return
+	}
+	fmt.Fprintf(w, "primary: %s (was %s); writes go to %s\n", change.To, change.From, c.WriteEndpoint())
+	if change.WriteDowntime > 0 {
+		fmt.Fprintf(w, "write downtime: %s\n", change.WriteDowntime.Round(time.Millisecond))
+	}
+	for _, p := range change.Repointed {
+		fmt.Fprintf(w, "%s replicates from %s\n", p, change.To)
+	}
+	for _, p := range change.NotRepointed {
+		fmt.Fprintf(w, "not repointed: %s\n", p)
+	}
+	for _, n := range change.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+}
