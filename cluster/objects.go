@@ -32,7 +32,7 @@ type Objects struct {
 	// PrimaryService reaches the recorded primary (ordinal 0 as built; up
 	// points it at the pod the cluster's record names).
 	PrimaryService *corev1ac.ServiceApplyConfiguration
-	StatefulSet *appsv1ac.StatefulSetApplyConfiguration
+	StatefulSet    *appsv1ac.StatefulSetApplyConfiguration
 	// DisruptionBudget lets evictions take one server at a time.
 	DisruptionBudget *policyv1ac.PodDisruptionBudgetApplyConfiguration
 }
