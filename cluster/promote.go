@@ -137,8 +137,8 @@ func hasMore(a, b *sql.InstanceReport) bool {
 // an empty volume, or crashing) is deleted, so that the StatefulSet
 // re-creates it with the new record and it clones or rejoins.
 func (c *Cluster) restartOldPrimary(ctx context.Context, r *roleChange, from string, change *RoleChange) {
-	if srv, rep := r.g.server(from), r.report(from); srv != nil && rep != nil {
-		if err := c.pointAt(ctx, srv, rep, change.To, r.password); err != nil {
+	if srv := r.g.server(from); srv != nil {
+		if err := c.pointAt(ctx, srv, change.To, r.password); err != nil {
 			change.NotRepointed = append(change.NotRepointed, fmt.Sprintf("%s: %v", from, err))
 			return
 		}

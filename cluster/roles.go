@@ -97,8 +97,17 @@ func binlogGTID(rep *sql.InstanceReport) string {
 	return rep.GTID.Executed
 }
 
-// pointAt makes srv a replica of the new primary, from its own GTIDs.
-func (c *Cluster) pointAt(ctx context.Context, srv Server, rep *sql.InstanceReport, primary, password string) error {
+// pointAt makes srv a replica of the new primary, from its own GTIDs as
+// they are once its applier stopped: a position read earlier would make it
+// apply again what it applied since (duplicate keys).
+func (c *Cluster) pointAt(ctx context.Context, srv Server, primary, password string) error {
+	if err := srv.Exec(ctx, srv.Adapter().StopReplica()); err != nil {
+		return err
+	}
+	rep, err := srv.Report(ctx)
+	if err != nil {
+		return err
+	}
 	stmts, err := sql.PointAt(srv.Adapter(), sql.Source{
 		Host: primary + "." + HeadlessServiceName(c.Name), Port: PortMySQL,
 		User: ReplicationUser, Password: password, GTID: executedGTID(rep),
@@ -117,11 +126,11 @@ func (c *Cluster) repointOthers(ctx context.Context, r *roleChange, to string, c
 		if s.name == to || slices.Contains(skip, s.name) {
 			continue
 		}
-		if p.server == nil || p.report == nil {
+		if p.server == nil {
 			change.NotRepointed = append(change.NotRepointed, fmt.Sprintf("%s does not answer: it follows %s when it starts again", s.name, to))
 			continue
 		}
-		if err := c.pointAt(ctx, p.server, p.report, to, r.password); err != nil {
+		if err := c.pointAt(ctx, p.server, to, r.password); err != nil {
 			change.NotRepointed = append(change.NotRepointed, fmt.Sprintf("%s: %v", s.name, err))
 			continue
 		}

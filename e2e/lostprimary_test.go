@@ -9,12 +9,16 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
+
+	"github.com/mysqlctl/mysqlctl/cluster"
 )
 
 // TestLostPrimaryVolumeIsNotAnEmptyPrimary: the primary's volume and pod
 // are deleted. The new mysql-0 must not start as an empty, writable
 // primary: its clone container refuses, the replicas keep every row, and
-// check names the replica that holds the data.
+// check names the replica that holds the data. promote mysql-1 then makes
+// writes through mysql-primary succeed, and the old primary clones and
+// replicates from mysql-1.
 func TestLostPrimaryVolumeIsNotAnEmptyPrimary(t *testing.T) {
 	c, ctx, ns := mariadbScenario(t, "lostprimary", 2, 8*time.Minute)
 	c.execAs(t, ctx, ns, "mysql-0", c.adminPassword(t, ctx, ns),
@@ -38,6 +42,19 @@ func TestLostPrimaryVolumeIsNotAnEmptyPrimary(t *testing.T) {
 	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
 	if n := c.queryThroughPortForward(t, ctx, ns, "mysql-1", root, "SELECT COUNT(*) FROM shop.orders"); n != "3" {
 		t.Errorf("mysql-1 holds %s rows, want 3", n)
+	}
+
+	promoted := c.mustSucceed(t, 2*time.Minute, "promote", "mysql-1", "-n", ns)
+	for _, want := range []string{"primary: mysql-1 (was mysql-0); writes go to mysql-primary", "are lost"} {
+		if !strings.Contains(promoted.stdout, want) {
+			t.Errorf("promote output lacks %q:\n%s", want, promoted)
+		}
+	}
+	c.runClientPod(t, ctx, ns, `for i in $(seq 60); do mariadb -h mysql-primary -uroot -p"$PW" --connect-timeout=2 -e "INSERT INTO shop.orders VALUES (4)" && exit 0; sleep 1; done; exit 1`, root)
+	c.waitPodsReady(t, ctx, ns, cluster.PodSelector("mysql"), 2)
+	c.mustSucceed(t, 2*time.Minute, "check", "-n", ns, "--checksum")
+	if n := c.queryThroughPortForward(t, ctx, ns, "mysql-0", root, "SELECT COUNT(*) FROM shop.orders"); n != "4" {
+		t.Errorf("the old primary, cloned again, holds %s rows, want 4", n)
 	}
 }
 

@@ -64,6 +64,13 @@ func (c *testCluster) runClientPod(t *testing.T, ctx context.Context, ns, script
 // returns the output and whether the script succeeded.
 func (c *testCluster) tryClientPod(t *testing.T, ctx context.Context, ns, script, password string) (string, bool) {
 	t.Helper()
+	return c.waitClientPod(t, ctx, ns, c.startClientPod(t, ctx, ns, script, password))
+}
+
+// startClientPod starts script in a client pod and returns the pod's name,
+// for a client that runs while the test does something else.
+func (c *testCluster) startClientPod(t *testing.T, ctx context.Context, ns, script, password string) string {
+	t.Helper()
 	pod, err := c.client.CoreV1().Pods(ns).Create(ctx, &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{GenerateName: "client-"},
 		Spec: corev1.PodSpec{
@@ -79,19 +86,26 @@ func (c *testCluster) tryClientPod(t *testing.T, ctx context.Context, ns, script
 	if err != nil {
 		t.Fatalf("create client pod: %v", err)
 	}
+	return pod.Name
+}
+
+// waitClientPod waits for a client pod to end and returns its output and
+// whether its script succeeded.
+func (c *testCluster) waitClientPod(t *testing.T, ctx context.Context, ns, name string) (string, bool) {
+	t.Helper()
 	var phase corev1.PodPhase
-	err = wait.PollUntilContextCancel(ctx, 300*time.Millisecond, true, func(ctx context.Context) (bool, error) {
-		p, err := c.client.CoreV1().Pods(ns).Get(ctx, pod.Name, metav1.GetOptions{})
+	err := wait.PollUntilContextCancel(ctx, 300*time.Millisecond, true, func(ctx context.Context) (bool, error) {
+		p, err := c.client.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
 			return false, nil
 		}
 		phase = p.Status.Phase
 		return phase == corev1.PodSucceeded || phase == corev1.PodFailed, nil
 	})
-	logs, _ := c.client.CoreV1().Pods(ns).GetLogs(pod.Name, &corev1.PodLogOptions{}).DoRaw(ctx)
+	logs, _ := c.client.CoreV1().Pods(ns).GetLogs(name, &corev1.PodLogOptions{}).DoRaw(ctx)
 	if err != nil {
-		t.Fatalf("client pod %s did not finish (phase %s): %v; output:\n%s", pod.Name, phase, err, logs)
+		t.Fatalf("client pod %s did not finish (phase %s): %v; output:\n%s", name, phase, err, logs)
 	}
-	_ = c.client.CoreV1().Pods(ns).Delete(ctx, pod.Name, metav1.DeleteOptions{GracePeriodSeconds: ptr.To[int64](0)})
+	_ = c.client.CoreV1().Pods(ns).Delete(ctx, name, metav1.DeleteOptions{GracePeriodSeconds: ptr.To[int64](0)})
 	return string(logs), phase == corev1.PodSucceeded
 }
