@@ -39,6 +39,7 @@ func (c *Cluster) down(ctx context.Context, opts DownOptions) (bool, error) {
 		{kube.KindPodDisruptionBudget, DisruptionBudgetName(c.Name)},
 		{kube.KindService, HeadlessServiceName(c.Name)},
 		{kube.KindService, ReadServiceName(c.Name)},
+		{kube.KindService, PrimaryServiceName(c.Name)},
 		{kube.KindConfigMap, ConfigMapName(c.Name)},
 	}
 	for _, d := range deletes {

@@ -33,6 +33,9 @@ func liveSpec(sts *appsv1.StatefulSet) Spec {
 			if n, err := strconv.ParseInt(e.Value, 10, 64); e.Name == EnvBinlogExpireSeconds && err == nil {
 				s.BinlogRetention = (time.Duration(n) * time.Second).String()
 			}
+			if n, err := strconv.ParseInt(e.Value, 10, 64); e.Name == EnvMaxReadLag && err == nil {
+				s.MaxReadLag = (time.Duration(n) * time.Second).String()
+			}
 		}
 		switch c.Name {
 		case ContainerServer:
@@ -97,7 +100,8 @@ func declare(asked Spec, given map[string]bool, live Spec) (Spec, error) {
 		"version": {&out.Version, &asked.Version}, "image": {&out.Image, &asked.Image},
 		"backupImage": {&out.BackupImage, &asked.BackupImage}, "cpu": {&out.CPURequest, &asked.CPURequest},
 		"memory": {&out.MemoryRequest, &asked.MemoryRequest}, "binlogRetention": {&out.BinlogRetention, &asked.BinlogRetention},
-		"storage": {&out.StorageSize, &asked.StorageSize},
+		"maxReadLag": {&out.MaxReadLag, &asked.MaxReadLag},
+		"storage":    {&out.StorageSize, &asked.StorageSize},
 	}
 	for key, p := range overlay {
 		if given[key] {

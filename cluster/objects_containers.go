@@ -53,6 +53,7 @@ func serverContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 		envSecret(rootPasswordVariable(spec.Flavor), spec.Name, SecretKeyRootPassword),
 	}, baseEnv(spec)...)
 	env = append(env, adminEnv(spec)...) // for the probes
+	env = append(env, envValue(EnvMaxReadLag, strconv.FormatInt(spec.MaxReadLagSeconds(), 10)))
 	c := corev1ac.Container().
 		WithName(ContainerServer).
 		WithImage(spec.ServerImage()).

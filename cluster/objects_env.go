@@ -15,6 +15,9 @@ const EnvFlavor = "FLAVOR"
 // server's cnf (binlog_expire_logs_seconds, or expire_logs_days on 5.7).
 const EnvBinlogExpireSeconds = "BINLOG_EXPIRE_SECONDS"
 
+// EnvMaxReadLag is maxReadLag in seconds, for the readiness probe.
+const EnvMaxReadLag = "MAX_READ_LAG"
+
 // baseEnv is what every script needs: the flavour picks the client tools and
 // SQL dialect, the cluster name makes the peers' DNS names.
 func baseEnv(spec Spec) []*corev1ac.EnvVarApplyConfiguration {

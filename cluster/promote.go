@@ -60,7 +60,8 @@ func (c *Cluster) promote(ctx context.Context, opts PromoteOptions) (*RoleChange
 	if rep, err = c.waitApplied(ctx, target, opts.Apply); err != nil {
 		return nil, err
 	}
-	if ahead := aheadOf(r, to, rep); len(ahead) > 0 && !opts.Force {
+	ahead := aheadOf(r, to, rep)
+	if len(ahead) > 0 && !opts.Force {
 		return nil, fmt.Errorf("%s has applied transactions %s has not: promote the one with the most (or pass --force to lose them)", joinNames(ahead), to)
 	}
 	change := &RoleChange{From: from, To: to, Notes: []string{fmt.Sprintf(
@@ -72,7 +73,8 @@ func (c *Cluster) promote(ctx context.Context, opts PromoteOptions) (*RoleChange
 	if err := c.recordPrimary(ctx, to); err != nil {
 		return change, fmt.Errorf("%s is writable, but the record still names %s (%w): run mysqlctl promote %s --force again to finish", to, from, err, to)
 	}
-	c.repointOthers(ctx, r, to, change, from)
+	c.repointOthers(ctx, r, to, change, append([]string{from}, ahead...)...)
+	c.stopDiverged(ctx, r, to, ahead, change)
 	c.restartOldPrimary(ctx, r, from, change)
 	return change, nil
 }
@@ -129,6 +131,22 @@ func hasMore(a, b *sql.InstanceReport) bool {
 	as, err1 := sql.ParseGTIDSet(executedGTID(a))
 	bs, err2 := sql.ParseGTIDSet(executedGTID(b))
 	return err1 == nil && err2 == nil && !bs.Contains(as)
+}
+
+// stopDiverged stops replication on the servers that hold transactions
+// the forced new primary lacks: pointed at it they would replay nothing
+// of theirs and serve rows the primary does not have. They wait for a
+// human, with the command that gives them the new primary's data.
+func (c *Cluster) stopDiverged(ctx context.Context, r *roleChange, to string, ahead []string, change *RoleChange) {
+	for _, pod := range ahead {
+		srv := r.g.server(pod)
+		if srv == nil {
+			continue
+		}
+		_ = srv.Exec(ctx, srv.Adapter().StopReplica())
+		change.NotRepointed = append(change.NotRepointed, fmt.Sprintf(
+			"%s holds transactions %s lacks (lost by --force): its replication is stopped; run mysqlctl reclone %s", pod, to, pod))
+	}
 }
 
 // restartOldPrimary makes the old primary follow the new one: an answering

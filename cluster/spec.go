@@ -34,6 +34,10 @@ type Spec struct {
 	// duration, e.g. 168h). A replica that is away longer must be cloned
 	// again; a volume never fills with binlogs.
 	BinlogRetention string `json:"binlogRetention,omitempty"`
+	// MaxReadLag is how stale a replica's data may be while it serves
+	// reads through <name>-read (a Go duration): a replica further behind,
+	// or cut off from its source for longer, is not ready and leaves it.
+	MaxReadLag string `json:"maxReadLag,omitempty"`
 }
 
 // Defaults of a spec. Requests are small on purpose: five pods must fit on a
@@ -48,6 +52,10 @@ const (
 	// DefaultBinlogRetention keeps a week of binary logs: a replica down
 	// over a long weekend still catches up without a new clone.
 	DefaultBinlogRetention = "168h"
+	// DefaultMaxReadLag lets replicas keep serving reads through a primary
+	// restart (seconds, far longer after a crash with a large redo log),
+	// and takes away one that falls half a minute behind.
+	DefaultMaxReadLag = "30s"
 	// DefaultXtrabackupImage is the image of the mysql57 flavour's clone
 	// and sidecar containers: Percona's XtraBackup 2.4.29, the last 2.4
 	// release, with the Percona Server 5.7 client and socat. The Kubernetes
@@ -112,6 +120,9 @@ func (s Spec) WithDefaults() Spec {
 	}
 	if s.BinlogRetention == "" {
 		s.BinlogRetention = DefaultBinlogRetention
+	}
+	if s.MaxReadLag == "" {
+		s.MaxReadLag = DefaultMaxReadLag
 	}
 	return s
 }

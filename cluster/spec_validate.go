@@ -34,7 +34,7 @@ func invalidSpec(field, format string, args ...any) error {
 func (s Spec) Validate() error {
 	checks := []func() error{
 		s.validateName, s.validateReplicas, s.validateFlavor,
-		s.validateVersion, s.validateImages, s.validateResources, s.validateBinlogRetention,
+		s.validateVersion, s.validateImages, s.validateResources, s.validateBinlogRetention, s.validateMaxReadLag,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {
@@ -179,6 +179,27 @@ func (s Spec) validateBinlogRetention() error {
 		return invalidSpec("binlogRetention", "binlogRetention %q is not a duration from 1h to 2376h (99 days) in whole seconds: pass e.g. --binlog-retention %s", s.BinlogRetention, DefaultBinlogRetention)
 	}
 	return nil
+}
+
+// MinMaxReadLag and MaxMaxReadLag bound maxReadLag: below a few seconds a
+// replica would leave the read Service at every probe's hiccup.
+const (
+	MinMaxReadLag = 5 * time.Second
+	MaxMaxReadLag = 24 * time.Hour
+)
+
+func (s Spec) validateMaxReadLag() error {
+	d, err := time.ParseDuration(s.MaxReadLag)
+	if err != nil || d < MinMaxReadLag || d > MaxMaxReadLag || d%time.Second != 0 {
+		return invalidSpec("maxReadLag", "maxReadLag %q is not a duration from 5s to 24h in whole seconds: pass e.g. --max-read-lag %s", s.MaxReadLag, DefaultMaxReadLag)
+	}
+	return nil
+}
+
+// MaxReadLagSeconds is MaxReadLag in seconds (of a valid spec).
+func (s Spec) MaxReadLagSeconds() int64 {
+	d, _ := time.ParseDuration(s.MaxReadLag)
+	return int64(d / time.Second)
 }
 
 // BinlogRetentionSeconds is BinlogRetention in seconds (of a valid spec).

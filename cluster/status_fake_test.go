@@ -39,6 +39,7 @@ type fakeServer struct {
 	openErr   error
 	forward   func(ctx context.Context) error // nil: forward at once
 	waitErr   error
+	waitErrs  []error // the results of the first waits, in order; then waitErr
 
 	mu       sync.Mutex
 	reads    int
@@ -68,6 +69,13 @@ func (c *fakeConn) Report(ctx context.Context) (*sql.InstanceReport, error) {
 	return c.srv.nextReport(), c.srv.reportErr
 }
 func (c *fakeConn) WaitForGTID(ctx context.Context, gtid string, timeout time.Duration) error {
+	c.srv.mu.Lock()
+	defer c.srv.mu.Unlock()
+	if len(c.srv.waitErrs) > 0 {
+		err := c.srv.waitErrs[0]
+		c.srv.waitErrs = c.srv.waitErrs[1:]
+		return err
+	}
 	return c.srv.waitErr
 }
 func (c *fakeConn) WaitForPosition(ctx context.Context, file string, pos uint64, timeout time.Duration) error {
@@ -145,6 +153,7 @@ func clusterObjects(n int, readyPods ...int) []runtime.Object {
 		&appsv1.StatefulSet{ObjectMeta: meta("mysql"), Spec: appsv1.StatefulSetSpec{Replicas: ptr.To(int32(n))}},
 		&corev1.Service{ObjectMeta: meta("mysql")},
 		&corev1.Service{ObjectMeta: meta("mysql-read")},
+		&corev1.Service{ObjectMeta: meta("mysql-primary")},
 		&corev1.ConfigMap{ObjectMeta: meta("mysql-config")},
 		&policyv1.PodDisruptionBudget{ObjectMeta: meta("mysql")},
 		&corev1.Secret{ObjectMeta: meta("mysql-credentials"), Data: map[string][]byte{

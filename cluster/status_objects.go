@@ -30,7 +30,7 @@ type credentials struct {
 // credentials from the Secret on the way. The StatefulSet was read already.
 func (c *Cluster) objects(ctx context.Context, sts *appsv1.StatefulSet) ([]ObjectPresence, credentials) {
 	out := []ObjectPresence{{Kind: KindStatefulSet, Name: StatefulSetName(c.Name), Present: sts != nil}}
-	for _, name := range []string{HeadlessServiceName(c.Name), ReadServiceName(c.Name)} {
+	for _, name := range []string{HeadlessServiceName(c.Name), ReadServiceName(c.Name), PrimaryServiceName(c.Name)} {
 		ok, err := c.Kube.Exists(ctx, kube.KindService, name)
 		out = append(out, presence(KindService, name, ok, err))
 	}

@@ -112,7 +112,10 @@ func (c *Cluster) switchoverTarget(r *roleChange, asked string) (string, error) 
 			return "", err
 		}
 		rep := r.report(asked)
-		if r.g.server(asked) == nil || rep == nil || !rep.IsReplica() || !rep.Replica.Replicating() || !replicatesFrom(rep, c.Name, r.primary) {
+		// A receiver still connecting (just repointed) is fine: the
+		// catch-up wait below bounds it.
+		if r.g.server(asked) == nil || rep == nil || !rep.IsReplica() || !rep.Replica.SQLThread.Running() ||
+			(rep.Replica.IOThread != "Yes" && rep.Replica.IOThread != "Connecting") || !replicatesFrom(rep, c.Name, r.primary) {
 			return "", fmt.Errorf("%s cannot take over: it is not a replica of %s with both threads running (%s); nothing changed", asked, r.primary, memberState(r.member(asked)))
 		}
 		return asked, nil

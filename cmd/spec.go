@@ -42,6 +42,7 @@ func specKeys() []specKey {
 		{"cpu", d.CPURequest, "CPU requested by each server"},
 		{"memory", d.MemoryRequest, "memory requested by each server"},
 		{"binlogRetention", d.BinlogRetention, "how long servers keep binary logs (a replica away longer is cloned again)"},
+		{"maxReadLag", d.MaxReadLag, "how stale a replica may be and still serve reads through <name>-read"},
 	}
 }
 
@@ -181,6 +182,7 @@ func specFromViper(v *viper.Viper) (cluster.Spec, error) {
 		CPURequest:      v.GetString("cpu"),
 		MemoryRequest:   v.GetString("memory"),
 		BinlogRetention: v.GetString("binlogRetention"),
+		MaxReadLag:      v.GetString("maxReadLag"),
 	}, nil
 }
 

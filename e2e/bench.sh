@@ -4,7 +4,10 @@
 # cluster in namespaces of its own, times `mysqlctl status` on each
 # (BENCH_RUNS runs after one warm-up, median taken), and prints the ratio
 # 5 pods / 1 pod (goal ≤ 1.3: the pods are read in parallel) and the CLI's
-# peak memory on 5 pods. Everything it created is deleted on exit.
+# peak memory on 5 pods; then moves the primary of the 5-server cluster back
+# and forth BENCH_RUNS times with `mysqlctl switchover` and reports the
+# write downtime it measured (median, min, max) and the command's wall time.
+# Everything it created is deleted on exit.
 #
 # usage: e2e/bench.sh path/to/mysqlctl
 # env:   KUBECONFIG, MYSQLCTL_E2E_MARIADB_IMAGE (the local cluster's image),
@@ -80,6 +83,19 @@ read -r ms5 rss5 all5 < <(measure "${namespaces[1]}")
 # says how much of the per-pod work ran at the same time (5.0 = all of it).
 read -r reads_sum reads_max < <("$bin" status -n "${namespaces[1]}" -vv 2>&1 >/dev/null |
 	sed -n 's/.*: read in \([0-9]*\)ms.*/\1/p' | awk '{s += $1; if ($1 > m) m = $1} END {print s + 0, m + 0}')
+# switchover: the write downtime each one printed, in ms, and its wall time.
+downs=() walls=()
+for ((i = 0; i < runs; i++)); do
+	to=mysql-$(((i + 1) % 2))
+	start=$(date +%s%N)
+	out=$("$bin" switchover -q --to "$to" -n "${namespaces[1]}")
+	walls+=($((($(date +%s%N) - start) / 1000000)))
+	downs+=("$(sed -n 's/^write downtime: //p' <<<"$out" | awk '/ms$/ {sub(/ms$/, ""); print int($0); next} /s$/ {sub(/s$/, ""); print int($0 * 1000)}')")
+done
+stats() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "%s %s %s", a[int((NR+1)/2)], a[1], a[NR]}'; }
+read -r down_med down_min down_max < <(stats "${downs[@]}")
+read -r wall_med wall_min wall_max < <(stats "${walls[@]}")
+
 overlap=$(awk -v s="$reads_sum" -v m="$reads_max" 'BEGIN {printf "%.1f", (m ? s / m : 0)}')
 ratio=$(awk -v a="$ms5" -v b="$ms1" 'BEGIN {printf "%.2f", a / b}')
 goal="met"
@@ -91,6 +107,9 @@ mysqlctl status, wall time (median of $runs runs after one warm-up, process star
   5 pods:  ${ms5} ms   (runs: ${all5} ms)
   ratio 5 pods / 1 pod: ${ratio}   (goal ≤ 1.3: ${goal})
   5 pods read in parallel: the reads took ${reads_sum} ms in all within ${reads_max} ms (overlap ${overlap} of 5)
+switchover on 5 servers ($runs runs, mysql-0 and mysql-1 in turn)
+  write downtime: median ${down_med} ms (min ${down_min}, max ${down_max}): from the fence to the write Service moved
+  command wall time: median ${wall_med} ms (min ${wall_min}, max ${wall_max}): catch-up, repointing 4 servers included
 peak memory of the CLI (max RSS)
   1 pod:   $((rss1 / 1024)) MiB
   5 pods:  $((rss5 / 1024)) MiB   (ratio $(awk -v a="$rss5" -v b="$rss1" 'BEGIN {printf "%.2f", (b ? a / b : 0)}'))

@@ -92,10 +92,12 @@ echo "END OF DUMP"`, repl)
 		if res.code != 1 || !strings.Contains(res.stderr, "mysql-1") {
 			t.Fatalf("up with an image that cannot run: want exit 1 naming the stuck pod:\n%s", res)
 		}
+		// With pods managed in parallel the StatefulSet controller itself
+		// replaces a pod that is not ready when the template changes; up
+		// replaces one the controller leaves stuck (unit
+		// TestHealRolloutReplacesOnlyStuckOldPods). Either way it converges.
 		res = c.mustSucceed(t, 5*time.Minute, "up", "-n", ns, "--image", c.mariadbImage)
-		if !strings.Contains(res.stdout, "pod/mysql-1 replaced") {
-			t.Errorf("the fixing up should say it replaced the stuck pod:\n%s", res)
-		}
+		t.Logf("the fixing up:\n%s", res)
 		if img := c.serverImage(t, ctx, ns); img != c.mariadbImage {
 			t.Errorf("server image %q after the fix", img)
 		}

@@ -22,6 +22,9 @@ import (
 // rows on the primary, reconnecting on every error, while the primary's pod
 // is deleted. Every insert the server acknowledged is afterwards on the
 // primary and on every replica, row by row, and check --checksum passes.
+// Throughout, mysql-read keeps both replicas ready (their data is seconds
+// old); then a replica delayed by MASTER_DELAY leaves mysql-read, and
+// returns once it catches up.
 func TestAcknowledgedWritesSurviveAPrimaryRestart(t *testing.T) {
 	c, ctx, ns := mariadbScenario(t, "durable", 3, 10*time.Minute)
 	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
@@ -29,6 +32,7 @@ func TestAcknowledgedWritesSurviveAPrimaryRestart(t *testing.T) {
 		"CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)")
 
 	w := &numberedWriter{c: c, ns: ns, password: root}
+	reads := c.watchReadEndpoints(ctx, ns, "mysql-1", "mysql-2")
 	acked := w.run(t, ctx, 300, func(n int) {
 		if n == 50 { // the primary goes away in the middle of the writes
 			if err := c.client.CoreV1().Pods(ns).Delete(ctx, "mysql-0", metav1.DeleteOptions{}); err != nil {
@@ -41,6 +45,11 @@ func TestAcknowledgedWritesSurviveAPrimaryRestart(t *testing.T) {
 		t.Fatalf("only %d inserts acknowledged: the writer never got the primary back", len(acked))
 	}
 	c.waitPodsReady(t, ctx, ns, "app.kubernetes.io/instance=mysql", 3)
+	if gaps := reads.stop(); len(gaps) > 0 {
+		t.Errorf("mysql-read lost a replica while the primary restarted: %v", gaps)
+	} else {
+		t.Logf("mysql-read served mysql-1 and mysql-2 throughout the primary's restart (%d looks)", reads.looks)
+	}
 	c.mustSucceed(t, 2*time.Minute, "check", "-n", ns, "--checksum")
 	for _, pod := range []string{"mysql-0", "mysql-1", "mysql-2"} {
 		got := c.queryThroughPortForward(t, ctx, ns, pod, root, "SELECT IFNULL(GROUP_CONCAT(id ORDER BY id), '') FROM shop.orders")
@@ -60,6 +69,19 @@ func TestAcknowledgedWritesSurviveAPrimaryRestart(t *testing.T) {
 			t.Errorf("%s lacks %d acknowledged rows: %v", pod, len(missing), missing)
 		}
 	}
+
+	// A replica an hour behind by design leaves mysql-read while writes
+	// come in (maxReadLag 30s by default), and returns when caught up.
+	admin := c.adminPassword(t, ctx, ns)
+	c.execAs(t, ctx, ns, "mysql-2", admin, "STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY = 3600", "START SLAVE")
+	id := 100000
+	write := func() {
+		id++
+		c.execAs(t, ctx, ns, "mysql-0", admin, fmt.Sprintf("INSERT INTO shop.orders VALUES (%d)", id))
+	}
+	c.waitReadEndpoint(t, ctx, ns, "mysql-2", false, write)
+	c.execAs(t, ctx, ns, "mysql-2", admin, "STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY = 0", "START SLAVE")
+	c.waitReadEndpoint(t, ctx, ns, "mysql-2", true, func() {})
 }
 
 // numberedWriter inserts ids 1..n into shop.orders on the primary through

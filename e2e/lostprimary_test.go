@@ -16,14 +16,20 @@ import (
 // TestLostPrimaryVolumeIsNotAnEmptyPrimary: the primary's volume and pod
 // are deleted. The new mysql-0 must not start as an empty, writable
 // primary: its clone container refuses, the replicas keep every row, and
-// check names the replica that holds the data. promote mysql-1 then makes
-// writes through mysql-primary succeed, and the old primary clones and
-// replicates from mysql-1.
+// check names the replica that holds the data. promote refuses mysql-2,
+// which stopped replicating before the last row, and --force takes it:
+// writes through mysql-primary succeed, the row only mysql-1 had is lost,
+// mysql-1 waits for a reclone, and the old primary clones from the new one.
 func TestLostPrimaryVolumeIsNotAnEmptyPrimary(t *testing.T) {
-	c, ctx, ns := mariadbScenario(t, "lostprimary", 2, 8*time.Minute)
-	c.execAs(t, ctx, ns, "mysql-0", c.adminPassword(t, ctx, ns),
+	c, ctx, ns := mariadbScenario(t, "lostprimary", 3, 8*time.Minute)
+	admin := c.adminPassword(t, ctx, ns)
+	c.execAs(t, ctx, ns, "mysql-0", admin,
 		"CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)", "INSERT INTO shop.orders VALUES (1), (2), (3)")
-	c.mustSucceed(t, time.Minute, "check", "-n", ns, "--checksum") // mysql-1 has the rows
+	c.mustSucceed(t, time.Minute, "check", "-n", ns, "--checksum") // the replicas have the rows
+	c.execAs(t, ctx, ns, "mysql-2", admin, "STOP SLAVE")
+	c.execAs(t, ctx, ns, "mysql-0", admin, "INSERT INTO shop.orders VALUES (4)")
+	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
+	c.waitRowsIn(t, ctx, ns, "mysql-1", root, "shop.orders", 4)
 
 	oldUID := c.podUID(t, ctx, ns, "mysql-0")
 	if err := c.client.CoreV1().PersistentVolumeClaims(ns).Delete(ctx, "data-mysql-0", metav1.DeleteOptions{}); err != nil {
@@ -39,22 +45,32 @@ func TestLostPrimaryVolumeIsNotAnEmptyPrimary(t *testing.T) {
 	if check.code != 3 || !strings.Contains(check.stdout, "mysql-1 holds the most transactions") {
 		t.Errorf("check should fail and name mysql-1 as holding the data:\n%s", check)
 	}
-	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
-	if n := c.queryThroughPortForward(t, ctx, ns, "mysql-1", root, "SELECT COUNT(*) FROM shop.orders"); n != "3" {
-		t.Errorf("mysql-1 holds %s rows, want 3", n)
+	if n := c.queryThroughPortForward(t, ctx, ns, "mysql-1", root, "SELECT COUNT(*) FROM shop.orders"); n != "4" {
+		t.Errorf("mysql-1 holds %s rows, want 4", n)
 	}
 
-	promoted := c.mustSucceed(t, 2*time.Minute, "promote", "mysql-1", "-n", ns)
-	for _, want := range []string{"primary: mysql-1 (was mysql-0); writes go to mysql-primary", "are lost"} {
+	behind := c.mysqlctl(t, time.Minute, nil, "promote", "mysql-2", "-n", ns)
+	if behind.code == 0 || !strings.Contains(behind.stderr, "mysql-1 has applied transactions mysql-2 has not") {
+		t.Errorf("promoting the replica that is behind was not refused:\n%s", behind)
+	}
+	// --force takes mysql-2 anyway: row 4, which only mysql-1 holds, is
+	// lost, and mysql-1 stops replicating until it is cloned again.
+	promoted := c.mustSucceed(t, 2*time.Minute, "promote", "mysql-2", "--force", "-n", ns)
+	for _, want := range []string{"primary: mysql-2 (was mysql-0); writes go to mysql-primary", "are lost",
+		"not repointed: mysql-1 holds transactions mysql-2 lacks (lost by --force): its replication is stopped; run mysqlctl reclone mysql-1"} {
 		if !strings.Contains(promoted.stdout, want) {
 			t.Errorf("promote output lacks %q:\n%s", want, promoted)
 		}
 	}
-	c.runClientPod(t, ctx, ns, `for i in $(seq 60); do mariadb -h mysql-primary -uroot -p"$PW" --connect-timeout=2 -e "INSERT INTO shop.orders VALUES (4)" && exit 0; sleep 1; done; exit 1`, root)
-	c.waitPodsReady(t, ctx, ns, cluster.PodSelector("mysql"), 2)
+	c.runClientPod(t, ctx, ns, `for i in $(seq 60); do mariadb -h mysql-primary -uroot -p"$PW" --connect-timeout=2 -e "INSERT INTO shop.orders VALUES (5)" && exit 0; sleep 1; done; exit 1`, root)
+	c.mustSucceed(t, 5*time.Minute, "reclone", "mysql-1", "-n", ns)
+	c.waitPodsReady(t, ctx, ns, cluster.PodSelector("mysql"), 3)
 	c.mustSucceed(t, 2*time.Minute, "check", "-n", ns, "--checksum")
-	if n := c.queryThroughPortForward(t, ctx, ns, "mysql-0", root, "SELECT COUNT(*) FROM shop.orders"); n != "4" {
-		t.Errorf("the old primary, cloned again, holds %s rows, want 4", n)
+	for _, pod := range []string{"mysql-0", "mysql-1", "mysql-2"} {
+		got := c.queryThroughPortForward(t, ctx, ns, pod, root, "SELECT GROUP_CONCAT(id ORDER BY id) FROM shop.orders")
+		if got != "1,2,3,5" {
+			t.Errorf("%s holds rows %s, want 1,2,3,5 (4 lost by the forced promote)", pod, got)
+		}
 	}
 }
 

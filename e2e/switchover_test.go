@@ -87,9 +87,15 @@ done; echo wrote %d`, rows, rows), "app-pw")
 // waitRows waits until pod's app.t holds at least want rows.
 func (c *testCluster) waitRows(t *testing.T, ctx context.Context, ns, pod, root string, want int) {
 	t.Helper()
+	c.waitRowsIn(t, ctx, ns, pod, root, "app.t", want)
+}
+
+// waitRowsIn waits until pod's table holds at least want rows.
+func (c *testCluster) waitRowsIn(t *testing.T, ctx context.Context, ns, pod, root, table string, want int) {
+	t.Helper()
 	var got string
 	err := wait.PollUntilContextTimeout(ctx, 500*time.Millisecond, 2*time.Minute, true, func(ctx context.Context) (bool, error) {
-		got = c.queryThroughPortForward(t, ctx, ns, pod, root, "SELECT COUNT(*) FROM app.t")
+		got = c.queryThroughPortForward(t, ctx, ns, pod, root, "SELECT COUNT(*) FROM "+table)
 		var n int
 		fmt.Sscan(got, &n)
 		return n >= want, nil

@@ -23,8 +23,10 @@ type RoleChanger interface {
 	// ServerRoleQuery selects @@server_id and @@global.read_only: the
 	// sidecar asks every peer, so two servers are never writable at once.
 	ServerRoleQuery() string
-	// ServerStartQuery selects when the server started (Unix seconds): the
-	// sidecar decides the server's role once per start.
+	// ServerStartQuery selects when the server started (Unix seconds) and
+	// the asking connection's id, which starts again from 1 at every start:
+	// the sidecar decides the server's role once per start, and a quick
+	// restart can leave the start time within the second it is counted in.
 	ServerStartQuery() string
 	// ExecutedGTIDQuery selects every transaction the server holds, as a
 	// replica asks for them when it rejoins (MariaDB's gtid_current_pos,
@@ -65,11 +67,11 @@ func (a *mysqlAdapter) ServerRoleQuery() string   { return serverRoleQuery }
 // ServerStartQuery: MariaDB keeps status variables in information_schema;
 // MySQL moved them to performance_schema in 5.7.
 func (a *mariadbAdapter) ServerStartQuery() string {
-	return "SELECT UNIX_TIMESTAMP() - VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'UPTIME'"
+	return "SELECT UNIX_TIMESTAMP() - VARIABLE_VALUE, CONNECTION_ID() FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'UPTIME'"
 }
 
 func (a *mysqlAdapter) ServerStartQuery() string {
-	return "SELECT UNIX_TIMESTAMP() - VARIABLE_VALUE FROM performance_schema.global_status WHERE VARIABLE_NAME = 'Uptime'"
+	return "SELECT UNIX_TIMESTAMP() - VARIABLE_VALUE, CONNECTION_ID() FROM performance_schema.global_status WHERE VARIABLE_NAME = 'Uptime'"
 }
 
 // ExecutedGTIDQuery: gtid_current_pos is, per domain, the later of what the

@@ -40,6 +40,7 @@ CLONE_MARKER="$STATE_DIR/clone-complete"       # written only after a whole clon
 SOURCE_POSITION="$STATE_DIR/replication-source" # where a fresh clone replicates from
 BOOTSTRAP_MARKER="$STATE_DIR/bootstrap-complete"
 SIDECAR_READY="$RUN_DIR/sidecar-ready"          # readiness waits for the sidecar
+CAUGHT_UP="$RUN_DIR/caught-up"                  # when readiness last saw the replica caught up
 
 # The replica status columns the scripts read, as stmt-replica-status.sql
 # names them (SHOW REPLICA STATUS renamed Slave/Master to Replica/Source).

@@ -139,36 +139,33 @@ setup_role() {
     fi
 }
 
-# server_started prints when the server last started (Unix seconds).
+# server_started prints when the server last started (Unix seconds) and
+# the id of the connection that asked: ids start again at every start.
 server_started() { sql_query "$(admin_cnf)" "$SERVER_HOST" stmt-server-start.sql 2>/dev/null; }
 
-# watch_server runs in the background for the pod's life. A server that
-# restarted (it stopped answering, or its start moved by more than the
-# second Uptime is counted in) gets its role set again, until that succeeds; a replica's receiver that gave up on a
-# connection error is started again (the server reconnects by itself, this
-# only covers a receiver that gave up).
+# watch_server STARTED CONNECTION runs in the background for the pod's
+# life. A server that restarted (a connection id lower than the last one
+# seen, or a start that moved by more than the second Uptime is counted
+# in) gets its role set again, until that succeeds; a replica's receiver
+# that gave up on a connection error is started again (the server
+# reconnects by itself, this only covers a receiver that gave up). A
+# server that merely missed a query (say, fenced by a switchover) did not
+# restart: its role is mysqlctl's to change, never this loop's.
 watch_server() {
-    local cnf started handled=${1:-0} pending=no down=no ticks=0 every
+    local cnf out started conn handled=${1:-0} last=${2:-0} pending=no ticks=0 every
     cnf=$(admin_cnf)
     every=$(((IO_WATCH_INTERVAL + ROLE_WATCH_INTERVAL - 1) / ROLE_WATCH_INTERVAL))
     while true; do
         nap "$ROLE_WATCH_INTERVAL"
-        if ! started=$(server_started); then
-            down=yes
-            continue
-        fi
+        out=$(server_started) || continue
+        read -r started conn <<<"$out"
         started=${started%%.*}
-        # A new start: it moved by more than the second Uptime is counted
-        # in, or the server was away and has only just started. A server
-        # that merely missed a query (say, fenced by a switchover) is not
-        # restarted: its role is mysqlctl's to change, not this loop's.
-        [[ "$started" =~ ^[0-9]+$ ]] || continue
-        if ((started - handled >= 2)) ||
-            [[ "$down" == yes ]] && ((started > handled && $(date +%s) - started < 30)); then
+        [[ "$started" =~ ^[0-9]+$ && "$conn" =~ ^[0-9]+$ ]] || continue
+        if ((conn < last || started - handled >= 2)); then
             log "the server restarted: setting its role again"
             handled=$started pending=yes
         fi
-        down=no
+        last=$conn
         if [[ "$pending" == yes ]]; then
             if setup_role; then pending=no; else log "the role is not set yet; trying again in ${ROLE_WATCH_INTERVAL}s"; fi
         fi
@@ -201,19 +198,20 @@ serve_clones() {
 }
 
 main() {
-    local started
+    local started conn
     trap on_term TERM INT
     trap stop_children EXIT
     pod_ordinal >/dev/null
     rm -f "$SIDECAR_READY"
     wait_for_server
-    started=$(server_started) || started=0
+    started=$(server_started) || started="0 0"
     log "recorded primary: $(recorded_primary)"
     until setup_role; do
         log "the role is not set yet; trying again in 5s"
         nap 5
     done
-    watch_server "${started%%.*}" &
+    read -r started conn <<<"$started"
+    watch_server "${started%%.*}" "$conn" &
     WATCHER=$!
     mkdir -p "$RUN_DIR" && touch "$SIDECAR_READY"
     log "setup done"

@@ -221,7 +221,9 @@ scenario() {
     [[ "$(status_of 2 Slave_SQL_Running)" == Yes ]] || fail "pod 2's applier stopped: $(status_of 2 Last_SQL_Error)"
 
     echo "== a receiver that gave up on a connection error is started again; pod 1 reconnects by itself"
+    wait_ready 1 # the kubelet runs the probe every 3 s: it saw pod 1 caught up
     stop_pod 0
+    (podenv 1 && bash "$ROOT/config/probe.sh" ready) || fail "a replica left the read Service as soon as its primary stopped"
     wait_for 2 "the sidecar did not start the receiver again" grep -q 'stopped on a connection error (error 20' "$ROOT/2/sidecar.log"
     start_pod 0
     q 0 "INSERT INTO app.t VALUES (5)"

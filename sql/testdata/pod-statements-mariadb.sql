@@ -33,7 +33,7 @@ SELECT Host FROM mysql.user WHERE User = 'root' AND (@@skip_name_resolve = 0 OR 
 SELECT @@server_id, @@global.read_only;
 
 -- stmt-server-start.sql
-SELECT UNIX_TIMESTAMP() - VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'UPTIME';
+SELECT UNIX_TIMESTAMP() - VARIABLE_VALUE, CONNECTION_ID() FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'UPTIME';
 
 -- stmt-start-io-thread.sql
 START SLAVE IO_THREAD;

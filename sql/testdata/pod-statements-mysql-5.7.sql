@@ -24,7 +24,7 @@ SHOW SLAVE STATUS;
 SELECT @@server_id, @@global.read_only;
 
 -- stmt-server-start.sql
-SELECT UNIX_TIMESTAMP() - VARIABLE_VALUE FROM performance_schema.global_status WHERE VARIABLE_NAME = 'Uptime';
+SELECT UNIX_TIMESTAMP() - VARIABLE_VALUE, CONNECTION_ID() FROM performance_schema.global_status WHERE VARIABLE_NAME = 'Uptime';
 
 -- stmt-start-io-thread.sql
 START SLAVE IO_THREAD;
