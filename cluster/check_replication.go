@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -103,8 +104,19 @@ func checkNoErrantTransactions(v view) CheckResult {
 }
 
 // errSourcePurgedBinlogs is ER_SOURCE_FATAL_ERROR_READING_BINLOG: the source
-// purged what the replica still needs. Only a new clone fixes it.
+// purged what the replica still needs, or the replica diverged (a former
+// primary holding transactions the new one never received: the source does
+// not have the replica's last GTID). Only a new clone fixes either.
 const errSourcePurgedBinlogs = 1236
+
+// why1236 tells the two causes of error 1236 apart by the source's words.
+func why1236(message string) string {
+	m := strings.ToLower(message)
+	if strings.Contains(m, "diverged") || strings.Contains(m, "not in the master's binlog") || strings.Contains(m, "has more") {
+		return "diverged: it holds transactions its source never had (a former primary after a promote)"
+	}
+	return "its source no longer has the binary logs it needs"
+}
 
 // checkNoReplicationErrors: the last IO and SQL errors of every replica.
 // An error whose thread runs again is a warning: it happened, it passed.
@@ -125,7 +137,7 @@ func checkNoReplicationErrors(v view) CheckResult {
 			case e.running:
 				t.warn("%s: last %s error %d (thread running again): %s", m.Pod, e.thread, e.err.Errno, oneLine(e.err.Message))
 			case e.err.Errno == errSourcePurgedBinlogs:
-				t.fail("%s: %s error %d: %s (its source no longer has the binary logs it needs: mysqlctl reclone %s)", m.Pod, e.thread, e.err.Errno, oneLine(e.err.Message), m.Pod)
+				t.fail("%s: %s error %d: %s (%s: mysqlctl reclone %s)", m.Pod, e.thread, e.err.Errno, oneLine(e.err.Message), why1236(e.err.Message), m.Pod)
 			default:
 				t.fail("%s: %s error %d: %s", m.Pod, e.thread, e.err.Errno, oneLine(e.err.Message))
 			}

@@ -277,3 +277,16 @@ func TestCheckChecksums(t *testing.T) {
 		})
 	}
 }
+
+// Error 1236 names its cause: purged binary logs, or a replica that
+// diverged (MariaDB's words for a GTID its new source never had).
+func TestWhy1236(t *testing.T) {
+	diverged := "Error: connecting slave requested to start from GTID 0-100-5, which is not in the master's binlog. Since the master's binlog contains GTIDs with higher sequence numbers, it probably means that the slave has diverged due to executing extra erroneous transactions"
+	if got := why1236(diverged); !strings.Contains(got, "diverged") {
+		t.Errorf("why1236(diverged) = %q", got)
+	}
+	purged := "Could not find GTID state requested by slave in any binlog files. Probably the slave state is too old and required binlog files have been purged."
+	if got := why1236(purged); !strings.Contains(got, "no longer has the binary logs") {
+		t.Errorf("why1236(purged) = %q", got)
+	}
+}
