@@ -92,7 +92,7 @@ for ((i = 0; i < runs; i++)); do
 	walls+=($((($(date +%s%N) - start) / 1000000)))
 	downs+=("$(sed -n 's/^write downtime: //p' <<<"$out" | awk '/ms$/ {sub(/ms$/, ""); print int($0); next} /s$/ {sub(/s$/, ""); print int($0 * 1000)}')")
 done
-stats() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "%s %s %s", a[int((NR+1)/2)], a[1], a[NR]}'; }
+stats() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "%s %s %s\n", a[int((NR+1)/2)], a[1], a[NR]}'; }
 read -r down_med down_min down_max < <(stats "${downs[@]}")
 read -r wall_med wall_min wall_max < <(stats "${walls[@]}")
 
