@@ -93,6 +93,7 @@ func newRootCommand(streams Streams) *cobra.Command {
 		newRecloneCommand(g),
 		newSwitchoverCommand(g),
 		newPromoteCommand(g),
+		newBackupCommand(g),
 		newDownCommand(g),
 		newRenderCommand(g),
 		newStatusCommand(g),

@@ -25,6 +25,9 @@ const (
 	ScriptClone      = "clone.sh"       // init container: clone an empty replica
 	ScriptSidecar    = "sidecar.sh"     // sidecar: accounts, replication, clone donor
 	ScriptProbe      = "probe.sh"       // probes: "live" or "ready"
+	// ScriptBackupStream writes a hot backup to stdout: run by the
+	// sidecar's listener for a new replica, and by mysqlctl backup.
+	ScriptBackupStream = "backup-stream.sh"
 )
 
 // cnfNames are the names of a flavour's cnf files (see ServerConfig).
