@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/mysqlctl/mysqlctl/configs"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -67,8 +66,7 @@ func (c *Cluster) backup(ctx context.Context, opts BackupOptions) (*BackupInfo, 
 		out = &countingWriter{w: w, copied: opts.Copied}
 	}
 	stderr := &tailBuffer{max: 64 << 10}
-	err = c.Kube.Exec(ctx, from, ContainerSidecar, []string{"bash", scriptPath(configs.ScriptBackupStream)},
-		kube.ExecOptions{Stdout: out, Stderr: stderr})
+	err = c.Kube.Exec(ctx, from, ContainerSidecar, backupCommand(), kube.ExecOptions{Stdout: out, Stderr: stderr})
 	if err != nil {
 		var exit *kube.ExitError
 		if errors.As(err, &exit) {

@@ -35,6 +35,7 @@ func initConfigContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 func cloneContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 	env := append(baseEnv(spec), adminEnv(spec)...)
 	env = append(env, envValue("DATA_OWNER", dataOwner(spec.Flavor)))
+	env = append(env, accountEnv(spec)...) // a restore's password reset (restore.sh)
 	return scriptContainer(ContainerClone, spec.ToolsImage(), configs.ScriptClone).
 		WithEnv(env...).
 		WithResources(resourceRequests(helperCPURequest, helperMemoryRequest)).
@@ -89,11 +90,7 @@ func execProbe(mode string) *corev1ac.ProbeApplyConfiguration {
 // sidecarContainer sets up accounts or replication, then serves clones.
 func sidecarContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 	env := append(baseEnv(spec), adminEnv(spec)...)
-	env = append(env,
-		envValue("REPLICATION_USER", ReplicationUser),
-		envSecret("REPLICATION_PASSWORD", spec.Name, SecretKeyReplicationPassword),
-		envSecret("ROOT_PASSWORD", spec.Name, SecretKeyRootPassword),
-	)
+	env = append(env, accountEnv(spec)...)
 	c := scriptContainer(ContainerSidecar, spec.ToolsImage(), configs.ScriptSidecar).
 		WithEnv(env...).
 		WithResources(resourceRequests(helperCPURequest, helperMemoryRequest)).

@@ -35,6 +35,16 @@ func adminEnv(spec Spec) []*corev1ac.EnvVarApplyConfiguration {
 	}
 }
 
+// accountEnv is the passwords the sidecar creates the accounts with, and a
+// restore's password reset gives them.
+func accountEnv(spec Spec) []*corev1ac.EnvVarApplyConfiguration {
+	return []*corev1ac.EnvVarApplyConfiguration{
+		envValue("REPLICATION_USER", ReplicationUser),
+		envSecret("REPLICATION_PASSWORD", spec.Name, SecretKeyReplicationPassword),
+		envSecret("ROOT_PASSWORD", spec.Name, SecretKeyRootPassword),
+	}
+}
+
 func envValue(name, value string) *corev1ac.EnvVarApplyConfiguration {
 	return corev1ac.EnvVar().WithName(name).WithValue(value)
 }

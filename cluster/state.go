@@ -66,6 +66,28 @@ func (c *Cluster) writeState(ctx context.Context, keys map[string]string) error 
 	return nil
 }
 
+// dropStateKey removes key from the record: applying the data without it
+// drops it, since this field manager set it.
+func (c *Cluster) dropStateKey(ctx context.Context, key string) error {
+	data, err := c.readState(ctx)
+	if err != nil {
+		return err
+	}
+	if _, ok := data[key]; !ok {
+		return nil
+	}
+	delete(data, key)
+	cm := corev1ac.ConfigMap(StateConfigMapName(c.Name), c.Namespace()).
+		WithLabels(Labels(c.Name, ComponentState)).
+		WithData(data)
+	result, err := c.Kube.Apply(ctx, cm)
+	if err != nil {
+		return fmt.Errorf("remove %s from the record of cluster %s: %w", key, c.Name, err)
+	}
+	c.changed(result.String())
+	return nil
+}
+
 // recordInitialized writes when the cluster was first ready, unless the
 // record has it: the first time is the one that counts.
 func (c *Cluster) recordInitialized(ctx context.Context) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/types"
@@ -19,6 +20,9 @@ type UpOptions struct {
 	// environment or file. On a running cluster every other key keeps the
 	// value that runs, so a plain `up` changes nothing.
 	Given map[string]bool
+	// Restore, when set, makes a new cluster whose primary starts from a
+	// backup file; its replicas clone it as usual.
+	Restore *RestoreOptions
 }
 
 // Up applies the cluster's objects and waits until every server is ready.
@@ -35,6 +39,16 @@ func (c *Cluster) Up(ctx context.Context, spec Spec, opts UpOptions) error {
 }
 
 func (c *Cluster) up(ctx context.Context, asked Spec, opts UpOptions) error {
+	r := opts.Restore
+	if r != nil {
+		var err error
+		if asked, err = adoptBackup(asked, opts.Given, r); err != nil {
+			return err
+		}
+		if err := c.checkNewCluster(ctx); err != nil {
+			return err
+		}
+	}
 	plan, err := c.planUp(ctx, asked, opts.Given)
 	if err != nil {
 		return err
@@ -71,12 +85,19 @@ func (c *Cluster) up(ctx context.Context, asked Spec, opts UpOptions) error {
 	}
 	// The pods read the record at their first start: it names the primary
 	// before any pod exists, and the write Service selects the same pod.
-	if !plan.primaryRecorded {
-		if err := c.writeState(ctx, map[string]string{StateKeyPrimary: plan.primary}); err != nil {
+	if !plan.primaryRecorded || r != nil {
+		state := map[string]string{StateKeyPrimary: plan.primary}
+		if r != nil {
+			state[StateKeyRestore] = fmt.Sprintf("%s (SHA-256 %s)", filepath.Base(r.File), r.Info.SHA256)
+		}
+		if err := c.writeState(ctx, state); err != nil {
 			return err
 		}
 	}
 	objects.PrimaryService = buildPrimaryService(c.Name, c.Namespace(), plan.primary)
+	if r != nil {
+		return c.upFromBackup(ctx, spec, objects, r)
+	}
 	if err := c.apply(ctx, objects); err != nil {
 		return err
 	}

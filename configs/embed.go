@@ -28,6 +28,8 @@ const (
 	// ScriptBackupStream writes a hot backup to stdout: run by the
 	// sidecar's listener for a new replica, and by mysqlctl backup.
 	ScriptBackupStream = "backup-stream.sh"
+	// ScriptRestore receives a backup on the primary of a new cluster.
+	ScriptRestore = "restore.sh"
 )
 
 // cnfNames are the names of a flavour's cnf files (see ServerConfig).

@@ -165,8 +165,11 @@ func flavourPod(t *testing.T, flavor cluster.Flavor) ([]podContainer, map[string
 	}
 	pod := sts.Spec.Template.Spec
 	var out []podContainer
+	execs := cluster.ExecCommands(flavor)
 	for _, c := range append(pod.InitContainers, pod.Containers...) {
-		out = append(out, describe(c, pod.SecurityContext))
+		pc := describe(c, pod.SecurityContext)
+		pc.entries = append(pc.entries, execs[c.Name]...) // what mysqlctl runs there through the API
+		out = append(out, pc)
 	}
 	return out, scripts
 }

@@ -37,7 +37,7 @@ func TestScriptsAndConfigAreEmbedded(t *testing.T) {
 		t.Fatal(err)
 	}
 	sourced := []string{"lib.sh", "statements.sh", "position.sh", "clone-methods.sh", "replication.sh"}
-	for _, name := range append([]string{ScriptInitConfig, ScriptClone, ScriptSidecar, ScriptProbe, "backup-stream.sh"}, sourced...) {
+	for _, name := range append([]string{ScriptInitConfig, ScriptClone, ScriptSidecar, ScriptProbe, ScriptBackupStream, ScriptRestore}, sourced...) {
 		if !strings.HasPrefix(scripts[name], "#!/bin/bash\n") {
 			t.Errorf("script %s missing or without a bash shebang", name)
 		}

@@ -2,6 +2,9 @@ package e2e
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -139,6 +142,68 @@ mariadb -h "$MYSQL_READ_HOST" -P "$MYSQL_PORT" -u "$MYSQL_USER" -p"$MYSQL_PASSWO
 			t.Errorf("the client's error and exit code should pass through as they are:\n%s", failed)
 		}
 		assertOneLineError(t, c.mysqlctl(t, time.Minute, nil, "sql", "mysql-9", "-n", ns), 2, "not a server")
+	})
+
+	t.Run("backup while rows are written; verify catches a changed byte", func(t *testing.T) {
+		root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
+		writer := c.startClientPod(t, ctx, ns, `for i in $(seq 1000 1400); do
+  mariadb -h mysql-primary -uroot -p"$PW" -e "INSERT INTO app.t VALUES ($i)" || exit 1
+done`, root)
+		file := filepath.Join(t.TempDir(), "app.backup")
+		res := c.mustSucceed(t, 5*time.Minute, "backup", "-o", file, "-n", ns)
+		if !strings.Contains(res.stdout, "backup of mysql-1 written to "+file+": mariadb") || !strings.Contains(res.stdout, "GTID 0-100-") {
+			t.Errorf("backup output:\n%s", res)
+		}
+		if out, ok := c.waitClientPod(t, ctx, ns, writer); !ok {
+			t.Fatalf("the writer failed:\n%s", out)
+		}
+		if _, err := os.Stat(file + ".partial"); !os.IsNotExist(err) {
+			t.Errorf("the partial file was left: %v", err)
+		}
+		verified := c.mustSucceed(t, time.Minute, "backup", "--verify", file)
+		t.Logf("%s", verified.stdout)
+		again := c.mysqlctl(t, time.Minute, nil, "backup", "-o", file, "-n", ns)
+		assertOneLineError(t, again, 2, "exists")
+
+		// A new cluster from the backup: its primary holds exactly the
+		// rows up to the backup's GTID, its replica clones it, check passes.
+		restored := c.namespace(t, "restored")
+		other := c.mysqlctl(t, time.Minute, nil, "up", "--from-backup", file, "-n", restored, "--flavor", "mysql57")
+		assertOneLineError(t, other, 2, "flavor")
+		up := c.mustSucceed(t, 8*time.Minute, "up", "--from-backup", file, "-n", restored, "--replicas", "2", "--image", c.mariadbImage)
+		if !strings.Contains(up.stdout, "restored "+file) || !strings.Contains(up.stdout, "credentials: new passwords") {
+			t.Errorf("up --from-backup output:\n%s", up)
+		}
+		c.mustSucceed(t, 2*time.Minute, "check", "-n", restored, "--checksum")
+		newRoot := c.secretValue(t, ctx, restored, "mysql-credentials", "root-password")
+		gtid := c.queryThroughPortForward(t, ctx, restored, "mysql-0", newRoot, "SELECT @@gtid_binlog_pos")
+		if !strings.Contains(verified.stdout, "GTID "+gtid+",") {
+			t.Errorf("the restored primary's binary log starts at %s; the backup says:\n%s", gtid, verified.stdout)
+		}
+		shape := "SELECT CONCAT(COUNT(*), ' ', MAX(id)) FROM app.t WHERE id >= 1000"
+		var n, top int
+		fmt.Sscan(c.queryThroughPortForward(t, ctx, restored, "mysql-1", newRoot, shape), &n, &top)
+		if n == 0 || top != 999+n {
+			t.Errorf("the restored rows from 1000 are %d up to %d: not the unbroken prefix the writer inserted", n, top)
+		}
+		upTo := fmt.Sprintf("SELECT COUNT(*) FROM app.t WHERE id <= %d", top)
+		if src, dst := c.queryThroughPortForward(t, ctx, ns, "mysql-0", root, upTo), c.queryThroughPortForward(t, ctx, restored, "mysql-0", newRoot, upTo); src != dst {
+			t.Errorf("rows up to %d: %s in the source, %s restored", top, src, dst)
+		}
+		t.Logf("restored %d of the writer's rows (up to id %d) at GTID %s", n, top, gtid)
+
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw[len(raw)/2] ^= 0x01
+		if err := os.WriteFile(file, raw, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		broken := c.mysqlctl(t, time.Minute, nil, "backup", "--verify", file)
+		if broken.code != 1 || !strings.Contains(broken.stderr, "damaged") {
+			t.Errorf("a changed byte was not caught:\n%s", broken)
+		}
 	})
 
 	t.Run("a deleted Secret makes up refuse", func(t *testing.T) {

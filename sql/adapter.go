@@ -46,6 +46,12 @@ type Adapter interface {
 	StopReplica() Statement
 	// ResetReplica forgets the source and the replica's relay logs.
 	ResetReplica() Statement
+	// ResetPasswords gives a restored backup's accounts the new cluster's
+	// passwords ({{root_password}}, {{admin_password}}, {{replication_password}});
+	// RestoreGTID (MariaDB; nil elsewhere) continues the backup's GTID
+	// history in a new binary log ({{gtid}}).
+	ResetPasswords() []Statement
+	RestoreGTID() []Statement
 	// CloneInstance copies {{donor_host}}:{{donor_port}} into {{clone_dir}}
 	// with the CLONE plugin, logging in as the admin account; nil where the
 	// server has no CLONE statement.

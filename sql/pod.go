@@ -34,6 +34,11 @@ const (
 	FileServerRole   = "stmt-server-role.sql"
 	FileMakeWritable = "stmt-make-writable.sql"
 	FileExecutedGTID = "stmt-executed-gtid.sql"
+	// A primary restored from a backup (mysqlctl up --from-backup) runs
+	// FileResetPasswords and, on MariaDB, FileRestoreGTID on a temporary
+	// server once (configs/scripts/restore.sh).
+	FileResetPasswords = "stmt-reset-passwords.sql"
+	FileRestoreGTID    = "stmt-restore-gtid.sql"
 	// FileClone pulls a peer's data with the CLONE plugin (MySQL 8 only).
 	FileClone = "stmt-clone.sql"
 )
@@ -61,15 +66,19 @@ func PodStatements(flavour Flavour, version string) (map[string]string, error) {
 		return nil, err
 	}
 	files := map[string]string{
-		FileAccounts:      script(a.CreateAccounts()...),
-		FileChangeSource:  script(append([]Statement{a.StopReplica(), a.ResetReplica()}, change...)...),
-		FileStartReplica:  script(a.StartReplica()),
-		FileStartIOThread: script(a.StartIOThread()),
-		FileReplicaStatus: script(Statement{SQL: a.ReplicaStatusQuery()}),
-		FileReadOnly:      script(Statement{SQL: a.ReadOnlyQuery()}),
-		FileServerStart:   script(Statement{SQL: a.ServerStartQuery()}),
-		FileServerRole:    script(Statement{SQL: a.ServerRoleQuery()}),
-		FileMakeWritable:  script(a.MakeWritable()...),
+		FileAccounts:       script(a.CreateAccounts()...),
+		FileChangeSource:   script(append([]Statement{a.StopReplica(), a.ResetReplica()}, change...)...),
+		FileStartReplica:   script(a.StartReplica()),
+		FileStartIOThread:  script(a.StartIOThread()),
+		FileReplicaStatus:  script(Statement{SQL: a.ReplicaStatusQuery()}),
+		FileReadOnly:       script(Statement{SQL: a.ReadOnlyQuery()}),
+		FileServerStart:    script(Statement{SQL: a.ServerStartQuery()}),
+		FileServerRole:     script(Statement{SQL: a.ServerRoleQuery()}),
+		FileMakeWritable:   script(a.MakeWritable()...),
+		FileResetPasswords: script(a.ResetPasswords()...),
+	}
+	if restore := a.RestoreGTID(); restore != nil {
+		files[FileRestoreGTID] = script(restore...)
 	}
 	if by == ByGTID {
 		files[FileExecutedGTID] = script(Statement{SQL: a.ExecutedGTIDQuery()})

@@ -75,15 +75,19 @@ func TestPodStatementsPlaceholders(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := map[string]string{
-			FileAccounts:      "admin_user admin_password replication_user replication_password",
-			FileChangeSource:  change[tc.flavour],
-			FileStartReplica:  "",
-			FileStartIOThread: "",
-			FileReplicaStatus: "",
-			FileReadOnly:      "",
-			FileServerStart:   "",
-			FileServerRole:    "",
-			FileMakeWritable:  "",
+			FileAccounts:       "admin_user admin_password replication_user replication_password",
+			FileChangeSource:   change[tc.flavour],
+			FileStartReplica:   "",
+			FileStartIOThread:  "",
+			FileReplicaStatus:  "",
+			FileReadOnly:       "",
+			FileServerStart:    "",
+			FileServerRole:     "",
+			FileMakeWritable:   "",
+			FileResetPasswords: "root_password admin_user admin_password replication_user replication_password",
+		}
+		if tc.flavour == MariaDB {
+			want[FileRestoreGTID] = "gtid"
 		}
 		if tc.flavour != MySQL57 {
 			want[FileExecutedGTID] = ""
@@ -118,8 +122,9 @@ func TestPodStatementsPlaceholders(t *testing.T) {
 	}
 }
 
-// No password may reach a binary log: every flavour's accounts file turns
-// the session's binary logging off before its first CREATE USER, and the
+// No password may reach a binary log: every flavour's accounts file and
+// the restore's password reset turn the session's binary logging off
+// before their first statement with a password, and the
 // change-source file (which names the replication password) runs on
 // replicas, where CHANGE MASTER / CHANGE REPLICATION SOURCE is never
 // binlogged. TestMariaDBAccountsStayOutOfTheBinlog reads MariaDB's binlogs.
@@ -129,13 +134,15 @@ func TestPodStatementsKeepPasswordsOutOfTheBinlog(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		first, _, _ := strings.Cut(files[FileAccounts], "\n")
-		if first != "SET SESSION sql_log_bin = 0;" {
-			t.Errorf("%s: %s starts with %q, want binary logging off first", tc.flavour, FileAccounts, first)
+		for _, name := range []string{FileAccounts, FileResetPasswords} {
+			first, _, _ := strings.Cut(files[name], "\n")
+			if first != "SET SESSION sql_log_bin = 0;" {
+				t.Errorf("%s: %s starts with %q, want binary logging off first", tc.flavour, name, first)
+			}
 		}
 		for name, text := range files {
-			if name != FileAccounts && strings.Contains(text, "sql_log_bin") {
-				t.Errorf("%s: %s turns binary logging off: only the accounts bootstrap may", tc.flavour, name)
+			if name != FileAccounts && name != FileResetPasswords && strings.Contains(text, "sql_log_bin") {
+				t.Errorf("%s: %s turns binary logging off: only the accounts bootstrap and the restore may", tc.flavour, name)
 			}
 		}
 	}

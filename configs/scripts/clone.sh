@@ -43,6 +43,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/position.sh"
 # shellcheck source=clone-methods.sh
 source "$(dirname "${BASH_SOURCE[0]}")/clone-methods.sh"
 
+: "${RESTORE_TIMEOUT:=3600}" # seconds the primary waits for a backup to restore
 WORK="$STATE_DIR/clone.tmp"
 ATTEMPT=""
 
@@ -159,6 +160,21 @@ refuse_empty_primary() {
     die "the primary's data volume is empty, but this cluster has held data since ${since:-its first start}: refusing to initialise an empty writable primary. The replicas hold the data, and \`mysqlctl status\` shows which of them is the most up to date (a cluster without replicas needs its data restored)"
 }
 
+# wait_for_restore keeps the primary's pod here while `mysqlctl up
+# --from-backup` streams the backup into it (restore.sh, run through the
+# API in this container), until the restored datadir is in place.
+wait_for_restore() {
+    local waited=0
+    log "waiting for mysqlctl up --from-backup to stream the backup ($(head -c 200 "$CLUSTER_STATE_DIR/restore" | tr -d '\n'))"
+    until datadir_initialised; do
+        if ((waited >= RESTORE_TIMEOUT)); then
+            die "no backup arrived within ${RESTORE_TIMEOUT}s: run mysqlctl up --from-backup again"
+        fi
+        nap 2
+        waited=$((waited + 2))
+    done
+}
+
 main() {
     local deadline
     if [[ "${1:-}" == --attempt ]]; then # one attempt, run by attempt()
@@ -167,6 +183,9 @@ main() {
     fi
     pod_ordinal >/dev/null
     if is_recorded_primary; then
+        if ! datadir_initialised && [[ -f "$CLUSTER_STATE_DIR/restore" ]]; then
+            wait_for_restore
+        fi
         refuse_empty_primary
         log "$HOSTNAME is the recorded primary: it never clones"
         return 0

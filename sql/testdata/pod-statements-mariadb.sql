@@ -23,6 +23,19 @@ SELECT @@global.read_only;
 -- stmt-replica-status.sql
 SHOW SLAVE STATUS;
 
+-- stmt-reset-passwords.sql
+SET SESSION sql_log_bin = 0;
+FLUSH PRIVILEGES;
+ALTER USER IF EXISTS 'root'@'%' IDENTIFIED BY {{root_password}};
+ALTER USER IF EXISTS 'root'@'localhost' IDENTIFIED BY {{root_password}};
+ALTER USER IF EXISTS {{admin_user}}@'%' IDENTIFIED BY {{admin_password}};
+ALTER USER IF EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}};
+
+-- stmt-restore-gtid.sql
+RESET MASTER;
+SET GLOBAL gtid_slave_pos = '';
+SET GLOBAL gtid_binlog_state = {{gtid}};
+
 -- stmt-restrict-root.sql
 REVOKE READ_ONLY ADMIN ON *.* FROM 'root'@{{root_host}};
 

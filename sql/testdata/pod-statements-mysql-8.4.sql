@@ -27,6 +27,14 @@ SELECT @@global.read_only;
 -- stmt-replica-status.sql
 SHOW REPLICA STATUS;
 
+-- stmt-reset-passwords.sql
+SET SESSION sql_log_bin = 0;
+FLUSH PRIVILEGES;
+ALTER USER IF EXISTS 'root'@'%' IDENTIFIED BY {{root_password}};
+ALTER USER IF EXISTS 'root'@'localhost' IDENTIFIED BY {{root_password}};
+ALTER USER IF EXISTS {{admin_user}}@'%' IDENTIFIED BY {{admin_password}};
+ALTER USER IF EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}};
+
 -- stmt-server-role.sql
 SELECT @@server_id, @@global.read_only;
 

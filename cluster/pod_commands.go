@@ -1,0 +1,34 @@
+package cluster
+
+import "github.com/mysqlctl/mysqlctl/configs"
+
+// The commands mysqlctl runs in a pod's containers through the API, beside
+// those the pod spec runs itself. The image contract test
+// (configs/images_test.go) derives what they need of each image from here.
+
+// backupCommand streams a hot backup of the pod's server (sidecar).
+func backupCommand() []string { return []string{"bash", scriptPath(configs.ScriptBackupStream)} }
+
+// restoreCommand receives a backup on the primary of a new cluster (its
+// clone container, which waits for it), resetting the accounts' passwords
+// unless the backed-up cluster's credentials came with it.
+func restoreCommand(resetPasswords bool) []string {
+	cmd := []string{"bash", scriptPath(configs.ScriptRestore)}
+	if resetPasswords {
+		cmd = append(cmd, "--reset-passwords")
+	}
+	return cmd
+}
+
+// ExecCommands lists, per container name, what mysqlctl may exec in a pod
+// of flavour f.
+func ExecCommands(f Flavor) map[string][][]string {
+	if f == FlavorMySQL { // no hot backup tool: neither backup nor restore
+		return nil
+	}
+	restores := [][]string{restoreCommand(false)}
+	if f == FlavorMariaDB {
+		restores = append(restores, restoreCommand(true))
+	}
+	return map[string][][]string{ContainerSidecar: {backupCommand()}, ContainerClone: restores}
+}

@@ -1,0 +1,182 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/mysqlctl/mysqlctl/kube"
+)
+
+// StateKeyRestore in the cluster's record asks the primary of a new cluster
+// to wait for a backup (configs/scripts/clone.sh) instead of starting
+// empty; up --from-backup writes it and removes it once restored.
+const StateKeyRestore = "restore"
+
+// RestoreOptions make up create a new cluster whose primary starts from a
+// backup file.
+type RestoreOptions struct {
+	File string
+	Info *BackupInfo // as VerifyBackup read it
+	// Credentials are the backed-up cluster's Secret data: its accounts keep
+	// their passwords. Nil gives them new ones (MariaDB only: the reset
+	// runs the server on the restored data).
+	Credentials map[string][]byte
+	// Copied, when set, is called as bytes are sent.
+	Copied func(bytes int64)
+}
+
+// adoptBackup makes the asked spec the backup's flavour and version where
+// the user gave none, and refuses another flavour or an older series.
+func adoptBackup(asked Spec, given map[string]bool, r *RestoreOptions) (Spec, error) {
+	info := r.Info
+	if !given["flavor"] {
+		asked.Flavor = info.Flavor
+		if !given["image"] {
+			asked.Image = ""
+		}
+	}
+	if !given["version"] && asked.Flavor == info.Flavor {
+		asked.Version = info.Version
+	}
+	if asked.Flavor != info.Flavor {
+		return asked, invalidSpec("flavor", "%s is a backup of a %s server and cannot start a %s cluster: leave --flavor out or pass --flavor %s", r.File, info.Flavor, asked.Flavor, info.Flavor)
+	}
+	if older(asked.WithDefaults().Version, info.Version) {
+		return asked, invalidSpec("version", "%s is a backup of %s %s, newer than %s: a server never starts on a newer series' data; pass --version %s or later", r.File, info.Flavor, info.Version, asked.WithDefaults().Version, info.Version)
+	}
+	if asked.Flavor == FlavorMySQL {
+		return asked, invalidSpec("flavor", "restoring needs a hot backup tool, which the mysql flavour's image lacks")
+	}
+	if r.Credentials == nil && asked.Flavor != FlavorMariaDB {
+		return asked, invalidSpec("credentials", "a %s backup keeps its accounts' passwords: pass the backed-up cluster's Secret with --credentials-from", asked.Flavor)
+	}
+	for _, k := range SecretKeys() {
+		if r.Credentials != nil && len(r.Credentials[k]) == 0 {
+			return asked, invalidSpec("credentials", "the credentials given lack %s: pass the backed-up cluster's Secret (%s)", k, SecretName(info.Cluster))
+		}
+	}
+	return asked, nil
+}
+
+// checkNewCluster refuses a restore over anything that exists: a restore
+// makes a new cluster.
+func (c *Cluster) checkNewCluster(ctx context.Context) error {
+	sts, err := c.Kube.GetStatefulSet(ctx, StatefulSetName(c.Name))
+	if err != nil {
+		return err
+	}
+	pvcs, err := c.Kube.ListPVCs(ctx, PodSelector(c.Name))
+	if err != nil {
+		return err
+	}
+	if sts != nil || len(pvcs) > 0 {
+		return invalidSpec("name", "cluster %s exists in namespace %s (or its volumes do): a restore makes a new cluster; choose another --name or -n", c.Name, c.Namespace())
+	}
+	return nil
+}
+
+// upFromBackup creates the cluster with its primary alone, streams the
+// backup into it, then applies every replica, which clone the restored
+// primary as usual. The Secret holds the backed-up cluster's credentials
+// when they were given, new ones otherwise (which the restore sets).
+func (c *Cluster) upFromBackup(ctx context.Context, spec Spec, objects *Objects, r *RestoreOptions) error {
+	if r.Credentials != nil {
+		c.NewCredentials = func() (map[string][]byte, error) { return r.Credentials, nil }
+	}
+	first := objects
+	if spec.Replicas > 1 {
+		alone := spec
+		alone.Replicas = 1
+		var err error
+		if first, err = BuildObjects(alone, c.Namespace()); err != nil {
+			return err
+		}
+		first.PrimaryService = objects.PrimaryService
+	}
+	if err := c.apply(ctx, first); err != nil {
+		return err
+	}
+	if err := c.restore(ctx, r); err != nil {
+		return err
+	}
+	if spec.Replicas > 1 {
+		if err := c.apply(ctx, objects); err != nil {
+			return err
+		}
+	}
+	if err := c.waitHealing(ctx, spec.Replicas); err != nil {
+		return err
+	}
+	return c.recordInitialized(ctx)
+}
+
+// restore streams the backup into the primary's clone container, which
+// waits for it, then removes the record's request.
+func (c *Cluster) restore(ctx context.Context, r *RestoreOptions) error {
+	primary := PodName(c.Name, 0)
+	c.say(fmt.Sprintf("waiting for %s to wait for the backup", primary))
+	if err := c.Kube.WaitContainerRunning(ctx, primary, ContainerClone); err != nil {
+		return err
+	}
+	payload, err := OpenBackupPayload(r.File, r.Info)
+	if err != nil {
+		return err
+	}
+	defer payload.Close()
+	var in io.Reader = payload
+	if r.Copied != nil {
+		in = &countingReader{r: payload, copied: r.Copied}
+	}
+	c.say(fmt.Sprintf("restoring %s into %s", filepath.Base(r.File), primary))
+	stderr := &tailBuffer{max: 64 << 10}
+	err = c.Kube.Exec(ctx, primary, ContainerClone, restoreCommand(r.Credentials == nil), kube.ExecOptions{Stdin: in, Stderr: stderr})
+	if err != nil {
+		return fmt.Errorf("restore into %s: %w: %s", primary, err, lastLines(stderr.String(), 3))
+	}
+	return c.dropStateKey(ctx, StateKeyRestore)
+}
+
+// OpenBackupPayload reads the payload of a backup file VerifyBackup read.
+func OpenBackupPayload(path string, info *BackupInfo) (io.ReadCloser, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	head := make([]byte, 0, 4096)
+	buf := make([]byte, 1)
+	for { // the header line, byte by byte: it is short
+		if _, err := io.ReadFull(f, buf); err != nil {
+			f.Close()
+			return nil, corrupt("%s: no header line", path)
+		}
+		head = append(head, buf[0])
+		if buf[0] == '\n' && len(head) > len(backupMagic) {
+			break
+		}
+	}
+	if !strings.HasPrefix(string(head), backupMagic) {
+		f.Close()
+		return nil, corrupt("%s does not start like a mysqlctl backup", path)
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{io.NewSectionReader(f, int64(len(head)), info.PayloadBytes), f}, nil
+}
+
+type countingReader struct {
+	r      io.Reader
+	n      int64
+	copied func(int64)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	c.copied(c.n)
+	return n, err
+}

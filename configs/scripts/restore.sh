@@ -1,0 +1,115 @@
+#!/bin/bash
+# restore.sh: run by `mysqlctl up --from-backup` through the Kubernetes API
+# (exec in the recorded primary's clone container, which waits for it while
+# the cluster's record asks for a restore: CLUSTER_STATE_DIR/restore). Reads
+# a hot backup stream (mbstream, xbstream) on stdin, prepares it, and moves
+# it into place as the primary's datadir: the image then starts the server
+# on it, and replicas clone it as usual.
+#   --reset-passwords  the backup's accounts get this cluster's passwords
+#                      (a temporary server without grant tables, started
+#                      on the prepared data, runs stmt-reset-passwords.sql);
+#                      without it they keep the backed-up cluster's, which
+#                      mysqlctl then put in this cluster's Secret.
+# On MariaDB the temporary server also starts the binary log at the GTID of
+# the backup's last transaction (stmt-restore-gtid.sql), so the history
+# goes on. Nothing is moved into place unless every step succeeded; the
+# datadir stays empty and a later `up --from-backup` starts over.
+#
+# Tools: bash, coreutils, awk, sed, the flavour's stream and backup tools;
+# with --reset-passwords the server and its client (mariadb only: the
+# mysql57 flavour's XtraBackup image has no server).
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=position.sh
+source "$(dirname "${BASH_SOURCE[0]}")/position.sh"
+
+WORK="$STATE_DIR/restore.tmp"
+RESTORE_MARKER="$STATE_DIR/restored"
+TEMP_PID=""
+
+stop_temp_server() {
+    if [[ -n "$TEMP_PID" ]]; then
+        kill "$TEMP_PID" 2>/dev/null || true
+        wait "$TEMP_PID" 2>/dev/null || true
+    fi
+}
+
+# receive unpacks the stream on stdin and checks it is whole.
+receive() {
+    rm -rf "$WORK" && mkdir -p "$WORK"
+    log "receiving the backup"
+    "$STREAM_TOOL" -x -C "$WORK" || die "the backup stream broke off: nothing restored"
+    if ! first_existing "$WORK" mariadb_backup_checkpoints xtrabackup_checkpoints >/dev/null ||
+        ! first_existing "$WORK" mariadb_backup_info xtrabackup_info >/dev/null; then
+        die "the backup stream is incomplete (no checkpoints/info file): nothing restored"
+    fi
+}
+
+# temp_server starts a temporary server on the prepared data, without grant
+# tables or network; temp_sql runs statements on it.
+temp_server() {
+    local sock="$WORK.sock" i
+    chown -R "$DATA_OWNER" "$WORK"
+    mariadbd --no-defaults --user=mysql --datadir="$WORK" --socket="$sock" --pid-file="$WORK.pid" \
+        --skip-networking --skip-grant-tables --log-bin=mysql-bin --server-id="$((100 + $(pod_ordinal)))" \
+        --log-error="$WORK.err" &
+    TEMP_PID=$!
+    for ((i = 0; i < 120; i++)); do
+        if "$ADMIN_TOOL" --no-defaults --socket="$sock" ping >/dev/null 2>&1; then
+            return 0
+        fi
+        kill -0 "$TEMP_PID" 2>/dev/null || die "the temporary server exited: $(tail -n 5 "$WORK.err" 2>/dev/null)"
+        nap 1
+    done
+    die "the temporary server did not answer within 120s"
+}
+
+temp_sql() { "$CLIENT" --no-defaults --socket="$WORK.sock" --batch; }
+
+# reset gives the accounts this cluster's passwords and, on MariaDB,
+# continues the backup's GTID history.
+reset() {
+    local gtid=$1
+    temp_server
+    sql_fill stmt-reset-passwords.sql root_password="${ROOT_PASSWORD:?}" admin_user="$ADMIN_USER" \
+        admin_password="$ADMIN_PASSWORD" replication_user="$REPLICATION_USER" replication_password="${REPLICATION_PASSWORD:?}" |
+        temp_sql || die "the accounts' passwords could not be reset"
+    if [[ -f "$CONFIG_DIR/stmt-restore-gtid.sql" && -n "$gtid" ]]; then
+        sql_fill stmt-restore-gtid.sql gtid="$gtid" | temp_sql || die "the binary log could not start at GTID $gtid"
+        log "the binary log goes on from GTID $gtid"
+    fi
+    "$ADMIN_TOOL" --no-defaults --socket="$WORK.sock" shutdown || die "the temporary server did not shut down"
+    wait "$TEMP_PID" || true
+    TEMP_PID=""
+    rm -f "$WORK.err" "$WORK.pid"
+}
+
+main() {
+    local reset_passwords=no position gtid
+    [[ "${1:-}" == --reset-passwords ]] && reset_passwords=yes
+    trap stop_temp_server EXIT
+    is_recorded_primary || die "$HOSTNAME is not the recorded primary ($(recorded_primary)): only the primary is restored"
+    [[ ! -d "$DATA_ROOT/mysql/mysql" ]] || die "$HOSTNAME already holds data: nothing restored"
+    [[ -f "$CLUSTER_STATE_DIR/restore" ]] || die "the cluster's record asks for no restore"
+    mkdir -p "$STATE_DIR"
+    receive
+    position=$(backup_position "$WORK" no) || die "the backup records no binary log position"
+    gtid=$(sed -n 's/^gtid=//p' <<<"$position")
+    log "preparing the backup ($(tr '\n' ' ' <<<"$position"))"
+    "$BACKUP_TOOL" --prepare --target-dir="$WORK" || die "preparing the backup failed: nothing restored"
+    if [[ "$reset_passwords" == yes ]]; then
+        case "$FLAVOR" in
+        mariadb) reset "$gtid" ;;
+        *) die "--reset-passwords needs the flavour's server in this image; restore with the backed-up cluster's Secret instead" ;;
+        esac
+    fi
+    if ! { rm -rf "$DATA_ROOT/mysql" && mv "$WORK" "$DATA_ROOT/mysql" && chown -R "$DATA_OWNER" "$DATA_ROOT/mysql" && sync; }; then
+        die "the restored data could not be moved into place"
+    fi
+    printf 'time=%s\n%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$position" >"$RESTORE_MARKER"
+    sync
+    log "restored: the server starts on the backup's data"
+}
+
+main "$@"
