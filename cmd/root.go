@@ -114,6 +114,7 @@ func NewRootCommand(invokedAs string, streams Streams) *cobra.Command {
 		newSQLCommand(g),
 		newVersionCommand(g),
 	)
+	completeClusterNameFlags(root, g)
 	useDisplayName(root, displayName(invokedAs))
 	return root
 }
