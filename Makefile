@@ -4,6 +4,7 @@
 #   make cluster / cluster-down / -s cluster-env   the local Kubernetes
 #   make demo        local cluster if none is configured, then mysqlctl up and status
 #   make bench       figures, not pass/fail
+#   make docs        completion scripts and man pages in docs/generated/
 
 SHELL := /bin/bash
 GO ?= go
@@ -14,7 +15,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/mysqlctl/mysqlctl/cmd.version=$(VERSION)
 E2E_TIMEOUT ?= 40m
 
-.PHONY: build deps test test-unit test-e2e lint cluster cluster-down cluster-env demo bench clean verify-images
+.PHONY: build deps test test-unit test-e2e lint cluster cluster-down cluster-env demo bench clean verify-images docs
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -59,8 +60,17 @@ demo: deps build
 bench: deps build
 	@$(LOCALKUBE)/with-cluster.sh e2e/bench.sh $(BIN)
 
+# docs writes the shell completion scripts and man pages that cobra
+# generates from the command tree (cmd/gendocs) into docs/generated/, which
+# is not committed. Dated by the last commit, so a commit's pages are
+# the same wherever they are built.
+DOCS := docs/generated
+docs:
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null) $(GO) run -ldflags "$(LDFLAGS)" ./cmd/gendocs $(DOCS)
+	@echo "completion scripts in $(DOCS)/completion, man pages in $(DOCS)/man (man -l $(DOCS)/man/mysqlctl.1)"
+
 clean:
-	rm -rf bin
+	rm -rf bin $(DOCS)
 
 # verify-images pulls every flavour's default images and checks inside them
 # what configs/images and the pod scripts need (docs/images.md). It needs

@@ -23,8 +23,9 @@ its source purged the binary logs it needs) or that diverged (errant
 transactions). The primary is never recloned.`,
 		Example: `  # A replica stopped with error 1236
   mysqlctl reclone mysql-2`,
-		Args: exactlyOnePod,
-		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, g, args[0]) },
+		Args:              exactlyOnePod,
+		ValidArgsFunction: completeFirstArg(g, replicaNames),
+		RunE:              func(cmd *cobra.Command, args []string) error { return o.run(cmd, g, args[0]) },
 	}
 	addSpecFlags(cmd, nameKeys...)
 	cmd.Flags().DurationVar(&o.timeout, "timeout", 10*time.Minute, "how long to wait for the clone and for replication to start")

@@ -40,6 +40,7 @@ downtime.`,
 	}
 	addSpecFlags(cmd, nameKeys...)
 	cmd.Flags().StringVar(&o.to, "to", "", "the replica that becomes the primary (default: the healthy one least behind)")
+	mustCompleteFlag(cmd, "to", completeNames(g, replicaNames))
 	cmd.Flags().DurationVar(&o.catchUp, "catch-up", cluster.DefaultCatchUp, "how long the new primary may take to catch up, before and after the fence")
 	cmd.Flags().DurationVar(&o.timeout, "timeout", 2*time.Minute, "how long the whole switchover may take")
 	return cmd
@@ -58,8 +59,9 @@ The old primary rejoins as a replica when its data is a subset of the new
 primary's; otherwise it stays read-only and status reports it diverged.`,
 		Example: `  # mysql-0's volume is lost; mysql-1 is the most up to date replica
   mysqlctl promote mysql-1`,
-		Args: exactlyOnePod,
-		RunE: func(cmd *cobra.Command, args []string) error { return o.runPromote(cmd, g, args[0]) },
+		Args:              exactlyOnePod,
+		ValidArgsFunction: completeFirstArg(g, replicaNames),
+		RunE:              func(cmd *cobra.Command, args []string) error { return o.runPromote(cmd, g, args[0]) },
 	}
 	addSpecFlags(cmd, nameKeys...)
 	cmd.Flags().BoolVar(&o.force, "force", false, "promote although another replica applied more transactions (they are lost)")

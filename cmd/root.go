@@ -43,13 +43,13 @@ func Execute() int {
 	// table, so the raw line would only be noise. Set once, before any
 	// client-go goroutine starts.
 	kube.SilencePortForwardErrors(nil)
-	return run(ctx, os.Args[1:], Streams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr})
+	return run(ctx, os.Args[0], os.Args[1:], Streams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr})
 }
 
-// run is Execute without the process: tests call it with their own arguments
-// and streams.
-func run(ctx context.Context, args []string, streams Streams) int {
-	root := newRootCommand(streams)
+// run is Execute without the process: tests call it with their own program
+// name, arguments and streams.
+func run(ctx context.Context, invokedAs string, args []string, streams Streams) int {
+	root := NewRootCommand(invokedAs, streams)
 	root.SetArgs(args)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
@@ -60,11 +60,24 @@ func run(ctx context.Context, args []string, streams Streams) int {
 	return reportError(streams.ErrOut, err)
 }
 
-func newRootCommand(streams Streams) *cobra.Command {
+// NewRootCommand builds mysqlctl's command tree. invokedAs is the program's
+// path as started (os.Args[0]): help and examples follow the name it was run
+// by, so the kubectl plugin's say "kubectl mysqlctl". cmd/gendocs builds the
+// same tree for the man pages and completion scripts.
+func NewRootCommand(invokedAs string, streams Streams) *cobra.Command {
 	g := &globalOptions{streams: streams}
 	root := &cobra.Command{
-		Use:           "mysqlctl",
-		Short:         "Run a replicated MySQL on Kubernetes and tell the truth about it",
+		Use:   "mysqlctl",
+		Short: "Run a replicated MySQL on Kubernetes and tell the truth about it",
+		Example: `  # A primary and two replicas, ready when it returns
+  mysqlctl up
+
+  # What every server says about itself, and the same facts as verdicts
+  mysqlctl status
+  mysqlctl check
+
+  # Stop it; the data stays for the next up
+  mysqlctl down`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		// Runnable with any arguments, so an unknown command reaches
@@ -102,13 +115,15 @@ func newRootCommand(streams Streams) *cobra.Command {
 		newSQLCommand(g),
 		newVersionCommand(g),
 	)
+	completeClusterNameFlags(root, g)
+	useDisplayName(root, displayName(invokedAs))
 	return root
 }
 
 // unknownCommand refuses a command name mysqlctl does not have, suggesting
 // the nearest one.
 func unknownCommand(root *cobra.Command, name string) error {
-	hint := "run 'mysqlctl --help' for the list of commands"
+	hint := fmt.Sprintf("run '%s --help' for the list of commands", root.CommandPath())
 	if s := root.SuggestionsFor(name); len(s) > 0 {
 		hint = "did you mean " + strings.Join(s, " or ") + "? (" + hint + ")"
 	}

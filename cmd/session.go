@@ -100,7 +100,7 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) == 0 {
 		return nil
 	}
-	hint := fmt.Sprintf("see 'mysqlctl %s --help'", cmd.Name())
+	hint := fmt.Sprintf("see '%s --help'", cmd.CommandPath())
 	if cmd.Flags().Lookup("name") != nil {
 		hint = fmt.Sprintf("a cluster is named with --name, e.g. --name %s", args[0])
 	}

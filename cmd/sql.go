@@ -38,8 +38,9 @@ The client's exit code is mysqlctl's.`,
   # A dump back in, or the client's own flags after --
   mysqlctl sql < dump.sql
   mysqlctl sql -- --table -e "SHOW DATABASES"`,
-		Args: podThenClientArgs,
-		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, g, args) },
+		Args:              podThenClientArgs,
+		ValidArgsFunction: completeFirstArg(g, podNames),
+		RunE:              func(cmd *cobra.Command, args []string) error { return o.run(cmd, g, args) },
 	}
 	addSpecFlags(cmd, nameKeys...)
 	cmd.Flags().StringVarP(&o.execute, "execute", "e", "", "run this statement and exit")

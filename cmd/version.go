@@ -35,3 +35,7 @@ func newVersionCommand(g *globalOptions) *cobra.Command {
 	cmd.Flags().BoolVar(&server, "server", false, "also contact the Kubernetes API server and print its version")
 	return cmd
 }
+
+// Version is the version this build was stamped with ("dev" without
+// -ldflags), for the man pages cmd/gendocs writes.
+func Version() string { return version }

@@ -46,6 +46,21 @@ func (c *Client) ListPVCs(ctx context.Context, selector string) ([]corev1.Persis
 	return list.Items, nil
 }
 
+// ListStatefulSets lists the StatefulSets in c.Namespace matching a label
+// selector, sorted by name.
+func (c *Client) ListStatefulSets(ctx context.Context, selector string) ([]appsv1.StatefulSet, error) {
+	sel, err := parseSelector("list statefulsets", selector)
+	if err != nil {
+		return nil, err
+	}
+	list, err := c.Clientset.AppsV1().StatefulSets(c.Namespace).List(ctx, metav1.ListOptions{LabelSelector: sel})
+	if err != nil {
+		return nil, fmt.Errorf("list statefulsets %s in namespace %s: %w", selector, c.Namespace, err)
+	}
+	slices.SortFunc(list.Items, func(a, b appsv1.StatefulSet) int { return strings.Compare(a.Name, b.Name) })
+	return list.Items, nil
+}
+
 // parseSelector checks a label selector before it reaches the API server,
 // so a typo is an error here rather than a server-side 400; what names the
 // call for the error.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -73,6 +74,30 @@ func TestListPVCsSortsByOrdinal(t *testing.T) {
 		t.Errorf("order = %v, want %v", got, want)
 	}
 	if _, err := c.ListPVCs(context.Background(), "app in ("); err == nil {
+		t.Error("invalid selector: want an error")
+	}
+}
+
+// ListStatefulSets keeps to its namespace and selector, sorted by name.
+func TestListStatefulSets(t *testing.T) {
+	elsewhere := &appsv1.StatefulSet{ObjectMeta: metav1.ObjectMeta{Name: "aaa", Namespace: "other", Labels: ours()}}
+	c, _ := newTestClient(t,
+		&appsv1.StatefulSet{ObjectMeta: meta("orders", ours())},
+		&appsv1.StatefulSet{ObjectMeta: meta("helm-db", map[string]string{ManagedByLabel: "Helm"})},
+		&appsv1.StatefulSet{ObjectMeta: meta("billing", ours())},
+		elsewhere)
+	sets, err := c.ListStatefulSets(context.Background(), ManagedByLabel+"="+ManagedByValue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range sets {
+		got = append(got, s.Name)
+	}
+	if want := []string{"billing", "orders"}; !slices.Equal(got, want) {
+		t.Errorf("statefulsets = %v, want %v", got, want)
+	}
+	if _, err := c.ListStatefulSets(context.Background(), "app in ("); err == nil {
 		t.Error("invalid selector: want an error")
 	}
 }
