@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -134,8 +135,12 @@ func (c *Cluster) restore(ctx context.Context, r *RestoreOptions) error {
 	c.say(fmt.Sprintf("restoring %s into %s", filepath.Base(r.File), primary))
 	stderr := &tailBuffer{max: 64 << 10}
 	err = c.Kube.Exec(ctx, primary, ContainerClone, restoreCommand(r.Credentials == nil), kube.ExecOptions{Stdin: in, Stderr: stderr})
+	var exit *kube.ExitError
+	if errors.As(err, &exit) { // the script's failure, not the command's exit code
+		return fmt.Errorf("the restore in %s failed (exit %d): %s", primary, exit.Code, lastLines(stderr.String(), 3))
+	}
 	if err != nil {
-		return fmt.Errorf("restore into %s: %w: %s", primary, err, lastLines(stderr.String(), 3))
+		return fmt.Errorf("stream the backup into %s: %w", primary, err)
 	}
 	return c.dropStateKey(ctx, StateKeyRestore)
 }

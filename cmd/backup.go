@@ -45,6 +45,7 @@ FILE is never overwritten.`,
 	addSpecFlags(cmd, nameKeys...)
 	cmd.Flags().StringVarP(&o.output, "output", "o", "", "the backup file to write (- for standard output)")
 	cmd.Flags().StringVar(&o.from, "from", "", "the pod to back up (default: the replica least behind, else the primary)")
+	mustCompleteFlag(cmd, "from", completeNames(g, podNames))
 	cmd.Flags().StringVar(&o.verify, "verify", "", "check a backup file (no cluster needed) instead of taking one")
 	cmd.Flags().DurationVar(&o.timeout, "timeout", time.Hour, "how long the whole backup may take")
 	return cmd

@@ -65,6 +65,9 @@ func (p *byteProgress) end() {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.bytes == 0 {
+		return // nothing moved: a refusal says why on its own
+	}
 	p.show()
 	if p.terminal {
 		fmt.Fprintln(p.w)

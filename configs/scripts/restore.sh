@@ -47,11 +47,13 @@ receive() {
 }
 
 # temp_server starts a temporary server on the prepared data, without grant
-# tables or network; temp_sql runs statements on it.
+# tables or network; temp_sql runs statements on it. It runs as root, like
+# this container: the volume's root need not let the server's user through
+# (the server itself reaches its datadir by a subPath mount); what it
+# writes is handed to DATA_OWNER with the rest when moved into place.
 temp_server() {
     local sock="$WORK.sock" i
-    chown -R "$DATA_OWNER" "$WORK"
-    mariadbd --no-defaults --user=mysql --datadir="$WORK" --socket="$sock" --pid-file="$WORK.pid" \
+    mariadbd --no-defaults --user=root --datadir="$WORK" --socket="$sock" --pid-file="$WORK.pid" \
         --skip-networking --skip-grant-tables --log-bin=mysql-bin --server-id="$((100 + $(pod_ordinal)))" \
         --log-error="$WORK.err" &
     TEMP_PID=$!
@@ -59,7 +61,7 @@ temp_server() {
         if "$ADMIN_TOOL" --no-defaults --socket="$sock" ping >/dev/null 2>&1; then
             return 0
         fi
-        kill -0 "$TEMP_PID" 2>/dev/null || die "the temporary server exited: $(tail -n 5 "$WORK.err" 2>/dev/null)"
+        kill -0 "$TEMP_PID" 2>/dev/null || die "the temporary server exited: $(grep -m 3 ERROR "$WORK.err" 2>/dev/null | tr '\n' ' ')"
         nap 1
     done
     die "the temporary server did not answer within 120s"
@@ -68,21 +70,24 @@ temp_server() {
 temp_sql() { "$CLIENT" --no-defaults --socket="$WORK.sock" --batch; }
 
 # reset gives the accounts this cluster's passwords and, on MariaDB,
-# continues the backup's GTID history.
+# continues the backup's GTID history, in one session: once its FLUSH
+# PRIVILEGES loads the grant tables, a new login would need the new
+# passwords. A TERM then shuts the server down cleanly.
 reset() {
     local gtid=$1
     temp_server
-    sql_fill stmt-reset-passwords.sql root_password="${ROOT_PASSWORD:?}" admin_user="$ADMIN_USER" \
-        admin_password="$ADMIN_PASSWORD" replication_user="$REPLICATION_USER" replication_password="${REPLICATION_PASSWORD:?}" |
-        temp_sql || die "the accounts' passwords could not be reset"
-    if [[ -f "$CONFIG_DIR/stmt-restore-gtid.sql" && -n "$gtid" ]]; then
-        sql_fill stmt-restore-gtid.sql gtid="$gtid" | temp_sql || die "the binary log could not start at GTID $gtid"
-        log "the binary log goes on from GTID $gtid"
-    fi
-    "$ADMIN_TOOL" --no-defaults --socket="$WORK.sock" shutdown || die "the temporary server did not shut down"
+    {
+        if [[ -f "$CONFIG_DIR/stmt-restore-gtid.sql" && -n "$gtid" ]]; then
+            sql_fill stmt-restore-gtid.sql gtid="$gtid"
+        fi
+        sql_fill stmt-reset-passwords.sql root_password="${ROOT_PASSWORD:?}" admin_user="$ADMIN_USER" \
+            admin_password="$ADMIN_PASSWORD" replication_user="$REPLICATION_USER" replication_password="${REPLICATION_PASSWORD:?}"
+    } | temp_sql || die "the accounts' passwords could not be reset, or the binary log could not start at GTID ${gtid:-none}"
+    log "the accounts have this cluster's passwords${gtid:+; the binary log goes on from GTID $gtid}"
+    kill "$TEMP_PID"
     wait "$TEMP_PID" || true
     TEMP_PID=""
-    rm -f "$WORK.err" "$WORK.pid"
+    rm -f "$WORK.err" "$WORK.pid" "$WORK.sock"
 }
 
 main() {
