@@ -6,7 +6,10 @@
 # 5 pods / 1 pod (goal ≤ 1.3: the pods are read in parallel) and the CLI's
 # peak memory on 5 pods; then moves the primary of the 5-server cluster back
 # and forth BENCH_RUNS times with `mysqlctl switchover` and reports the
-# write downtime it measured (median, min, max) and the command's wall time.
+# write downtime it measured (median, min, max) and the command's wall time;
+# then writes some 220 MB into the 1-server cluster and compares `mysqlctl
+# backup` with a raw tar copy of the same datadir through the same API
+# (e2e/rawcopy), BENCH_COPY_RUNS times each, alternating.
 # Everything it created is deleted on exit.
 #
 # usage: e2e/bench.sh path/to/mysqlctl
@@ -96,6 +99,31 @@ stats() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "%s %s %s\n
 read -r down_med down_min down_max < <(stats "${downs[@]}")
 read -r wall_med wall_min wall_max < <(stats "${walls[@]}")
 
+# backup of ~220 MB against a raw copy of the datadir, alternating.
+copy_runs=${BENCH_COPY_RUNS:-3}
+echo "bench: writing ~220 MB into ${namespaces[0]}" >&2
+"$bin" sql -n "${namespaces[0]}" -e "CREATE DATABASE big; CREATE TABLE big.blobs (id INT AUTO_INCREMENT PRIMARY KEY, b LONGBLOB)"
+for ((i = 0; i < 8; i++)); do
+	"$bin" sql -n "${namespaces[0]}" -e "INSERT INTO big.blobs (b) SELECT RANDOM_BYTES(1024) FROM big.seq_1_to_27000"
+done
+rawtool="$work/rawcopy"
+(cd "$(dirname "$0")/.." && go build -o "$rawtool" ./e2e/rawcopy)
+backup_rates=() raw_rates=()
+for ((i = 0; i < copy_runs; i++)); do
+	rm -f "$work/b" "$work/raw"
+	start=$(date +%s%N)
+	"$bin" backup -q --from mysql-0 -o "$work/b" -n "${namespaces[0]}" >/dev/null
+	ms=$((($(date +%s%N) - start) / 1000000))
+	bytes=$(stat -c %s "$work/b")
+	backup_rates+=("$((bytes / 1000 / ms))")
+	read -r rbytes rsecs < <(KUBECONFIG=$KUBECONFIG "$rawtool" -n "${namespaces[0]}" -pod mysql-0 -o "$work/raw")
+	raw_rates+=("$(awk -v b="$rbytes" -v s="$rsecs" 'BEGIN {printf "%d", b / 1000000 / s}')")
+	backup_mb=$((bytes / 1000000)) raw_mb=$((rbytes / 1000000))
+done
+read -r bk_med bk_min bk_max < <(stats "${backup_rates[@]}")
+read -r raw_med raw_min raw_max < <(stats "${raw_rates[@]}")
+copy_ratio=$(awk -v a="$bk_med" -v b="$raw_med" 'BEGIN {printf "%.2f", (b ? a / b : 0)}')
+
 overlap=$(awk -v s="$reads_sum" -v m="$reads_max" 'BEGIN {printf "%.1f", (m ? s / m : 0)}')
 ratio=$(awk -v a="$ms5" -v b="$ms1" 'BEGIN {printf "%.2f", a / b}')
 goal="met"
@@ -110,6 +138,10 @@ mysqlctl status, wall time (median of $runs runs after one warm-up, process star
 switchover on 5 servers ($runs runs, mysql-0 and mysql-1 in turn)
   write downtime: median ${down_med} ms (min ${down_min}, max ${down_max}): from the fence to the write Service moved
   command wall time: median ${wall_med} ms (min ${wall_min}, max ${wall_max}): catch-up, repointing 4 servers included
+backup of ${backup_mb} MB to this machine against a raw tar copy (${raw_mb} MB) of the same datadir, same API ($copy_runs runs each)
+  mysqlctl backup: median ${bk_med} MB/s (min ${bk_min}, max ${bk_max})
+  raw copy:        median ${raw_med} MB/s (min ${raw_min}, max ${raw_max})
+  ratio backup / raw: ${copy_ratio}
 peak memory of the CLI (max RSS)
   1 pod:   $((rss1 / 1024)) MiB
   5 pods:  $((rss5 / 1024)) MiB   (ratio $(awk -v a="$rss5" -v b="$rss1" 'BEGIN {printf "%.2f", (b ? a / b : 0)}'))

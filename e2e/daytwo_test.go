@@ -142,6 +142,7 @@ mariadb -h "$MYSQL_READ_HOST" -P "$MYSQL_PORT" -u "$MYSQL_USER" -p"$MYSQL_PASSWO
 			t.Errorf("the client's error and exit code should pass through as they are:\n%s", failed)
 		}
 		assertOneLineError(t, c.mysqlctl(t, time.Minute, nil, "sql", "mysql-9", "-n", ns), 2, "not a server")
+		c.sqlOnATerminal(t, ctx, ns)
 	})
 
 	t.Run("backup while rows are written; verify catches a changed byte", func(t *testing.T) {
@@ -149,6 +150,7 @@ mariadb -h "$MYSQL_READ_HOST" -P "$MYSQL_PORT" -u "$MYSQL_USER" -p"$MYSQL_PASSWO
 		writer := c.startClientPod(t, ctx, ns, `for i in $(seq 1000 1400); do
   mariadb -h mysql-primary -uroot -p"$PW" -e "INSERT INTO app.t VALUES ($i)" || exit 1
 done`, root)
+		c.waitRowsIn(t, ctx, ns, "mysql-1", root, "app.t", 22) // the writer is under way
 		file := filepath.Join(t.TempDir(), "app.backup")
 		res := c.mustSucceed(t, 5*time.Minute, "backup", "-o", file, "-n", ns)
 		if !strings.Contains(res.stdout, "backup of mysql-1 written to "+file+": mariadb") || !strings.Contains(res.stdout, "GTID 0-100-") {
