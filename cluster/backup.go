@@ -133,7 +133,8 @@ func backupPosition(log string) BackupTrailer {
 	return t
 }
 
-// countingWriter reports the bytes written so far.
+// countingWriter reports the bytes written so far (and, behind an
+// io.TeeReader, the bytes read).
 type countingWriter struct {
 	w      io.Writer
 	n      int64

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/mysqlctl/mysqlctl/kube"
@@ -62,7 +63,7 @@ func (c *Cluster) promote(ctx context.Context, opts PromoteOptions) (*RoleChange
 	}
 	ahead := aheadOf(r, to, rep)
 	if len(ahead) > 0 && !opts.Force {
-		return nil, fmt.Errorf("%s has applied transactions %s has not: promote the one with the most (or pass --force to lose them)", joinNames(ahead), to)
+		return nil, fmt.Errorf("%s has applied transactions %s has not: promote the one with the most (or pass --force to lose them)", strings.Join(ahead, ", "), to)
 	}
 	change := &RoleChange{From: from, To: to, Notes: []string{fmt.Sprintf(
 		"transactions %s committed but never sent to a replica are lost; %s rejoins as a replica when its data is a subset of %s's, else it stays read-only and mysqlctl status reports it diverged (mysqlctl reclone %s gives it %s's data)",
@@ -79,29 +80,24 @@ func (c *Cluster) promote(ctx context.Context, opts PromoteOptions) (*RoleChange
 	return change, nil
 }
 
-// waitApplied waits until the replica applied every transaction it
-// received from the lost primary, and returns its report then.
+// waitApplied waits, with the server's own wait function, until the
+// replica applied every transaction it received from the lost primary (its
+// applier reaches what its receiver read), and returns its report then.
 func (c *Cluster) waitApplied(ctx context.Context, srv Server, within time.Duration) (*sql.InstanceReport, error) {
-	deadline := time.Now().Add(within)
-	for {
-		rep, err := srv.Report(ctx)
-		if err != nil {
-			return nil, err
-		}
-		rs := rep.Replica
-		if rs == nil || (rs.RelaySourceLogFile == rs.SourceLogFile && rs.ExecSourceLogPos >= rs.ReadSourceLogPos) || !rs.SQLThread.Running() {
-			return rep, nil
-		}
-		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("%s has not applied what it received within %s (applied %s:%d of %s:%d): nothing changed",
-				srv.Name(), within, rs.RelaySourceLogFile, rs.ExecSourceLogPos, rs.SourceLogFile, rs.ReadSourceLogPos)
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(200 * time.Millisecond):
-		}
+	rep, err := srv.Report(ctx)
+	if err != nil {
+		return nil, err
 	}
+	rs := rep.Replica
+	if rs == nil || !rs.SQLThread.Running() || rs.SourceLogFile == "" ||
+		(rs.RelaySourceLogFile == rs.SourceLogFile && rs.ExecSourceLogPos >= rs.ReadSourceLogPos) {
+		return rep, nil
+	}
+	if err := srv.WaitForPosition(ctx, rs.SourceLogFile, rs.ReadSourceLogPos, within); err != nil {
+		return nil, fmt.Errorf("%s has not applied what it received (%s:%d) within %s: %w; nothing changed",
+			srv.Name(), rs.SourceLogFile, rs.ReadSourceLogPos, within, err)
+	}
+	return srv.Report(ctx)
 }
 
 // aheadOf lists the answering replicas that applied a transaction the
@@ -173,14 +169,4 @@ func (c *Cluster) restartOldPrimary(ctx context.Context, r *roleChange, from str
 		return
 	}
 	c.changed(deleted.String() + ": re-created, it reads the new record and follows " + change.To)
-}
-
-func joinNames(names []string) string {
-	switch len(names) {
-	case 0:
-		return ""
-	case 1:
-		return names[0]
-	}
-	return fmt.Sprintf("%v", names)
 }

@@ -130,7 +130,7 @@ func (c *Cluster) restore(ctx context.Context, r *RestoreOptions) error {
 	defer payload.Close()
 	var in io.Reader = payload
 	if r.Copied != nil {
-		in = &countingReader{r: payload, copied: r.Copied}
+		in = io.TeeReader(payload, &countingWriter{w: io.Discard, copied: r.Copied})
 	}
 	c.say(fmt.Sprintf("restoring %s into %s", filepath.Base(r.File), primary))
 	stderr := &tailBuffer{max: 64 << 10}
@@ -171,17 +171,4 @@ func OpenBackupPayload(path string, info *BackupInfo) (io.ReadCloser, error) {
 		io.Reader
 		io.Closer
 	}{io.NewSectionReader(f, int64(len(head)), info.PayloadBytes), f}, nil
-}
-
-type countingReader struct {
-	r      io.Reader
-	n      int64
-	copied func(int64)
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	c.copied(c.n)
-	return n, err
 }

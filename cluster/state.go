@@ -46,28 +46,34 @@ func (c *Cluster) readState(ctx context.Context) (map[string]string, error) {
 	return maps.Clone(cm.Data), nil
 }
 
-// writeState sets keys of the record, keeping the others: the whole data
-// is applied each time, since a server-side apply drops the keys its field
-// manager set before and leaves out now.
+// writeState sets keys of the record, keeping the others.
 func (c *Cluster) writeState(ctx context.Context, keys map[string]string) error {
 	data, err := c.readState(ctx)
 	if err != nil {
 		return err
 	}
 	maps.Copy(data, keys)
+	if err := c.applyState(ctx, data); err != nil {
+		return fmt.Errorf("record %v of cluster %s: %w", keys, c.Name, err)
+	}
+	return nil
+}
+
+// applyState applies the record's whole data: a server-side apply drops
+// the keys its field manager set before and leaves out now.
+func (c *Cluster) applyState(ctx context.Context, data map[string]string) error {
 	cm := corev1ac.ConfigMap(StateConfigMapName(c.Name), c.Namespace()).
 		WithLabels(Labels(c.Name, ComponentState)).
 		WithData(data)
 	result, err := c.Kube.Apply(ctx, cm)
 	if err != nil {
-		return fmt.Errorf("record %v of cluster %s: %w", keys, c.Name, err)
+		return err
 	}
 	c.changed(result.String())
 	return nil
 }
 
-// dropStateKey removes key from the record: applying the data without it
-// drops it, since this field manager set it.
+// dropStateKey removes key from the record.
 func (c *Cluster) dropStateKey(ctx context.Context, key string) error {
 	data, err := c.readState(ctx)
 	if err != nil {
@@ -77,14 +83,9 @@ func (c *Cluster) dropStateKey(ctx context.Context, key string) error {
 		return nil
 	}
 	delete(data, key)
-	cm := corev1ac.ConfigMap(StateConfigMapName(c.Name), c.Namespace()).
-		WithLabels(Labels(c.Name, ComponentState)).
-		WithData(data)
-	result, err := c.Kube.Apply(ctx, cm)
-	if err != nil {
+	if err := c.applyState(ctx, data); err != nil {
 		return fmt.Errorf("remove %s from the record of cluster %s: %w", key, c.Name, err)
 	}
-	c.changed(result.String())
 	return nil
 }
 

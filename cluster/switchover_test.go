@@ -101,3 +101,28 @@ func TestPromoteRefusesAndForces(t *testing.T) {
 		t.Errorf("recorded primary %q, want mysql-1", p)
 	}
 }
+
+// A replica that has not applied all it received is waited for, with the
+// server's own wait; one that cannot catch up is not promoted.
+func TestPromoteWaitsForTheRelayLog(t *testing.T) {
+	lagging := func(waitErr error) map[string]*fakeServer {
+		s := healthyServers(3)
+		s["mysql-0"].openErr = fmt.Errorf("connect to mysql-0: connection refused")
+		rep := mariadbReplica(1, "0-100-42")
+		rep.Replica.IOThread, rep.Replica.ExecSourceLogPos = "Connecting", 4000
+		s["mysql-1"].reports = []*sql.InstanceReport{rep}
+		s["mysql-1"].waitErr = waitErr
+		return s
+	}
+	servers := lagging(fmt.Errorf("wait: %w", sql.ErrWaitTimeout))
+	c := newTestCluster(t, clusterObjects(3, 1, 2), servers)
+	_, err := c.Promote(context.Background(), PromoteOptions{Pod: "mysql-1"})
+	if err == nil || !strings.Contains(err.Error(), "has not applied what it received (mysql-bin.000002:5120)") || len(servers["mysql-1"].executed) != 0 {
+		t.Errorf("promote of a replica that cannot apply its relay log: %v, ran %q", err, servers["mysql-1"].executed)
+	}
+	servers = lagging(nil)
+	c = newTestCluster(t, clusterObjects(3, 1, 2), servers)
+	if _, err := c.Promote(context.Background(), PromoteOptions{Pod: "mysql-1"}); err != nil {
+		t.Errorf("promote once the relay log is applied: %v", err)
+	}
+}

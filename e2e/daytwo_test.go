@@ -170,8 +170,12 @@ done`, root)
 		// A new cluster from the backup: its primary holds exactly the
 		// rows up to the backup's GTID, its replica clones it, check passes.
 		restored := c.namespace(t, "restored")
+		empty := c.resourceVersions(t, ctx, restored)
 		other := c.mysqlctl(t, time.Minute, nil, "up", "--from-backup", file, "-n", restored, "--flavor", "mysql57")
 		assertOneLineError(t, other, 2, "flavor")
+		if after := c.resourceVersions(t, ctx, restored); !equalMaps(empty, after) {
+			t.Errorf("a refused restore created objects: %v", after)
+		}
 		up := c.mustSucceed(t, 8*time.Minute, "up", "--from-backup", file, "-n", restored, "--replicas", "2", "--image", c.mariadbImage)
 		if !strings.Contains(up.stdout, "restored "+file) || !strings.Contains(up.stdout, "credentials: new passwords") {
 			t.Errorf("up --from-backup output:\n%s", up)

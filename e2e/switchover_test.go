@@ -24,9 +24,13 @@ func TestSwitchoverLosesNoAcknowledgedWrite(t *testing.T) {
 	c.execAs(t, ctx, ns, "mysql-0", admin, "CREATE DATABASE app", "CREATE TABLE app.t (id INT PRIMARY KEY)",
 		"CREATE USER app@'%' IDENTIFIED BY 'app-pw'", "GRANT ALL ON app.* TO app@'%'")
 
+	before := c.resourceVersions(t, ctx, ns)
 	refused := c.mysqlctl(t, time.Minute, nil, "promote", "mysql-1", "-n", ns)
 	if refused.code == 0 || !strings.Contains(refused.stderr, "is healthy and takes writes: move the role without losing anything with mysqlctl switchover") {
 		t.Errorf("promote with a healthy primary was not refused:\n%s", refused)
+	}
+	if after := c.resourceVersions(t, ctx, ns); !equalMaps(before, after) {
+		t.Errorf("a refused promote changed objects:\nbefore %v\nafter  %v", before, after)
 	}
 
 	const rows = 300
@@ -65,9 +69,13 @@ done; echo wrote %d`, rows, rows), "app-pw")
 		t.Errorf("mysql-0 came back with read_only %s, want 1 (a replica)", ro)
 	}
 
+	before = c.resourceVersions(t, ctx, ns)
 	scale := c.mysqlctl(t, time.Minute, nil, "scale", "--replicas", "2", "-n", ns)
 	if scale.code != 2 || !strings.Contains(scale.stderr, "would remove mysql-2, the primary: move the primary first with mysqlctl switchover") {
 		t.Errorf("scale to 2 with mysql-2 the primary:\n%s", scale)
+	}
+	if after := c.resourceVersions(t, ctx, ns); !equalMaps(before, after) {
+		t.Errorf("a refused scale changed objects:\nbefore %v\nafter  %v", before, after)
 	}
 	c.mustSucceed(t, 6*time.Minute, "scale", "--replicas", "4", "-n", ns)
 	c.waitRows(t, ctx, ns, "mysql-3", root, rows+1)

@@ -20,15 +20,7 @@ var ErrCannotWait = errors.New("server cannot wait: not a replica or replication
 // name the statement by its leading keywords only, never its literals, and
 // never show the Conn's password.
 func (c *Conn) Exec(ctx context.Context, stmts ...Statement) error {
-	for _, s := range stmts {
-		callCtx, cancel := c.callContext(ctx, 0)
-		_, err := c.db.ExecContext(callCtx, s.SQL, s.Args...)
-		cancel()
-		if err != nil {
-			return c.errorf(err, nil, "%s on %s", s.summary(), c.name)
-		}
-	}
-	return nil
+	return c.ExecHiding(ctx, nil, stmts...)
 }
 
 // WaitForGTID waits until the replica has executed gtid (MySQL GTID set or
@@ -64,7 +56,7 @@ func (c *Conn) wait(ctx context.Context, w Wait) error {
 
 // ExecHiding is Exec for statements that carry secrets as literals (a
 // replication password in CHANGE MASTER TO): the server's error messages
-// can quote the statement, so each secret is removed from errors.
+// can quote the statement, so each secret is removed from errors too.
 func (c *Conn) ExecHiding(ctx context.Context, secrets []string, stmts ...Statement) error {
 	for _, s := range stmts {
 		callCtx, cancel := c.callContext(ctx, 0)
