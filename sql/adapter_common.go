@@ -24,11 +24,15 @@ func identityCommon(f *fields) *InstanceReport {
 // donor choice compare its result with 0.
 const readOnlyQuery = "SELECT @@global.read_only"
 
-// createAccounts creates mysqlctl's two accounts, for any host ('%': the
+// createAccounts creates mysqlctl's three accounts, for any host ('%': the
 // servers run with skip_name_resolve and pods change addresses). IF NOT
 // EXISTS makes a rerun after a crash harmless; the bootstrap runs once.
 // The admin account gets every privilege: on MariaDB that includes READ_ONLY
 // ADMIN, so it can still change roles and write on a read-only replica.
+// The replication account must connect with TLS (REQUIRE SSL): a replica
+// that tried without it would be refused, never served in plain text. The
+// probe account, which the servers' probes log in as, may only read
+// replication status (monitorPrivilege): no data, no writes.
 //
 // The session first turns its binary logging off: CREATE USER ... IDENTIFIED
 // BY is binlogged as written, password included, and would then sit in every
@@ -37,15 +41,18 @@ const readOnlyQuery = "SELECT @@global.read_only"
 // statement (with SUPER, or SYSTEM_VARIABLES_ADMIN / BINLOG ADMIN, which root
 // and the admin account hold): https://mariadb.com/kb/en/set-sql_log_bin/,
 // https://dev.mysql.com/doc/refman/8.4/en/set-sql-log-bin.html.
-func createAccounts(replicationPrivileges string) []Statement {
+func createAccounts(replicationPrivileges, monitorPrivilege string) []Statement {
 	admin := textParam(paramAdminUser) + "@'%'"
 	repl := textParam(paramReplicationUser) + "@'%'"
+	probe := textParam(paramProbeUser) + "@'%'"
 	return []Statement{
 		{SQL: "SET SESSION sql_log_bin = 0"},
 		{SQL: "CREATE USER IF NOT EXISTS " + admin + " IDENTIFIED BY " + textParam(paramAdminPassword)},
 		{SQL: "GRANT ALL PRIVILEGES ON *.* TO " + admin + " WITH GRANT OPTION"},
-		{SQL: "CREATE USER IF NOT EXISTS " + repl + " IDENTIFIED BY " + textParam(paramReplicationPassword)},
+		{SQL: "CREATE USER IF NOT EXISTS " + repl + " IDENTIFIED BY " + textParam(paramReplicationPassword) + " REQUIRE SSL"},
 		{SQL: "GRANT " + replicationPrivileges + " ON *.* TO " + repl},
+		{SQL: "CREATE USER IF NOT EXISTS " + probe + " IDENTIFIED BY " + textParam(paramProbePassword)},
+		{SQL: "GRANT " + monitorPrivilege + " ON *.* TO " + probe},
 	}
 }
 
@@ -72,5 +79,9 @@ func sourceOptions(prefix string) []string {
 		prefix + "USER=" + textParam(paramReplicationUser),
 		prefix + "PASSWORD=" + textParam(paramReplicationPassword),
 		prefix + "CONNECT_RETRY=10",
+		// TLS, verified against the cluster's CA and the source's name.
+		prefix + "SSL=1",
+		prefix + "SSL_CA=" + textParam(paramSourceCA),
+		prefix + "SSL_VERIFY_SERVER_CERT=1",
 	}
 }

@@ -73,9 +73,10 @@ func (a *mariadbAdapter) ReadOnlyQuery() string { return readOnlyQuery }
 // CreateAccounts grants the replicas REPLICATION SLAVE only: MariaDB's
 // REPLICATION CLIENT is an alias of BINLOG MONITOR, which they do not need.
 // (REPLICATION REPLICA is an alias only from 10.5.1: the old name works
-// everywhere.)
+// everywhere.) The probes need SLAVE MONITOR for SHOW SLAVE STATUS (10.5.9
+// split it from REPLICATION CLIENT).
 func (a *mariadbAdapter) CreateAccounts() []Statement {
-	return createAccounts("REPLICATION SLAVE")
+	return createAccounts("REPLICATION SLAVE", "SLAVE MONITOR")
 }
 
 // RootHostsQuery: under skip_name_resolve, accounts for host names never

@@ -113,9 +113,9 @@ func (a *mysqlAdapter) ReadOnlyQuery() string { return readOnlyQuery }
 
 // CreateAccounts grants the replicas REPLICATION SLAVE and REPLICATION
 // CLIENT, the privileges' names on every MySQL release (8.4 still calls them
-// that).
+// that). REPLICATION CLIENT is all the probes need, for SHOW REPLICA STATUS.
 func (a *mysqlAdapter) CreateAccounts() []Statement {
-	return createAccounts("REPLICATION SLAVE, REPLICATION CLIENT")
+	return createAccounts("REPLICATION SLAVE, REPLICATION CLIENT", "REPLICATION CLIENT")
 }
 
 // RootHostsQuery and RestrictRoot are empty: super_read_only (in every

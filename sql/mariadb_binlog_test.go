@@ -37,7 +37,7 @@ func TestMariaDBAccountsStayOutOfTheBinlog(t *testing.T) {
 	control.waitReady(t)
 	accounts := tr.pod.fill(t, FileAccounts, "admin_user="+adminLogin.user,
 		"admin_password="+adminLogin.password, "replication_user="+replLogin.user,
-		"replication_password="+replLogin.password)
+		"replication_password="+replLogin.password, "probe_user=mysqlctl_probe", "probe_password=probePW")
 	first, rest, _ := strings.Cut(accounts, "\n")
 	if !strings.Contains(first, "sql_log_bin = 0") {
 		t.Fatalf("%s starts with %q", FileAccounts, first)

@@ -36,7 +36,52 @@ func TestMain(m *testing.M) {
 	if mariadbTemplate.root != "" {
 		os.RemoveAll(mariadbTemplate.root)
 	}
+	if testTLS.dir != "" {
+		os.RemoveAll(testTLS.dir)
+	}
 	os.Exit(code)
+}
+
+// testTLS is a CA and one certificate for 127.0.0.1 that every test server
+// presents, as the pods' servers do: replication verifies it (REQUIRE SSL).
+var testTLS struct {
+	once sync.Once
+	dir  string // ca.crt, tls.crt, tls.key
+	err  error
+}
+
+// tlsDir returns the directory of the test servers' TLS files.
+func tlsDir(t *testing.T) string {
+	t.Helper()
+	testTLS.once.Do(func() {
+		testTLS.dir, testTLS.err = writeTestTLS()
+	})
+	if testTLS.err != nil {
+		t.Fatal(testTLS.err)
+	}
+	return testTLS.dir
+}
+
+func writeTestTLS() (string, error) {
+	dir, err := os.MkdirTemp("", "msql-tls-")
+	if err != nil {
+		return "", err
+	}
+	now := time.Now()
+	ca, err := NewCA("test CA", now, time.Hour)
+	if err != nil {
+		return dir, err
+	}
+	cert, key, err := ca.Issue("127.0.0.1", []string{"localhost"}, []net.IP{net.IPv4(127, 0, 0, 1)}, now, time.Hour)
+	if err != nil {
+		return dir, err
+	}
+	for name, data := range map[string][]byte{"ca.crt": ca.CertPEM, "tls.crt": cert, "tls.key": key} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			return dir, err
+		}
+	}
+	return dir, os.Chmod(dir, 0o755)
 }
 
 // findBinary looks name up on PATH, then in the directories Debian uses.
@@ -106,6 +151,7 @@ type mariadbServer struct {
 	id     uint32
 	port   int
 	dir    string
+	tls    string // ca.crt, tls.crt and tls.key
 	conn   *Conn // root's, opened at start: it keeps the privileges root had then
 	extra  []string
 	exited chan struct{} // closed when the process ends
@@ -134,7 +180,7 @@ func launchMariaDB(t *testing.T, name string, id uint32, extra ...string) *maria
 	if err := copyDir(tpl, filepath.Join(dir, "data")); err != nil {
 		t.Fatal(err)
 	}
-	s := &mariadbServer{name: name, id: id, port: freePort(t), dir: dir, extra: extra, exited: make(chan struct{})}
+	s := &mariadbServer{name: name, id: id, port: freePort(t), dir: dir, tls: tlsDir(t), extra: extra, exited: make(chan struct{})}
 	cmd := exec.Command(findBinary("mariadbd"), s.args()...)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", name, err)
@@ -153,6 +199,8 @@ func (s *mariadbServer) args() []string {
 		"--log-bin=mysql-bin", "--log-slave-updates", "--binlog-format=ROW", "--gtid-strict-mode=ON",
 		"--report-host=127.0.0.1", "--report-port="+strconv.Itoa(s.port),
 		"--performance-schema=OFF", "--innodb-flush-log-at-trx-commit=2", "--sync-binlog=0",
+		"--ssl-ca="+filepath.Join(s.tls, "ca.crt"), "--ssl-cert="+filepath.Join(s.tls, "tls.crt"),
+		"--ssl-key="+filepath.Join(s.tls, "tls.key"),
 	)
 	args = append(args, smallInnoDB...)
 	return append(args, s.extra...)
@@ -181,9 +229,18 @@ func (s *mariadbServer) waitReady(t *testing.T) {
 	}
 }
 
+// target logs in over TLS, verified against the test CA, as mysqlctl does.
 func (s *mariadbServer) target(user, password string) Target {
+	ca, err := os.ReadFile(filepath.Join(s.tls, "ca.crt"))
+	if err != nil {
+		panic(err)
+	}
+	cfg, err := ClientTLS(ca, "127.0.0.1")
+	if err != nil {
+		panic(err)
+	}
 	return Target{Name: s.name, Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port)),
-		User: user, Password: password, Timeout: 5 * time.Second}
+		User: user, Password: password, Timeout: 5 * time.Second, TLS: cfg}
 }
 
 func (s *mariadbServer) errorLog() string {

@@ -107,7 +107,7 @@ func (k *podKit) createAccounts(t *testing.T, s *mariadbServer) {
 	t.Helper()
 	k.mustRun(t, s, rootLogin, k.fill(t, FileAccounts, "admin_user="+adminLogin.user,
 		"admin_password="+adminLogin.password, "replication_user="+replLogin.user,
-		"replication_password="+replLogin.password))
+		"replication_password="+replLogin.password, "probe_user=mysqlctl_probe", "probe_password=probePW"))
 }
 
 // pointAt does what the sidecar does for a fresh clone: change the source
@@ -115,7 +115,8 @@ func (k *podKit) createAccounts(t *testing.T, s *mariadbServer) {
 func (k *podKit) pointAt(t *testing.T, r, source *mariadbServer, as login, gtid string) {
 	t.Helper()
 	change := k.fill(t, FileChangeSource, "source_host=127.0.0.1", "source_port="+strconv.Itoa(source.port),
-		"replication_user="+replLogin.user, "replication_password="+replLogin.password, "gtid="+gtid)
+		"replication_user="+replLogin.user, "replication_password="+replLogin.password, "gtid="+gtid,
+		"source_ca="+filepath.Join(source.tls, "ca.crt"))
 	k.mustRun(t, r, as, change+k.fill(t, FileStartReplica))
 }
 

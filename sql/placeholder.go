@@ -32,6 +32,9 @@ const (
 	paramDonorPort           = "donor_port"
 	paramValidDonors         = "valid_donors"
 	paramCloneDir            = "clone_dir"
+	paramSourceCA            = "source_ca"
+	paramProbeUser           = "probe_user"
+	paramProbePassword       = "probe_password"
 )
 
 // textParam is the placeholder of a value that becomes a string literal.

@@ -38,6 +38,9 @@ const (
 	// FileResetPasswords and, on MariaDB, FileRestoreGTID on a temporary
 	// server once (configs/scripts/restore.sh).
 	FileResetPasswords = "stmt-reset-passwords.sql"
+	// FileRootPassword sets root's password once, while the image
+	// initialises a new primary (configs/scripts/initdb-root-password.sh).
+	FileRootPassword = "stmt-root-password.sql"
 	FileRestoreGTID    = "stmt-restore-gtid.sql"
 	// FileClone pulls a peer's data with the CLONE plugin (MySQL 8 only).
 	FileClone = "stmt-clone.sql"
@@ -76,6 +79,7 @@ func PodStatements(flavour Flavour, version string) (map[string]string, error) {
 		FileServerRole:     script(Statement{SQL: a.ServerRoleQuery()}),
 		FileMakeWritable:   script(a.MakeWritable()...),
 		FileResetPasswords: script(a.ResetPasswords()...),
+		FileRootPassword:   script(rootPassword()...),
 	}
 	if restore := a.RestoreGTID(); restore != nil {
 		files[FileRestoreGTID] = script(restore...)

@@ -63,10 +63,10 @@ func TestPodStatementsGolden(t *testing.T) {
 // needs is what its script passes (configs/scripts/*.sh).
 func TestPodStatementsPlaceholders(t *testing.T) {
 	change := map[Flavour]string{
-		MySQL84: "source_host source_port:int replication_user replication_password",
-		MySQL80: "source_host source_port:int replication_user replication_password",
-		MariaDB: "gtid source_host source_port:int replication_user replication_password",
-		MySQL57: "source_host source_port:int replication_user replication_password binlog_file binlog_pos:int",
+		MySQL84: "source_host source_port:int replication_user replication_password source_ca",
+		MySQL80: "source_host source_port:int replication_user replication_password source_ca",
+		MariaDB: "gtid source_host source_port:int replication_user replication_password source_ca",
+		MySQL57: "source_host source_port:int replication_user replication_password source_ca binlog_file binlog_pos:int",
 	}
 	clone := "valid_donors admin_user donor_host donor_port:int admin_password clone_dir"
 	for _, tc := range podCases {
@@ -75,7 +75,7 @@ func TestPodStatementsPlaceholders(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := map[string]string{
-			FileAccounts:       "admin_user admin_password replication_user replication_password",
+			FileAccounts:       "admin_user admin_password replication_user replication_password probe_user probe_password",
 			FileChangeSource:   change[tc.flavour],
 			FileStartReplica:   "",
 			FileStartIOThread:  "",
@@ -84,7 +84,8 @@ func TestPodStatementsPlaceholders(t *testing.T) {
 			FileServerStart:    "",
 			FileServerRole:     "",
 			FileMakeWritable:   "",
-			FileResetPasswords: "root_password admin_user admin_password replication_user replication_password",
+			FileResetPasswords: "root_password admin_user admin_password replication_user replication_password probe_user probe_password",
+			FileRootPassword:   "root_password",
 		}
 		if tc.flavour == MariaDB {
 			want[FileRestoreGTID] = "gtid"
@@ -122,8 +123,8 @@ func TestPodStatementsPlaceholders(t *testing.T) {
 	}
 }
 
-// No password may reach a binary log: every flavour's accounts file and
-// the restore's password reset turn the session's binary logging off
+// No password may reach a binary log: every flavour's accounts file,
+// root's password at initialisation and the restore's password reset turn the session's binary logging off
 // before their first statement with a password, and the
 // change-source file (which names the replication password) runs on
 // replicas, where CHANGE MASTER / CHANGE REPLICATION SOURCE is never
@@ -134,15 +135,16 @@ func TestPodStatementsKeepPasswordsOutOfTheBinlog(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, name := range []string{FileAccounts, FileResetPasswords} {
+		quiet := []string{FileAccounts, FileResetPasswords, FileRootPassword}
+		for _, name := range quiet {
 			first, _, _ := strings.Cut(files[name], "\n")
 			if first != "SET SESSION sql_log_bin = 0;" {
 				t.Errorf("%s: %s starts with %q, want binary logging off first", tc.flavour, name, first)
 			}
 		}
 		for name, text := range files {
-			if name != FileAccounts && name != FileResetPasswords && strings.Contains(text, "sql_log_bin") {
-				t.Errorf("%s: %s turns binary logging off: only the accounts bootstrap and the restore may", tc.flavour, name)
+			if !slices.Contains(quiet, name) && strings.Contains(text, "sql_log_bin") {
+				t.Errorf("%s: %s turns binary logging off: only the accounts bootstrap, root's password and the restore may", tc.flavour, name)
 			}
 		}
 	}

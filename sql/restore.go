@@ -22,7 +22,19 @@ func resetPasswords() []Statement {
 		by("'root'", "'localhost'", paramRootPassword),
 		by(textParam(paramAdminUser), "'%'", paramAdminPassword),
 		by(textParam(paramReplicationUser), "'%'", paramReplicationPassword),
+		by(textParam(paramProbeUser), "'%'", paramProbePassword),
 	}
+}
+
+// rootPassword sets root's password on a server the image initialised with
+// an empty one and no networking (configs/scripts/initdb-root-password.sh):
+// the password reaches the server container as a file, never through the
+// image's environment variables, which its server process would inherit.
+func rootPassword() []Statement {
+	by := func(host string) Statement {
+		return Statement{SQL: "ALTER USER IF EXISTS 'root'@" + host + " IDENTIFIED BY " + textParam(paramRootPassword)}
+	}
+	return []Statement{{SQL: "SET SESSION sql_log_bin = 0"}, by("'localhost'"), by("'%'")}
 }
 
 // ResetPasswords is the same on every flavour.

@@ -151,6 +151,9 @@ type Source struct {
 	// GTID is where a MariaDB replica starts (gtid_slave_pos); MySQL's
 	// auto-position needs none.
 	GTID string
+	// CA is the path, in the replica's pod, of the CA certificate the
+	// source's certificate is verified against.
+	CA string
 }
 
 // PointAt is the whole change of source of a running replica or a former
@@ -167,6 +170,7 @@ func PointAt(a Adapter, src Source) ([]Statement, error) {
 	values := map[string]string{
 		paramSourceHost: src.Host, paramSourcePort: strconv.Itoa(src.Port),
 		paramReplicationUser: src.User, paramReplicationPassword: src.Password, paramGTID: src.GTID,
+		paramSourceCA: src.CA,
 	}
 	out := []Statement{a.StopReplica(), a.ResetReplica()}
 	for _, s := range change {

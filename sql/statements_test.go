@@ -43,8 +43,10 @@ var mysqlAccounts = []string{
 	"SET SESSION sql_log_bin = 0",
 	"CREATE USER IF NOT EXISTS {{admin_user}}@'%' IDENTIFIED BY {{admin_password}}",
 	"GRANT ALL PRIVILEGES ON *.* TO {{admin_user}}@'%' WITH GRANT OPTION",
-	"CREATE USER IF NOT EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}}",
+	"CREATE USER IF NOT EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}} REQUIRE SSL",
 	"GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO {{replication_user}}@'%'",
+	"CREATE USER IF NOT EXISTS {{probe_user}}@'%' IDENTIFIED BY {{probe_password}}",
+	"GRANT REPLICATION CLIENT ON *.* TO {{probe_user}}@'%'",
 }
 
 // mysql8Clone is the CLONE plugin's pair of statements (8.0.17+).
@@ -62,8 +64,8 @@ func TestStatementsGolden(t *testing.T) {
 			"read only: SELECT @@global.read_only",
 			"root hosts: ",
 		}, mysqlAccounts, []string{
-			"CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_RETRY_COUNT=4294967295, MASTER_AUTO_POSITION=1",
-			"CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_RETRY_COUNT=4294967295, MASTER_LOG_FILE={{binlog_file}}, MASTER_LOG_POS={{binlog_pos:int}}",
+			"CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_SSL=1, MASTER_SSL_CA={{source_ca}}, MASTER_SSL_VERIFY_SERVER_CERT=1, MASTER_RETRY_COUNT=4294967295, MASTER_AUTO_POSITION=1",
+			"CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_SSL=1, MASTER_SSL_CA={{source_ca}}, MASTER_SSL_VERIFY_SERVER_CERT=1, MASTER_RETRY_COUNT=4294967295, MASTER_LOG_FILE={{binlog_file}}, MASTER_LOG_POS={{binlog_pos:int}}",
 			"START SLAVE", "START SLAVE IO_THREAD", "STOP SLAVE", "RESET SLAVE ALL",
 			"SELECT WAIT_FOR_EXECUTED_GTID_SET('" + uuidPrimary + ":1-5', 3) AS result",
 			"SELECT MASTER_POS_WAIT('mysql-bin.000003', 4900, 30) AS result",
@@ -74,8 +76,8 @@ func TestStatementsGolden(t *testing.T) {
 			"read only: SELECT @@global.read_only",
 			"root hosts: ",
 		}, mysqlAccounts, []string{
-			"CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_RETRY_COUNT=4294967295, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1",
-			"CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_RETRY_COUNT=4294967295, SOURCE_LOG_FILE={{binlog_file}}, SOURCE_LOG_POS={{binlog_pos:int}}, GET_SOURCE_PUBLIC_KEY=1",
+			"CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_SSL=1, SOURCE_SSL_CA={{source_ca}}, SOURCE_SSL_VERIFY_SERVER_CERT=1, SOURCE_RETRY_COUNT=4294967295, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1",
+			"CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_SSL=1, SOURCE_SSL_CA={{source_ca}}, SOURCE_SSL_VERIFY_SERVER_CERT=1, SOURCE_RETRY_COUNT=4294967295, SOURCE_LOG_FILE={{binlog_file}}, SOURCE_LOG_POS={{binlog_pos:int}}, GET_SOURCE_PUBLIC_KEY=1",
 			"START REPLICA", "START REPLICA IO_THREAD", "STOP REPLICA", "RESET REPLICA ALL",
 		}, mysql8Clone, []string{
 			"SELECT WAIT_FOR_EXECUTED_GTID_SET('" + uuidPrimary + ":1-5', 3) AS result",
@@ -87,8 +89,8 @@ func TestStatementsGolden(t *testing.T) {
 			"read only: SELECT @@global.read_only",
 			"root hosts: ",
 		}, mysqlAccounts, []string{
-			"CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_RETRY_COUNT=4294967295, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1",
-			"CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_RETRY_COUNT=4294967295, SOURCE_LOG_FILE={{binlog_file}}, SOURCE_LOG_POS={{binlog_pos:int}}, GET_SOURCE_PUBLIC_KEY=1",
+			"CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_SSL=1, SOURCE_SSL_CA={{source_ca}}, SOURCE_SSL_VERIFY_SERVER_CERT=1, SOURCE_RETRY_COUNT=4294967295, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1",
+			"CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_SSL=1, SOURCE_SSL_CA={{source_ca}}, SOURCE_SSL_VERIFY_SERVER_CERT=1, SOURCE_RETRY_COUNT=4294967295, SOURCE_LOG_FILE={{binlog_file}}, SOURCE_LOG_POS={{binlog_pos:int}}, GET_SOURCE_PUBLIC_KEY=1",
 			"START REPLICA", "START REPLICA IO_THREAD", "STOP REPLICA", "RESET REPLICA ALL",
 		}, mysql8Clone, []string{
 			"SELECT WAIT_FOR_EXECUTED_GTID_SET('" + uuidPrimary + ":1-5', 3) AS result",
@@ -114,11 +116,13 @@ var mariadbGolden = []string{
 	"SET SESSION sql_log_bin = 0",
 	"CREATE USER IF NOT EXISTS {{admin_user}}@'%' IDENTIFIED BY {{admin_password}}",
 	"GRANT ALL PRIVILEGES ON *.* TO {{admin_user}}@'%' WITH GRANT OPTION",
-	"CREATE USER IF NOT EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}}",
+	"CREATE USER IF NOT EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}} REQUIRE SSL",
 	"GRANT REPLICATION SLAVE ON *.* TO {{replication_user}}@'%'",
+	"CREATE USER IF NOT EXISTS {{probe_user}}@'%' IDENTIFIED BY {{probe_password}}",
+	"GRANT SLAVE MONITOR ON *.* TO {{probe_user}}@'%'",
 	"REVOKE READ_ONLY ADMIN ON *.* FROM 'root'@{{root_host}}",
 	"SET GLOBAL gtid_slave_pos = {{gtid}}",
-	"CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_USE_GTID=slave_pos",
+	"CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_SSL=1, MASTER_SSL_CA={{source_ca}}, MASTER_SSL_VERIFY_SERVER_CERT=1, MASTER_USE_GTID=slave_pos",
 	"error: change source: MariaDB replicas are positioned by GTID only",
 	"START SLAVE", "START SLAVE IO_THREAD", "STOP SLAVE", "RESET SLAVE ALL",
 	"SELECT MASTER_GTID_WAIT('" + uuidPrimary + ":1-5', 2.5) AS result",
@@ -150,7 +154,7 @@ func TestMySQLSyntaxByRelease(t *testing.T) {
 		got := words{
 			ReplicaStatus: a.ReplicaStatusQuery(), BinlogStatus: a.BinlogStatusQuery(),
 			Start: a.StartReplica().SQL, StartIO: a.StartIOThread().SQL,
-			ChangeHead: change[:strings.Index(change, "=")], Retry: opts[5],
+			ChangeHead: change[:strings.Index(change, "=")], Retry: optionOf(opts, "RETRY_COUNT"),
 			PublicKey: opts[len(opts)-1],
 			PosWait:   strings.TrimSuffix(strings.Fields(a.WaitForPosition("f", 4, time.Second).SQL)[1], "(?,"),
 		}
@@ -191,4 +195,14 @@ func TestStatementStringPlaceholders(t *testing.T) {
 	if got, want := s.String(), "SELECT '?', 'x?y' AS a, 3"; got != want {
 		t.Errorf("String() = %s, want %s", got, want)
 	}
+}
+
+// optionOf is the option of a CHANGE statement that names key.
+func optionOf(opts []string, key string) string {
+	for _, o := range opts {
+		if strings.Contains(o, key) {
+			return o
+		}
+	}
+	return ""
 }

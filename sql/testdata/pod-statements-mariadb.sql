@@ -2,14 +2,16 @@
 SET SESSION sql_log_bin = 0;
 CREATE USER IF NOT EXISTS {{admin_user}}@'%' IDENTIFIED BY {{admin_password}};
 GRANT ALL PRIVILEGES ON *.* TO {{admin_user}}@'%' WITH GRANT OPTION;
-CREATE USER IF NOT EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}};
+CREATE USER IF NOT EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}} REQUIRE SSL;
 GRANT REPLICATION SLAVE ON *.* TO {{replication_user}}@'%';
+CREATE USER IF NOT EXISTS {{probe_user}}@'%' IDENTIFIED BY {{probe_password}};
+GRANT SLAVE MONITOR ON *.* TO {{probe_user}}@'%';
 
 -- stmt-change-source.sql
 STOP SLAVE;
 RESET SLAVE ALL;
 SET GLOBAL gtid_slave_pos = {{gtid}};
-CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_USE_GTID=slave_pos;
+CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_SSL=1, MASTER_SSL_CA={{source_ca}}, MASTER_SSL_VERIFY_SERVER_CERT=1, MASTER_USE_GTID=slave_pos;
 
 -- stmt-executed-gtid.sql
 SELECT @@GLOBAL.gtid_current_pos;
@@ -30,6 +32,7 @@ ALTER USER IF EXISTS 'root'@'%' IDENTIFIED BY {{root_password}};
 ALTER USER IF EXISTS 'root'@'localhost' IDENTIFIED BY {{root_password}};
 ALTER USER IF EXISTS {{admin_user}}@'%' IDENTIFIED BY {{admin_password}};
 ALTER USER IF EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}};
+ALTER USER IF EXISTS {{probe_user}}@'%' IDENTIFIED BY {{probe_password}};
 
 -- stmt-restore-gtid.sql
 RESET MASTER;
@@ -41,6 +44,11 @@ REVOKE READ_ONLY ADMIN ON *.* FROM 'root'@{{root_host}};
 
 -- stmt-root-hosts.sql
 SELECT Host FROM mysql.user WHERE User = 'root' AND (@@skip_name_resolve = 0 OR Host = 'localhost' OR Host REGEXP '^[0-9.:%_/]+$');
+
+-- stmt-root-password.sql
+SET SESSION sql_log_bin = 0;
+ALTER USER IF EXISTS 'root'@'localhost' IDENTIFIED BY {{root_password}};
+ALTER USER IF EXISTS 'root'@'%' IDENTIFIED BY {{root_password}};
 
 -- stmt-server-role.sql
 SELECT @@server_id, @@global.read_only;

@@ -2,13 +2,15 @@
 SET SESSION sql_log_bin = 0;
 CREATE USER IF NOT EXISTS {{admin_user}}@'%' IDENTIFIED BY {{admin_password}};
 GRANT ALL PRIVILEGES ON *.* TO {{admin_user}}@'%' WITH GRANT OPTION;
-CREATE USER IF NOT EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}};
+CREATE USER IF NOT EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}} REQUIRE SSL;
 GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO {{replication_user}}@'%';
+CREATE USER IF NOT EXISTS {{probe_user}}@'%' IDENTIFIED BY {{probe_password}};
+GRANT REPLICATION CLIENT ON *.* TO {{probe_user}}@'%';
 
 -- stmt-change-source.sql
 STOP SLAVE;
 RESET SLAVE ALL;
-CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_RETRY_COUNT=4294967295, MASTER_LOG_FILE={{binlog_file}}, MASTER_LOG_POS={{binlog_pos:int}};
+CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_SSL=1, MASTER_SSL_CA={{source_ca}}, MASTER_SSL_VERIFY_SERVER_CERT=1, MASTER_RETRY_COUNT=4294967295, MASTER_LOG_FILE={{binlog_file}}, MASTER_LOG_POS={{binlog_pos:int}};
 
 -- stmt-make-writable.sql
 SET GLOBAL super_read_only = OFF;
@@ -27,6 +29,12 @@ ALTER USER IF EXISTS 'root'@'%' IDENTIFIED BY {{root_password}};
 ALTER USER IF EXISTS 'root'@'localhost' IDENTIFIED BY {{root_password}};
 ALTER USER IF EXISTS {{admin_user}}@'%' IDENTIFIED BY {{admin_password}};
 ALTER USER IF EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}};
+ALTER USER IF EXISTS {{probe_user}}@'%' IDENTIFIED BY {{probe_password}};
+
+-- stmt-root-password.sql
+SET SESSION sql_log_bin = 0;
+ALTER USER IF EXISTS 'root'@'localhost' IDENTIFIED BY {{root_password}};
+ALTER USER IF EXISTS 'root'@'%' IDENTIFIED BY {{root_password}};
 
 -- stmt-server-role.sql
 SELECT @@server_id, @@global.read_only;

@@ -2,13 +2,15 @@
 SET SESSION sql_log_bin = 0;
 CREATE USER IF NOT EXISTS {{admin_user}}@'%' IDENTIFIED BY {{admin_password}};
 GRANT ALL PRIVILEGES ON *.* TO {{admin_user}}@'%' WITH GRANT OPTION;
-CREATE USER IF NOT EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}};
+CREATE USER IF NOT EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}} REQUIRE SSL;
 GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO {{replication_user}}@'%';
+CREATE USER IF NOT EXISTS {{probe_user}}@'%' IDENTIFIED BY {{probe_password}};
+GRANT REPLICATION CLIENT ON *.* TO {{probe_user}}@'%';
 
 -- stmt-change-source.sql
 STOP REPLICA;
 RESET REPLICA ALL;
-CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_RETRY_COUNT=4294967295, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1;
+CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_SSL=1, SOURCE_SSL_CA={{source_ca}}, SOURCE_SSL_VERIFY_SERVER_CERT=1, SOURCE_RETRY_COUNT=4294967295, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1;
 
 -- stmt-clone.sql
 SET GLOBAL clone_valid_donor_list = {{valid_donors}};
@@ -34,6 +36,12 @@ ALTER USER IF EXISTS 'root'@'%' IDENTIFIED BY {{root_password}};
 ALTER USER IF EXISTS 'root'@'localhost' IDENTIFIED BY {{root_password}};
 ALTER USER IF EXISTS {{admin_user}}@'%' IDENTIFIED BY {{admin_password}};
 ALTER USER IF EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}};
+ALTER USER IF EXISTS {{probe_user}}@'%' IDENTIFIED BY {{probe_password}};
+
+-- stmt-root-password.sql
+SET SESSION sql_log_bin = 0;
+ALTER USER IF EXISTS 'root'@'localhost' IDENTIFIED BY {{root_password}};
+ALTER USER IF EXISTS 'root'@'%' IDENTIFIED BY {{root_password}};
 
 -- stmt-server-role.sql
 SELECT @@server_id, @@global.read_only;
