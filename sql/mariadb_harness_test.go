@@ -152,7 +152,7 @@ type mariadbServer struct {
 	port   int
 	dir    string
 	tls    string // ca.crt, tls.crt and tls.key
-	conn   *Conn // root's, opened at start: it keeps the privileges root had then
+	conn   *Conn  // root's, opened at start: it keeps the privileges root had then
 	extra  []string
 	exited chan struct{} // closed when the process ends
 }

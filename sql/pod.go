@@ -41,7 +41,7 @@ const (
 	// FileRootPassword sets root's password once, while the image
 	// initialises a new primary (configs/scripts/initdb-root-password.sh).
 	FileRootPassword = "stmt-root-password.sql"
-	FileRestoreGTID    = "stmt-restore-gtid.sql"
+	FileRestoreGTID  = "stmt-restore-gtid.sql"
 	// FileClone pulls a peer's data with the CLONE plugin (MySQL 8 only).
 	FileClone = "stmt-clone.sql"
 )
