@@ -41,6 +41,7 @@ func (c *Cluster) down(ctx context.Context, opts DownOptions) (bool, error) {
 		{kube.KindService, ReadServiceName(c.Name)},
 		{kube.KindService, PrimaryServiceName(c.Name)},
 		{kube.KindConfigMap, ConfigMapName(c.Name)},
+		{kube.KindNetworkPolicy, NetworkPolicyName(c.Name)},
 	}
 	for _, d := range deletes {
 		result, err := c.Kube.Delete(ctx, d.kind, d.name)
@@ -78,6 +79,8 @@ func (c *Cluster) purge(ctx context.Context, record func(kube.Result)) error {
 	for _, o := range []struct{ kind, name string }{
 		{kube.KindConfigMap, StateConfigMapName(c.Name)},
 		{kube.KindSecret, SecretName(c.Name)},
+		{kube.KindSecret, TLSSecretName(c.Name)},
+		{kube.KindSecret, CASecretName(c.Name)},
 	} {
 		result, err := c.Kube.Delete(ctx, o.kind, o.name)
 		if err != nil {

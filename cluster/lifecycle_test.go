@@ -128,7 +128,8 @@ func TestUpCreatesEveryObjectAndWaits(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The record first: it names the primary before any pod starts.
-	want := []string{"configmap/mysql-state created", "secret/mysql-credentials created", "configmap/mysql-config created",
+	want := []string{"configmap/mysql-state created", "secret/mysql-ca created", "secret/mysql-tls created",
+		"secret/mysql-credentials created", "configmap/mysql-config created",
 		"service/mysql created", "service/mysql-read created", "service/mysql-primary created", "statefulset/mysql created",
 		"poddisruptionbudget/mysql created", "configmap/mysql-state configured"}
 	if !slices.Equal(l.changed, want) {

@@ -15,6 +15,10 @@ import (
 // tags are free text) do not tell.
 const AnnotationVersion = "mysqlctl.io/version"
 
+// AnnotationNetworkPolicy on the StatefulSet records the spec key
+// networkPolicy, so a later up without it keeps what runs.
+const AnnotationNetworkPolicy = "mysqlctl.io/network-policy"
+
 // liveSpec is the spec a running StatefulSet was applied from, read back
 // from its own fields: the flavour from the pods' environment, images,
 // requests and volumes from the template, the version from its
@@ -36,6 +40,9 @@ func liveSpec(sts *appsv1.StatefulSet) Spec {
 			if n, err := strconv.ParseInt(e.Value, 10, 64); e.Name == EnvMaxReadLag && err == nil {
 				s.MaxReadLag = (time.Duration(n) * time.Second).String()
 			}
+			if e.Name == EnvClientTLS {
+				s.TLS = e.Value
+			}
 		}
 		switch c.Name {
 		case ContainerServer:
@@ -50,6 +57,7 @@ func liveSpec(sts *appsv1.StatefulSet) Spec {
 		s.BackupImage = ""
 	}
 	s.Version = sts.Annotations[AnnotationVersion]
+	s.NetworkPolicy = sts.Annotations[AnnotationNetworkPolicy]
 	if s.Version == "" && s.Flavor != "" {
 		s.Version = DefaultVersion(s.Flavor)
 	}
@@ -100,8 +108,9 @@ func declare(asked Spec, given map[string]bool, live Spec) (Spec, error) {
 		"version": {&out.Version, &asked.Version}, "image": {&out.Image, &asked.Image},
 		"backupImage": {&out.BackupImage, &asked.BackupImage}, "cpu": {&out.CPURequest, &asked.CPURequest},
 		"memory": {&out.MemoryRequest, &asked.MemoryRequest}, "binlogRetention": {&out.BinlogRetention, &asked.BinlogRetention},
-		"maxReadLag": {&out.MaxReadLag, &asked.MaxReadLag},
-		"storage":    {&out.StorageSize, &asked.StorageSize},
+		"maxReadLag": {&out.MaxReadLag, &asked.MaxReadLag}, "tls": {&out.TLS, &asked.TLS},
+		"networkPolicy": {&out.NetworkPolicy, &asked.NetworkPolicy},
+		"storage":       {&out.StorageSize, &asked.StorageSize},
 	}
 	for key, p := range overlay {
 		if given[key] {

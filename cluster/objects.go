@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	appsv1ac "k8s.io/client-go/applyconfigurations/apps/v1"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
+	networkingv1ac "k8s.io/client-go/applyconfigurations/networking/v1"
 	policyv1ac "k8s.io/client-go/applyconfigurations/policy/v1"
 
 	"github.com/mysqlctl/mysqlctl/configs"
@@ -35,6 +36,8 @@ type Objects struct {
 	StatefulSet    *appsv1ac.StatefulSetApplyConfiguration
 	// DisruptionBudget lets evictions take one server at a time.
 	DisruptionBudget *policyv1ac.PodDisruptionBudgetApplyConfiguration
+	// NetworkPolicy is nil unless the spec asks for one (networkPolicy).
+	NetworkPolicy *networkingv1ac.NetworkPolicyApplyConfiguration
 }
 
 // Object is what every apply configuration of Objects has in common.
@@ -46,13 +49,17 @@ type Object interface {
 // InOrder lists the objects in the order they are applied: what the pods
 // mount and resolve first, the StatefulSet last.
 func (o *Objects) InOrder() []Object {
-	return []Object{o.Secret, o.ConfigMap, o.HeadlessService, o.ReadService, o.PrimaryService, o.StatefulSet, o.DisruptionBudget}
+	return append([]Object{o.Secret}, o.Applied()...)
 }
 
 // Applied lists the objects that are server-side applied on every run, in
 // order: all but the Secret, which is created once (see Objects.Secret).
 func (o *Objects) Applied() []Object {
-	return []Object{o.ConfigMap, o.HeadlessService, o.ReadService, o.PrimaryService, o.StatefulSet, o.DisruptionBudget}
+	objs := []Object{o.ConfigMap, o.HeadlessService, o.ReadService, o.PrimaryService, o.StatefulSet, o.DisruptionBudget}
+	if o.NetworkPolicy != nil {
+		objs = append(objs, o.NetworkPolicy)
+	}
+	return objs
 }
 
 // AnnotationCredentials on the Secret says where its data comes from.
@@ -82,6 +89,7 @@ func BuildObjects(spec Spec, ns string) (*Objects, error) {
 		PrimaryService:   buildPrimaryService(spec.Name, ns, PodName(spec.Name, 0)),
 		StatefulSet:      buildStatefulSet(spec, ns, configHash(cm.Data)),
 		DisruptionBudget: buildDisruptionBudget(spec, ns),
+		NetworkPolicy:    buildNetworkPolicy(spec, ns),
 	}, nil
 }
 

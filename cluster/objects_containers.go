@@ -21,7 +21,9 @@ const (
 // reads the record (which pod is the primary) and the volume (is it new).
 func initConfigContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 	return scriptContainer(ContainerInitConfig, spec.ServerImage(), configs.ScriptInitConfig).
-		WithEnv(append(baseEnv(spec), envValue(EnvBinlogExpireSeconds, strconv.FormatInt(spec.BinlogRetentionSeconds(), 10)))...).
+		WithEnv(append(baseEnv(spec),
+			envValue(EnvBinlogExpireSeconds, strconv.FormatInt(spec.BinlogRetentionSeconds(), 10)),
+			envValue(EnvClientTLS, spec.TLS))...).
 		WithResources(resourceRequests(helperCPURequest, helperMemoryRequest)).
 		WithVolumeMounts(
 			volumeMount(volumeScripts, MountScripts, true),
@@ -33,9 +35,8 @@ func initConfigContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 
 // cloneContainer fills an empty replica's volume from a healthy peer.
 func cloneContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
-	env := append(baseEnv(spec), adminEnv(spec)...)
+	env := append(baseEnv(spec), accountEnv()...)
 	env = append(env, envValue("DATA_OWNER", dataOwner(spec.Flavor)))
-	env = append(env, accountEnv(spec)...) // a restore's password reset (restore.sh)
 	return scriptContainer(ContainerClone, spec.ToolsImage(), configs.ScriptClone).
 		WithEnv(env...).
 		WithResources(resourceRequests(helperCPURequest, helperMemoryRequest)).
@@ -44,16 +45,22 @@ func cloneContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 			volumeMount(volumeRun, MountRun, false),
 			volumeMount(VolumeClaimTemplateName, MountData, false),
 			volumeMount(volumeClusterState, MountClusterState, true),
+			volumeMount(volumeSecrets, MountSecrets, true),
+			volumeMount(volumeTLS, MountTLS, true),
 		)
 }
 
-// serverContainer runs the image's own entrypoint: it initialises ordinal
-// 0's empty datadir with the root password, and starts any other as is.
+// serverContainer runs the image's own entrypoint. On the recorded
+// primary's empty datadir the image initialises root with no password and
+// no networking, then runs initdb-root-password.sh, which sets root's
+// password from the mounted Secret: a password given to the image as a
+// variable (or a _FILE variable, which it exports) would stay in the
+// server's environment for its whole life.
 func serverContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 	env := append([]*corev1ac.EnvVarApplyConfiguration{
-		envSecret(rootPasswordVariable(spec.Flavor), spec.Name, SecretKeyRootPassword),
+		envValue(emptyRootPasswordVariable(spec.Flavor), "1"),
 	}, baseEnv(spec)...)
-	env = append(env, adminEnv(spec)...) // for the probes
+	env = append(env, accountEnv()...) // the probes' account
 	env = append(env, envValue(EnvMaxReadLag, strconv.FormatInt(spec.MaxReadLagSeconds(), 10)))
 	c := corev1ac.Container().
 		WithName(ContainerServer).
@@ -68,7 +75,11 @@ func serverContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 			volumeMount(volumeScripts, MountScripts, true),
 			volumeMount(volumeRun, MountRun, false),
 			volumeMount(VolumeClaimTemplateName, MountDatadir, false).WithSubPath(DataSubPath),
-		)
+			volumeMount(volumeServerSecrets, MountSecrets, true),
+			volumeMount(volumeTLS, MountTLS, true),
+			volumeMount(volumeInitDB, MountInitDB, true),
+		).
+		WithSecurityContext(containerSecurityContext())
 	return withProbes(c)
 }
 
@@ -89,8 +100,7 @@ func execProbe(mode string) *corev1ac.ProbeApplyConfiguration {
 
 // sidecarContainer sets up accounts or replication, then serves clones.
 func sidecarContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
-	env := append(baseEnv(spec), adminEnv(spec)...)
-	env = append(env, accountEnv(spec)...)
+	env := append(baseEnv(spec), accountEnv()...)
 	c := scriptContainer(ContainerSidecar, spec.ToolsImage(), configs.ScriptSidecar).
 		WithEnv(env...).
 		WithResources(resourceRequests(helperCPURequest, helperMemoryRequest)).
@@ -102,6 +112,8 @@ func sidecarContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 			volumeMount(volumeClusterState, MountClusterState, true),
 			volumeMount(VolumeClaimTemplateName, MountData, false),
 			volumeMount(VolumeClaimTemplateName, MountDatadir, false).WithSubPath(DataSubPath),
+			volumeMount(volumeSecrets, MountSecrets, true),
+			volumeMount(volumeTLS, MountTLS, true),
 		)
 	if spec.streamsBackups() {
 		c.WithPorts(corev1ac.ContainerPort().WithName(PortNameClone).WithContainerPort(PortClone).WithProtocol(corev1.ProtocolTCP))
@@ -109,17 +121,15 @@ func sidecarContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 	return c
 }
 
-// scriptContainer runs one pod script as root: the clone writes the data
-// volume and hands the datadir to the server's user, and the sidecar's
-// backup reads the server's 0640 files. The official mysql and mariadb
-// images run as root already; Percona's XtraBackup image (mysql57) runs as
-// uid 1001 and could do neither.
+// scriptContainer runs one pod script as PodUser, the server's own user
+// (podSecurityContext): the clone writes the datadir the server then owns,
+// and the sidecar's backup reads the server's 0640 files as their owner.
 func scriptContainer(name, image, script string) *corev1ac.ContainerApplyConfiguration {
 	return corev1ac.Container().
 		WithName(name).
 		WithImage(image).
 		WithImagePullPolicy(corev1.PullIfNotPresent).
-		WithSecurityContext(corev1ac.SecurityContext().WithRunAsUser(0)).
+		WithSecurityContext(containerSecurityContext()).
 		WithCommand("bash", scriptPath(script))
 }
 

@@ -4,8 +4,8 @@ import (
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 )
 
-// The pods' environment is the contract with configs/scripts/lib.sh.
-// Passwords only ever arrive through secretKeyRef: no object carries one.
+// The pods' environment is the contract with configs/scripts/lib.sh. It
+// holds no password: those are files (objects_security.go).
 
 // EnvFlavor names the pods' flavour; up reads it back from a running
 // StatefulSet to know what runs (liveSpec).
@@ -18,6 +18,10 @@ const EnvBinlogExpireSeconds = "BINLOG_EXPIRE_SECONDS"
 // EnvMaxReadLag is maxReadLag in seconds, for the readiness probe.
 const EnvMaxReadLag = "MAX_READ_LAG"
 
+// EnvClientTLS is the spec's tls key: init-config makes the server refuse
+// clients without TLS when it is "required".
+const EnvClientTLS = "CLIENT_TLS"
+
 // baseEnv is what every script needs: the flavour picks the client tools and
 // SQL dialect, the cluster name makes the peers' DNS names.
 func baseEnv(spec Spec) []*corev1ac.EnvVarApplyConfiguration {
@@ -27,21 +31,13 @@ func baseEnv(spec Spec) []*corev1ac.EnvVarApplyConfiguration {
 	}
 }
 
-// adminEnv is mysqlctl's own account, used by the clone, sidecar and probes.
-func adminEnv(spec Spec) []*corev1ac.EnvVarApplyConfiguration {
+// accountEnv names the accounts the scripts log in as or create; their
+// passwords are files under MountSecrets, by the Secret's keys.
+func accountEnv() []*corev1ac.EnvVarApplyConfiguration {
 	return []*corev1ac.EnvVarApplyConfiguration{
 		envValue("ADMIN_USER", AdminUser),
-		envSecret("ADMIN_PASSWORD", spec.Name, SecretKeyAdminPassword),
-	}
-}
-
-// accountEnv is the passwords the sidecar creates the accounts with, and a
-// restore's password reset gives them.
-func accountEnv(spec Spec) []*corev1ac.EnvVarApplyConfiguration {
-	return []*corev1ac.EnvVarApplyConfiguration{
 		envValue("REPLICATION_USER", ReplicationUser),
-		envSecret("REPLICATION_PASSWORD", spec.Name, SecretKeyReplicationPassword),
-		envSecret("ROOT_PASSWORD", spec.Name, SecretKeyRootPassword),
+		envValue("PROBE_USER", ProbeUser),
 	}
 }
 
@@ -49,18 +45,14 @@ func envValue(name, value string) *corev1ac.EnvVarApplyConfiguration {
 	return corev1ac.EnvVar().WithName(name).WithValue(value)
 }
 
-func envSecret(name, cluster, key string) *corev1ac.EnvVarApplyConfiguration {
-	return corev1ac.EnvVar().WithName(name).WithValueFrom(corev1ac.EnvVarSource().
-		WithSecretKeyRef(corev1ac.SecretKeySelector().WithName(SecretName(cluster)).WithKey(key)))
-}
-
-// rootPasswordVariable is the official image's variable for root's password
-// on first initialisation.
-func rootPasswordVariable(f Flavor) string {
+// emptyRootPasswordVariable lets the official image initialise root with
+// no password (the server has no networking then); its initdb script sets
+// the password before the server starts for real (serverContainer).
+func emptyRootPasswordVariable(f Flavor) string {
 	if f == FlavorMariaDB {
-		return "MARIADB_ROOT_PASSWORD"
+		return "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD"
 	}
-	return "MYSQL_ROOT_PASSWORD"
+	return "MYSQL_ALLOW_EMPTY_PASSWORD"
 }
 
 // serverCommand is the server binary the image's entrypoint starts.

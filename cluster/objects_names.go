@@ -27,6 +27,8 @@ const (
 	ComponentDatabase    = "database"    // StatefulSet, its pods and volumes, Services
 	ComponentCredentials = "credentials" // the Secret
 	ComponentConfig      = "config"      // the ConfigMap of cnf files and scripts
+	ComponentTLS         = "tls"         // the CA and the servers' certificate
+	ComponentNetwork     = "network"     // the NetworkPolicy
 )
 
 // Container and port names and numbers of a pod.
@@ -52,16 +54,40 @@ const (
 	SecretKeyAdminPassword = "admin-password"
 	// SecretKeyReplicationPassword is ReplicationUser's password.
 	SecretKeyReplicationPassword = "replication-password"
+	// SecretKeyProbePassword is ProbeUser's password: the servers' probes
+	// log in with it, and may only read replication status.
+	SecretKeyProbePassword = "probe-password"
 
 	RootUser        = "root"
 	AdminUser       = "mysqlctl"
 	ReplicationUser = "repl"
+	ProbeUser       = "mysqlctl_probe"
 )
 
 // SecretKeys lists every key NewCredentials fills, in a stable order.
 func SecretKeys() []string {
-	return []string{SecretKeyRootPassword, SecretKeyAdminPassword, SecretKeyReplicationPassword}
+	return []string{SecretKeyRootPassword, SecretKeyAdminPassword, SecretKeyReplicationPassword, SecretKeyProbePassword}
 }
+
+// Keys of the TLS Secret the pods mount (TLSSecretName), as the servers'
+// cnf and the clone stream read them, and of the CA Secret, which no pod
+// mounts: whoever holds the CA's key can make certificates the cluster trusts.
+const (
+	TLSKeyCA   = "ca.crt"
+	TLSKeyCert = "tls.crt"
+	TLSKeyKey  = "tls.key"
+	CAKeyKey   = "ca.key"
+)
+
+// TLSSecretName is the Secret of the servers' certificate, its key and the
+// CA certificate, mounted in every pod.
+func TLSSecretName(name string) string { return name + "-tls" }
+
+// CASecretName is the Secret of the cluster's certificate authority.
+func CASecretName(name string) string { return name + "-ca" }
+
+// NetworkPolicyName is the NetworkPolicy of the spec key networkPolicy.
+func NetworkPolicyName(name string) string { return name }
 
 // Labels are the labels of a cluster's objects of one component.
 func Labels(name, component string) map[string]string {

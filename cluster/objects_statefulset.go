@@ -39,7 +39,7 @@ const TerminationGracePeriodSeconds = 10
 func buildStatefulSet(spec Spec, ns, configHash string) *appsv1ac.StatefulSetApplyConfiguration {
 	sts := appsv1ac.StatefulSet(StatefulSetName(spec.Name), ns).
 		WithLabels(Labels(spec.Name, ComponentDatabase)).
-		WithAnnotations(map[string]string{AnnotationVersion: spec.Version}).
+		WithAnnotations(map[string]string{AnnotationVersion: spec.Version, AnnotationNetworkPolicy: spec.NetworkPolicy}).
 		WithSpec(appsv1ac.StatefulSetSpec().
 			WithReplicas(spec.Replicas).
 			WithServiceName(HeadlessServiceName(spec.Name)).
@@ -76,6 +76,9 @@ func buildPodTemplate(spec Spec, configHash string) *corev1ac.PodTemplateSpecApp
 			// Service links would put MYSQL_*-named variables (from a
 			// Service called mysql) into the servers' environment.
 			WithEnableServiceLinks(false).
+			WithSecurityContext(podSecurityContext()).
+			// No API token: nothing in the pods talks to Kubernetes.
+			WithAutomountServiceAccountToken(false).
 			WithAffinity(spreadAcrossNodes(spec.Name)).
 			WithInitContainers(initConfigContainer(spec), cloneContainer(spec)).
 			WithContainers(serverContainer(spec), sidecarContainer(spec)).
@@ -86,7 +89,8 @@ func buildPodTemplate(spec Spec, configHash string) *corev1ac.PodTemplateSpecApp
 				corev1ac.Volume().WithName(volumeRun).WithEmptyDir(corev1ac.EmptyDirVolumeSource().
 					WithMedium(corev1.StorageMediumMemory)),
 				clusterStateVolume(spec.Name),
-			))
+			).
+			WithVolumes(secretVolumes(spec)...))
 }
 
 // spreadAcrossNodes prefers one pod per node, without requiring it: a

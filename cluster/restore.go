@@ -56,7 +56,9 @@ func adoptBackup(asked Spec, given map[string]bool, r *RestoreOptions) (Spec, er
 		return asked, invalidSpec("credentials", "a %s backup keeps its accounts' passwords: pass the backed-up cluster's Secret with --credentials-from", asked.Flavor)
 	}
 	for _, k := range SecretKeys() {
-		if r.Credentials != nil && len(r.Credentials[k]) == 0 {
+		// A cluster made before the probe account had no key for it: the
+		// restored cluster gets a new password (restoreCredentials).
+		if r.Credentials != nil && len(r.Credentials[k]) == 0 && k != SecretKeyProbePassword {
 			return asked, invalidSpec("credentials", "the credentials given lack %s: pass the backed-up cluster's Secret (%s)", k, SecretName(info.Cluster))
 		}
 	}
@@ -86,7 +88,7 @@ func (c *Cluster) checkNewCluster(ctx context.Context) error {
 // when they were given, new ones otherwise (which the restore sets).
 func (c *Cluster) upFromBackup(ctx context.Context, spec Spec, objects *Objects, r *RestoreOptions) error {
 	if r.Credentials != nil {
-		c.NewCredentials = func() (map[string][]byte, error) { return r.Credentials, nil }
+		c.NewCredentials = func() (map[string][]byte, error) { return restoreCredentials(r.Credentials) }
 	}
 	first := objects
 	if spec.Replicas > 1 {
@@ -171,4 +173,17 @@ func OpenBackupPayload(path string, info *BackupInfo) (io.ReadCloser, error) {
 		io.Reader
 		io.Closer
 	}{io.NewSectionReader(f, int64(len(head)), info.PayloadBytes), f}, nil
+}
+
+// restoreCredentials are the backed-up cluster's passwords, with a new one
+// for any key that cluster's Secret did not have yet.
+func restoreCredentials(given map[string][]byte) (map[string][]byte, error) {
+	fresh, err := NewCredentials()
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range given {
+		fresh[k] = v
+	}
+	return fresh, nil
 }

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -111,6 +112,7 @@ func (c *Cluster) pointAt(ctx context.Context, srv Server, primary, password str
 	stmts, err := sql.PointAt(srv.Adapter(), sql.Source{
 		Host: primary + "." + HeadlessServiceName(c.Name), Port: PortMySQL,
 		User: ReplicationUser, Password: password, GTID: executedGTID(rep),
+		CA: path.Join(MountTLS, TLSKeyCA),
 	})
 	if err != nil {
 		return err

@@ -38,6 +38,15 @@ type Spec struct {
 	// reads through <name>-read (a Go duration): a replica further behind,
 	// or cut off from its source for longer, is not ready and leaves it.
 	MaxReadLag string `json:"maxReadLag,omitempty"`
+	// TLS decides whether clients must use TLS: "required" (the servers
+	// refuse any other connection) or "preferred" (TLS is offered, and
+	// mysqlctl always uses it). Replication and clones use TLS whatever it
+	// says.
+	TLS string `json:"tls,omitempty"`
+	// NetworkPolicy "true" renders a NetworkPolicy: only the cluster's own
+	// pods reach the clone port, clients reach 3306. Off by default: not
+	// every cluster's network plugin enforces policies.
+	NetworkPolicy string `json:"networkPolicy,omitempty"`
 }
 
 // Defaults of a spec. Requests are small on purpose: five pods must fit on a
@@ -56,6 +65,12 @@ const (
 	// restart (seconds, far longer after a crash with a large redo log),
 	// and takes away one that falls half a minute behind.
 	DefaultMaxReadLag = "30s"
+	// DefaultTLS offers clients TLS without requiring it: applications
+	// written for the tutorial's plain connections keep working, and a
+	// cluster that must refuse them says tls: required.
+	DefaultTLS = TLSPreferred
+	// DefaultNetworkPolicy renders none.
+	DefaultNetworkPolicy = "false"
 	// DefaultXtrabackupImage is the image of the mysql57 flavour's clone
 	// and sidecar containers: Percona's XtraBackup 2.4.29, the last 2.4
 	// release, with the Percona Server 5.7 client and socat. The Kubernetes
@@ -123,6 +138,12 @@ func (s Spec) WithDefaults() Spec {
 	}
 	if s.MaxReadLag == "" {
 		s.MaxReadLag = DefaultMaxReadLag
+	}
+	if s.TLS == "" {
+		s.TLS = DefaultTLS
+	}
+	if s.NetworkPolicy == "" {
+		s.NetworkPolicy = DefaultNetworkPolicy
 	}
 	return s
 }

@@ -34,7 +34,7 @@ func invalidSpec(field, format string, args ...any) error {
 func (s Spec) Validate() error {
 	checks := []func() error{
 		s.validateName, s.validateReplicas, s.validateFlavor,
-		s.validateVersion, s.validateImages, s.validateResources, s.validateBinlogRetention, s.validateMaxReadLag,
+		s.validateVersion, s.validateImages, s.validateResources, s.validateBinlogRetention, s.validateMaxReadLag, s.validateTLS, s.validateNetworkPolicy,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {
@@ -207,3 +207,26 @@ func (s Spec) BinlogRetentionSeconds() int64 {
 	d, _ := time.ParseDuration(s.BinlogRetention)
 	return int64(d / time.Second)
 }
+
+// Values of the spec key tls.
+const (
+	TLSRequired  = "required"
+	TLSPreferred = "preferred"
+)
+
+func (s Spec) validateTLS() error {
+	if s.TLS != TLSRequired && s.TLS != TLSPreferred {
+		return invalidSpec("tls", "tls %q is neither required nor preferred: pass --tls required (clients without TLS are refused) or --tls preferred", s.TLS)
+	}
+	return nil
+}
+
+func (s Spec) validateNetworkPolicy() error {
+	if s.NetworkPolicy != "true" && s.NetworkPolicy != "false" {
+		return invalidSpec("networkPolicy", "networkPolicy %q is neither true nor false: pass --network-policy true or --network-policy false", s.NetworkPolicy)
+	}
+	return nil
+}
+
+// WantsNetworkPolicy tells whether the spec renders a NetworkPolicy.
+func (s Spec) WantsNetworkPolicy() bool { return s.NetworkPolicy == "true" }

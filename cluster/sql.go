@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"github.com/mysqlctl/mysqlctl/configs"
 
 	"github.com/mysqlctl/mysqlctl/kube"
 )
@@ -48,15 +49,17 @@ func (c *Cluster) SQL(ctx context.Context, o SQLOptions) error {
 	return c.Kube.Exec(ctx, pod, ContainerServer, sqlCommand(live.Flavor, host, o.Args), o.ExecOptions)
 }
 
-// sqlCommand starts the client with the root password from the server
-// container's own environment, passed in MYSQL_PWD so that it is never on
-// a command line; the user's arguments follow as separate words, never
-// read by a shell.
+// sqlCommand starts the client as root with the option file the pod
+// scripts write from the mounted Secret (lib.sh's root_cnf, which also
+// names the CA), so that the password is on no command line and in no
+// environment; the user's arguments follow as separate words, never read
+// by a shell.
 func sqlCommand(f Flavor, host string, args []string) []string {
 	client := "mysql"
 	if f == FlavorMariaDB {
 		client = "mariadb"
 	}
-	script := fmt.Sprintf(`export MYSQL_PWD="$%s"; exec "$0" --user=root --host="$1" "${@:2}"`, rootPasswordVariable(f))
+	script := fmt.Sprintf(`source %s && cnf=$(root_cnf) && exec "$0" --defaults-extra-file="$cnf" --host="$1" "${@:2}"`,
+		scriptPath(configs.ScriptLib))
 	return append([]string{"bash", "-c", script, client, host}, args...)
 }

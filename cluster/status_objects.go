@@ -24,6 +24,9 @@ const (
 type credentials struct {
 	user, password string
 	err            error
+	// ca is the CA certificate the servers' certificates are checked
+	// against; nil for a cluster made before mysqlctl gave it TLS.
+	ca []byte
 }
 
 // objects tells which of the cluster's objects exist and reads the admin
@@ -37,6 +40,11 @@ func (c *Cluster) objects(ctx context.Context, sts *appsv1.StatefulSet) ([]Objec
 	secret, err := c.Kube.GetSecret(ctx, SecretName(c.Name))
 	out = append(out, presence(KindSecret, SecretName(c.Name), secret != nil, err))
 	creds := c.adminCredentials(secret, err)
+	if tlsSecret, err := c.Kube.GetSecret(ctx, TLSSecretName(c.Name)); err != nil {
+		creds.err = fmt.Errorf("no CA to verify the servers: read secret %s/%s: %w", c.Namespace(), TLSSecretName(c.Name), err)
+	} else if tlsSecret != nil {
+		creds.ca = tlsSecret.Data[TLSKeyCA]
+	}
 	ok, err := c.Kube.Exists(ctx, kube.KindConfigMap, ConfigMapName(c.Name))
 	out = append(out, presence(KindConfigMap, ConfigMapName(c.Name), ok, err))
 	ok, err = c.Kube.Exists(ctx, kube.KindPodDisruptionBudget, DisruptionBudgetName(c.Name))

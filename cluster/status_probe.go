@@ -123,9 +123,14 @@ func (c *Cluster) probe(ctx context.Context, pod string, creds credentials, step
 	p.tunnel = t
 	p.timed("port-forward", &since)
 	step.Store("login")
+	tlsConfig, err := c.clientTLS(creds.ca, pod)
+	if err != nil {
+		p.err = fmt.Errorf("the CA of secret %s: %w", TLSSecretName(c.Name), err)
+		return p
+	}
 	srv, err := c.Open(ctx, sql.Target{
 		Name: pod, Addr: t.Addr(), User: creds.user, Password: creds.password,
-		Dial: t.DialContext, Timeout: c.podTimeout(),
+		Dial: t.DialContext, Timeout: c.podTimeout(), TLS: tlsConfig,
 	})
 	if err != nil {
 		p.err = err

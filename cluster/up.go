@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/types"
 
@@ -95,6 +96,11 @@ func (c *Cluster) up(ctx context.Context, asked Spec, opts UpOptions) error {
 		}
 	}
 	objects.PrimaryService = buildPrimaryService(c.Name, c.Namespace(), plan.primary)
+	serial, err := c.ensureTLS(ctx, time.Now())
+	if err != nil {
+		return err
+	}
+	objects.StatefulSet.Spec.Template.WithAnnotations(map[string]string{AnnotationTLSSerial: serial})
 	if r != nil {
 		return c.upFromBackup(ctx, spec, objects, r)
 	}
@@ -184,6 +190,15 @@ func (c *Cluster) apply(ctx context.Context, objects *Objects) error {
 			return err
 		}
 		c.changed(result.String())
+	}
+	if objects.NetworkPolicy == nil { // networkPolicy turned off, or never on
+		result, err := c.Kube.Delete(ctx, kube.KindNetworkPolicy, NetworkPolicyName(c.Name))
+		if err != nil && !errors.Is(err, kube.ErrNotManaged) {
+			return err
+		}
+		if err == nil && result.Action != kube.NotFound {
+			c.changed(result.String())
+		}
 	}
 	return nil
 }

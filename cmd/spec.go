@@ -43,6 +43,8 @@ func specKeys() []specKey {
 		{"memory", d.MemoryRequest, "memory requested by each server"},
 		{"binlogRetention", d.BinlogRetention, "how long servers keep binary logs (a replica away longer is cloned again)"},
 		{"maxReadLag", d.MaxReadLag, "how stale a replica may be and still serve reads through <name>-read"},
+		{"tls", d.TLS, "clients' TLS: required (the servers refuse plain connections) or preferred; replication and clones always use TLS"},
+		{"networkPolicy", d.NetworkPolicy, "true: a NetworkPolicy lets only the cluster's pods reach the clone port (needs a network plugin that enforces policies)"},
 	}
 }
 
@@ -183,6 +185,8 @@ func specFromViper(v *viper.Viper) (cluster.Spec, error) {
 		MemoryRequest:   v.GetString("memory"),
 		BinlogRetention: v.GetString("binlogRetention"),
 		MaxReadLag:      v.GetString("maxReadLag"),
+		TLS:             v.GetString("tls"),
+		NetworkPolicy:   v.GetString("networkPolicy"),
 	}, nil
 }
 

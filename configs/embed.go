@@ -30,6 +30,11 @@ const (
 	ScriptBackupStream = "backup-stream.sh"
 	// ScriptRestore receives a backup on the primary of a new cluster.
 	ScriptRestore = "restore.sh"
+	// ScriptInitDBRootPassword sets root's password from the mounted
+	// Secret while the server's image initialises a new datadir.
+	ScriptInitDBRootPassword = "initdb-root-password.sh"
+	// ScriptLib holds the helpers every script sources (and mysqlctl sql).
+	ScriptLib = "lib.sh"
 )
 
 // cnfNames are the names of a flavour's cnf files (see ServerConfig).

@@ -33,10 +33,14 @@ func TestCloneRefusesAnEmptyPrimary(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dataRoot, stateDir := t.TempDir(), t.TempDir()
-			if tt.hasData {
+			if tt.hasData { // initialised by the image and bootstrapped by the sidecar
 				if err := os.MkdirAll(filepath.Join(dataRoot, "mysql", "mysql"), 0o755); err != nil {
 					t.Fatal(err)
 				}
+				if err := os.MkdirAll(filepath.Join(dataRoot, "mysqlctl"), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				writeFile(t, filepath.Join(dataRoot, "mysqlctl", "bootstrap-complete"), "2026-11-30T10:00:00Z\n")
 			}
 			if tt.initialized {
 				writeFile(t, filepath.Join(stateDir, "initialized"), "2026-11-30T10:00:00Z\n")

@@ -42,7 +42,8 @@ func TestInitConfig(t *testing.T) {
 				t.Fatalf("init-config.sh: %v\n%s", err, out)
 			}
 			server := readFile(t, filepath.Join(confDir, "20-mysqlctl-server.cnf"))
-			want := "[mysqld]\n" + tt.serverID + "\n" + tt.reportHost + "\n" + tt.retention + "\n"
+			want := "[mysqld]\n" + tt.serverID + "\n" + tt.reportHost + "\n" + tt.retention + "\n" +
+				"ssl_ca=/etc/mysqlctl/tls/ca.crt\nssl_cert=/etc/mysqlctl/tls/tls.crt\nssl_key=/etc/mysqlctl/tls/tls.key\n"
 			if server != want {
 				t.Errorf("server cnf = %q, want %q", server, want)
 			}

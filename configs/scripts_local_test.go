@@ -1,12 +1,15 @@
 package configs
 
 import (
+	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"os/user"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mysqlctl/mysqlctl/sql"
 )
@@ -51,6 +54,7 @@ func TestScriptsAgainstLocalMariaDB(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeStatements(t, config, sql.MariaDB, "10.11")
+	writeLocalTLS(t, filepath.Join(root, "tls"))
 	cmd := exec.Command("unshare", "-m", "--propagation", "private", "bash", "testdata/local-replication.sh")
 	cmd.Env = append(os.Environ(), "ROOT="+root, "SRC="+src)
 	out, err := cmd.CombinedOutput()
@@ -80,4 +84,35 @@ func localMariaDBMissing() []string {
 		missing = append(missing, "no mysql user (Debian package mariadb-server creates it)")
 	}
 	return missing
+}
+
+// writeLocalTLS writes what the TLS Secret holds, for the local pods lt-N:
+// their names and addresses, and the bare cluster name the clone stream
+// checks.
+func writeLocalTLS(t *testing.T, dir string) {
+	t.Helper()
+	now := time.Now()
+	ca, err := sql.NewCA("local test CA", now, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"lt", "localhost"}
+	ips := []net.IP{net.IPv4(127, 0, 0, 1)}
+	for n := 0; n < 4; n++ {
+		names = append(names, fmt.Sprintf("lt-%d.lt", n))
+		ips = append(ips, net.IPv4(127, 0, 0, byte(10+n)))
+	}
+	cert, key, err := ca.Issue("lt", names, ips, now, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// The servers run as the mysql user: the key must be readable to it.
+	for name, data := range map[string][]byte{"ca.crt": ca.CertPEM, "tls.crt": cert, "tls.key": key} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

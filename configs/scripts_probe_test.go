@@ -53,7 +53,7 @@ func TestReadinessFollowsTheDataAge(t *testing.T) {
 				}
 			}
 			out, err := runBash(t, `bash "$S/probe.sh" ready`, "PATH="+bin+":"+os.Getenv("PATH"), "RUN_DIR="+run,
-				"CONFIG_DIR="+config, "STATUS="+tt.status, "RO="+tt.ro, "MAX_READ_LAG=30", "ADMIN_USER=a", "ADMIN_PASSWORD=b")
+				"CONFIG_DIR="+config, "STATUS="+tt.status, "RO="+tt.ro, "MAX_READ_LAG=30", "PROBE_USER=a", "PROBE_PASSWORD=b")
 			if (err == nil) != tt.ready || !strings.Contains(out, tt.says) {
 				t.Errorf("ready = %v (%s), want %v saying %q", err == nil, out, tt.ready, tt.says)
 			}

@@ -59,7 +59,7 @@ func TestSQLFill(t *testing.T) {
 // gets it from its cnf (TestReplicasReconnectForever).
 func TestChangeSourceSQL(t *testing.T) {
 	mysql8 := []string{"STOP REPLICA;", "RESET REPLICA ALL;",
-		"CHANGE REPLICATION SOURCE TO SOURCE_HOST='mysql-0.mysql', SOURCE_PORT=3306, SOURCE_USER='repl', SOURCE_PASSWORD='pw''x', SOURCE_CONNECT_RETRY=10, SOURCE_RETRY_COUNT=4294967295, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1;"}
+		"CHANGE REPLICATION SOURCE TO SOURCE_HOST='mysql-0.mysql', SOURCE_PORT=3306, SOURCE_USER='repl', SOURCE_PASSWORD='pw''x', SOURCE_CONNECT_RETRY=10, SOURCE_SSL=1, SOURCE_SSL_CA='/etc/mysqlctl/tls/ca.crt', SOURCE_SSL_VERIFY_SERVER_CERT=1, SOURCE_RETRY_COUNT=4294967295, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1;"}
 	tests := []struct {
 		flavor   string
 		server   sql.Flavour
@@ -69,13 +69,13 @@ func TestChangeSourceSQL(t *testing.T) {
 	}{
 		{"mariadb", sql.MariaDB, "10.11", "binlog_file=mysql-bin.000001\nbinlog_pos=328\ngtid=0-100-9\n", []string{
 			"STOP SLAVE;", "RESET SLAVE ALL;", "SET GLOBAL gtid_slave_pos = '0-100-9';",
-			"CHANGE MASTER TO MASTER_HOST='mysql-0.mysql', MASTER_PORT=3306, MASTER_USER='repl', MASTER_PASSWORD='pw''x', MASTER_CONNECT_RETRY=10, MASTER_USE_GTID=slave_pos;"}},
+			"CHANGE MASTER TO MASTER_HOST='mysql-0.mysql', MASTER_PORT=3306, MASTER_USER='repl', MASTER_PASSWORD='pw''x', MASTER_CONNECT_RETRY=10, MASTER_SSL=1, MASTER_SSL_CA='/etc/mysqlctl/tls/ca.crt', MASTER_SSL_VERIFY_SERVER_CERT=1, MASTER_USE_GTID=slave_pos;"}},
 		{"mariadb", sql.MariaDB, "10.11", "binlog_file=mysql-bin.000001\nbinlog_pos=328\n", nil},
 		{"mysql", sql.MySQL84, "8.4", "auto_position=1\n", mysql8},
 		{"mysql", sql.MySQL80, "8.0.23", "", mysql8},
 		{"mysql57", sql.MySQL57, "5.7", "binlog_file=mysql-bin.000003\nbinlog_pos=154", []string{
 			"STOP SLAVE;", "RESET SLAVE ALL;",
-			"CHANGE MASTER TO MASTER_HOST='mysql-0.mysql', MASTER_PORT=3306, MASTER_USER='repl', MASTER_PASSWORD='pw''x', MASTER_CONNECT_RETRY=10, MASTER_RETRY_COUNT=4294967295, MASTER_LOG_FILE='mysql-bin.000003', MASTER_LOG_POS=154;"}},
+			"CHANGE MASTER TO MASTER_HOST='mysql-0.mysql', MASTER_PORT=3306, MASTER_USER='repl', MASTER_PASSWORD='pw''x', MASTER_CONNECT_RETRY=10, MASTER_SSL=1, MASTER_SSL_CA='/etc/mysqlctl/tls/ca.crt', MASTER_SSL_VERIFY_SERVER_CERT=1, MASTER_RETRY_COUNT=4294967295, MASTER_LOG_FILE='mysql-bin.000003', MASTER_LOG_POS=154;"}},
 		{"mysql57", sql.MySQL57, "5.7", "binlog_file=mysql-bin.000003\nbinlog_pos=15x4\n", nil},
 	}
 	for _, tt := range tests {
@@ -111,14 +111,20 @@ func TestAccountsSQL(t *testing.T) {
 		sql.MariaDB: "GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%';",
 		sql.MySQL84: "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'repl'@'%';",
 	}
+	monitor := map[sql.Flavour]string{
+		sql.MariaDB: "GRANT SLAVE MONITOR ON *.* TO 'mysqlctl_probe'@'%';",
+		sql.MySQL84: "GRANT REPLICATION CLIENT ON *.* TO 'mysqlctl_probe'@'%';",
+	}
 	for server, grant := range want {
 		dir := writeStatements(t, t.TempDir(), server, map[sql.Flavour]string{sql.MariaDB: "10.11", sql.MySQL84: "8.4"}[server])
 		out, err := runBash(t, `source "$S/lib.sh"; source "$S/replication.sh"; accounts_sql`, "CONFIG_DIR="+dir,
-			"ADMIN_USER=mysqlctl", `ADMIN_PASSWORD=a\b`, "REPLICATION_USER=repl", "REPLICATION_PASSWORD=r'")
+			"ADMIN_USER=mysqlctl", `ADMIN_PASSWORD=a\b`, "REPLICATION_USER=repl", "REPLICATION_PASSWORD=r'",
+			"PROBE_USER=mysqlctl_probe", "PROBE_PASSWORD=p")
 		wantText := "SET SESSION sql_log_bin = 0;\n" +
 			"CREATE USER IF NOT EXISTS 'mysqlctl'@'%' IDENTIFIED BY 'a\\\\b';\n" +
 			"GRANT ALL PRIVILEGES ON *.* TO 'mysqlctl'@'%' WITH GRANT OPTION;\n" +
-			"CREATE USER IF NOT EXISTS 'repl'@'%' IDENTIFIED BY 'r''';\n" + grant + "\n"
+			"CREATE USER IF NOT EXISTS 'repl'@'%' IDENTIFIED BY 'r''' REQUIRE SSL;\n" + grant + "\n" +
+			"CREATE USER IF NOT EXISTS 'mysqlctl_probe'@'%' IDENTIFIED BY 'p';\n" + monitor[server] + "\n"
 		if err != nil || out != wantText {
 			t.Errorf("%s: accounts_sql = %q (%v), want %q", server, out, err, wantText)
 		}

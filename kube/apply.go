@@ -13,13 +13,15 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	appsv1ac "k8s.io/client-go/applyconfigurations/apps/v1"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
+	networkingv1ac "k8s.io/client-go/applyconfigurations/networking/v1"
 	policyv1ac "k8s.io/client-go/applyconfigurations/policy/v1"
 )
 
 // ApplyConfiguration is one of the apply configurations Apply accepts:
 // *corev1ac.SecretApplyConfiguration, *corev1ac.ConfigMapApplyConfiguration,
 // *corev1ac.ServiceApplyConfiguration, *appsv1ac.StatefulSetApplyConfiguration
-// or *policyv1ac.PodDisruptionBudgetApplyConfiguration.
+// *policyv1ac.PodDisruptionBudgetApplyConfiguration or
+// *networkingv1ac.NetworkPolicyApplyConfiguration.
 type ApplyConfiguration interface {
 	GetName() *string
 	GetNamespace() *string
@@ -91,6 +93,9 @@ func (c *Client) applyTarget(obj ApplyConfiguration) (applyTarget, error) {
 	case *policyv1ac.PodDisruptionBudgetApplyConfiguration:
 		o.WithLabels(ours)
 		kind, t.apply = KindPodDisruptionBudget, applier(o, c.Clientset.PolicyV1().PodDisruptionBudgets(ns).Apply)
+	case *networkingv1ac.NetworkPolicyApplyConfiguration:
+		o.WithLabels(ours)
+		kind, t.apply = KindNetworkPolicy, applier(o, c.Clientset.NetworkingV1().NetworkPolicies(ns).Apply)
 	default:
 		return applyTarget{}, fmt.Errorf("apply %s: unsupported kind %T", t.name, obj)
 	}

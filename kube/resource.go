@@ -20,6 +20,7 @@ const (
 	KindPVC                 = "persistentvolumeclaim"
 	KindPod                 = "pod"
 	KindPodDisruptionBudget = "poddisruptionbudget"
+	KindNetworkPolicy       = "networkpolicy"
 )
 
 const (
@@ -75,6 +76,9 @@ func (c *Client) resourceOf(kind, ns string) (resource, error) {
 		return newResource(kind, ns, api.Get, api.List, api.Delete), nil
 	case KindPodDisruptionBudget:
 		api := c.Clientset.PolicyV1().PodDisruptionBudgets(ns)
+		return newResource(kind, ns, api.Get, api.List, api.Delete), nil
+	case KindNetworkPolicy:
+		api := c.Clientset.NetworkingV1().NetworkPolicies(ns)
 		return newResource(kind, ns, api.Get, api.List, api.Delete), nil
 	}
 	return resource{}, fmt.Errorf("unknown kind %q", kind)

@@ -1,5 +1,5 @@
 #!/bin/bash
-# backup-stream.sh: run by the sidecar's socat/ncat for each connection on
+# backup-stream.sh: run by the sidecar's socat for each authenticated connection on
 # CLONE_PORT, and by `mysqlctl backup` through the Kubernetes API (exec in
 # the sidecar); writes a hot backup of this pod's server to stdout as
 # xbstream (mbstream on MariaDB).

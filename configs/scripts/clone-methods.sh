@@ -14,14 +14,13 @@ clone_from() {
     esac
 }
 
-# receive_stream HOST copies the donor's backup stream to stdout. A transfer
-# that stalls for 120 s ends here, sooner than the attempt's own deadline.
+# receive_stream HOST copies the donor's backup stream to stdout, over
+# mutual TLS: this pod proves it belongs to the cluster with its
+# certificate, and the donor must present one of the cluster's CA, for the
+# cluster's name (the donor is reached by address). A transfer that stalls
+# for 120 s ends here, sooner than the attempt's own deadline.
 receive_stream() {
-    if command -v socat >/dev/null; then
-        socat -u -T 120 "TCP:$1:$CLONE_PORT,connect-timeout=10" STDOUT
-    else
-        ncat --recv-only -w 10s -i 120s "$1" "$CLONE_PORT"
-    fi
+    socat -u -T 120 "OPENSSL:$1:$CLONE_PORT,connect-timeout=10,$(tls_options),commonname=$CLUSTER_NAME" STDOUT
 }
 
 # clone_with_stream HOST ROLE (mariadb, mysql57): the donor's sidecar streams a
@@ -61,7 +60,7 @@ clone_with_stream() {
 # replication start implicit.
 clone_with_plugin() {
     local host=$1 boot sock pid rc=0
-    rm -rf "$WORK" && mkdir -p "$WORK" && chown "$DATA_OWNER" "$WORK" || return 1
+    rm -rf "$WORK" && mkdir -p "$WORK" && own "$WORK" || return 1
     boot="$WORK/bootstrap" sock="$WORK/mysqld.sock"
     log "initialising a temporary server to receive the clone"
     if ! mysqld --no-defaults --initialize-insecure --user=mysql --datadir="$boot" --log-error="$WORK/initialize.err"; then

@@ -32,8 +32,8 @@
 #   larger CLONE_TIMEOUT (and --timeout).
 #
 # Tools: bash, coreutils, awk, sed, getent, the flavour's client; mariadb
-# and mysql57: mariadb-backup/mbstream or xtrabackup/xbstream, and socat or
-# ncat; mysql 8: mysqld and mysqladmin (the CLONE plugin).
+# and mysql57: mariadb-backup/mbstream or xtrabackup/xbstream, and socat (TLS);
+# mysql 8: mysqld and mysqladmin (the CLONE plugin).
 set -euo pipefail
 : "${QUERY_TIMEOUT:=10}"
 # shellcheck source=lib.sh
@@ -92,7 +92,7 @@ install_clone() {
     log "installing the clone from $donor into $DATA_ROOT/mysql"
     rm -rf "$DATA_ROOT/mysql" &&
         mv "$CLONED_DATA" "$DATA_ROOT/mysql" &&
-        chown -R "$DATA_OWNER" "$DATA_ROOT/mysql" &&
+        own -R "$DATA_ROOT/mysql" &&
         mv -f "$STATE_DIR/clone.position" "$SOURCE_POSITION" &&
         rm -rf "$WORK" &&
         sync || return 1
@@ -175,6 +175,21 @@ wait_for_restore() {
     done
 }
 
+# restart_interrupted_init empties the recorded primary's datadir when the
+# image initialised it but mysqlctl never bootstrapped it (no accounts, no
+# bootstrap marker, not a clone, not a restore): its initialisation was
+# cut short, maybe before root had a password. No client can have written
+# there, since a primary is made writable only after its bootstrap, so the
+# image simply initialises it again.
+restart_interrupted_init() {
+    if datadir_initialised && [[ ! -f "$BOOTSTRAP_MARKER" && ! -f "$CLONE_MARKER" && ! -f "$STATE_DIR/restored" ]]; then
+        log "the datadir was initialised but never bootstrapped (an interrupted first start): initialising it again"
+        if ! { rm -rf "$DATA_ROOT/mysql" && mkdir -p "$DATA_ROOT/mysql"; }; then
+            die "could not empty $DATA_ROOT/mysql"
+        fi
+    fi
+}
+
 main() {
     local deadline
     if [[ "${1:-}" == --attempt ]]; then # one attempt, run by attempt()
@@ -186,6 +201,7 @@ main() {
         if ! datadir_initialised && [[ -f "$CLUSTER_STATE_DIR/restore" ]]; then
             wait_for_restore
         fi
+        restart_interrupted_init
         refuse_empty_primary
         log "$HOSTNAME is the recorded primary: it never clones"
         return 0

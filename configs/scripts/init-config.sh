@@ -45,6 +45,17 @@ binlog_retention_cnf() {
     fi
 }
 
+# tls_cnf prints the server's TLS settings: the certificate of the mounted
+# TLS Secret, and with CLIENT_TLS=required (the spec's tls key) no login
+# without TLS (a local socket still counts as secure). Replication needs
+# TLS whatever the key says: its account is REQUIRE SSL.
+tls_cnf() {
+    printf 'ssl_ca=%s\nssl_cert=%s\nssl_key=%s\n' "$TLS_DIR/ca.crt" "$TLS_DIR/tls.crt" "$TLS_DIR/tls.key"
+    if [[ "${CLIENT_TLS:-preferred}" == required ]]; then
+        printf 'require_secure_transport=ON\n'
+    fi
+}
+
 main() {
     local ordinal role retention
     ordinal=$(pod_ordinal)
@@ -56,11 +67,11 @@ main() {
     mkdir -p "$CONF_DIR"
     install -m 0644 "$CONFIG_DIR/common.cnf" "$CONF_DIR/10-mysqlctl-common.cnf"
     # server-id 0 would refuse replication; 100+ leaves room below for others.
-    printf '[mysqld]\nserver-id=%d\nreport_host=%s\n%s\n' "$((100 + ordinal))" "$(peer_host "$ordinal")" "$retention" \
+    printf '[mysqld]\nserver-id=%d\nreport_host=%s\n%s\n%s\n' "$((100 + ordinal))" "$(peer_host "$ordinal")" "$retention" "$(tls_cnf)" \
         >"$CONF_DIR/20-mysqlctl-server.cnf"
     chmod 0644 "$CONF_DIR/20-mysqlctl-server.cnf"
     install -m 0644 "$CONFIG_DIR/$role.cnf" "$CONF_DIR/30-mysqlctl-role.cnf"
-    log "ordinal $ordinal: server-id $((100 + ordinal)), starts as $role (recorded primary: $(recorded_primary)), ${retention/=/ }"
+    log "ordinal $ordinal: server-id $((100 + ordinal)), starts as $role (recorded primary: $(recorded_primary)), ${retention/=/ }, clients' TLS ${CLIENT_TLS:-preferred}"
 }
 
 main "$@"

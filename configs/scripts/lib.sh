@@ -7,9 +7,14 @@
 #                     <CLUSTER_NAME>-<i>.<CLUSTER_NAME>
 #   CLUSTER_STATE_DIR mysqlctl's record of the cluster (a ConfigMap): its
 #                     file "primary" names the pod that takes writes
-#   ADMIN_USER, ADMIN_PASSWORD              mysqlctl's own account
-#   REPLICATION_USER, REPLICATION_PASSWORD  the replicas' account
-#   ROOT_PASSWORD     root's password (the sidecar bootstraps with it)
+#   ADMIN_USER, REPLICATION_USER, PROBE_USER  mysqlctl's own account, the
+#                     replicas' and the probes' (status only)
+# Passwords are files of the credentials Secret in SECRETS_DIR, one a key
+# (admin-password, replication-password, root-password, probe-password),
+# read into shell variables that are never exported: no process's
+# environment holds one. (Tests may set ADMIN_PASSWORD, REPLICATION_PASSWORD,
+# ROOT_PASSWORD and PROBE_PASSWORD in the environment instead.) TLS_DIR
+# holds the servers' certificate (tls.crt, tls.key) and the CA (ca.crt).
 # The paths below default to the pod's mounts; tests override them. Every
 # SQL statement comes from the flavour's statement files in CONFIG_DIR
 # (stmt-*.sql, rendered by mysqlctl's sql package; see statements.sh).
@@ -34,6 +39,8 @@
 : "${QUERY_TIMEOUT:=30}"           # seconds one client call may take, login included
 : "${CLONE_TIMEOUT:=480}"          # seconds a whole clone may take: see clone.sh
 : "${CLUSTER_STATE_DIR:=/mnt/mysqlctl-cluster}" # mysqlctl's record of the cluster (read-only)
+: "${SECRETS_DIR:=/etc/mysqlctl/secrets}" # the credentials Secret (read-only)
+: "${TLS_DIR:=/etc/mysqlctl/tls}"         # the TLS Secret (read-only)
 
 STATE_DIR="$DATA_ROOT/mysqlctl"                # on the volume, outside the datadir
 CLONE_MARKER="$STATE_DIR/clone-complete"       # written only after a whole clone
@@ -83,6 +90,15 @@ nap() {
     wait "$!" || true
 }
 
+# own [-R] PATH hands PATH to the server's user. The pods run as that user
+# already (everything they write is its); only a root caller (the local
+# tests) changes anything.
+own() {
+    if ((EUID == 0)); then
+        chown "${@:1:$#-1}" "$DATA_OWNER" "${@: -1}"
+    fi
+}
+
 # pod_ordinal prints the StatefulSet ordinal from the pod's hostname.
 pod_ordinal() {
     [[ "${HOSTNAME:-}" =~ -([0-9]+)$ ]] || die "hostname \"${HOSTNAME:-}\" does not end in -<ordinal>: not a StatefulSet pod"
@@ -119,26 +135,51 @@ peer_addresses() {
     getent ahosts "$CLUSTER_NAME" | awk '{ print $1 }' | sort -u
 }
 
+# load_secret NAME KEY sets the shell variable NAME (not exported) to the
+# Secret's value of KEY, unless the environment set it already. A key this
+# container does not mount leaves it empty.
+load_secret() {
+    local file="$SECRETS_DIR/$2"
+    if [[ -z "${!1:-}" && -r "$file" ]]; then
+        printf -v "$1" '%s' "$(<"$file")"
+    fi
+}
+load_secret ADMIN_PASSWORD admin-password
+load_secret REPLICATION_PASSWORD replication-password
+load_secret ROOT_PASSWORD root-password
+load_secret PROBE_PASSWORD probe-password
+
 # client_cnf prints the path of an option file holding the credentials of
 # account $2 (password $3), writing it first if needed. Passwords go through
 # files so they never show in a process list. [xtrabackup] repeats [client]
-# for XtraBackup 2.4, which does not read [client].
+# for XtraBackup 2.4, which does not read [client]. With the cluster's CA
+# mounted, every connection uses TLS and checks the server's certificate
+# against it (the servers may refuse plain connections: tls: required).
 client_cnf() {
-    local file="$RUN_DIR/$1.cnf" tmp pw
+    local file="$RUN_DIR/$1.cnf" tmp pw section tls=""
     if [[ ! -s "$file" ]]; then
         mkdir -p "$RUN_DIR"
         tmp=$(mktemp "$RUN_DIR/.$1.XXXXXX")
         pw=${3//\\/\\\\}
-        printf '[%s]\nuser=%s\npassword="%s"\nhost=%s\nport=%s\n' \
-            client "$2" "$pw" "$SERVER_HOST" "$SERVER_PORT" \
-            xtrabackup "$2" "$pw" "$SERVER_HOST" "$SERVER_PORT" >"$tmp"
+        if [[ -r "$TLS_DIR/ca.crt" ]]; then
+            tls="ssl-ca=$TLS_DIR/ca.crt"$'\n'
+        fi
+        for section in client xtrabackup; do
+            printf '[%s]\nuser=%s\npassword="%s"\nhost=%s\nport=%s\n%s' \
+                "$section" "$2" "$pw" "$SERVER_HOST" "$SERVER_PORT" "$tls"
+        done >"$tmp"
         mv -f "$tmp" "$file"
     fi
     printf '%s\n' "$file"
 }
 
+# tls_options are socat's options for the clone stream: this pod's
+# certificate and key, and the CA the peer's certificate must come from.
+tls_options() { printf 'cert=%s,key=%s,cafile=%s' "$TLS_DIR/tls.crt" "$TLS_DIR/tls.key" "$TLS_DIR/ca.crt"; }
+
 admin_cnf() { client_cnf admin "${ADMIN_USER:?}" "${ADMIN_PASSWORD:?}"; }
 root_cnf() { client_cnf root root "${ROOT_PASSWORD:?}"; }
+probe_cnf() { client_cnf probe "${PROBE_USER:?}" "${PROBE_PASSWORD:?}"; }
 
 # run_client CNF HOST ARG... runs the flavour's client against HOST, ended after
 # QUERY_TIMEOUT seconds (and killed 5 s later if it ignores the TERM).

@@ -11,8 +11,12 @@
 #            replica that never caught up since its pod started is not
 #            ready, nor is a delayed one (MASTER_DELAY) behind by more.
 #          - a server that is no replica is writable (a primary).
-# Credentials come from the container's environment (a secretKeyRef), through
-# an option file, never from the command line. Each client call ends after
+# The probes log in as the probe account, which may only read replication
+# status: the server container holds no admin password. A cluster made
+# before that account existed has no password for it, or no account: root
+# answers then (the container holds root's password for the image's first
+# initialisation anyway). Credentials go through an option file, never the
+# command line. Each client call ends after
 # QUERY_TIMEOUT seconds, within the probes' own timeout (5 s, set by the
 # StatefulSet; the kubelet ends the whole probe then).
 set -euo pipefail
@@ -29,7 +33,7 @@ fail() {
 ready() {
     local cnf status io sqlt lag ro since
     [[ -f "$SIDECAR_READY" ]] || fail "the sidecar has not finished its setup"
-    cnf=$(admin_cnf)
+    cnf=$(probe_login)
     status=$(replica_status "$cnf" "$SERVER_HOST") || fail "the server does not answer queries"
     if [[ -n "$(status_field "$SOURCE_HOST_FIELD" <<<"$status")" ]]; then
         io=$(status_field "$IO_FIELD" <<<"$status")
@@ -51,8 +55,27 @@ ready() {
     [[ "$ro" == 0 ]] || fail "not a replica, yet read-only"
 }
 
+# probe_login prints the option file the probes log in with: the probe
+# account's once it logged in (PROBE_OK, kept for the pod's life); root's
+# while it is refused (a new primary before the sidecar made the account,
+# a cluster made before it existed) or has no password here.
+probe_login() {
+    local ok="$RUN_DIR/probe-ok" out
+    if [[ -n "${PROBE_PASSWORD:-}" ]]; then
+        if [[ -f "$ok" ]] || out=$(sql_query "$(probe_cnf)" "$SERVER_HOST" stmt-read-only.sql 2>&1) && : >"$ok"; then
+            probe_cnf
+            return
+        fi
+        if [[ "$out" != *"Access denied"* ]]; then
+            probe_cnf # the server does not answer: the caller reports that
+            return
+        fi
+    fi
+    root_cnf
+}
+
 case "${1:-}" in
-live) exec timeout -k 1 "$QUERY_TIMEOUT" "$ADMIN_TOOL" --defaults-extra-file="$(admin_cnf)" --connect-timeout=3 ping ;;
+live) exec timeout -k 1 "$QUERY_TIMEOUT" "$ADMIN_TOOL" --defaults-extra-file="$(probe_login)" --connect-timeout=3 ping ;;
 ready) ready ;;
 *)
     echo "usage: probe.sh live|ready" >&2

@@ -8,10 +8,12 @@
 
 # accounts_sql: mysqlctl's own account, with every privilege (MariaDB:
 # READ_ONLY ADMIN included, so it can still change roles on read-only
-# servers), and the account replicas connect with (never root).
+# servers), the account replicas connect with (never root; TLS required),
+# and the probes' account (replication status only).
 accounts_sql() {
     sql_fill stmt-accounts.sql admin_user="$ADMIN_USER" admin_password="$ADMIN_PASSWORD" \
-        replication_user="$REPLICATION_USER" replication_password="$REPLICATION_PASSWORD"
+        replication_user="$REPLICATION_USER" replication_password="$REPLICATION_PASSWORD" \
+        probe_user="${PROBE_USER:?}" probe_password="${PROBE_PASSWORD:?}"
 }
 
 # restrict_root_sql CNF, where the flavour has stmt-restrict-root.sql
@@ -40,7 +42,7 @@ change_source_sql() {
     done <"$1"
     sql_fill stmt-change-source.sql source_host="$2" source_port="$SERVER_PORT" \
         replication_user="$REPLICATION_USER" replication_password="$REPLICATION_PASSWORD" \
-        ${position[@]+"${position[@]}"} ||
+        source_ca="$TLS_DIR/ca.crt" ${position[@]+"${position[@]}"} ||
         die "cannot point replication at $2 from the position in $1: $(tr '\n' ' ' <"$1")"
 }
 

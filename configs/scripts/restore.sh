@@ -47,13 +47,15 @@ receive() {
 }
 
 # temp_server starts a temporary server on the prepared data, without grant
-# tables or network; temp_sql runs statements on it. It runs as root, like
-# this container: the volume's root need not let the server's user through
-# (the server itself reaches its datadir by a subPath mount); what it
-# writes is handed to DATA_OWNER with the rest when moved into place.
+# tables or network; temp_sql runs statements on it. It runs as this
+# container's user, the server's own (a root caller, the local tests, must
+# say so with --user=root, and hands what it wrote to DATA_OWNER later).
 temp_server() {
-    local sock="$WORK.sock" i
-    mariadbd --no-defaults --user=root --datadir="$WORK" --socket="$sock" --pid-file="$WORK.pid" \
+    local sock="$WORK.sock" i user=()
+    if ((EUID == 0)); then
+        user=(--user=root)
+    fi
+    mariadbd --no-defaults ${user[@]+"${user[@]}"} --datadir="$WORK" --socket="$sock" --pid-file="$WORK.pid" \
         --skip-networking --skip-grant-tables --log-bin=mysql-bin --server-id="$((100 + $(pod_ordinal)))" \
         --log-error="$WORK.err" &
     TEMP_PID=$!
@@ -81,7 +83,8 @@ reset() {
             sql_fill stmt-restore-gtid.sql gtid="$gtid"
         fi
         sql_fill stmt-reset-passwords.sql root_password="${ROOT_PASSWORD:?}" admin_user="$ADMIN_USER" \
-            admin_password="$ADMIN_PASSWORD" replication_user="$REPLICATION_USER" replication_password="${REPLICATION_PASSWORD:?}"
+            admin_password="$ADMIN_PASSWORD" replication_user="$REPLICATION_USER" replication_password="${REPLICATION_PASSWORD:?}" \
+            probe_user="$PROBE_USER" probe_password="${PROBE_PASSWORD:?}"
     } | temp_sql || die "the accounts' passwords could not be reset, or the binary log could not start at GTID ${gtid:-none}"
     log "the accounts have this cluster's passwords${gtid:+; the binary log goes on from GTID $gtid}"
     kill "$TEMP_PID"
@@ -109,7 +112,7 @@ main() {
         *) die "--reset-passwords needs the flavour's server in this image; restore with the backed-up cluster's Secret instead" ;;
         esac
     fi
-    if ! { rm -rf "$DATA_ROOT/mysql" && mv "$WORK" "$DATA_ROOT/mysql" && chown -R "$DATA_OWNER" "$DATA_ROOT/mysql" && sync; }; then
+    if ! { rm -rf "$DATA_ROOT/mysql" && mv "$WORK" "$DATA_ROOT/mysql" && own -R "$DATA_ROOT/mysql" && sync; }; then
         die "the restored data could not be moved into place"
     fi
     printf 'time=%s\n%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$position" >"$RESTORE_MARKER"

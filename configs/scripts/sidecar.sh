@@ -168,6 +168,12 @@ watch_server() {
         last=$conn
         if [[ "$pending" == yes ]]; then
             if setup_role; then pending=no; else log "the role is not set yet; trying again in ${ROLE_WATCH_INTERVAL}s"; fi
+            # The connections setup_role made count: a restart right after
+            # it must still find a lower id than the last one seen.
+            if out=$(server_started); then
+                read -r _ conn <<<"$out"
+                [[ "$conn" =~ ^[0-9]+$ ]] && last=$conn
+            fi
         fi
         ticks=$((ticks + 1))
         if ((ticks % every == 0)) && ! is_recorded_primary; then
@@ -176,20 +182,22 @@ watch_server() {
     done
 }
 
+# serve_clones serves hot backups on CLONE_PORT to peers that prove they
+# are pods of this cluster: mutual TLS, where the peer must present a
+# certificate of the cluster's CA (which only its pods mount). socat starts
+# the backup only after the handshake; a peer that fails it gets nothing,
+# and socat logs its address and the reason ("accepting connection from",
+# "SSL_accept(): ... certificate verify failed").
 serve_clones() {
-    local script="$CONFIG_DIR/backup-stream.sh" bind="" ncat_address=()
+    local script="$CONFIG_DIR/backup-stream.sh" bind=""
     if [[ -n "$LISTEN_ADDRESS" ]]; then
-        bind=",bind=$LISTEN_ADDRESS" ncat_address=("$LISTEN_ADDRESS")
+        bind=",bind=$LISTEN_ADDRESS"
     fi
-    log "serving hot backups on port $CLONE_PORT"
+    log "serving hot backups on port $CLONE_PORT to peers with a certificate of the cluster's CA"
     while true; do
         # One connection at a time (no fork): two backups of one server at
         # once would compete for its backup locks.
-        if command -v socat >/dev/null; then
-            socat -U "TCP-LISTEN:$CLONE_PORT,reuseaddr$bind" "SYSTEM:bash $script" &
-        else
-            ncat --listen --send-only ${ncat_address[@]+"${ncat_address[@]}"} "$CLONE_PORT" --sh-exec "bash $script" &
-        fi
+        socat -d -d -U "OPENSSL-LISTEN:$CLONE_PORT,reuseaddr$bind,$(tls_options),verify=1" "SYSTEM:bash $script" &
         CHILD=$!
         wait "$CHILD" || log "the backup server exited with status $?; listening again"
         CHILD=""

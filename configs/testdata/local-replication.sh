@@ -9,8 +9,9 @@
 # ConfigMap carries them next to the scripts.
 set -euo pipefail
 : "${ROOT:?temporary directory}" "${SRC:?the configs directory}"
-export FLAVOR=mariadb CLUSTER_NAME=lt ADMIN_USER=mysqlctl REPLICATION_USER=repl
-export ADMIN_PASSWORD=adminPW1 REPLICATION_PASSWORD=replPW2 ROOT_PASSWORD=rootPW3
+export FLAVOR=mariadb CLUSTER_NAME=lt ADMIN_USER=mysqlctl REPLICATION_USER=repl PROBE_USER=mysqlctl_probe
+export ADMIN_PASSWORD=adminPW1 REPLICATION_PASSWORD=replPW2 ROOT_PASSWORD=rootPW3 PROBE_PASSWORD=probePW4
+export TLS_DIR=$ROOT/tls # the TLS Secret's mount: written by TestScriptsAgainstLocalMariaDB
 export DATA_OWNER=mysql:mysql CLONE_TIMEOUT=60 BINLOG_EXPIRE_SECONDS=604800 IO_WATCH_INTERVAL=1
 export CLUSTER_STATE_DIR=$ROOT/state # the state ConfigMap's mount, shared by every pod
 
@@ -48,7 +49,9 @@ user=mysql
 CNF
 }
 
-# init_db N does what the image's entrypoint does for an empty datadir.
+# init_db N does what the image's entrypoint does for an empty datadir, with
+# root's password left empty and then set by initdb-root-password.sh, as
+# the pods' server container does.
 init_db() {
     local pid sock="$ROOT/$1/srv/mysqld.sock"
     mariadb-install-db --defaults-file="$ROOT/$1/my.cnf" --skip-name-resolve --skip-test-db \
@@ -59,10 +62,11 @@ init_db() {
     mariadb --no-defaults -S "$sock" -uroot <<SQL
 SET @@SESSION.SQL_LOG_BIN=0;
 DROP USER IF EXISTS root@'127.0.0.1', root@'::1', root@'$(hostname)';
-ALTER USER root@localhost IDENTIFIED BY '$ROOT_PASSWORD';
-CREATE USER root@'%' IDENTIFIED BY '$ROOT_PASSWORD';
+CREATE USER root@'%';
 GRANT ALL ON *.* TO root@'%' WITH GRANT OPTION;
 SQL
+    (podenv "$1" && INIT_SOCKET=$sock bash "$ROOT/config/initdb-root-password.sh") ||
+        fail "initdb-root-password.sh could not set root's password on lt-$1"
     kill "$pid"
     wait "$pid" || true
 }

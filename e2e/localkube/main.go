@@ -56,6 +56,9 @@ func main() {
 		fmt.Fprintf(os.Stderr, "localkube: unknown component %q (want etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet or kube-proxy)\n", name)
 		os.Exit(2)
 	}
+	if name == "kube-controller-manager" {
+		go openHostPathVolumes(args)
+	}
 	command := newCommand()
 	command.SetArgs(args)
 	os.Exit(cli.Run(command))

@@ -1,0 +1,156 @@
+package cluster
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"slices"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
+
+	"github.com/mysqlctl/mysqlctl/sql"
+)
+
+// The cluster's TLS: up makes a CA once (Secret <name>-ca, which no pod
+// mounts) and from it the one certificate every server presents (Secret
+// <name>-tls, which every pod mounts). A later up issues a new certificate
+// when the old one nears its end, and the pods roll onto it: the pod
+// template carries the certificate's serial number.
+const (
+	caValidity   = 10 * 365 * 24 * time.Hour
+	certValidity = 365 * 24 * time.Hour
+	// RenewBefore is how long before its end up replaces a certificate.
+	RenewBefore = 30 * 24 * time.Hour
+)
+
+// AnnotationTLSSerial on the pod template is the serial number of the
+// servers' certificate: a new certificate rolls the pods, whose servers
+// read theirs at start.
+const AnnotationTLSSerial = "mysqlctl.io/tls-serial"
+
+// clusterDomain is the suffix of in-cluster DNS names. Clusters with
+// another domain still have every shorter name in the certificate.
+const clusterDomain = "cluster.local"
+
+// certificateNames are every name a client or peer may reach a server by:
+// each possible pod (up to MaxReplicas), the Services, the bare cluster
+// name (peers found by address check it on the clone stream), each short
+// and qualified, and the loopback address the pods' own scripts use.
+func certificateNames(name, ns string) ([]string, []net.IP) {
+	hosts := []string{HeadlessServiceName(name), ReadServiceName(name), PrimaryServiceName(name)}
+	for i := 0; i < MaxReplicas; i++ {
+		hosts = append(hosts, PodHost(name, i))
+	}
+	var dns []string
+	for _, h := range hosts {
+		dns = append(dns, h, h+"."+ns, h+"."+ns+".svc", h+"."+ns+".svc."+clusterDomain)
+	}
+	return append(dns, "localhost"), []net.IP{net.IPv4(127, 0, 0, 1)}
+}
+
+// ensureTLS makes the CA when there is none and a certificate when there
+// is none, it expires within RenewBefore, another CA signed it or it lacks
+// a name; it returns the serial number of the certificate in force.
+func (c *Cluster) ensureTLS(ctx context.Context, now time.Time) (string, error) {
+	ca, err := c.ensureCA(ctx, now)
+	if err != nil {
+		return "", err
+	}
+	secret, err := c.Kube.GetSecret(ctx, TLSSecretName(c.Name))
+	if err != nil {
+		return "", err
+	}
+	dns, ips := certificateNames(c.Name, c.Namespace())
+	if secret != nil {
+		cert, why := usableCertificate(secret, ca, dns, now)
+		if why == "" {
+			return cert.SerialNumber.Text(16), nil
+		}
+		c.say(fmt.Sprintf("the servers' certificate %s: issuing a new one", why))
+	}
+	certPEM, keyPEM, err := ca.Issue(HeadlessServiceName(c.Name), dns, ips, now, certValidity)
+	if err != nil {
+		return "", fmt.Errorf("issue the servers' certificate: %w", err)
+	}
+	s := corev1ac.Secret(TLSSecretName(c.Name), c.Namespace()).
+		WithLabels(Labels(c.Name, ComponentTLS)).
+		WithType(corev1.SecretTypeOpaque).
+		WithData(map[string][]byte{TLSKeyCA: ca.CertPEM, TLSKeyCert: certPEM, TLSKeyKey: keyPEM})
+	result, err := c.Kube.Apply(ctx, s)
+	if err != nil {
+		return "", err
+	}
+	c.changed(result.String())
+	cert, err := sql.ParseCertificate(certPEM)
+	if err != nil {
+		return "", err
+	}
+	return cert.SerialNumber.Text(16), nil
+}
+
+// ensureCA reads the cluster's CA, making it the first time. Create, not
+// apply: two racing runs must not each make their own.
+func (c *Cluster) ensureCA(ctx context.Context, now time.Time) (*sql.CA, error) {
+	secret, err := c.Kube.GetSecret(ctx, CASecretName(c.Name))
+	if err != nil {
+		return nil, err
+	}
+	if secret == nil {
+		ca, err := sql.NewCA(fmt.Sprintf("mysqlctl CA of %s/%s", c.Namespace(), c.Name), now, caValidity)
+		if err != nil {
+			return nil, err
+		}
+		s := corev1ac.Secret(CASecretName(c.Name), c.Namespace()).
+			WithLabels(Labels(c.Name, ComponentTLS)).
+			WithType(corev1.SecretTypeOpaque).
+			WithData(map[string][]byte{TLSKeyCA: ca.CertPEM, CAKeyKey: ca.KeyPEM})
+		result, err := c.Kube.CreateSecretIfAbsent(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		c.changed(result.String())
+		if secret, err = c.Kube.GetSecret(ctx, CASecretName(c.Name)); err != nil || secret == nil {
+			return nil, fmt.Errorf("read secret %s back: %v", CASecretName(c.Name), err)
+		}
+	}
+	ca, err := sql.ParseCA(secret.Data[TLSKeyCA], secret.Data[CAKeyKey])
+	if err != nil {
+		return nil, fmt.Errorf("secret %s/%s: %w: delete it and the TLS Secret %s to make new ones", c.Namespace(), CASecretName(c.Name), err, TLSSecretName(c.Name))
+	}
+	return ca, nil
+}
+
+// usableCertificate returns the Secret's certificate, or why it will not do.
+func usableCertificate(secret *corev1.Secret, ca *sql.CA, dns []string, now time.Time) (*x509.Certificate, string) {
+	cert, err := sql.ParseCertificate(secret.Data[TLSKeyCert])
+	if err != nil || len(secret.Data[TLSKeyKey]) == 0 {
+		return nil, "is unreadable"
+	}
+	if !bytes.Equal(secret.Data[TLSKeyCA], ca.CertPEM) || cert.CheckSignatureFrom(ca.Cert) != nil {
+		return nil, "is not signed by the cluster's CA"
+	}
+	if left := cert.NotAfter.Sub(now); left < RenewBefore {
+		return nil, fmt.Sprintf("expires %s (in %s)", cert.NotAfter.UTC().Format(time.RFC3339), left.Round(time.Minute))
+	}
+	for _, n := range dns {
+		if !slices.Contains(cert.DNSNames, n) {
+			return nil, "lacks the name " + n
+		}
+	}
+	return cert, ""
+}
+
+// clientTLS is how mysqlctl verifies the server of pod: against the CA in
+// the TLS Secret, by the pod's name in the headless Service. Nil (no TLS)
+// for a cluster made before it had one.
+func (c *Cluster) clientTLS(ca []byte, pod string) (*tls.Config, error) {
+	if len(ca) == 0 {
+		return nil, nil
+	}
+	return sql.ClientTLS(ca, pod+"."+HeadlessServiceName(c.Name))
+}
