@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # make bench: figures, not pass/fail. On the cluster in KUBECONFIG (make
 # bench starts the local one) it times, each run recorded as a raw sample:
+#   - mysqlctl --help (BENCH_HELP_RUNS runs after a warm-up);
+#   - up -q --replicas N until ready, N = 1..5, each into a fresh namespace,
+#     then down --purge --yes (BENCH_UP_RUNS rounds of the five sizes);
+#   - on one 3-server cluster, scale --replicas 5 (and back, untimed), and
+#     an up whose changed --memory rolls every pod (BENCH_SCALE_RUNS each);
 #   - status on a 1-server and a 5-server cluster (BENCH_RUNS runs after a
 #     warm-up) with the CLI's peak memory, and how much of the 5 pods' reads
 #     ran at the same time (status -vv);
@@ -10,18 +15,22 @@
 #     datadir through the same API (e2e/rawcopy), BENCH_COPY_RUNS times each,
 #     alternating.
 # Then e2e/benchreport prints each figure's median, min and max with the
-# goals met or not, and writes bench.json to BENCH_OUT (default: the
-# repository's root). Everything it created in the cluster is deleted on
-# exit.
+# goals met or not, and writes bench.json and bench-up.png (up against N) to
+# BENCH_OUT (default: the repository's root). Everything it created in the
+# cluster is deleted on exit. On a 2-core machine expect some 20 minutes.
 #
 # usage: e2e/bench.sh path/to/mysqlctl
 # env:   KUBECONFIG, MYSQLCTL_E2E_MARIADB_IMAGE (the local cluster's image),
-#        BENCH_RUNS (default 7), BENCH_COPY_RUNS (3), BENCH_OUT
+#        BENCH_RUNS (default 7), BENCH_UP_RUNS (3), BENCH_SCALE_RUNS (3),
+#        BENCH_HELP_RUNS (20), BENCH_COPY_RUNS (3), BENCH_OUT
 set -euo pipefail
 
 bin=$(realpath "${1:?usage: e2e/bench.sh path/to/mysqlctl}")
 image=${MYSQLCTL_E2E_MARIADB_IMAGE:?set MYSQLCTL_E2E_MARIADB_IMAGE: eval "\$(make -s cluster-env)"}
 runs=${BENCH_RUNS:-7}
+up_runs=${BENCH_UP_RUNS:-3}
+scale_runs=${BENCH_SCALE_RUNS:-3}
+help_runs=${BENCH_HELP_RUNS:-20}
 copy_runs=${BENCH_COPY_RUNS:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$(realpath -m "${BENCH_OUT:-$root}")
@@ -40,8 +49,8 @@ report() {
 }
 
 # cleanup: after a failure, the figures measured until then (a failure in
-# the last minute should not cost the others); then everything this run
-# created.
+# the last minute should not cost the first nineteen); then everything
+# this run created.
 cleanup() {
 	local rc=$? ns
 	if ((rc != 0)) && [[ -z $reported && -s $samples && -x $work/benchreport ]]; then
@@ -72,7 +81,7 @@ record() {
 }
 
 # now VAR: sets VAR to the microseconds since the epoch, from bash itself:
-# forking date(1) or a subshell would add a millisecond to each run.
+# forking date(1) or a subshell would add a millisecond to a 10 ms run.
 now() {
 	printf -v "$1" '%s' "${EPOCHREALTIME//[.,]/}"
 }
@@ -82,12 +91,75 @@ elapsed() {
 	awk -v us=$(($2 - $1)) -v unit="$3" 'BEGIN {printf "%.3f", unit == "s" ? us / 1e6 : us / 1e3}'
 }
 
+# timed NAME UNIT COMMAND...: runs COMMAND, its output to $work/out, and
+# records its wall time in UNIT (s or ms).
+timed() {
+	local name=$1 unit=$2 start end
+	shift 2
+	now start
+	"$@" >"$work/out"
+	now end
+	record "$name" "$(elapsed "$start" "$end" "$unit")" "$unit"
+}
+
 # up NS REPLICAS: a MariaDB cluster in a namespace of its own, waited for
 # until ready; not timed.
 up() {
 	echo "bench: mysqlctl up --replicas $2 -n $1" >&2
 	namespaces+=("$1")
 	"$bin" up -q --flavor mariadb --image "$image" --replicas "$2" -n "$1" --create-namespace >/dev/null
+}
+
+# bench_help: --help's wall time, process start included: what a user waits
+# before the first line (goal < 30 ms).
+bench_help() {
+	local i
+	"$bin" --help >/dev/null
+	for ((i = 0; i < help_runs; i++)); do
+		timed help ms "$bin" --help
+	done
+}
+
+# bench_up: up and down --purge of 1 to 5 servers, each into a fresh
+# namespace: no run finds anything the one before left. The five sizes take
+# turns within each round: a slow minute of the machine then spreads over
+# the sizes instead of landing on one, which would bend the curve of up
+# against N.
+bench_up() {
+	local round n ns
+	for ((round = 1; round <= up_runs; round++)); do
+		for n in 1 2 3 4 5; do
+			ns=bench-up-$n-$round-$suffix
+			echo "bench: up and down of $n server(s), round $round of $up_runs" >&2
+			namespaces+=("$ns")
+			timed "up_$n" s "$bin" up -q --flavor mariadb --image "$image" --replicas "$n" -n "$ns" --create-namespace
+			timed "down_$n" s "$bin" down -q --purge --yes -n "$ns"
+		done
+	done
+}
+
+# bench_day2 NS: on a running 3-server cluster, scale to 5 (timed) and back
+# to 3 (untimed; its volumes go, so each scale-up clones anew), then up with
+# a memory request that alternates between 300Mi and the default 256Mi: the
+# request is in the pod template, so each run rolls all three pods, and up
+# returns once the roll-out is done and every server ready.
+bench_day2() {
+	local i mem
+	for ((i = 1; i <= scale_runs; i++)); do
+		echo "bench: scale 3 → 5 servers, run $i of $scale_runs" >&2
+		timed scale_3_to_5 s "$bin" scale -q --replicas 5 -n "$1"
+		"$bin" scale -q --replicas 3 -n "$1" >/dev/null
+	done
+	for ((i = 1; i <= scale_runs; i++)); do
+		mem=$((i % 2 ? 300 : 256))Mi
+		echo "bench: up --memory $mem: roll-out over 3 servers, run $i of $scale_runs" >&2
+		timed rollout_3 s "$bin" up -q --memory "$mem" -n "$1"
+		if ! grep -q 'statefulset/mysql configured' "$work/out"; then
+			echo "bench: up --memory $mem rolled nothing out:" >&2
+			cat "$work/out" >&2
+			exit 1
+		fi
+	done
 }
 
 # status_once NS [PODS]: one run of status; with PODS, records its wall
@@ -175,9 +247,17 @@ bench_backup() {
 }
 
 # The tools are built first: a compile error then ends the bench before its
-# minutes on the cluster, not after.
+# twenty minutes on the cluster, not after.
 (cd "$root/e2e/benchreport" && go build -o "$work/benchreport" .)
 (cd "$root" && go build -o "$work/rawcopy" ./e2e/rawcopy)
+
+bench_help
+# up, scale and roll-out run alone on the cluster: no other server of ours
+# shares the CPUs with the pods they start.
+bench_up
+up "bench-day2-$suffix" 3
+bench_day2 "bench-day2-$suffix"
+"$bin" down -q --purge --yes -n "bench-day2-$suffix" >/dev/null
 
 up "bench-status-1-$suffix" 1
 up "bench-status-5-$suffix" 5
