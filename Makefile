@@ -57,6 +57,12 @@ cluster-env:
 demo: deps build
 	@e2e/demo.sh $(BIN)
 
+# bench times mysqlctl on the local cluster (e2e/bench.sh; some 20 minutes
+# on 2 cores) and prints each figure's median, min and max against its goal;
+# it writes them to bench.json and charts up against the number of servers
+# in bench-up.png, in the repository's root or in $BENCH_OUT. BENCH_RUNS,
+# BENCH_UP_RUNS, BENCH_SCALE_RUNS, BENCH_HELP_RUNS and BENCH_COPY_RUNS set
+# the runs per figure.
 bench: deps build
 	@$(LOCALKUBE)/with-cluster.sh e2e/bench.sh $(BIN)
 

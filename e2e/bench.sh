@@ -1,32 +1,63 @@
 #!/usr/bin/env bash
 # make bench: figures, not pass/fail. On the cluster in KUBECONFIG (make
-# bench starts the local one), brings up a 1-server and a 5-server MariaDB
-# cluster in namespaces of its own, times `mysqlctl status` on each
-# (BENCH_RUNS runs after one warm-up, median taken), and prints the ratio
-# 5 pods / 1 pod (goal ≤ 1.3: the pods are read in parallel) and the CLI's
-# peak memory on 5 pods; then moves the primary of the 5-server cluster back
-# and forth BENCH_RUNS times with `mysqlctl switchover` and reports the
-# write downtime it measured (median, min, max) and the command's wall time;
-# then writes some 220 MB into the 1-server cluster and compares `mysqlctl
-# backup` with a raw tar copy of the same datadir through the same API
-# (e2e/rawcopy), BENCH_COPY_RUNS times each, alternating.
-# Everything it created is deleted on exit.
+# bench starts the local one) it times, each run recorded as a raw sample:
+#   - mysqlctl --help (BENCH_HELP_RUNS runs after a warm-up);
+#   - up -q --replicas N until ready, N = 1..5, each into a fresh namespace,
+#     then down --purge --yes (BENCH_UP_RUNS rounds of the five sizes);
+#   - on one 3-server cluster, scale --replicas 5 (and back, untimed), and
+#     an up whose changed --memory rolls every pod (BENCH_SCALE_RUNS each);
+#   - status on a 1-server and a 5-server cluster (BENCH_RUNS runs after a
+#     warm-up) with the CLI's peak memory, and how much of the 5 pods' reads
+#     ran at the same time (status -vv);
+#   - BENCH_RUNS switchovers on the 5-server cluster, mysql-0 and mysql-1 in
+#     turn: the write downtime each measured, and its wall time;
+#   - mysqlctl backup of some 220 MB against a raw tar copy of the same
+#     datadir through the same API (e2e/rawcopy), BENCH_COPY_RUNS times each,
+#     alternating.
+# Then e2e/benchreport prints each figure's median, min and max with the
+# goals met or not, and writes bench.json and bench-up.png (up against N) to
+# BENCH_OUT (default: the repository's root). Everything it created in the
+# cluster is deleted on exit. On a 2-core machine expect some 20 minutes.
 #
 # usage: e2e/bench.sh path/to/mysqlctl
 # env:   KUBECONFIG, MYSQLCTL_E2E_MARIADB_IMAGE (the local cluster's image),
-#        BENCH_RUNS (default 7)
+#        BENCH_RUNS (default 7), BENCH_UP_RUNS (3), BENCH_SCALE_RUNS (3),
+#        BENCH_HELP_RUNS (20), BENCH_COPY_RUNS (3), BENCH_OUT
 set -euo pipefail
 
 bin=$(realpath "${1:?usage: e2e/bench.sh path/to/mysqlctl}")
 image=${MYSQLCTL_E2E_MARIADB_IMAGE:?set MYSQLCTL_E2E_MARIADB_IMAGE: eval "\$(make -s cluster-env)"}
 runs=${BENCH_RUNS:-7}
+up_runs=${BENCH_UP_RUNS:-3}
+scale_runs=${BENCH_SCALE_RUNS:-3}
+help_runs=${BENCH_HELP_RUNS:-20}
+copy_runs=${BENCH_COPY_RUNS:-3}
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=$(realpath -m "${BENCH_OUT:-$root}")
 suffix=$(date +%s)-$$
-namespaces=("bench-status-1-$suffix" "bench-status-5-$suffix")
+namespaces=() # every namespace this run made, for cleanup
 work=$(mktemp -d)
+samples=$work/samples
+reported=""
 
+# report: the table, bench.json and bench-up.png from the samples so far.
+report() {
+	local version
+	version=$("$bin" version)
+	reported=yes
+	"$work/benchreport" -samples "$samples" -out "$out" -mysqlctl "${version#mysqlctl }"
+}
+
+# cleanup: after a failure, the figures measured until then (a failure in
+# the last minute should not cost the first nineteen); then everything
+# this run created.
 cleanup() {
-	local ns
-	for ns in "${namespaces[@]}"; do
+	local rc=$? ns
+	if ((rc != 0)) && [[ -z $reported && -s $samples && -x $work/benchreport ]]; then
+		echo "bench: failed (exit $rc); the figures measured until then:" >&2
+		report || true
+	fi
+	for ns in ${namespaces[@]+"${namespaces[@]}"}; do
 		"$bin" down --purge --yes -n "$ns" >/dev/null 2>&1 || true
 		if command -v kubectl >/dev/null; then
 			kubectl delete namespace "$ns" --ignore-not-found --wait=false >/dev/null 2>&1 || true
@@ -38,111 +69,203 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# up NS REPLICAS: a MariaDB cluster, waited for until ready.
+# record NAME VALUE UNIT: one run's raw sample, for e2e/benchreport. A
+# missing value is left out with a warning: the report then shows fewer
+# runs, rather than refusing the whole file at the end.
+record() {
+	if [[ -z $2 ]]; then
+		echo "bench: no value for $1 in this run" >&2
+		return 0
+	fi
+	echo "$1 $2 $3" >>"$samples"
+}
+
+# now VAR: sets VAR to the microseconds since the epoch, from bash itself:
+# forking date(1) or a subshell would add a millisecond to a 10 ms run.
+now() {
+	printf -v "$1" '%s' "${EPOCHREALTIME//[.,]/}"
+}
+
+# elapsed START END UNIT: END - START (microseconds) in UNIT, s or ms.
+elapsed() {
+	awk -v us=$(($2 - $1)) -v unit="$3" 'BEGIN {printf "%.3f", unit == "s" ? us / 1e6 : us / 1e3}'
+}
+
+# timed NAME UNIT COMMAND...: runs COMMAND, its output to $work/out, and
+# records its wall time in UNIT (s or ms).
+timed() {
+	local name=$1 unit=$2 start end
+	shift 2
+	now start
+	"$@" >"$work/out"
+	now end
+	record "$name" "$(elapsed "$start" "$end" "$unit")" "$unit"
+}
+
+# up NS REPLICAS: a MariaDB cluster in a namespace of its own, waited for
+# until ready; not timed.
 up() {
 	echo "bench: mysqlctl up --replicas $2 -n $1" >&2
+	namespaces+=("$1")
 	"$bin" up -q --flavor mariadb --image "$image" --replicas "$2" -n "$1" --create-namespace >/dev/null
 }
 
-# time_status NS: one run of status; prints "milliseconds peak-RSS-KB".
-time_status() {
-	local start end rss=0
-	start=$(date +%s%N)
+# bench_help: --help's wall time, process start included: what a user waits
+# before the first line (goal < 30 ms).
+bench_help() {
+	local i
+	"$bin" --help >/dev/null
+	for ((i = 0; i < help_runs; i++)); do
+		timed help ms "$bin" --help
+	done
+}
+
+# bench_up: up and down --purge of 1 to 5 servers, each into a fresh
+# namespace: no run finds anything the one before left. The five sizes take
+# turns within each round: a slow minute of the machine then spreads over
+# the sizes instead of landing on one, which would bend the curve of up
+# against N.
+bench_up() {
+	local round n ns
+	for ((round = 1; round <= up_runs; round++)); do
+		for n in 1 2 3 4 5; do
+			ns=bench-up-$n-$round-$suffix
+			echo "bench: up and down of $n server(s), round $round of $up_runs" >&2
+			namespaces+=("$ns")
+			timed "up_$n" s "$bin" up -q --flavor mariadb --image "$image" --replicas "$n" -n "$ns" --create-namespace
+			timed "down_$n" s "$bin" down -q --purge --yes -n "$ns"
+		done
+	done
+}
+
+# bench_day2 NS: on a running 3-server cluster, scale to 5 (timed) and back
+# to 3 (untimed; its volumes go, so each scale-up clones anew), then up with
+# a memory request that alternates between 300Mi and the default 256Mi: the
+# request is in the pod template, so each run rolls all three pods, and up
+# returns once the roll-out is done and every server ready.
+bench_day2() {
+	local i mem
+	for ((i = 1; i <= scale_runs; i++)); do
+		echo "bench: scale 3 → 5 servers, run $i of $scale_runs" >&2
+		timed scale_3_to_5 s "$bin" scale -q --replicas 5 -n "$1"
+		"$bin" scale -q --replicas 3 -n "$1" >/dev/null
+	done
+	for ((i = 1; i <= scale_runs; i++)); do
+		mem=$((i % 2 ? 300 : 256))Mi
+		echo "bench: up --memory $mem: roll-out over 3 servers, run $i of $scale_runs" >&2
+		timed rollout_3 s "$bin" up -q --memory "$mem" -n "$1"
+		if ! grep -q 'statefulset/mysql configured' "$work/out"; then
+			echo "bench: up --memory $mem rolled nothing out:" >&2
+			cat "$work/out" >&2
+			exit 1
+		fi
+	done
+}
+
+# status_once NS [PODS]: one run of status; with PODS, records its wall
+# time and, when /usr/bin/time is there, its peak memory (max RSS, KiB,
+# recorded in MB).
+status_once() {
+	local start end
+	rm -f "$work/rss"
+	now start
 	if [[ -x /usr/bin/time ]]; then
 		/usr/bin/time -f '%M' -o "$work/rss" "$bin" status -n "$1" >"$work/out" 2>"$work/err"
-		rss=$(tail -n1 "$work/rss")
 	else
 		"$bin" status -n "$1" >"$work/out" 2>"$work/err"
 	fi
-	end=$(date +%s%N)
+	now end
 	if grep -q unreachable "$work/out"; then
 		echo "bench: status in $1 could not read every pod:" >&2
 		cat "$work/out" "$work/err" >&2
 		exit 1
 	fi
-	echo "$(((end - start) / 1000000)) $rss"
+	[[ -n ${2:-} ]] || return 0
+	record "status_$2" "$(elapsed "$start" "$end" ms)" ms
+	if [[ -s $work/rss ]]; then
+		record "status_rss_$2" "$(tail -n1 "$work/rss" | awk '{printf "%.1f", $1 * 1024 / 1e6}')" MB
+	fi
 }
 
-# measure NS: BENCH_RUNS timed runs after a warm-up; prints
-# "median-ms max-rss-kb all-ms...".
-measure() {
-	local i times=() rss max=0 ms median
-	time_status "$1" >/dev/null
+# bench_status NS PODS: BENCH_RUNS timed runs of status after a warm-up.
+bench_status() {
+	local i
+	echo "bench: status on $2 pod(s), $runs runs" >&2
+	status_once "$1"
 	for ((i = 0; i < runs; i++)); do
-		read -r ms rss < <(time_status "$1")
-		times+=("$ms")
-		((rss > max)) && max=$rss
+		status_once "$1" "$2"
 	done
-	median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-	echo "$median $max ${times[*]}"
 }
 
-up "${namespaces[0]}" 1
-up "${namespaces[1]}" 5
-read -r ms1 rss1 all1 < <(measure "${namespaces[0]}")
-read -r ms5 rss5 all5 < <(measure "${namespaces[1]}")
+# bench_overlap NS: -vv prints each pod's read time; their sum against the
+# slowest says how many of the 5 pods' reads ran at the same time (5 = all).
+bench_overlap() {
+	"$bin" status -n "$1" -vv 2>&1 >/dev/null |
+		sed -n 's/.*: read in \([0-9]*\)ms.*/\1/p' |
+		awk '{s += $1; if ($1 > m) m = $1} END {if (m) printf "status_overlap_5 %.2f pods\n", s / m}' >>"$samples"
+}
 
-# overlap: -vv prints each pod's read time; their sum against the slowest
-# says how much of the per-pod work ran at the same time (5.0 = all of it).
-read -r reads_sum reads_max < <("$bin" status -n "${namespaces[1]}" -vv 2>&1 >/dev/null |
-	sed -n 's/.*: read in \([0-9]*\)ms.*/\1/p' | awk '{s += $1; if ($1 > m) m = $1} END {print s + 0, m + 0}')
-# switchover: the write downtime each one printed, in ms, and its wall time.
-downs=() walls=()
-for ((i = 0; i < runs; i++)); do
-	to=mysql-$(((i + 1) % 2))
-	start=$(date +%s%N)
-	out=$("$bin" switchover -q --to "$to" -n "${namespaces[1]}")
-	walls+=($((($(date +%s%N) - start) / 1000000)))
-	downs+=("$(sed -n 's/^write downtime: //p' <<<"$out" | awk '/ms$/ {sub(/ms$/, ""); print int($0); next} /s$/ {sub(/s$/, ""); print int($0 * 1000)}')")
-done
-stats() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "%s %s %s\n", a[int((NR+1)/2)], a[1], a[NR]}'; }
-read -r down_med down_min down_max < <(stats "${downs[@]}")
-read -r wall_med wall_min wall_max < <(stats "${walls[@]}")
+# bench_switchover NS: BENCH_RUNS switchovers, mysql-1 and mysql-0 in turn;
+# records the write downtime each printed, in ms, and its wall time.
+bench_switchover() {
+	local i start end output
+	echo "bench: $runs switchovers on 5 servers" >&2
+	for ((i = 1; i <= runs; i++)); do
+		now start
+		output=$("$bin" switchover -q --to "mysql-$((i % 2))" -n "$1")
+		now end
+		record switchover_wall "$(elapsed "$start" "$end" ms)" ms
+		record switchover_downtime "$(sed -n 's/^write downtime: //p' <<<"$output" |
+			awk '/ms$/ {sub(/ms$/, ""); print $0 + 0; next} /s$/ {sub(/s$/, ""); print $0 * 1000}')" ms
+	done
+}
 
-# backup of ~220 MB against a raw copy of the datadir, alternating.
-copy_runs=${BENCH_COPY_RUNS:-3}
-echo "bench: writing ~220 MB into ${namespaces[0]}" >&2
-"$bin" sql -n "${namespaces[0]}" -e "CREATE DATABASE big; CREATE TABLE big.blobs (id INT AUTO_INCREMENT PRIMARY KEY, b LONGBLOB)"
-for ((i = 0; i < 8; i++)); do
-	"$bin" sql -n "${namespaces[0]}" -e "INSERT INTO big.blobs (b) SELECT RANDOM_BYTES(1024) FROM big.seq_1_to_27000"
-done
-rawtool="$work/rawcopy"
-(cd "$(dirname "$0")/.." && go build -o "$rawtool" ./e2e/rawcopy)
-backup_rates=() raw_rates=()
-for ((i = 0; i < copy_runs; i++)); do
-	rm -f "$work/b" "$work/raw"
-	start=$(date +%s%N)
-	"$bin" backup -q --from mysql-0 -o "$work/b" -n "${namespaces[0]}" >/dev/null
-	ms=$((($(date +%s%N) - start) / 1000000))
-	bytes=$(stat -c %s "$work/b")
-	backup_rates+=("$((bytes / 1000 / ms))")
-	read -r rbytes rsecs < <(KUBECONFIG=$KUBECONFIG "$rawtool" -n "${namespaces[0]}" -pod mysql-0 -o "$work/raw")
-	raw_rates+=("$(awk -v b="$rbytes" -v s="$rsecs" 'BEGIN {printf "%d", b / 1000000 / s}')")
-	backup_mb=$((bytes / 1000000)) raw_mb=$((rbytes / 1000000))
-done
-read -r bk_med bk_min bk_max < <(stats "${backup_rates[@]}")
-read -r raw_med raw_min raw_max < <(stats "${raw_rates[@]}")
-copy_ratio=$(awk -v a="$bk_med" -v b="$raw_med" 'BEGIN {printf "%.2f", (b ? a / b : 0)}')
+# bench_backup NS: writes some 220 MB into the 1-server cluster, then
+# mysqlctl backup against a raw tar copy of the same datadir through the
+# same API, alternating; records each one's MB/s and the sizes.
+bench_backup() {
+	local i start end secs bytes rbytes rsecs
+	echo "bench: writing ~220 MB into $1" >&2
+	"$bin" sql -n "$1" -e "CREATE DATABASE big; CREATE TABLE big.blobs (id INT AUTO_INCREMENT PRIMARY KEY, b LONGBLOB)"
+	for ((i = 0; i < 8; i++)); do
+		"$bin" sql -n "$1" -e "INSERT INTO big.blobs (b) SELECT RANDOM_BYTES(1024) FROM big.seq_1_to_27000"
+	done
+	for ((i = 1; i <= copy_runs; i++)); do
+		echo "bench: backup and raw copy, run $i of $copy_runs" >&2
+		rm -f "$work/b" "$work/raw"
+		now start
+		"$bin" backup -q --from mysql-0 -o "$work/b" -n "$1" >/dev/null
+		now end
+		secs=$(elapsed "$start" "$end" s)
+		bytes=$(stat -c %s "$work/b")
+		read -r rbytes rsecs < <("$work/rawcopy" -n "$1" -pod mysql-0 -o "$work/raw")
+		record backup_rate "$(awk -v b="$bytes" -v s="$secs" 'BEGIN {printf "%.1f", b / 1e6 / s}')" MB/s
+		record raw_rate "$(awk -v b="$rbytes" -v s="$rsecs" 'BEGIN {printf "%.1f", b / 1e6 / s}')" MB/s
+		record backup_size "$((bytes / 1000000))" MB
+		record raw_size "$((rbytes / 1000000))" MB
+	done
+}
 
-overlap=$(awk -v s="$reads_sum" -v m="$reads_max" 'BEGIN {printf "%.1f", (m ? s / m : 0)}')
-ratio=$(awk -v a="$ms5" -v b="$ms1" 'BEGIN {printf "%.2f", a / b}')
-goal="met"
-awk -v r="$ratio" 'BEGIN {exit !(r > 1.3)}' && goal="NOT met"
-cat <<EOF
+# The tools are built first: a compile error then ends the bench before its
+# twenty minutes on the cluster, not after.
+(cd "$root/e2e/benchreport" && go build -o "$work/benchreport" .)
+(cd "$root" && go build -o "$work/rawcopy" ./e2e/rawcopy)
 
-mysqlctl status, wall time (median of $runs runs after one warm-up, process start included)
-  1 pod:   ${ms1} ms   (runs: ${all1} ms)
-  5 pods:  ${ms5} ms   (runs: ${all5} ms)
-  ratio 5 pods / 1 pod: ${ratio}   (goal ≤ 1.3: ${goal})
-  5 pods read in parallel: the reads took ${reads_sum} ms in all within ${reads_max} ms (overlap ${overlap} of 5)
-switchover on 5 servers ($runs runs, mysql-0 and mysql-1 in turn)
-  write downtime: median ${down_med} ms (min ${down_min}, max ${down_max}): from the fence to the write Service moved
-  command wall time: median ${wall_med} ms (min ${wall_min}, max ${wall_max}): catch-up, repointing 4 servers included
-backup of ${backup_mb} MB to this machine against a raw tar copy (${raw_mb} MB) of the same datadir, same API ($copy_runs runs each)
-  mysqlctl backup: median ${bk_med} MB/s (min ${bk_min}, max ${bk_max})
-  raw copy:        median ${raw_med} MB/s (min ${raw_min}, max ${raw_max})
-  ratio backup / raw: ${copy_ratio}
-peak memory of the CLI (max RSS)
-  1 pod:   $((rss1 / 1024)) MiB
-  5 pods:  $((rss5 / 1024)) MiB   (ratio $(awk -v a="$rss5" -v b="$rss1" 'BEGIN {printf "%.2f", (b ? a / b : 0)}'))
-EOF
+bench_help
+# up, scale and roll-out run alone on the cluster: no other server of ours
+# shares the CPUs with the pods they start.
+bench_up
+up "bench-day2-$suffix" 3
+bench_day2 "bench-day2-$suffix"
+"$bin" down -q --purge --yes -n "bench-day2-$suffix" >/dev/null
+
+up "bench-status-1-$suffix" 1
+up "bench-status-5-$suffix" 5
+bench_status "bench-status-1-$suffix" 1
+bench_status "bench-status-5-$suffix" 5
+bench_overlap "bench-status-5-$suffix"
+bench_switchover "bench-status-5-$suffix"
+bench_backup "bench-status-1-$suffix"
+
+echo
+report
