@@ -78,6 +78,7 @@ func serverContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 			volumeMount(volumeServerSecrets, MountSecrets, true),
 			volumeMount(volumeTLS, MountTLS, true),
 			volumeMount(volumeInitDB, MountInitDB, true),
+			volumeMount(volumeSocket, MountSocket, false),
 		).
 		WithSecurityContext(containerSecurityContext())
 	return withProbes(c)

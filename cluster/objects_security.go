@@ -18,6 +18,9 @@ const (
 	MountInitDB = "/docker-entrypoint-initdb.d"
 	// InitDBRootPassword is the script's name there.
 	InitDBRootPassword = "50-mysqlctl-root-password.sh"
+	// MountSocket is the server's socket directory, an emptyDir: an image
+	// whose own directory belongs to root still runs as PodUser.
+	MountSocket = "/run/mysqld"
 )
 
 const (
@@ -25,6 +28,7 @@ const (
 	volumeServerSecrets = "server-secrets"
 	volumeTLS           = "tls"
 	volumeInitDB        = "initdb"
+	volumeSocket        = "socket"
 )
 
 // PodUser is the uid and gid every container runs as: the mysql user of
@@ -64,6 +68,7 @@ func containerSecurityContext() *corev1ac.SecurityContextApplyConfiguration {
 //     password (its first initialisation) and the probe account's (which
 //     a cluster made before that account has no key for: optional);
 //   - tls: the certificate every server presents and the CA;
+//   - socket: the server's socket directory, writable by PodUser;
 //   - initdb: the script that sets root's password at initialisation.
 func secretVolumes(spec Spec) []*corev1ac.VolumeApplyConfiguration {
 	secret := SecretName(spec.Name)
@@ -80,6 +85,8 @@ func secretVolumes(spec Spec) []*corev1ac.VolumeApplyConfiguration {
 			)),
 		corev1ac.Volume().WithName(volumeTLS).WithSecret(corev1ac.SecretVolumeSource().
 			WithSecretName(TLSSecretName(spec.Name)).WithDefaultMode(secretFileMode)),
+		corev1ac.Volume().WithName(volumeSocket).WithEmptyDir(corev1ac.EmptyDirVolumeSource().
+			WithMedium(corev1.StorageMediumMemory)),
 		corev1ac.Volume().WithName(volumeInitDB).WithConfigMap(corev1ac.ConfigMapVolumeSource().
 			WithName(ConfigMapName(spec.Name)).
 			WithItems(corev1ac.KeyToPath().WithKey(configs.ScriptInitDBRootPassword).WithPath(InitDBRootPassword).WithMode(0o555))),

@@ -2,7 +2,9 @@ package cluster
 
 import (
 	"encoding/json"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -320,5 +322,48 @@ func TestConfigMapCarriesTheStatements(t *testing.T) {
 		if _, ok := data[tt.notThere]; ok {
 			t.Errorf("%s %s: ConfigMap has %s", tt.flavor, tt.version, tt.notThere)
 		}
+	}
+}
+
+// TestNetworkPolicy: off by default; on, it lets only the cluster's own pods
+// reach the clone port, and anyone the server port.
+func TestNetworkPolicy(t *testing.T) {
+	spec := specOf(FlavorMariaDB)
+	objs, err := BuildObjects(spec, "db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if objs.NetworkPolicy != nil {
+		t.Fatal("a NetworkPolicy without networkPolicy: true")
+	}
+	spec.NetworkPolicy = "true"
+	objs, err = BuildObjects(spec, "db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := objs.NetworkPolicy
+	if p == nil || !slices.Contains(objs.Applied(), Object(p)) {
+		t.Fatal("networkPolicy: true built no NetworkPolicy, or up would not apply it")
+	}
+	rules := p.Spec.Ingress
+	if len(rules) != 2 {
+		t.Fatalf("%d ingress rules, want 2", len(rules))
+	}
+	peers, clients := rules[0], rules[1]
+	if len(peers.From) != 1 || !maps.Equal(peers.From[0].PodSelector.MatchLabels, SelectorLabels("mysql")) {
+		t.Errorf("the peers' rule admits %+v, want the cluster's pods only", peers.From)
+	}
+	var peerPorts []int32
+	for _, port := range peers.Ports {
+		peerPorts = append(peerPorts, port.Port.IntVal)
+	}
+	if !slices.Equal(peerPorts, []int32{PortMySQL, PortClone}) {
+		t.Errorf("peers reach ports %v, want %d and %d", peerPorts, PortMySQL, PortClone)
+	}
+	if len(clients.From) != 0 || len(clients.Ports) != 1 || clients.Ports[0].Port.IntVal != PortMySQL {
+		t.Errorf("clients' rule %+v, want anyone to port %d only", clients, PortMySQL)
+	}
+	if spec.NetworkPolicy = "yes"; spec.Validate() == nil {
+		t.Error("networkPolicy: yes was accepted")
 	}
 }

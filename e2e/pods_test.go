@@ -80,6 +80,13 @@ func (c *testCluster) startClientPod(t *testing.T, ctx context.Context, ns, scri
 				Name: "client", Image: c.mariadbImage, ImagePullPolicy: corev1.PullIfNotPresent,
 				Command: []string{"bash", "-c", script},
 				Env:     []corev1.EnvVar{{Name: "PW", Value: password}},
+				// Restricted, so it also runs where the namespace enforces that.
+				SecurityContext: &corev1.SecurityContext{
+					RunAsNonRoot: ptr.To(true), RunAsUser: ptr.To[int64](999),
+					AllowPrivilegeEscalation: ptr.To(false),
+					Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
+					SeccompProfile:           &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
+				},
 			}},
 		},
 	}, metav1.CreateOptions{})

@@ -203,6 +203,9 @@ main() {
         fi
         restart_interrupted_init
         refuse_empty_primary
+        # The server's user makes its datadir: one the kubelet made for the
+        # subPath mount would be root's, which the image may try to chown.
+        mkdir -p "$DATA_ROOT/mysql"
         log "$HOSTNAME is the recorded primary: it never clones"
         return 0
     fi

@@ -7,7 +7,9 @@
 #   (and the official image's MYSQL_* aliases of them, see below),
 #   config from /etc/mysql/conf.d, data in /var/lib/mysql,
 #   /docker-entrypoint-initdb.d/*.{sh,sql,sql.gz} run once on first start,
-#   root drops to the mysql user (uid 999) before running the server.
+#   root drops to the mysql user (uid 999) before running the server, and
+#   everything after that runs as whoever it is (any non-root uid works,
+#   as with the official image: nothing chowns).
 set -euo pipefail
 
 log() { printf '%s [Entrypoint]: %s\n' "$(date -u +%FT%TZ)" "$*" >&2; }
@@ -90,10 +92,10 @@ initialize() {
 		die "database is uninitialized and no root password is set: set MARIADB_ROOT_PASSWORD, MARIADB_ROOT_PASSWORD_HASH or MARIADB_ALLOW_EMPTY_ROOT_PASSWORD"
 	fi
 	log "initializing database files in $datadir"
-	mariadb-install-db --datadir="$datadir" --user=mysql --skip-name-resolve --skip-test-db \
+	mariadb-install-db --datadir="$datadir" --skip-name-resolve --skip-test-db \
 		--auth-root-authentication-method=normal --rpm "$@" >/dev/null
 	log "starting a temporary server"
-	mariadbd --user=mysql --datadir="$datadir" --skip-networking --socket="$socket" \
+	mariadbd --datadir="$datadir" --skip-networking --socket="$socket" \
 		--skip-slave-start --wsrep-on=OFF --expire-logs-days=0 "$@" &
 	local pid=$! i
 	for i in $(seq 60); do

@@ -1,0 +1,272 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/big"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/wait"
+
+	"github.com/mysqlctl/mysqlctl/cluster"
+	"github.com/mysqlctl/mysqlctl/kube"
+	"github.com/mysqlctl/mysqlctl/sql"
+)
+
+// TestSecureByDefault runs a cluster with tls: required in a namespace that
+// enforces the restricted Pod Security Standard, then attacks and inspects
+// it from inside the cluster:
+//   - a pod without credentials gets zero bytes from the clone port of the
+//     primary and of a replica (plain TCP, and TLS without a certificate of
+//     the cluster's CA), and no backup starts on either server;
+//   - replicas replicate over verified TLS, and the replication account
+//     cannot log in without it; a client without TLS is refused;
+//   - mysqlctl status and check work (they verify the servers' certificate);
+//   - no password is in /proc/*/environ or /proc/*/cmdline of any process
+//     in any running container;
+//   - scale 3 -> 4 still clones, over the authenticated stream;
+//   - a certificate close to its end is replaced by up, the pods roll onto
+//     it and every row is still on every server.
+func TestSecureByDefault(t *testing.T) {
+	c := requireCluster(t)
+	binary(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	ns := c.namespace(t, "secure")
+	c.enforceRestricted(t, ctx, ns)
+	c.mustSucceed(t, 5*time.Minute, "up", "-n", ns, "--replicas", "3", "--flavor", "mariadb", "--image", c.mariadbImage, "--tls", "required")
+	c.mustSucceed(t, time.Minute, "sql", "-n", ns, "-e", "CREATE DATABASE app; CREATE TABLE app.t (id INT PRIMARY KEY); INSERT INTO app.t VALUES (1), (2), (3)")
+	kc, err := kube.NewClient(kube.ConnectOptions{Kubeconfig: c.kubeconfig, Namespace: ns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	passwords := c.passwords(t, ctx, ns)
+
+	t.Run("the clone port gives nothing to a pod without the cluster's certificate", func(t *testing.T) {
+		before := c.backupsStarted(t, ctx, kc, "mysql-0", "mysql-1")
+		out := c.runClientPod(t, ctx, ns, `for h in mysql-0.mysql mysql-1.mysql; do
+  plain=$(timeout 20 socat -u TCP:$h:3307,connect-timeout=5 - 2>/dev/null | wc -c)
+  tls=$(timeout 20 socat -u OPENSSL:$h:3307,verify=0,connect-timeout=5 - 2>/dev/null | wc -c)
+  echo "$h plain=$plain tls=$tls"
+done`, "")
+		for _, h := range []string{"mysql-0.mysql", "mysql-1.mysql"} {
+			if !strings.Contains(out, h+" plain=0 tls=0") {
+				t.Errorf("a pod without credentials received data from %s:3307:\n%s", h, out)
+			}
+		}
+		if after := c.backupsStarted(t, ctx, kc, "mysql-0", "mysql-1"); after != before {
+			t.Errorf("backups started on the donors went from %d to %d: an unauthenticated connection started one", before, after)
+		}
+		logs := c.containerLogs(t, ctx, ns, "mysql-0", cluster.ContainerSidecar)
+		if !strings.Contains(logs, "accepting connection from") || !regexp.MustCompile(`SSL_accept\(\): .*`).MatchString(logs) {
+			t.Errorf("mysql-0's sidecar did not log the refused peer and the reason:\n%s", tail(logs, 20))
+		}
+	})
+
+	t.Run("replication runs over verified TLS and clients without TLS are refused", func(t *testing.T) {
+		for _, pod := range []string{"mysql-1", "mysql-2"} {
+			status := c.mustSucceed(t, time.Minute, "sql", pod, "-n", ns, "--", "-e", "SHOW SLAVE STATUS\\G").stdout
+			for _, want := range []string{"Slave_IO_Running: Yes", "Master_SSL_Allowed: Yes", "Master_SSL_Verify_Server_Cert: Yes", "Master_SSL_CA_File: /etc/mysqlctl/tls/ca.crt"} {
+				if !strings.Contains(status, want) {
+					t.Errorf("%s: replica status lacks %q:\n%s", pod, want, status)
+				}
+			}
+		}
+		ssl := strings.TrimSpace(c.mustSucceed(t, time.Minute, "sql", "-n", ns, "--", "-N", "-e",
+			"SELECT ssl_type FROM mysql.user WHERE user = '"+cluster.ReplicationUser+"'").stdout)
+		if ssl != "ANY" {
+			t.Errorf("the replication account's ssl_type is %q, want ANY (REQUIRE SSL)", ssl)
+		}
+		// MariaDB refuses a plain login under require_secure_transport as
+		// it refuses a REQUIRE SSL account's, with "Access denied" (MySQL
+		// says "insecure transport"); the same password over TLS works.
+		out, ok := c.tryClientPod(t, ctx, ns, `mariadb --skip-ssl -h mysql-primary -uroot -p"$PW" -e 'SELECT 1' 2>&1`, passwords[cluster.SecretKeyRootPassword])
+		if ok || !(strings.Contains(out, "insecure transport") || strings.Contains(out, "Access denied")) {
+			t.Errorf("a client without TLS was not refused (succeeded %v):\n%s", ok, out)
+		}
+		cipher := c.runClientPod(t, ctx, ns, `mariadb --ssl -h mysql-primary -uroot -p"$PW" -N -e "SHOW STATUS LIKE 'Ssl_cipher'"`, passwords[cluster.SecretKeyRootPassword])
+		if !strings.Contains(cipher, "TLS") {
+			t.Errorf("a TLS client got no cipher: %q", cipher)
+		}
+	})
+
+	t.Run("status and check verify the servers", func(t *testing.T) {
+		c.mustSucceed(t, 2*time.Minute, "check", "-n", ns)
+		out := c.mustSucceed(t, time.Minute, "status", "-n", ns).stdout
+		for _, pod := range []string{"mysql-0", "mysql-1", "mysql-2"} {
+			if !strings.Contains(out, pod) {
+				t.Errorf("status does not list %s:\n%s", pod, out)
+			}
+		}
+	})
+
+	t.Run("no password in any process's environment or command line", func(t *testing.T) {
+		c.assertNoPasswordInProcesses(t, ctx, kc, passwords, "mysql-0", "mysql-1", "mysql-2")
+	})
+
+	t.Run("scale clones over the authenticated stream", func(t *testing.T) {
+		c.mustSucceed(t, 5*time.Minute, "scale", "-n", ns, "--replicas", "4")
+		logs := c.containerLogs(t, ctx, ns, "mysql-3", cluster.ContainerClone)
+		if !strings.Contains(logs, "clone complete") {
+			t.Errorf("mysql-3 did not clone:\n%s", tail(logs, 20))
+		}
+		c.expectRows(t, ns, 3, "mysql-3")
+	})
+
+	t.Run("up renews a certificate near its end", func(t *testing.T) {
+		old := c.shortenCertificate(t, ctx, ns)
+		c.mustSucceed(t, 8*time.Minute, "up", "-n", ns, "--flavor", "mariadb", "--image", c.mariadbImage)
+		renewed, err := c.client.CoreV1().Secrets(ns).Get(ctx, cluster.TLSSecretName("mysql"), metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cert, err := sql.ParseCertificate(renewed.Data[cluster.TLSKeyCert])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cert.SerialNumber.Cmp(old) == 0 || time.Until(cert.NotAfter) < 300*24*time.Hour {
+			t.Errorf("the certificate was not renewed: serial %x (was %x), ends %s", cert.SerialNumber, old, cert.NotAfter)
+		}
+		sts, err := c.client.AppsV1().StatefulSets(ns).Get(ctx, "mysql", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := sts.Spec.Template.Annotations[cluster.AnnotationTLSSerial]; got != cert.SerialNumber.Text(16) {
+			t.Errorf("the pods run certificate %s, want the renewed %x", got, cert.SerialNumber)
+		}
+		// The replicas reconnect to the restarted primary within their
+		// 10 s retry, over TLS with the new certificate.
+		c.eventuallyHealthy(t, ns, 2*time.Minute)
+		c.expectRows(t, ns, 3, "mysql-0", "mysql-1", "mysql-2", "mysql-3")
+	})
+}
+
+// enforceRestricted labels ns so the API server refuses any pod that breaks
+// the restricted Pod Security Standard.
+func (c *testCluster) enforceRestricted(t *testing.T, ctx context.Context, ns string) {
+	t.Helper()
+	patch := []byte(`{"metadata":{"labels":{"pod-security.kubernetes.io/enforce":"restricted","pod-security.kubernetes.io/enforce-version":"latest"}}}`)
+	if _, err := c.client.CoreV1().Namespaces().Patch(ctx, ns, types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
+		t.Fatalf("label namespace %s restricted: %v", ns, err)
+	}
+}
+
+// passwords are every password of the cluster's Secret, by key.
+func (c *testCluster) passwords(t *testing.T, ctx context.Context, ns string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, key := range cluster.SecretKeys() {
+		out[key] = c.secretValue(t, ctx, ns, cluster.SecretName("mysql"), key)
+	}
+	return out
+}
+
+// backupsStarted counts the backups the pods' sidecars started, as their
+// logs say ("streaming a hot backup").
+func (c *testCluster) backupsStarted(t *testing.T, ctx context.Context, kc *kube.Client, pods ...string) int {
+	t.Helper()
+	n := 0
+	for _, pod := range pods {
+		n += strings.Count(c.containerLogs(t, ctx, kc.Namespace, pod, cluster.ContainerSidecar), "streaming a hot backup")
+	}
+	return n
+}
+
+// assertNoPasswordInProcesses reads the environment and command line of
+// every process of every running container of pods, through exec, and
+// looks for each password in them.
+func (c *testCluster) assertNoPasswordInProcesses(t *testing.T, ctx context.Context, kc *kube.Client, passwords map[string]string, pods ...string) {
+	t.Helper()
+	script := `for f in /proc/[0-9]*/environ /proc/[0-9]*/cmdline; do cat "$f" 2>/dev/null | tr '\0' '\n'; echo; done`
+	for _, pod := range pods {
+		for _, container := range []string{cluster.ContainerServer, cluster.ContainerSidecar} {
+			var out, errOut bytes.Buffer
+			if err := kc.Exec(ctx, pod, container, []string{"bash", "-c", script}, kube.ExecOptions{Stdout: &out, Stderr: &errOut}); err != nil {
+				t.Fatalf("read /proc in %s/%s: %v (%s)", pod, container, err, errOut.String())
+			}
+			if !strings.Contains(out.String(), "PATH=") {
+				t.Fatalf("%s/%s: no environment was read, the check is blind:\n%s", pod, container, tail(out.String(), 5))
+			}
+			for key, pw := range passwords {
+				if strings.Contains(out.String(), pw) {
+					t.Errorf("%s/%s: the %s is in a process's environment or command line", pod, container, key)
+				}
+			}
+		}
+	}
+}
+
+// shortenCertificate replaces the servers' certificate by one of the same
+// CA that ends in a day, and returns its serial number.
+func (c *testCluster) shortenCertificate(t *testing.T, ctx context.Context, ns string) *big.Int {
+	t.Helper()
+	secrets := c.client.CoreV1().Secrets(ns)
+	caSecret, err := secrets.Get(ctx, cluster.CASecretName("mysql"), metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, err := sql.ParseCA(caSecret.Data[cluster.TLSKeyCA], caSecret.Data[cluster.CAKeyKey])
+	if err != nil {
+		t.Fatal(err)
+	}
+	tlsSecret, err := secrets.Get(ctx, cluster.TLSSecretName("mysql"), metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	current, err := sql.ParseCertificate(tlsSecret.Data[cluster.TLSKeyCert])
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, key, err := ca.Issue(current.Subject.CommonName, current.DNSNames, current.IPAddresses, time.Now(), 24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tlsSecret.Data[cluster.TLSKeyCert], tlsSecret.Data[cluster.TLSKeyKey] = cert, key
+	if _, err := secrets.Update(ctx, tlsSecret, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	short, err := sql.ParseCertificate(cert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return short.SerialNumber
+}
+
+// expectRows checks that app.t holds want rows on each of pods.
+func (c *testCluster) expectRows(t *testing.T, ns string, want int, pods ...string) {
+	t.Helper()
+	for _, pod := range pods {
+		got := strings.TrimSpace(c.mustSucceed(t, time.Minute, "sql", pod, "-n", ns, "--", "-N", "-e", "SELECT COUNT(*) FROM app.t").stdout)
+		if got != fmt.Sprint(want) {
+			t.Errorf("%s holds %s rows of app.t, want %d", pod, got, want)
+		}
+	}
+}
+
+// eventuallyHealthy waits until mysqlctl check passes, and fails the test
+// with its last report when it does not within timeout.
+func (c *testCluster) eventuallyHealthy(t *testing.T, ns string, timeout time.Duration) {
+	t.Helper()
+	var last cliResult
+	err := wait.PollUntilContextTimeout(context.Background(), 3*time.Second, timeout, true, func(context.Context) (bool, error) {
+		last = c.mysqlctl(t, time.Minute, nil, "check", "-n", ns)
+		return last.code == 0, nil
+	})
+	if err != nil {
+		t.Fatalf("check did not pass within %s:\n%s", timeout, last)
+	}
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
