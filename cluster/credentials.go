@@ -22,6 +22,16 @@ type Connection struct {
 	// Secret holds the passwords, under each account's SecretKey.
 	Secret   string    `json:"secret"`
 	Accounts []Account `json:"accounts"`
+	TLS      TLSInfo   `json:"tls"`
+}
+
+// TLSInfo is what a client needs to verify the servers: the CA
+// certificate's Secret and key (mysqlctl credentials --ca prints it), and
+// whether the servers refuse plain connections.
+type TLSInfo struct {
+	CASecret string `json:"caSecret"`
+	CAKey    string `json:"caKey"`
+	Clients  string `json:"clients"` // required or preferred: the spec's tls key
 }
 
 // Account is one of the cluster's database accounts.
@@ -51,8 +61,10 @@ func (c *Cluster) Credentials(ctx context.Context, showPasswords bool) (*Connect
 		Accounts: []Account{
 			{User: RootUser, SecretKey: SecretKeyRootPassword, Purpose: "yours: every privilege; the account for applications and people"},
 			{User: AdminUser, SecretKey: SecretKeyAdminPassword, Purpose: "mysqlctl's own: status, check, replication setup"},
-			{User: ReplicationUser, SecretKey: SecretKeyReplicationPassword, Purpose: "replicas' connection to their source"},
+			{User: ReplicationUser, SecretKey: SecretKeyReplicationPassword, Purpose: "replicas' connection to their source (TLS required)"},
+			{User: ProbeUser, SecretKey: SecretKeyProbePassword, Purpose: "the servers' probes: replication status only"},
 		},
+		TLS: TLSInfo{CASecret: TLSSecretName(c.Name), CAKey: TLSKeyCA, Clients: liveSpec(sts).WithDefaults().TLS},
 	}
 	replicas := int32(1)
 	if sts.Spec.Replicas != nil {
@@ -86,10 +98,27 @@ func (c *Cluster) fillPasswords(ctx context.Context, conn *Connection) error {
 	for i := range conn.Accounts {
 		a := &conn.Accounts[i]
 		pw := secret.Data[a.SecretKey]
+		if len(pw) == 0 && a.SecretKey == SecretKeyProbePassword {
+			continue // a cluster made before the probe account: its probes use root
+		}
 		if len(pw) == 0 {
 			return fmt.Errorf("secret %s/%s has no key %s", c.Namespace(), SecretName(c.Name), a.SecretKey)
 		}
 		a.Password = string(pw)
 	}
 	return nil
+}
+
+
+// CACertificate is the PEM certificate of the cluster's CA, which a client
+// verifies the servers' certificate against.
+func (c *Cluster) CACertificate(ctx context.Context) ([]byte, error) {
+	secret, err := c.Kube.GetSecret(ctx, TLSSecretName(c.Name))
+	if err != nil {
+		return nil, err
+	}
+	if secret == nil || len(secret.Data[TLSKeyCA]) == 0 {
+		return nil, fmt.Errorf("secret %s/%s holds no CA certificate: run mysqlctl up, which makes it", c.Namespace(), TLSSecretName(c.Name))
+	}
+	return secret.Data[TLSKeyCA], nil
 }

@@ -14,6 +14,7 @@ import (
 type credentialsOptions struct {
 	output        string
 	showPasswords bool
+	ca            bool
 	timeout       time.Duration
 }
 
@@ -25,12 +26,16 @@ func newCredentialsCommand(g *globalOptions) *cobra.Command {
 		Long: `Show how a client inside the Kubernetes cluster connects: the write host (the
 primary), the read host (every ready server), each server's own host, the port,
 the accounts and the Secret keys holding their passwords. Passwords are printed
-only with --show-passwords. -o env prints lines a shell or a program can source.`,
+only with --show-passwords. -o env prints lines a shell or a program can source.
+--ca prints the CA certificate clients verify the servers' certificate with.`,
 		Example: `  # Where to connect and as whom
   mysqlctl credentials
 
   # Variables for a client: MYSQL_HOST, MYSQL_PORT, MYSQL_USER, MYSQL_PASSWORD, ...
-  mysqlctl credentials -o env --show-passwords > mysql.env`,
+  mysqlctl credentials -o env --show-passwords > mysql.env
+
+  # The CA, for a client that verifies the server (mariadb --ssl-ca=ca.pem --ssl-verify-server-cert)
+  mysqlctl credentials --ca > ca.pem`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd, g) },
 	}
@@ -38,6 +43,7 @@ only with --show-passwords. -o env prints lines a shell or a program can source.
 	f := cmd.Flags()
 	f.StringVarP(&o.output, "output", "o", "table", "output format: table, json, yaml or env")
 	f.BoolVar(&o.showPasswords, "show-passwords", false, "also print the passwords (read from the Secret)")
+	f.BoolVar(&o.ca, "ca", false, "print only the cluster's CA certificate (PEM)")
 	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "bound on the whole command")
 	return cmd
 }
@@ -56,6 +62,14 @@ func (o *credentialsOptions) run(cmd *cobra.Command, g *globalOptions) error {
 		return err
 	}
 	defer s.cancel()
+	if o.ca {
+		pem, err := s.cluster.CACertificate(s.ctx)
+		if err != nil {
+			return err
+		}
+		_, err = g.streams.Out.Write(pem)
+		return err
+	}
 	conn, err := s.cluster.Credentials(s.ctx, o.showPasswords)
 	if err != nil {
 		return err
@@ -76,6 +90,7 @@ func writeEnv(w io.Writer, c *cluster.Connection) error {
 	lines := [][2]string{
 		{"MYSQL_HOST", c.WriteHost}, {"MYSQL_READ_HOST", c.ReadHost}, {"MYSQL_PORT", fmt.Sprint(c.Port)},
 		{"MYSQL_USER", root.User}, {"MYSQL_PASSWORD_SECRET", c.Secret}, {"MYSQL_PASSWORD_KEY", root.SecretKey},
+		{"MYSQL_TLS_CA_SECRET", c.TLS.CASecret}, {"MYSQL_TLS_CA_KEY", c.TLS.CAKey},
 	}
 	if root.Password != "" {
 		lines = append(lines, [2]string{"MYSQL_PASSWORD", root.Password})
@@ -97,6 +112,7 @@ func writeConnection(w io.Writer, c *cluster.Connection) error {
 	fmt.Fprintf(&b, "  write to:   %s\n", c.WriteHost)
 	fmt.Fprintf(&b, "  read from:  %s\n", c.ReadHost)
 	fmt.Fprintf(&b, "  servers:    %s\n", strings.Join(c.PodHosts, ", "))
+	fmt.Fprintf(&b, "  TLS:        %s for clients; the servers' CA is key %s of secret %s (mysqlctl credentials --ca)\n", c.TLS.Clients, c.TLS.CAKey, c.TLS.CASecret)
 	fmt.Fprintf(&b, "passwords in secret %s:\n", c.Secret)
 	var rows [][]string
 	for _, a := range c.Accounts {

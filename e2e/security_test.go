@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"math/big"
 	"regexp"
@@ -90,9 +91,15 @@ done`, "")
 		if ok || !(strings.Contains(out, "insecure transport") || strings.Contains(out, "Access denied")) {
 			t.Errorf("a client without TLS was not refused (succeeded %v):\n%s", ok, out)
 		}
-		cipher := c.runClientPod(t, ctx, ns, `mariadb --ssl -h mysql-primary -uroot -p"$PW" -N -e "SHOW STATUS LIKE 'Ssl_cipher'"`, passwords[cluster.SecretKeyRootPassword])
+		// A client that verifies the server, with the CA credentials --ca
+		// prints and the write Service's name.
+		ca := c.mustSucceed(t, time.Minute, "credentials", "--ca", "-n", ns).stdout
+		script := fmt.Sprintf(`echo %s | base64 -d >/tmp/ca.pem
+mariadb --ssl-ca=/tmp/ca.pem --ssl-verify-server-cert -h mysql-primary -uroot -p"$PW" -N -e "SHOW STATUS LIKE 'Ssl_cipher'"`,
+			base64.StdEncoding.EncodeToString([]byte(ca)))
+		cipher := c.runClientPod(t, ctx, ns, script, passwords[cluster.SecretKeyRootPassword])
 		if !strings.Contains(cipher, "TLS") {
-			t.Errorf("a TLS client got no cipher: %q", cipher)
+			t.Errorf("a client verifying the server against the CA got no cipher: %q", cipher)
 		}
 	})
 
