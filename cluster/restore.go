@@ -99,6 +99,9 @@ func (c *Cluster) upFromBackup(ctx context.Context, spec Spec, objects *Objects,
 			return err
 		}
 		first.PrimaryService = objects.PrimaryService
+		// The same pod template (its certificate's serial included), or
+		// the second apply would roll the restored primary.
+		first.StatefulSet.Spec.Template.WithAnnotations(objects.StatefulSet.Spec.Template.Annotations)
 	}
 	if err := c.apply(ctx, first); err != nil {
 		return err
