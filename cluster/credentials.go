@@ -109,7 +109,6 @@ func (c *Cluster) fillPasswords(ctx context.Context, conn *Connection) error {
 	return nil
 }
 
-
 // CACertificate is the PEM certificate of the cluster's CA, which a client
 // verifies the servers' certificate against.
 func (c *Cluster) CACertificate(ctx context.Context) ([]byte, error) {
