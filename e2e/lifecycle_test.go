@@ -149,9 +149,10 @@ echo "rows: $n"; exit 1`, pw)
 		if pods := c.podNames(t, ctx, ns); len(pods) != 0 {
 			t.Errorf("pods left after down: %v", pods)
 		}
-		// The credentials and the cluster's record stay with the data.
-		if objs := c.ourObjects(t, ctx, ns); strings.Join(objs, ",") != "secret/mysql-credentials,configmap/mysql-state" {
-			t.Errorf("after down want only the Secret and the record left, got %v", objs)
+		// The credentials, the CA and certificate (clients trust that CA)
+		// and the cluster's record stay with the data.
+		if objs := c.ourObjects(t, ctx, ns); strings.Join(objs, ",") != "secret/mysql-ca,secret/mysql-credentials,secret/mysql-tls,configmap/mysql-state" {
+			t.Errorf("after down want only the Secrets and the record left, got %v", objs)
 		}
 		// mysql-2's volume is there too: --keep-pvcs kept it above.
 		if pvcs := c.pvcNames(t, ctx, ns); len(pvcs) != 3 {
