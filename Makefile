@@ -29,9 +29,12 @@ test: deps lint test-unit
 	$(LOCALKUBE)/with-cluster.sh $(MAKE) --no-print-directory test-e2e
 
 # test-unit never touches a cluster, even when one is configured in the
-# environment: the e2e package is left to test-e2e.
+# environment: the e2e package is left to test-e2e. The bench's report
+# (e2e/benchreport, a module of its own for its plotting library) is plain
+# Go and tested here.
 test-unit:
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v /e2e)
+	$(GO) -C e2e/benchreport test -count=1 ./...
 
 # test-e2e runs the end-to-end suite against the cluster in the environment
 # (make test provides one); it builds the binary the tests drive.
@@ -42,6 +45,7 @@ test-e2e: build
 lint:
 	@bad=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$bad" || { echo "gofmt needed: $$bad"; exit 1; }
 	$(GO) vet ./...
+	$(GO) -C e2e/benchreport vet ./...
 	shellcheck -x -P SCRIPTDIR $(LOCALKUBE)/cluster.sh $(LOCALKUBE)/with-cluster.sh $(LOCALKUBE)/install-deps.sh .ci/run .ci/*.sh $(LOCALKUBE)/images/mariadb/*.sh configs/scripts/*.sh e2e/*.sh
 	.ci/markdown-lint.sh README.md docs/*.md
 
