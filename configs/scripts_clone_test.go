@@ -98,19 +98,3 @@ func TestCloneAttemptEndsAtTheDeadline(t *testing.T) {
 	}
 }
 
-// TestSpreadDonors: new replicas cloning at once start at different
-// replicas (a donor serves one backup at a time), least behind first, and
-// each still tries every donor.
-func TestSpreadDonors(t *testing.T) {
-	donors := "3 10.0.0.2\n0 10.0.0.1\n0 10.0.0.3\n"
-	for ordinal, want := range map[string]string{
-		"3": "10.0.0.1 replica\n10.0.0.3 replica\n10.0.0.2 replica\n",
-		"4": "10.0.0.3 replica\n10.0.0.2 replica\n10.0.0.1 replica\n",
-		"5": "10.0.0.2 replica\n10.0.0.1 replica\n10.0.0.3 replica\n",
-	} {
-		out, err := runBash(t, `source "$S/lib.sh"; source "$S/clone-methods.sh"; printf '%s' "$D" | spread_donors "$N"`, "D="+donors, "N="+ordinal)
-		if err != nil || out != want {
-			t.Errorf("ordinal %s: spread_donors = %q (%v), want %q", ordinal, out, err, want)
-		}
-	}
-}

@@ -7,15 +7,6 @@
 # under coreutils' timeout, so none of them waits without an end.
 # shellcheck disable=SC2034 # CLONED_DATA is clone.sh's result variable
 
-# spread_donors ORDINAL reads "LAG ADDRESS" lines of replicating donors and
-# prints "ADDRESS replica" lines, least behind first, rotated by ORDINAL:
-# replicas that clone at once start at different donors, and each still
-# tries every one.
-spread_donors() {
-    sort -k1,1n -k2,2 | awk -v turn="$1" '{ a[NR] = $2 }
-        END { for (i = 0; i < NR; i++) print a[(turn + i) % NR + 1], "replica" }'
-}
-
 clone_from() {
     case "$FLAVOR" in
     mysql) clone_with_plugin "$1" ;;
