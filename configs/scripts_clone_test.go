@@ -97,4 +97,3 @@ func TestCloneAttemptEndsAtTheDeadline(t *testing.T) {
 		t.Errorf("clone.sh did not end at its deadline, or left the stream running:\n%s", out)
 	}
 }
-
