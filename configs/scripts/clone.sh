@@ -50,9 +50,9 @@ ATTEMPT=""
 # donor_candidates prints "ADDRESS ROLE" lines, best donor first: the
 # replicas that replicate (least behind first), then the writable primary.
 # New replicas cloning at once queue on the best donor, which serves one
-# backup at a time: spreading them over several donors was measured slower
-# on 2 cores (scale 3->5 in 11-12 s instead of 7), as two backups and two
-# prepares then share the same CPUs.
+# backup at a time. Spreading them over several donors was tried and did
+# not measurably help on 2 cores: scale 3->5 took 7 to 12 s either way,
+# two backups and two prepares sharing the same CPUs.
 # Health is asked of each server, not of Kubernetes: a replica counts when
 # both replication threads run (the same rule as its readiness probe).
 donor_candidates() {
