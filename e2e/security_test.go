@@ -13,7 +13,6 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/mysqlctl/mysqlctl/cluster"
 	"github.com/mysqlctl/mysqlctl/kube"
@@ -149,7 +148,7 @@ mariadb --ssl-ca=/tmp/ca.pem --ssl-verify-server-cert -h mysql-primary -uroot -p
 		}
 		// The replicas reconnect to the restarted primary within their
 		// 10 s retry, over TLS with the new certificate.
-		c.eventuallyHealthy(t, ns, 2*time.Minute)
+		(&statusScenario{c: c, ctx: ctx, ns: ns}).checkPasses(t, 2*time.Minute)
 		c.expectRows(t, ns, 3, "mysql-0", "mysql-1", "mysql-2", "mysql-3")
 	})
 }
@@ -253,20 +252,6 @@ func (c *testCluster) expectRows(t *testing.T, ns string, want int, pods ...stri
 		if got != fmt.Sprint(want) {
 			t.Errorf("%s holds %s rows of app.t, want %d", pod, got, want)
 		}
-	}
-}
-
-// eventuallyHealthy waits until mysqlctl check passes, and fails the test
-// with its last report when it does not within timeout.
-func (c *testCluster) eventuallyHealthy(t *testing.T, ns string, timeout time.Duration) {
-	t.Helper()
-	var last cliResult
-	err := wait.PollUntilContextTimeout(context.Background(), 3*time.Second, timeout, true, func(context.Context) (bool, error) {
-		last = c.mysqlctl(t, time.Minute, nil, "check", "-n", ns)
-		return last.code == 0, nil
-	})
-	if err != nil {
-		t.Fatalf("check did not pass within %s:\n%s", timeout, last)
 	}
 }
 
