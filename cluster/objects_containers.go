@@ -85,10 +85,13 @@ func serverContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 }
 
 // withProbes: the startup probe allows ten minutes of crash recovery before
-// liveness counts; readiness is probe.sh's role-aware check.
+// liveness counts; readiness is probe.sh's role-aware check. The startup
+// probe asks every second, because the kubelet runs no readiness probe
+// before it passed and runs one at once after: a new server is ready about
+// a second after it answers, not up to five. It stops once passed.
 func withProbes(c *corev1ac.ContainerApplyConfiguration) *corev1ac.ContainerApplyConfiguration {
 	return c.
-		WithStartupProbe(execProbe("live").WithPeriodSeconds(5).WithFailureThreshold(120)).
+		WithStartupProbe(execProbe("live").WithPeriodSeconds(1).WithFailureThreshold(600)).
 		WithLivenessProbe(execProbe("live").WithPeriodSeconds(10).WithFailureThreshold(3)).
 		WithReadinessProbe(execProbe("ready").WithPeriodSeconds(3).WithFailureThreshold(2))
 }

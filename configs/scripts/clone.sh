@@ -44,8 +44,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/position.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/clone-methods.sh"
 
 : "${RESTORE_TIMEOUT:=3600}" # seconds the primary waits for a backup to restore
+# Seconds between two rounds of asking the peers for a donor. A clone of a
+# new cluster's primary takes under a second, so a longer pause would be
+# most of a new replica's start: the round itself is one query a peer.
+: "${CLONE_RETRY_INTERVAL:=1}"
 WORK="$STATE_DIR/clone.tmp"
 ATTEMPT=""
+PEERS_SEEN=""
+WAIT_LOGGED=""
 
 # donor_candidates prints "ADDRESS ROLE" lines, best donor first: the
 # replicas that replicate (least behind first), then the writable primary.
@@ -130,10 +136,20 @@ stop_attempt() {
 }
 
 # try_donors DEADLINE tries each candidate once, until DEADLINE (in
-# SECONDS); success ends the script.
+# SECONDS); success ends the script. What the peers answered is logged when
+# it differs from the round before: a replica waiting for its first donor
+# asks every second.
 try_donors() {
-    local deadline=$1 candidates donor role
-    candidates=$(donor_candidates)
+    local deadline=$1 candidates donor role report line seen=""
+    candidates=$(donor_candidates 2>"$STATE_DIR/peers.log")
+    report=$(<"$STATE_DIR/peers.log")
+    while IFS= read -r line; do
+        seen+="${line#* }"$'\n' # without its time
+    done <<<"$report"
+    if [[ "$seen" != "$PEERS_SEEN" ]]; then
+        printf '%s\n' "$report" >&2
+        PEERS_SEEN=$seen
+    fi
     while read -r -u 3 donor role; do
         [[ -n "$donor" ]] || continue
         if ((SECONDS >= deadline)); then
@@ -225,12 +241,15 @@ main() {
     trap stop_attempt TERM
     deadline=$((SECONDS + CLONE_TIMEOUT))
     until try_donors "$deadline"; do
-        if ((SECONDS + 5 >= deadline)); then
+        if ((SECONDS + CLONE_RETRY_INTERVAL >= deadline)); then
             rm -rf "$WORK"
             die "no peer could be cloned within ${CLONE_TIMEOUT}s (each attempt is logged above): a replica needs a writable primary ($(recorded_primary) is recorded) or a replicating peer to clone from"
         fi
-        log "no peer could be cloned yet; retrying in 5s"
-        nap 5
+        if [[ "$PEERS_SEEN" != "$WAIT_LOGGED" ]]; then
+            log "no peer could be cloned yet; asking again every ${CLONE_RETRY_INTERVAL}s"
+            WAIT_LOGGED=$PEERS_SEEN
+        fi
+        nap "$CLONE_RETRY_INTERVAL"
     done
 }
 

@@ -30,9 +30,22 @@ fail() {
     exit 1
 }
 
+# sidecar_done waits up to 2 s for the sidecar's setup: the kubelet runs
+# the first readiness probe as soon as the startup probe passes, usually
+# a fraction of a second before the sidecar has set the new server's role,
+# and the next one only a period later.
+sidecar_done() {
+    local i
+    for ((i = 0; i < 20; i++)); do
+        [[ -f "$SIDECAR_READY" ]] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
 ready() {
     local cnf status io sqlt lag ro since
-    [[ -f "$SIDECAR_READY" ]] || fail "the sidecar has not finished its setup"
+    sidecar_done || fail "the sidecar has not finished its setup"
     cnf=$(probe_login)
     status=$(replica_status "$cnf" "$SERVER_HOST") || fail "the server does not answer queries"
     if [[ -n "$(status_field "$SOURCE_HOST_FIELD" <<<"$status")" ]]; then

@@ -50,14 +50,16 @@ stop_children() {
     done
 }
 
+# wait_for_server asks twice a second: the server is up a moment after its
+# container starts, and the pod's readiness waits for this script's setup.
 wait_for_server() {
-    local waited=0
+    local asked=0
     until server_alive "$SERVER_HOST"; do
-        if ((waited % 30 == 0)); then
+        if ((asked % 60 == 0)); then
             log "waiting for the server on $SERVER_HOST:$SERVER_PORT"
         fi
-        nap 2
-        waited=$((waited + 2))
+        nap 0.5
+        asked=$((asked + 1))
     done
 }
 
@@ -189,19 +191,25 @@ watch_server() {
 # and socat logs its address and the reason ("accepting connection from",
 # "SSL_accept(): ... certificate verify failed").
 serve_clones() {
-    local script="$CONFIG_DIR/backup-stream.sh" bind=""
+    local script="$CONFIG_DIR/backup-stream.sh" bind="" rc
     if [[ -n "$LISTEN_ADDRESS" ]]; then
         bind=",bind=$LISTEN_ADDRESS"
     fi
     log "serving hot backups on port $CLONE_PORT to peers with a certificate of the cluster's CA"
     while true; do
         # One connection at a time (no fork): two backups of one server at
-        # once would compete for its backup locks.
+        # once would compete for its backup locks. After a backup served,
+        # it listens again at once (the next replica may be retrying); after
+        # a failure (a refused peer, a port in use), a second later.
         socat -d -d -U "OPENSSL-LISTEN:$CLONE_PORT,reuseaddr$bind,$(tls_options),verify=1" "SYSTEM:bash $script" &
         CHILD=$!
-        wait "$CHILD" || log "the backup server exited with status $?; listening again"
+        rc=0
+        wait "$CHILD" || rc=$?
         CHILD=""
-        nap 1
+        if ((rc != 0)); then
+            log "the backup server exited with status $rc; listening again in 1s"
+            nap 1
+        fi
     done
 }
 

@@ -287,13 +287,16 @@ scenario() {
     (podenv 0 && bash "$ROOT/config/backup-stream.sh" 2>/dev/null) >"$ROOT/full.xb"
     kill "$(cat "$ROOT/0/sidecar.pid")"
     sleep 1
-    socat -U TCP-LISTEN:3307,reuseaddr,fork,bind=127.0.0.10 "SYSTEM:head -c $(($(stat -c %s "$ROOT/full.xb") / 2)) $ROOT/full.xb" &
+    # The same mutual TLS as a real donor: only the stream's end is missing.
+    socat -U "OPENSSL-LISTEN:3307,reuseaddr,fork,bind=127.0.0.10,cert=$TLS_DIR/tls.crt,key=$TLS_DIR/tls.key,cafile=$TLS_DIR/ca.crt,verify=1" \
+        "SYSTEM:head -c $(($(stat -c %s "$ROOT/full.xb") / 2)) $ROOT/full.xb" &
     FAKE_DONOR=$!
     rm -rf "$ROOT/3" && mkdir -p "$ROOT/3/run"
     if (podenv 3 && CLONE_TIMEOUT=3 bash "$ROOT/config/clone.sh") 2>>"$ROOT/3/clone.log"; then
         fail "clone.sh accepted a truncated stream"
     fi
     grep -q 'is incomplete\|broke off' "$ROOT/3/clone.log" || fail "no complaint about the truncated stream"
+    ! grep -q 'SSL_connect' "$ROOT/3/clone.log" || fail "the fake donor's TLS handshake failed, so the truncation was not tested: $(grep SSL_connect "$ROOT/3/clone.log" | head -1)"
     [[ ! -e "$ROOT/3/data/mysqlctl/clone-complete" ]] || fail "a truncated clone was marked complete"
 
     echo "== the primary's lost volume is refused once the cluster held data"
