@@ -55,10 +55,13 @@ WAIT_LOGGED=""
 
 # donor_candidates prints "ADDRESS ROLE" lines, best donor first: the
 # replicas that replicate (least behind first), then the writable primary.
-# New replicas cloning at once queue on the best donor, which serves one
-# backup at a time. Spreading them over several donors was tried and did
-# not measurably help on 2 cores: scale 3->5 took 7 to 12 s either way,
-# two backups and two prepares sharing the same CPUs.
+# New replicas cloning at once choose the best donor, which serves one
+# backup at a time: a small backup (a new cluster's, under a second) is
+# followed at once by the next, and a replica refused for longer than the
+# receiver's 3 s of retries moves on to the next donor, so long clones
+# spread over donors by themselves. Assigning donors by ordinal instead was
+# tried and did not measurably help on 2 cores: scale 3->5 took 7 to 12 s
+# either way, two backups and two prepares sharing the same CPUs.
 # Health is asked of each server, not of Kubernetes: a replica counts when
 # both replication threads run (the same rule as its readiness probe).
 donor_candidates() {
