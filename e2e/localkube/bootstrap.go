@@ -11,7 +11,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
@@ -64,9 +63,19 @@ func bootstrap(args []string) error {
 	return nil
 }
 
+// ensureStorageClass makes the default class bind on first use
+// (WaitForFirstConsumer, the default of most provisioners people run). With
+// Immediate binding the scheduler places a pod as soon as the PV controller
+// has named its PVC's volume, a moment before that controller marks the
+// PVC Bound; a kubelet that reads the PVC in between refuses the pod ("PVC
+// is not bound") and tries again only after its 10-second back-off, which
+// made a random up take 10 s longer. With WaitForFirstConsumer the
+// scheduler binds the pod only after it has seen the volume bound. The
+// binding mode is immutable: a class made by an older localkube is
+// replaced.
 func ensureStorageClass(ctx context.Context, client kubernetes.Interface) error {
 	reclaim := corev1.PersistentVolumeReclaimDelete
-	binding := storagev1.VolumeBindingImmediate
+	binding := storagev1.VolumeBindingWaitForFirstConsumer
 	class := &storagev1.StorageClass{
 		ObjectMeta: metav1.ObjectMeta{
 			Name:        "standard",
@@ -77,11 +86,16 @@ func ensureStorageClass(ctx context.Context, client kubernetes.Interface) error 
 		VolumeBindingMode: &binding,
 	}
 	return wait.PollUntilContextCancel(ctx, 250*time.Millisecond, true, func(ctx context.Context) (bool, error) {
-		_, err := client.StorageV1().StorageClasses().Create(ctx, class, metav1.CreateOptions{})
-		if err == nil || apierrors.IsAlreadyExists(err) {
+		old, err := client.StorageV1().StorageClasses().Get(ctx, class.Name, metav1.GetOptions{})
+		switch {
+		case err == nil && old.VolumeBindingMode != nil && *old.VolumeBindingMode == binding:
 			return true, nil
+		case err == nil:
+			_ = client.StorageV1().StorageClasses().Delete(ctx, class.Name, metav1.DeleteOptions{})
+			return false, nil
 		}
-		return false, nil // the apiserver may still be starting its RBAC bootstrap
+		_, err = client.StorageV1().StorageClasses().Create(ctx, class, metav1.CreateOptions{})
+		return err == nil, nil // the apiserver may still be starting its RBAC bootstrap
 	})
 }
 
