@@ -50,15 +50,16 @@ stop_children() {
     done
 }
 
-# wait_for_server asks twice a second: the server is up a moment after its
-# container starts, and the pod's readiness waits for this script's setup.
+# wait_for_server asks four times a second: the server is up a moment
+# after its container starts, and the pod's readiness waits for this
+# script's setup.
 wait_for_server() {
     local asked=0
     until server_alive "$SERVER_HOST"; do
-        if ((asked % 60 == 0)); then
+        if ((asked % 120 == 0)); then
             log "waiting for the server on $SERVER_HOST:$SERVER_PORT"
         fi
-        nap 0.5
+        nap 0.25
         asked=$((asked + 1))
     done
 }
