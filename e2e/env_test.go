@@ -66,6 +66,16 @@ func (c *testCluster) namespace(t *testing.T, prefix string) string {
 		}
 		c.deleteNamespace(t, ns.Name, 2*time.Minute)
 	})
+	// The controller manager adds kube-root-ca.crt to every new namespace a
+	// moment later: a test that snapshots the namespace's objects to prove
+	// a refused command wrote nothing must not see it appear.
+	err = wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
+		_, err := c.client.CoreV1().ConfigMaps(ns.Name).Get(ctx, "kube-root-ca.crt", metav1.GetOptions{})
+		return err == nil, nil
+	})
+	if err != nil {
+		t.Fatalf("namespace %s: no kube-root-ca.crt ConfigMap after 30s: %v", ns.Name, err)
+	}
 	return ns.Name
 }
 
