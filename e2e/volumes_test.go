@@ -24,6 +24,8 @@ func TestVolumesGrow(t *testing.T) {
 		ObjectMeta:           metav1.ObjectMeta{GenerateName: "expandable-"},
 		Provisioner:          "kubernetes.io/host-path",
 		AllowVolumeExpansion: ptr.To(true),
+		// As the default class (localkube's bootstrap.go says why).
+		VolumeBindingMode: ptr.To(storagev1.VolumeBindingWaitForFirstConsumer),
 	}
 	class, err := c.client.StorageV1().StorageClasses().Create(ctx, class, metav1.CreateOptions{})
 	if err != nil {
