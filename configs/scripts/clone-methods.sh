@@ -22,9 +22,11 @@ clone_from() {
 # serves one backup at a time and refuses connections meanwhile: the
 # connection is tried again every 0.2 s for 3 s, so replicas that
 # chose the same donor follow each other without a pause, and one that
-# waits longer moves on to the next donor.
+# waits longer moves on to the next donor. Each try may take 2 s to
+# connect (one lost SYN: the donor answered a query a moment ago), so a
+# donor that vanished costs at most 33 s.
 receive_stream() {
-    socat -u -T 120 "OPENSSL:$1:$CLONE_PORT,connect-timeout=10,retry=15,interval=0.2,$(tls_options),commonname=$CLUSTER_NAME" STDOUT
+    socat -u -T 120 "OPENSSL:$1:$CLONE_PORT,connect-timeout=2,retry=15,interval=0.2,$(tls_options),commonname=$CLUSTER_NAME" STDOUT
 }
 
 # clone_with_stream HOST ROLE (mariadb, mysql57): the donor's sidecar streams a
