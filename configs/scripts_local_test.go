@@ -21,7 +21,8 @@ import (
 // GTID, no password in any binary log, root refused on replicas (1290),
 // sidecar restarts, a stale clone position that must not rewind a replica,
 // a receiver restarted after a connection error but not after error 1236,
-// a re-clone, a truncated stream, and a lost primary volume refused once the
+// a re-clone, two replicas cloning one donor at once (the second waits for
+// the first's backup), a truncated stream, and a lost primary volume refused once the
 // cluster held data. It takes about 40 seconds.
 //
 // It runs by default. It needs root (a private mount namespace for

@@ -281,6 +281,23 @@ scenario() {
     start_pod 2
     expect_rows 2 7
 
+    echo "== two replicas that clone one donor at once: the second waits for the first's backup"
+    rm -rf "$ROOT/3" "$ROOT/3b" && mkdir -p "$ROOT/3/run" "$ROOT/3b/run"
+    (podenv 3 && bash "$ROOT/config/clone.sh") 2>>"$ROOT/3/clone.log" &
+    first=$!
+    (podenv 3 && DATA_ROOT=$ROOT/3b/data RUN_DIR=$ROOT/3b/run bash "$ROOT/config/clone.sh") 2>>"$ROOT/3b/clone.log" &
+    second=$!
+    wait "$first" || fail "the first of two simultaneous clones failed: $(tail -3 "$ROOT/3/clone.log")"
+    wait "$second" || fail "the second of two simultaneous clones failed: $(tail -3 "$ROOT/3b/clone.log")"
+    donors=$(grep -ho 'cloning from [0-9.]*' "$ROOT/3/clone.log" "$ROOT/3b/clone.log" | sort -u)
+    [[ "$(wc -l <<<"$donors")" == 1 ]] || fail "the two clones came from more than one donor (a refused replica moved on instead of waiting): ${donors//$'\n'/, }"
+    for d in 3 3b; do
+        [[ -f "$ROOT/$d/data/mysqlctl/clone-complete" ]] || fail "clone $d has no completion marker"
+        ! grep -q 'trying the next donor' "$ROOT/$d/clone.log" ||
+            fail "a replica gave up on the busy donor instead of waiting for its backup: $(grep -h 'clone.sh' "$ROOT/$d/clone.log" | tail -4)"
+    done
+    rm -rf "$ROOT/3b"
+
     echo "== a truncated backup stream is refused"
     stop_pod 1
     stop_pod 2
