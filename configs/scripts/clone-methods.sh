@@ -6,6 +6,7 @@
 # that matters is checked explicitly. clone.sh runs them as one attempt
 # under coreutils' timeout, so none of them waits without an end.
 # shellcheck disable=SC2034 # CLONED_DATA is clone.sh's result variable
+: "${CLONE_BUSY_WAIT:=3}" # seconds a replica waits for a busy donor before trying the next
 
 clone_from() {
     case "$FLAVOR" in
@@ -20,13 +21,15 @@ clone_from() {
 # cluster's name (the donor is reached by address). A transfer that stalls
 # for 120 s ends here, sooner than the attempt's own deadline. A donor
 # serves one backup at a time and refuses connections meanwhile: the
-# connection is tried again every 0.2 s for 3 s, so replicas that
-# chose the same donor follow each other without a pause, and one that
-# waits longer moves on to the next donor. Each try may take 2 s to
-# connect (one lost SYN: the donor answered a query a moment ago), so a
-# donor that vanished costs at most 33 s.
+# connection is tried again every 0.2 s for CLONE_BUSY_WAIT seconds, so
+# replicas that chose the same donor follow each other without a pause,
+# and one that waits longer moves on to the next donor. Each try may take
+# 2 s to connect (one lost SYN: the donor answered a query a moment ago),
+# so a donor that vanished costs at most 35 s. A failed handshake is
+# retried too, and only the last error shows here ("Connection refused"
+# while the donor pauses after it): the donor's sidecar log has the cause.
 receive_stream() {
-    socat -u -T 120 "OPENSSL:$1:$CLONE_PORT,connect-timeout=2,retry=15,interval=0.2,$(tls_options),commonname=$CLUSTER_NAME" STDOUT
+    socat -u -T 120 "OPENSSL:$1:$CLONE_PORT,connect-timeout=2,retry=$((CLONE_BUSY_WAIT * 5)),interval=0.2,$(tls_options),commonname=$CLUSTER_NAME" STDOUT
 }
 
 # clone_with_stream HOST ROLE (mariadb, mysql57): the donor's sidecar streams a

@@ -58,7 +58,7 @@ WAIT_LOGGED=""
 # New replicas cloning at once choose the best donor, which serves one
 # backup at a time: a small backup (a new cluster's, under a second) is
 # followed at once by the next, and a replica refused for longer than the
-# receiver's 3 s of retries moves on to the next donor, so long clones
+# receiver's retries (CLONE_BUSY_WAIT, 3 s) moves on to the next donor, so long clones
 # spread over donors by themselves. Assigning donors by ordinal instead was
 # tried and did not measurably help on 2 cores: scale 3->5 took 7 to 12 s
 # either way, two backups and two prepares sharing the same CPUs.
@@ -150,7 +150,7 @@ try_donors() {
         seen+="${line#* }"$'\n' # without its time
     done <<<"$report"
     if [[ "$seen" != "$PEERS_SEEN" ]]; then
-        printf '%s\n' "$report" >&2
+        [[ -z "$report" ]] || printf '%s\n' "$report" >&2
         PEERS_SEEN=$seen
     fi
     while read -r -u 3 donor role; do
