@@ -19,7 +19,7 @@ const DefaultPodTimeout = 10 * time.Second
 // cmd prints it on stderr; tests record it.
 type Progress func(line string)
 
-// Tunnel reaches one pod's port from this process (a kube.Forward).
+// Tunnel reaches one pod's port from this process (a kube.PodPort).
 type Tunnel interface {
 	Addr() string
 	DialContext(ctx context.Context, addr string) (net.Conn, error)
@@ -76,7 +76,7 @@ type Cluster struct {
 }
 
 // New returns the handle of cluster name in k's namespace, reaching its pods
-// through client-go port-forwards and its servers with the sql package.
+// through the API server's port-forwards and its servers with the sql package.
 func New(k *kube.Client, name string) *Cluster {
 	return &Cluster{
 		Name:           name,
@@ -86,11 +86,11 @@ func New(k *kube.Client, name string) *Cluster {
 			return k.WaitStatefulSetReady(ctx, "", sts, want, progress)
 		},
 		Forward: func(ctx context.Context, pod string, port int) (Tunnel, error) {
-			f, err := k.ForwardPort(ctx, "", pod, port)
+			t, err := k.OpenPodPort(ctx, "", pod, port)
 			if err != nil {
 				return nil, err
 			}
-			return f, nil
+			return t, nil
 		},
 		Open: func(ctx context.Context, t sql.Target) (Server, error) {
 			c, err := sql.Open(ctx, t)

@@ -13,6 +13,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/utils/ptr"
+
+	"github.com/mysqlctl/mysqlctl/kube"
 )
 
 // TestLocalClusterSmoke proves that the cluster under test has what mysqlctl
@@ -48,6 +50,45 @@ mariadb -h smoke-read -uroot -p"$PW" -N -e 'SELECT 42'`
 		}
 	})
 
+	t.Run("the channel protocol status uses is served, and names a closed port", func(t *testing.T) {
+		client, err := kube.NewClient(kube.ConnectOptions{Kubeconfig: c.kubeconfig, Namespace: ns})
+		if err != nil {
+			t.Fatal(err)
+		}
+		greeting := readFromPod(t, ctx, client, "smoke-0", 3306)
+		if !strings.Contains(greeting, "MariaDB") {
+			t.Errorf("port 3306 greeted with %q, want the server's handshake", greeting)
+		}
+		if got := readFromPod(t, ctx, client, "smoke-0", 3399); !strings.Contains(got, "3399") {
+			t.Errorf("port 3399 (closed): %q, want an error naming the port", got)
+		}
+	})
+
+	t.Run("client-go's forwarder (the fallback) reaches MariaDB", func(t *testing.T) {
+		client, err := kube.NewClient(kube.ConnectOptions{Kubeconfig: c.kubeconfig, Namespace: ns})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		f, err := client.ForwardPort(fctx, ns, "smoke-0", 3306)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		conn, err := f.DialContext(fctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		buf := make([]byte, 256)
+		n, _ := conn.Read(buf)
+		if !strings.Contains(string(buf[:n]), "MariaDB") {
+			t.Errorf("greeted with %q through client-go's forwarder", buf[:n])
+		}
+	})
+
 	t.Run("deleting the namespace removes pods and volumes", func(t *testing.T) {
 		paths := c.volumePaths(t, ctx, ns)
 		if len(paths) != 2 {
@@ -66,6 +107,26 @@ mariadb -h smoke-read -uroot -p"$PW" -N -e 'SELECT 42'`
 			t.Errorf("host-path volumes %v still exist after the namespace was deleted", paths)
 		}
 	})
+}
+
+// readFromPod connects to port of pod over the channel protocol alone (no
+// fallback) and returns what the pod sent first, or the read's error.
+func readFromPod(t *testing.T, ctx context.Context, client *kube.Client, pod string, port int) string {
+	t.Helper()
+	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	conn, err := client.DialPod(dctx, "", pod, port)
+	if err != nil {
+		t.Fatalf("the API server refused the channel protocol for %s:%d: %v", pod, port, err)
+	}
+	defer conn.Close()
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	buf := make([]byte, 256)
+	n, err := conn.Read(buf)
+	if err != nil {
+		return err.Error()
+	}
+	return string(buf[:n])
 }
 
 func (c *testCluster) createSmokeObjects(t *testing.T, ctx context.Context, ns, password string) {

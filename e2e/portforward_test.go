@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	dbsql "database/sql"
+	"net"
 	"testing"
 	"time"
 
@@ -11,8 +12,8 @@ import (
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
-// queryThroughPortForward opens a port-forward to pod:3306 with the
-// product's kube package (client-go, no kubectl) and runs query through
+// queryThroughPortForward reaches pod:3306 the way status does (the
+// product's kube.PodPort, no kubectl) and runs query through
 // go-sql-driver/mysql, returning the first column of the first row.
 func (c *testCluster) queryThroughPortForward(t *testing.T, ctx context.Context, ns, pod, password, query string) string {
 	t.Helper()
@@ -22,13 +23,14 @@ func (c *testCluster) queryThroughPortForward(t *testing.T, ctx context.Context,
 	}
 	fctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	forward, err := client.ForwardPort(fctx, ns, pod, 3306)
+	port, err := client.OpenPodPort(fctx, ns, pod, 3306)
 	if err != nil {
 		t.Fatalf("port-forward to %s/%s: %v", ns, pod, err)
 	}
-	defer forward.Close()
+	defer port.Close()
 	cfg := mysql.NewConfig()
-	cfg.User, cfg.Passwd, cfg.Net, cfg.Addr = "root", password, "tcp", forward.Addr()
+	cfg.User, cfg.Passwd, cfg.Net, cfg.Addr = "root", password, "tcp", port.Addr()
+	cfg.DialFunc = func(ctx context.Context, _, addr string) (net.Conn, error) { return port.DialContext(ctx, addr) }
 	cfg.Timeout = 10 * time.Second
 	connector, err := mysql.NewConnector(cfg)
 	if err != nil {
@@ -38,7 +40,7 @@ func (c *testCluster) queryThroughPortForward(t *testing.T, ctx context.Context,
 	defer db.Close()
 	got, err := firstColumn(fctx, db, query)
 	if err != nil {
-		t.Fatalf("%s on %s through %s: %v", query, pod, forward.Addr(), err)
+		t.Fatalf("%s on %s through %s: %v", query, pod, port.Addr(), err)
 	}
 	return got
 }

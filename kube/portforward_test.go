@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -32,8 +33,10 @@ import (
 type fakeAPI struct {
 	phases         map[string]corev1.PodPhase
 	noWebSocket    bool   // answer WebSocket upgrades with 400, like an old server
+	noChannels     bool   // answer the channel protocol with 400, as a proxy might
 	forwardError   string // sent on every error stream, as when nothing listens on the port
 	viaWS, viaSPDY atomic.Int32
+	viaChannels    atomic.Int32
 }
 
 func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -48,6 +51,10 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			Status: corev1.PodStatus{Phase: phase}}
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(p)
+	case sub == "portforward" && r.Header.Get("Upgrade") == "websocket" && phase != corev1.PodRunning:
+		http.Error(w, "pod is not running", http.StatusBadRequest)
+	case sub == "portforward" && slices.Contains(gwebsocket.Subprotocols(r), channelProtocol):
+		f.serveChannels(w, r, name)
 	case sub == "portforward" && r.Header.Get("Upgrade") == "websocket":
 		f.serveWebSocket(w, r, name)
 	case sub == "portforward":
