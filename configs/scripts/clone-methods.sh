@@ -20,14 +20,15 @@ clone_from() {
 # certificate, and the donor must present one of the cluster's CA, for the
 # cluster's name (the donor is reached by address). A transfer that stalls
 # for 120 s ends here, sooner than the attempt's own deadline. A donor
-# serves one backup at a time and refuses connections meanwhile: the
-# connection is tried again every 0.2 s for CLONE_BUSY_WAIT seconds, so
-# replicas that chose the same donor follow each other without a pause,
-# and one that waits longer moves on to the next donor. Each try may take
-# 2 s to connect (one lost SYN: the donor answered a query a moment ago),
-# so a donor that vanished costs at most 35 s. A failed handshake is
-# retried too, and only the last error shows here ("Connection refused"
-# while the donor pauses after it): the donor's sidecar log has the cause.
+# streams one backup at a time, to every receiver that connected within
+# half a second of the first, and refuses connections while it streams:
+# the connection is tried again every 0.2 s for CLONE_BUSY_WAIT seconds, so
+# a replica that came late joins the next backup without a pause, and one
+# that waits longer moves on to the next donor. Each try may take 2 s to
+# connect (one lost SYN: the donor answered a query a moment ago), so a
+# donor that vanished costs at most 35 s. A failed handshake is retried
+# too, and only the last error shows here ("Connection refused" while the
+# donor pauses after it): the donor's sidecar log has the cause.
 receive_stream() {
     socat -u -T 120 "OPENSSL:$1:$CLONE_PORT,connect-timeout=2,retry=$((CLONE_BUSY_WAIT * 5)),interval=0.2,$(tls_options),commonname=$CLUSTER_NAME" STDOUT
 }

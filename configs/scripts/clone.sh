@@ -44,9 +44,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/position.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/clone-methods.sh"
 
 : "${RESTORE_TIMEOUT:=3600}" # seconds the primary waits for a backup to restore
-# Seconds between two rounds of asking the peers for a donor. A clone of a
-# new cluster's primary takes under a second, so a longer pause would be
-# most of a new replica's start: the round itself is one query a peer.
+# Seconds between two rounds of asking the peers for a donor (an integer),
+# on the wall clock's ticks (nap_to_tick). A clone of a new cluster's
+# primary takes under a second, so a longer pause would be most of a new
+# replica's start: the round itself is one query a peer.
 : "${CLONE_RETRY_INTERVAL:=1}"
 WORK="$STATE_DIR/clone.tmp"
 ATTEMPT=""
@@ -55,13 +56,14 @@ WAIT_LOGGED=""
 
 # donor_candidates prints "ADDRESS ROLE" lines, best donor first: the
 # replicas that replicate (least behind first), then the writable primary.
-# New replicas cloning at once choose the best donor, which serves one
-# backup at a time: a small backup (a new cluster's, under a second) is
-# followed at once by the next, and a replica refused for longer than the
-# receiver's retries (CLONE_BUSY_WAIT, 3 s) moves on to the next donor, so long clones
-# spread over donors by themselves. Assigning donors by ordinal instead was
-# tried and did not measurably help on 2 cores: scale 3->5 took 7 to 12 s
-# either way, two backups and two prepares sharing the same CPUs.
+# New replicas cloning at once choose the same best donor, which serves
+# them all one backup (clone-donor.sh: those that connect within half a
+# second of the first). One that arrives while that backup streams is
+# refused and tries again until the next (the receiver's retries,
+# CLONE_BUSY_WAIT, 3 s), then moves on to the next donor, so long clones
+# spread over the donors by themselves. Assigning donors by ordinal instead
+# was tried and did not measurably help on 2 cores: scale 3->5 took 7 to
+# 12 s either way, two backups and two prepares sharing the same CPUs.
 # Health is asked of each server, not of Kubernetes: a replica counts when
 # both replication threads run (the same rule as its readiness probe).
 donor_candidates() {
@@ -252,8 +254,19 @@ main() {
             log "no peer could be cloned yet; asking again every ${CLONE_RETRY_INTERVAL}s"
             WAIT_LOGGED=$PEERS_SEEN
         fi
-        nap "$CLONE_RETRY_INTERVAL"
+        nap_to_tick "$CLONE_RETRY_INTERVAL"
     done
+}
+
+# nap_to_tick N sleeps until the wall clock's next multiple of N seconds
+# (the pods of a node share its clock). Replicas that wait for a donor then
+# ask at the same moments, find it in the same round and join the same
+# backup (clone-donor.sh gathers those that connect within half a second).
+nap_to_tick() {
+    local now step=$(($1 * 1000000)) left
+    now=$(now_us)
+    left=$((step - now % step))
+    nap "$((left / 1000000)).$(printf '%06d' $((left % 1000000)))"
 }
 
 main "$@"

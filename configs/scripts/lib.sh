@@ -84,6 +84,10 @@ die() {
     exit 1
 }
 
+# now_us prints the wall clock in microseconds (whatever the locale's
+# decimal separator).
+now_us() { printf '%s' "${EPOCHREALTIME//[!0-9]/}"; }
+
 # nap sleeps in the background so a SIGTERM trap runs at once, not after it.
 nap() {
     sleep "$1" &

@@ -18,7 +18,8 @@
 #     starts a replica's receiver again if it stopped on a connection error
 #     (never after any other error: restart_stopped_receiver).
 #  5. Serves hot backups to new replicas on CLONE_PORT (mariadb, mysql57),
-#     one at a time; mysql 8 replicas clone over 3306, so it only idles.
+#     one backup to all that ask at once (clone-donor.sh); mysql 8
+#     replicas clone over 3306, so it only idles.
 # SIGTERM ends it at once: bash runs traps only between commands, so every
 # long wait is a background child the trap can kill. Each client call ends
 # after QUERY_TIMEOUT seconds (lib.sh).
@@ -29,6 +30,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/position.sh"
 # shellcheck source=replication.sh
 source "$(dirname "${BASH_SOURCE[0]}")/replication.sh"
+# shellcheck source=clone-donor.sh
+source "$(dirname "${BASH_SOURCE[0]}")/clone-donor.sh"
 
 : "${IO_WATCH_INTERVAL:=30}"
 : "${ROLE_WATCH_INTERVAL:=2}"
@@ -181,35 +184,6 @@ watch_server() {
         ticks=$((ticks + 1))
         if ((ticks % every == 0)) && ! is_recorded_primary; then
             restart_stopped_receiver "$cnf" || log "could not start the receiver again; next try in ${IO_WATCH_INTERVAL}s"
-        fi
-    done
-}
-
-# serve_clones serves hot backups on CLONE_PORT to peers that prove they
-# are pods of this cluster: mutual TLS, where the peer must present a
-# certificate of the cluster's CA (which only its pods mount). socat starts
-# the backup only after the handshake; a peer that fails it gets nothing,
-# and socat logs its address and the reason ("accepting connection from",
-# "SSL_accept(): ... certificate verify failed").
-serve_clones() {
-    local script="$CONFIG_DIR/backup-stream.sh" bind="" rc
-    if [[ -n "$LISTEN_ADDRESS" ]]; then
-        bind=",bind=$LISTEN_ADDRESS"
-    fi
-    log "serving hot backups on port $CLONE_PORT to peers with a certificate of the cluster's CA"
-    while true; do
-        # One connection at a time (no fork): two backups of one server at
-        # once would compete for its backup locks. After a backup served,
-        # it listens again at once (the next replica may be retrying); after
-        # a failure (a refused peer, a port in use), a second later.
-        socat -d -d -U "OPENSSL-LISTEN:$CLONE_PORT,reuseaddr$bind,$(tls_options),verify=1" "SYSTEM:bash $script" &
-        CHILD=$!
-        rc=0
-        wait "$CHILD" || rc=$?
-        CHILD=""
-        if ((rc != 0)); then
-            log "the backup server exited with status $rc; listening again in 1s"
-            nap 1
         fi
     done
 }
