@@ -51,7 +51,7 @@ serve_clones() {
 serve_batch() {
     local event id
     BATCH=$(mktemp -d "$RUN_DIR/clone-batch.XXXXXX") || return 1
-    LISTENER="" RECEIVERS=() SOURCE="" BACKUP=""
+    LISTENER="" REFUSER="" FANOUT="" BACKUP="" RECEIVERS=() OUTS=() SOURCE=""
     trap end_batch EXIT
     trap 'exit 143' TERM
     mkfifo "$BATCH/events" "$BATCH/stream" || return 1
@@ -74,11 +74,14 @@ listen() {
         bind=",bind=$LISTEN_ADDRESS"
     fi
     (
-        pid=""
-        trap 'if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null; fi' TERM
+        pid="" stop=""
+        trap 'stop=yes; if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null; fi' TERM
         socat -d -d -U -T 120 "OPENSSL-LISTEN:$CLONE_PORT,reuseaddr,fork,max-children=$CLONE_MAX_RECEIVERS$bind,$(tls_options),verify=1" \
             "SYSTEM:bash $CONFIG_DIR/clone-send.sh $BATCH" &
         pid=$!
+        if [[ -n "$stop" ]]; then
+            kill "$pid" 2>/dev/null
+        fi
         rc=0
         wait "$pid" || rc=$?
         printf 'ended %s\n' "$rc" 1<>"$BATCH/events"
@@ -87,39 +90,46 @@ listen() {
 }
 
 # start_backup starts the batch's backup into the stream FIFO at once; what
-# it writes before the gathering ends waits in the pipe. This shell holds
-# the FIFO open both ways until both ends are open, so neither open blocks.
+# it writes before the gathering ends waits in the pipe. Both ends are
+# opened here, through a read-write one, so no open blocks; the backup
+# holds only the write end, so it ends (SIGPIPE) if every receiver left.
 start_backup() {
-    local hold
+    local hold out
     exec {hold}<>"$BATCH/stream"
-    (exec {hold}<&- && exec bash "$CONFIG_DIR/backup-stream.sh" >"$BATCH/stream") &
-    BACKUP=$!
+    exec {out}>"$BATCH/stream"
     exec {SOURCE}<"$BATCH/stream"
     exec {hold}<&-
+    (exec {SOURCE}<&- {EVENTS}>&- && exec bash "$CONFIG_DIR/backup-stream.sh" >&"$out" {out}>&-) &
+    BACKUP=$!
+    exec {out}>&-
 }
 
 # gather takes the receivers that connect within CLONE_GATHER_WAIT seconds
 # of the first, or until every other pod the headless Service lists came
-# (a new cluster's replicas), then stops the listener.
+# (a new cluster's replicas), then stops the listener. Receivers whose
+# handshake ends after that are refused (refuse_late) until the batch ends.
 gather() {
     local event id left deadline peers=()
     mapfile -t peers < <(peer_addresses)
-    deadline=$(($(now_us) + $(micros "$CLONE_GATHER_WAIT")))
-    while ((${#peers[@]} == 0 || ${#RECEIVERS[@]} < ${#peers[@]} - 1)) && left=$((deadline - $(now_us))) && ((left > 0)); do
+    deadline=$(($(uptime_us) + $(micros "$CLONE_GATHER_WAIT")))
+    while ((${#peers[@]} == 0 || ${#RECEIVERS[@]} < ${#peers[@]} - 1)) && left=$((deadline - $(uptime_us))) && ((left > 0)); do
         read -r -t "$(printf '%d.%06d' $((left / 1000000)) $((left % 1000000)))" -u "$EVENTS" event id || break
         if [[ "$event" == accepted ]]; then
             RECEIVERS+=("$id")
         fi
     done
     stop_listener
-    release_late
+    refuse_late &
+    REFUSER=$!
 }
 
-# release_late tells receivers that announced themselves after the
-# gathering ended (their handshake was under way) to ask again.
-release_late() {
+# refuse_late answers every receiver that announces itself from now on
+# with "no": it closes the connection, and the receiver tries its next
+# donor instead of waiting CLONE_SEND_WAIT for a go-ahead.
+refuse_late() {
     local event id
-    while read -r -t 0 -u "$EVENTS" && read -r -u "$EVENTS" event id; do
+    keep_only "$EVENTS"
+    while read -r -u "$EVENTS" event id; do
         if [[ "$event" == accepted ]]; then
             printf 'no' 1<>"$BATCH/r.$id" || true
         fi
@@ -138,52 +148,65 @@ stop_listener() {
 # receiver's FIFO is opened both ways first (no open blocks, even if the
 # receiver is gone), the go-ahead goes in, a write-only end is opened, and
 # the other is closed: then a receiver that left fails its writes (EPIPE)
-# instead of filling a pipe nobody reads. Each connection ends once its
-# receiver has the last byte; one that stops reading is dropped after
-# 120 s (socat -T).
+# instead of filling a pipe nobody reads. The copy runs in the background,
+# so a SIGTERM ends the batch at once. One receiver that stops reading
+# holds up the others (tee writes to each in turn) until its connection
+# is dropped after 120 s without progress (socat -T; receivers wait 180).
 stream() {
-    local id rw w outs=() rc=0
+    local id rw w rc=0
     for id in "${RECEIVERS[@]}"; do
         exec {rw}<>"$BATCH/r.$id"
         printf 'go' >&"$rw"
         exec {w}>"$BATCH/r.$id"
         exec {rw}<&-
-        outs+=("$w")
+        OUTS+=("$w")
     done
-    log "streaming one hot backup to ${#outs[@]} replica(s)"
-    fan_out "${outs[@]}" <&"$SOURCE" || true
-    for w in "${outs[@]}"; do
+    log "streaming one hot backup to ${#OUTS[@]} replica(s)"
+    fan_out "${OUTS[@]}" <&"$SOURCE" &
+    FANOUT=$!
+    for w in "${OUTS[@]}" "$SOURCE"; do
         exec {w}>&-
     done
-    exec {SOURCE}<&-
-    SOURCE=""
+    OUTS=() SOURCE=""
+    wait "$FANOUT" || true
+    FANOUT=""
     wait "$BACKUP" || rc=$?
     BACKUP=""
     if ((rc != 0)); then
-        log "the backup for ${#outs[@]} replica(s) failed (status $rc): they will ask again"
+        log "the backup for ${#RECEIVERS[@]} replica(s) ended with status $rc (each receiver checks that its stream is whole)"
     fi
-    release_late
 }
 
 # fan_out FD... copies stdin to every FD. An output whose reader left is
 # dropped and the others go on; it ends when stdin does, or when no output
-# is left (which ends the backup early).
+# is left (which ends the backup early). Each copying process keeps only
+# the ends it writes to.
 fan_out() {
+    keep_only "$@"
     if (($# == 1)); then
-        cat >&"$1"
-        return
+        exec cat >&"$1"
     fi
     local fd=$1
     shift
-    tee --output-error=warn-nopipe >(exec cat >&"$fd") | fan_out "$@"
+    tee --output-error=warn-nopipe >(keep_only "$fd" && exec cat >&"$fd") | fan_out "$@"
 }
 
-# end_batch stops what the batch still runs (after a failure: the listener,
-# the backup) and removes its FIFOs; a receiver still waiting for its
-# go-ahead gives up within CLONE_SEND_WAIT and asks again.
+# keep_only FD... closes, in a child, the batch's fds other than FD...
+keep_only() {
+    local fd
+    for fd in "${OUTS[@]}" "$SOURCE" "$EVENTS"; do
+        if [[ -n "$fd" && " $* " != *" $fd "* ]]; then
+            exec {fd}>&-
+        fi
+    done
+}
+
+# end_batch stops what the batch still runs (after a failure or a SIGTERM)
+# and removes its FIFOs; a receiver still waiting for its go-ahead gives up
+# within CLONE_SEND_WAIT and tries its next donor.
 end_batch() {
     local pid
-    for pid in "$LISTENER" "$BACKUP"; do
+    for pid in "$LISTENER" "$REFUSER" "$FANOUT" "$BACKUP"; do
         if [[ -n "$pid" ]]; then
             kill "$pid" 2>/dev/null || true
         fi
@@ -191,7 +214,14 @@ end_batch() {
     rm -rf "$BATCH"
 }
 
-# micros SECONDS converts "0.5" or "2" to microseconds (now_us: lib.sh).
+# uptime_us is a clock that no time adjustment moves (10 ms steps).
+uptime_us() {
+    local up
+    read -r up _ </proc/uptime
+    printf '%d' $((10#${up%.*} * 1000000 + 10#${up#*.} * 10000))
+}
+
+# micros SECONDS converts "0.5" or "2" to microseconds.
 micros() {
     local whole=${1%.*} frac=""
     if [[ "$1" == *.* ]]; then

@@ -19,7 +19,8 @@ clone_from() {
 # mutual TLS: this pod proves it belongs to the cluster with its
 # certificate, and the donor must present one of the cluster's CA, for the
 # cluster's name (the donor is reached by address). A transfer that stalls
-# for 120 s ends here, sooner than the attempt's own deadline. A donor
+# for 180 s ends here, sooner than the attempt's own deadline, and later
+# than the donor drops a receiver that stalls its batch (120 s). A donor
 # streams one backup at a time, to every receiver that connected within
 # half a second of the first, and refuses connections while it streams:
 # the connection is tried again every 0.2 s for CLONE_BUSY_WAIT seconds, so
@@ -30,7 +31,7 @@ clone_from() {
 # too, and only the last error shows here ("Connection refused" while the
 # donor pauses after it): the donor's sidecar log has the cause.
 receive_stream() {
-    socat -u -T 120 "OPENSSL:$1:$CLONE_PORT,connect-timeout=2,retry=$((CLONE_BUSY_WAIT * 5)),interval=0.2,$(tls_options),commonname=$CLUSTER_NAME" STDOUT
+    socat -u -T 180 "OPENSSL:$1:$CLONE_PORT,connect-timeout=2,retry=$((CLONE_BUSY_WAIT * 5)),interval=0.2,$(tls_options),commonname=$CLUSTER_NAME" STDOUT
 }
 
 # clone_with_stream HOST ROLE (mariadb, mysql57): the donor's sidecar streams a

@@ -22,7 +22,7 @@
 #   runs under coreutils' timeout for what is left of it, which ends the
 #   attempt's whole process group (the stream, the unpacking, the temporary
 #   mysqld); no attempt starts once the budget is spent. A stalled stream
-#   ends after 120 s without data (clone-methods.sh). The probes of the peers
+#   ends after 180 s without data (clone-methods.sh). The probes of the peers
 #   before each round take at most 15 s a peer (QUERY_TIMEOUT of 10 s, and 5
 #   more to kill a client that ignores it), so a round that begins just
 #   before the deadline ends at most that much later: with 3 peers, 525 s in
@@ -145,7 +145,7 @@ stop_attempt() {
 # it differs from the round before: a replica waiting for its first donor
 # asks every second.
 try_donors() {
-    local deadline=$1 candidates donor role report line seen=""
+    local deadline=$1 candidates donor role report line left seen=""
     candidates=$(donor_candidates 2>"$STATE_DIR/peers.log")
     report=$(<"$STATE_DIR/peers.log")
     while IFS= read -r line; do
@@ -157,11 +157,12 @@ try_donors() {
     fi
     while read -r -u 3 donor role; do
         [[ -n "$donor" ]] || continue
-        if ((SECONDS >= deadline)); then
+        left=$((deadline - SECONDS)) # never 0: timeout 0 means no limit
+        if ((left <= 0)); then
             return 1
         fi
         log "cloning from $donor (a $role)"
-        if attempt "$donor" "$role" "$((deadline - SECONDS))"; then
+        if attempt "$donor" "$role" "$left"; then
             return 0
         fi
         log "clone from $donor failed; trying the next donor"
