@@ -195,7 +195,12 @@ main() {
     pod_ordinal >/dev/null
     rm -f "$SIDECAR_READY"
     wait_for_server
-    started=$(server_started) || started="0 0"
+    # A new primary has no admin account yet (bootstrap_primary makes it):
+    # its start is read as root, or the first tick would take it for a
+    # restart and set the role again.
+    started=$(server_started) ||
+        started=$(sql_query "$(root_cnf)" "$SERVER_HOST" stmt-server-start.sql 2>/dev/null) ||
+        started="0 0"
     log "recorded primary: $(recorded_primary)"
     until setup_role; do
         log "the role is not set yet; trying again in 5s"

@@ -187,6 +187,10 @@ scenario() {
     q 0 "INSERT INTO app.t VALUES (2)"
     expect_rows 1 2 && expect_rows 2 2
 
+    echo "== a new primary's sidecar does not take the server's first start for a restart"
+    ! grep -q 'the server restarted' "$ROOT/0/sidecar.log" ||
+        fail "pod 0's sidecar saw a restart that did not happen: $(grep -h 'sidecar.sh' "$ROOT/0/sidecar.log" | head -8)"
+
     echo "== no password in any binary log; the replicas have the accounts from their clone"
     for n in 0 1 2; do
         events=$(mariadb-binlog -v "$ROOT/$n/data/mysql"/mysql-bin.[0-9]*)
