@@ -32,6 +32,7 @@ func TestAcknowledgedWritesSurviveAPrimaryRestart(t *testing.T) {
 		"CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)")
 
 	w := &numberedWriter{c: c, ns: ns, password: root}
+	c.waitReadEndpoints(t, ctx, ns, "mysql-1", "mysql-2")
 	reads := c.watchReadEndpoints(ctx, ns, "mysql-1", "mysql-2")
 	acked := w.run(t, ctx, 300, func(n int) {
 		if n == 50 { // the primary goes away in the middle of the writes

@@ -22,6 +22,31 @@ type readWatch struct {
 	looks  int
 }
 
+// waitReadEndpoints waits until mysql-read lists every one of pods as
+// ready: the EndpointSlice follows a pod's Ready condition a moment after
+// it, so right after up returns a replica may still be missing from it.
+func (c *testCluster) waitReadEndpoints(t *testing.T, ctx context.Context, ns string, pods ...string) {
+	t.Helper()
+	var seen map[string]bool
+	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
+		ready, err := c.readEndpoints(ctx, ns)
+		if err != nil {
+			return false, nil
+		}
+		seen = ready
+		for _, p := range pods {
+			if !ready[p] {
+				return false, nil
+			}
+		}
+		return true, nil
+	})
+	if err != nil {
+		t.Fatalf("mysql-read did not list %v as ready within 30s (last seen: %v)", pods, seen)
+	}
+}
+
+// watchReadEndpoints starts a readWatch of pods.
 func (c *testCluster) watchReadEndpoints(ctx context.Context, ns string, pods ...string) *readWatch {
 	ctx, cancel := context.WithCancel(ctx)
 	w := &readWatch{cancel: cancel}
