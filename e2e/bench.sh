@@ -7,8 +7,9 @@
 #   - on one 3-server cluster, scale --replicas 5 (and back, untimed), and
 #     an up whose changed --memory rolls every pod (BENCH_SCALE_RUNS each);
 #   - status on a 1-server and a 5-server cluster (BENCH_RUNS runs after a
-#     warm-up) with the CLI's peak memory, and how much of the 5 pods' reads
-#     ran at the same time (status -vv);
+#     warm-up) with the CLI's peak memory, the CPU the whole machine spent
+#     on each run, and how much of the 5 pods' reads ran at the same time
+#     (status -vv);
 #   - BENCH_RUNS switchovers on the 5-server cluster, mysql-0 and mysql-1 in
 #     turn: the write downtime each measured, and its wall time;
 #   - mysqlctl backup of some 220 MB against a raw tar copy of the same
@@ -162,12 +163,25 @@ bench_day2() {
 	done
 }
 
+# busy VAR: sets VAR to the CPU time every core of the machine has spent
+# busy since boot, in ms (/proc/stat: user, nice, system, irq, softirq,
+# steal), whatever process spent it.
+busy() {
+	local _ user nice system irq softirq steal
+	read -r _ user nice system _ _ irq softirq steal _ </proc/stat
+	printf -v "$1" '%s' $(((user + nice + system + irq + softirq + steal) * 1000 / hz))
+}
+hz=$(getconf CLK_TCK)
+
 # status_once NS [PODS]: one run of status; with PODS, records its wall
-# time and, when /usr/bin/time is there, its peak memory (max RSS, KiB,
-# recorded in MB).
+# time, the CPU the whole machine spent meanwhile (the CLI, the API server,
+# kubelet, containerd and the servers it reads: the reason more pods take
+# longer on few cores) and, when /usr/bin/time is there, its peak memory
+# (max RSS, KiB, recorded in MB).
 status_once() {
-	local start end
+	local start end cpu_start cpu_end
 	rm -f "$work/rss"
+	busy cpu_start
 	now start
 	if [[ -x /usr/bin/time ]]; then
 		/usr/bin/time -f '%M' -o "$work/rss" "$bin" status -n "$1" >"$work/out" 2>"$work/err"
@@ -175,6 +189,7 @@ status_once() {
 		"$bin" status -n "$1" >"$work/out" 2>"$work/err"
 	fi
 	now end
+	busy cpu_end
 	if grep -q unreachable "$work/out"; then
 		echo "bench: status in $1 could not read every pod:" >&2
 		cat "$work/out" "$work/err" >&2
@@ -182,6 +197,7 @@ status_once() {
 	fi
 	[[ -n ${2:-} ]] || return 0
 	record "status_$2" "$(elapsed "$start" "$end" ms)" ms
+	record "status_cpu_$2" "$((cpu_end - cpu_start))" ms
 	if [[ -s $work/rss ]]; then
 		record "status_rss_$2" "$(tail -n1 "$work/rss" | awk '{printf "%.1f", $1 * 1024 / 1e6}')" MB
 	fi

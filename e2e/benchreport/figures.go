@@ -70,6 +70,8 @@ func figures() []figure {
 		figure{name: "status_5", label: "status, 5 pods", unit: "ms"},
 		figure{name: "status_5/status_1", label: "status 5 pods / 1 pod", unit: "ratio", goal: &Goal{"<=", 1.3}, of: []string{"status_5", "status_1"}},
 		figure{name: "status_overlap_5", label: "status, 5 pods: reads at the same time", unit: "pods"},
+		figure{name: "status_cpu_1", label: "status, 1 pod: CPU of the whole machine", unit: "ms"},
+		figure{name: "status_cpu_5", label: "status, 5 pods: CPU of the whole machine", unit: "ms"},
 		figure{name: "status_rss_1", label: "status peak memory (RSS), 1 pod", unit: "MB"},
 		figure{name: "status_rss_5", label: "status peak memory (RSS), 5 pods", unit: "MB", goal: &Goal{"<", 60}},
 		figure{name: "switchover_downtime", label: "switchover write downtime, 5 servers", unit: "ms"},
