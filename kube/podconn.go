@@ -13,7 +13,6 @@ import (
 	"time"
 
 	gwebsocket "github.com/gorilla/websocket"
-	"k8s.io/apimachinery/pkg/util/httpstream"
 	"k8s.io/client-go/transport/websocket"
 )
 
@@ -101,8 +100,11 @@ func (c *podConn) Read(p []byte) (int, error) {
 			return 0, c.readError(err)
 		}
 		var channel [1]byte
-		if kind != gwebsocket.BinaryMessage || readFull(r, channel[:]) != nil {
+		if kind != gwebsocket.BinaryMessage {
 			continue
+		}
+		if _, err := io.ReadFull(r, channel[:]); err != nil {
+			continue // an empty message
 		}
 		switch channel[0] {
 		case dataChannel:
@@ -126,11 +128,6 @@ func (c *podConn) skipPrefix(channel int, r io.Reader) io.Reader {
 		c.prefix[channel] -= int(n)
 	}
 	return r
-}
-
-func readFull(r io.Reader, b []byte) error {
-	_, err := io.ReadFull(r, b)
-	return err
 }
 
 // readError turns the end of the WebSocket into io.EOF, as for a TCP
@@ -194,10 +191,3 @@ func (c *podConn) SetDeadline(t time.Time) error {
 }
 func (c *podConn) SetReadDeadline(t time.Time) error  { return c.ws.SetReadDeadline(t) }
 func (c *podConn) SetWriteDeadline(t time.Time) error { return c.ws.SetWriteDeadline(t) }
-
-// isProtocolRefused tells a server that does not offer the channel
-// protocol (an upgrade refused or answered with another protocol) from a
-// dial that failed for another reason.
-func isProtocolRefused(err error) bool {
-	return httpstream.IsUpgradeFailure(err)
-}

@@ -6,6 +6,8 @@ import (
 	"net"
 	"strconv"
 	"sync"
+
+	"k8s.io/apimachinery/pkg/util/httpstream"
 )
 
 // PodPort reaches one port of a pod from this process. Each connection is
@@ -77,7 +79,7 @@ func (t *PodPort) dial(ctx context.Context) (net.Conn, error) {
 		if err == nil {
 			return t.track(conn)
 		}
-		if !isProtocolRefused(err) {
+		if !httpstream.IsUpgradeFailure(err) { // the server does not offer the channel protocol
 			return nil, err
 		}
 	}

@@ -113,7 +113,7 @@ gather() {
     mapfile -t peers < <(peer_addresses)
     deadline=$(($(uptime_us) + $(micros "$CLONE_GATHER_WAIT")))
     while ((${#peers[@]} == 0 || ${#RECEIVERS[@]} < ${#peers[@]} - 1)) && left=$((deadline - $(uptime_us))) && ((left > 0)); do
-        read -r -t "$(printf '%d.%06d' $((left / 1000000)) $((left % 1000000)))" -u "$EVENTS" event id || break
+        read -r -t "$(seconds_of "$left")" -u "$EVENTS" event id || break
         if [[ "$event" == accepted ]]; then
             RECEIVERS+=("$id")
         fi

@@ -267,7 +267,7 @@ nap_to_tick() {
     local now step=$(($1 * 1000000)) left
     now=$(now_us)
     left=$((step - now % step))
-    nap "$((left / 1000000)).$(printf '%06d' $((left % 1000000)))"
+    nap "$(seconds_of "$left")"
 }
 
 main "$@"

@@ -88,6 +88,10 @@ die() {
 # decimal separator).
 now_us() { printf '%s' "${EPOCHREALTIME//[!0-9]/}"; }
 
+# seconds_of US prints microseconds as seconds ("0.250000"), the form
+# sleep and read -t take.
+seconds_of() { printf '%d.%06d' $(($1 / 1000000)) $(($1 % 1000000)); }
+
 # nap sleeps in the background so a SIGTERM trap runs at once, not after it.
 nap() {
     sleep "$1" &

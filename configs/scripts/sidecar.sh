@@ -145,9 +145,10 @@ setup_role() {
     fi
 }
 
-# server_started prints when the server last started (Unix seconds) and
-# the id of the connection that asked: ids start again at every start.
-server_started() { sql_query "$(admin_cnf)" "$SERVER_HOST" stmt-server-start.sql 2>/dev/null; }
+# server_started [CNF] prints when the server last started (Unix seconds) and
+# the id of the connection that asked (ids start again at every start), as
+# the admin account unless CNF names another.
+server_started() { sql_query "${1:-$(admin_cnf)}" "$SERVER_HOST" stmt-server-start.sql 2>/dev/null; }
 
 # watch_server STARTED CONNECTION runs in the background for the pod's
 # life. A server that restarted (a connection id lower than the last one
@@ -198,9 +199,7 @@ main() {
     # A new primary has no admin account yet (bootstrap_primary makes it):
     # its start is read as root, or the first tick would take it for a
     # restart and set the role again.
-    started=$(server_started) ||
-        started=$(sql_query "$(root_cnf)" "$SERVER_HOST" stmt-server-start.sql 2>/dev/null) ||
-        started="0 0"
+    started=$(server_started) || started=$(server_started "$(root_cnf)") || started="0 0"
     log "recorded primary: $(recorded_primary)"
     until setup_role; do
         log "the role is not set yet; trying again in 5s"
