@@ -22,7 +22,7 @@ func (a *mariadbAdapter) IdentityQuery() string {
 	return "SELECT @@server_id AS server_id, VERSION() AS version, " +
 		"@@version_comment AS version_comment, @@read_only AS read_only, @@log_bin AS log_bin, " +
 		"@@report_host AS report_host, @@report_port AS report_port, @@hostname AS hostname, " +
-		"@@port AS port, @@gtid_binlog_pos AS gtid_binlog_pos, " +
+		"@@port AS port, @@gtid_binlog_pos AS gtid_binlog_pos, @@gtid_binlog_state AS gtid_binlog_state, " +
 		"@@gtid_current_pos AS gtid_current_pos, @@gtid_slave_pos AS gtid_slave_pos, " +
 		"@@gtid_strict_mode AS gtid_strict_mode, @@gtid_domain_id AS gtid_domain_id"
 }
@@ -46,11 +46,12 @@ func (a *mariadbAdapter) parseIdentity(r row) (*InstanceReport, error) {
 	strict := f.boolean("gtid_strict_mode")
 	domain := uint32(f.uint("gtid_domain_id"))
 	rep.GTID = GTIDState{
-		BinlogPos:  f.str("gtid_binlog_pos"),
-		CurrentPos: f.str("gtid_current_pos"),
-		SlavePos:   f.str("gtid_slave_pos"),
-		StrictMode: &strict,
-		DomainID:   &domain,
+		BinlogPos:   f.str("gtid_binlog_pos"),
+		BinlogState: f.str("gtid_binlog_state"),
+		CurrentPos:  f.str("gtid_current_pos"),
+		SlavePos:    f.str("gtid_slave_pos"),
+		StrictMode:  &strict,
+		DomainID:    &domain,
 	}
 	return rep, f.err("identity of mariadb")
 }

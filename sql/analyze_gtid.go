@@ -7,18 +7,26 @@ import (
 )
 
 // compareGTIDs fills the errant transactions and the lag of r against the
-// primary: MySQL subtracts GTID sets both ways; MariaDB compares the
-// replica's gtid_current_pos with the primary's gtid_binlog_pos per domain.
+// primary: MySQL subtracts whole GTID sets both ways. MariaDB finds errant
+// transactions per domain and server id in the binary log states (see
+// MariaDBGTIDState.Errant), and counts the lag per domain from the
+// replica's gtid_current_pos to the primary's gtid_binlog_pos.
 func compareGTIDs(r, primary *InstanceReport, inst *InstanceFacts, facts *Facts) {
 	if r.Flavour.IsMariaDB() {
-		mine, err1 := ParseMariaDBGTIDList(r.GTID.CurrentPos)
-		theirs, err2 := ParseMariaDBGTIDList(primary.GTID.BinlogPos)
-		if err1 != nil || err2 != nil {
-			facts.problemf("%s: cannot compare GTIDs with the primary: %v", r.Name, firstErr(err1, err2))
+		mineState, err1 := ParseMariaDBGTIDState(r.GTID.BinlogState)
+		theirState, err2 := ParseMariaDBGTIDState(primary.GTID.BinlogState)
+		minePos, err3 := ParseMariaDBGTIDList(r.GTID.CurrentPos)
+		theirPos, err4 := ParseMariaDBGTIDList(primary.GTID.BinlogPos)
+		if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
+			facts.problemf("%s: cannot compare GTIDs with the primary: %v", r.Name, firstErr(err1, err2, err3, err4))
 			return
 		}
+		// The positions are folded into the states: they are in them already,
+		// except on a server without a binary log (or in a report without a
+		// state), whose writes and replicated transactions count all the same.
+		mine, theirs := mineState.with(minePos...), theirState.with(theirPos...)
 		inst.Errant = mine.Errant(theirs, primary.ServerID).String()
-		behind := mine.Behind(theirs)
+		behind := minePos.Behind(theirPos)
 		inst.BehindTransactions = &behind
 	} else {
 		if !strings.EqualFold(primary.GTID.Mode, "ON") {

@@ -440,20 +440,21 @@ super_read_only: 0
 `
 
 const mariadbIdentity = `
-       server_id: 2
-         version: 10.11.19-MariaDB-0+deb12u1-log
- version_comment: Debian 12
-       read_only: 1
-         log_bin: 1
-     report_host: mariadb-1.mariadb
-     report_port: 0
-        hostname: mariadb-1
-            port: 3306
- gtid_binlog_pos: 0-1-12
-gtid_current_pos: 0-1-12
-  gtid_slave_pos: 0-1-12
-gtid_strict_mode: 1
-  gtid_domain_id: 0
+        server_id: 2
+          version: 10.11.19-MariaDB-0+deb12u1-log
+  version_comment: Debian 12
+        read_only: 1
+          log_bin: 1
+      report_host: mariadb-1.mariadb
+      report_port: 0
+         hostname: mariadb-1
+             port: 3306
+  gtid_binlog_pos: 0-1-12
+gtid_binlog_state: 0-2-3,0-1-12
+ gtid_current_pos: 0-1-12
+   gtid_slave_pos: 0-1-12
+ gtid_strict_mode: 1
+   gtid_domain_id: 0
 `
 
 const mysqlBinlogStatus = `

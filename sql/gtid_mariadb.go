@@ -68,34 +68,14 @@ func (l MariaDBGTIDList) Domain(d uint32) (MariaDBGTID, bool) {
 	return MariaDBGTID{}, false
 }
 
-func (l MariaDBGTIDList) String() string {
-	parts := make([]string, len(l))
-	for i, g := range l {
+func (l MariaDBGTIDList) String() string { return joinMariaDBGTIDs(l) }
+
+func joinMariaDBGTIDs(gtids []MariaDBGTID) string {
+	parts := make([]string, len(gtids))
+	for i, g := range gtids {
 		parts[i] = g.String()
 	}
 	return strings.Join(parts, ",")
-}
-
-// Errant returns the entries of a replica's position l (its
-// gtid_current_pos) that the primary (its gtid_binlog_pos, read first) does
-// not have. MariaDB positions keep only the last GTID per domain, so this is
-// decided per domain: an entry written by another server than the primary
-// is errant when the primary has nothing in that domain or a lower sequence
-// number. Entries carrying the primary's own server id are never errant:
-// they are the primary's transactions, replicated after its position was
-// read.
-func (l MariaDBGTIDList) Errant(primary MariaDBGTIDList, primaryServerID uint32) MariaDBGTIDList {
-	var out MariaDBGTIDList
-	for _, g := range l {
-		if g.ServerID == primaryServerID {
-			continue
-		}
-		p, ok := primary.Domain(g.Domain)
-		if !ok || g.Seq > p.Seq {
-			out = append(out, g)
-		}
-	}
-	return out
 }
 
 // Behind counts the transactions of the primary's position (gtid_binlog_pos)

@@ -30,26 +30,6 @@ func TestParseMariaDBGTIDList(t *testing.T) {
 	}
 }
 
-func TestMariaDBErrant(t *testing.T) {
-	const primaryID = 1
-	cases := []struct{ name, replica, primary, want string }{
-		{"in step", "0-1-10", "0-1-10", ""},
-		{"behind", "0-1-7", "0-1-10", ""},
-		{"write on the replica", "0-2-11", "0-1-10", "0-2-11"},
-		// Replicated from the primary after its position was read: not errant.
-		{"primary's own GTIDs ahead", "0-1-12", "0-1-10", ""},
-		{"older server's GTID, behind", "0-3-8", "0-1-10", ""},
-		{"domain the primary lacks", "0-1-10,5-2-1", "0-1-10", "5-2-1"},
-		{"two domains, one errant", "0-1-10,1-2-4", "0-1-10,1-4-3", "1-2-4"},
-	}
-	for _, tc := range cases {
-		got := mustList(t, tc.replica).Errant(mustList(t, tc.primary), primaryID).String()
-		if got != tc.want {
-			t.Errorf("%s: errant = %q, want %q", tc.name, got, tc.want)
-		}
-	}
-}
-
 func TestMariaDBBehind(t *testing.T) {
 	cases := []struct {
 		replica, primary string

@@ -158,36 +158,6 @@ func TestMariaDBStoppedSQLThread(t *testing.T) {
 	}
 }
 
-func TestMariaDBErrantTransaction(t *testing.T) {
-	t.Parallel()
-	tr := startTrio(t)
-	ctx := testContext(t)
-	r1 := tr.replica1
-	// The admin account keeps READ_ONLY ADMIN: it can write on a replica.
-	execAs(t, r1.open(t, adminLogin), "INSERT INTO app.t VALUES (100, 'written on a replica')")
-	facts := Analyze(tr.reports(t))
-	if got := facts.Instances[1].Errant; !strings.HasPrefix(got, "0-2-") {
-		t.Errorf("replica-1 errant = %q, want a GTID of server 2", got)
-	}
-	if got := facts.Instances[2].Errant; got != "" {
-		t.Errorf("replica-2 errant = %q, want none", got)
-	}
-	if !strings.Contains(strings.Join(facts.Problems, "\n"), "replica-1 has errant transactions") {
-		t.Errorf("problems %q", facts.Problems)
-	}
-	sums, err := ChecksumTables(ctx, tr.primary.conn, r1.conn, tr.replica2.conn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m := sums.Mismatched(); len(m) != 1 || m[0] != "app.t" {
-		t.Fatalf("mismatched %v, want [app.t]", m)
-	}
-	c := sums.Tables[0].Checksums
-	if *c["primary"] == *c["replica-1"] || *c["primary"] != *c["replica-2"] {
-		t.Errorf("checksums %d %d %d: only replica-1 should differ", *c["primary"], *c["replica-1"], *c["replica-2"])
-	}
-}
-
 func TestMariaDBWrongSource(t *testing.T) {
 	t.Parallel()
 	tr := startTrio(t)

@@ -44,11 +44,16 @@ type GTIDState struct {
 	Purged   string `json:"purged,omitempty"`
 	// MariaDB: @@gtid_binlog_pos (written to the own binlog), @@gtid_current_pos
 	// (last applied or written per domain), @@gtid_slave_pos (last replicated).
-	BinlogPos  string  `json:"binlogPos,omitempty"`
-	CurrentPos string  `json:"currentPos,omitempty"`
-	SlavePos   string  `json:"slavePos,omitempty"`
-	StrictMode *bool   `json:"strictMode,omitempty"`
-	DomainID   *uint32 `json:"domainId,omitempty"`
+	BinlogPos string `json:"binlogPos,omitempty"`
+	// BinlogState is @@gtid_binlog_state: the last GTID of every domain and
+	// server id in the binary log, so a write of this server stays listed
+	// after replicated transactions of another server follow it in the same
+	// domain (errant transactions are found with it).
+	BinlogState string  `json:"binlogState,omitempty"`
+	CurrentPos  string  `json:"currentPos,omitempty"`
+	SlavePos    string  `json:"slavePos,omitempty"`
+	StrictMode  *bool   `json:"strictMode,omitempty"`
+	DomainID    *uint32 `json:"domainId,omitempty"`
 }
 
 // BinlogStatus is a server's own binary log coordinates (SHOW MASTER STATUS,

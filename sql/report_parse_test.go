@@ -195,7 +195,7 @@ func TestParseIdentity(t *testing.T) {
 			Flavour: MariaDB, Version: "10.11.19-MariaDB-0+deb12u1-log", VersionComment: "Debian 12",
 			ServerID: 2, Hostname: "mariadb-1", ReportHost: "mariadb-1.mariadb", Port: 3306,
 			ReadOnly: true, SuperReadOnly: nil, LogBin: true,
-			GTID: GTIDState{BinlogPos: "0-1-12", CurrentPos: "0-1-12", SlavePos: "0-1-12", StrictMode: ptr(true), DomainID: ptr[uint32](0)},
+			GTID: GTIDState{BinlogPos: "0-1-12", BinlogState: "0-2-3,0-1-12", CurrentPos: "0-1-12", SlavePos: "0-1-12", StrictMode: ptr(true), DomainID: ptr[uint32](0)},
 		},
 	}}
 	for _, tc := range cases {
