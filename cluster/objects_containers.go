@@ -111,8 +111,10 @@ func sidecarContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 		WithVolumeMounts(
 			volumeMount(volumeScripts, MountScripts, true),
 			volumeMount(volumeRun, MountRun, false),
-			// The server's cnf, so the backup tool reads the server's settings.
-			volumeMount(volumeConfD, MountConfD, true),
+			// The server's cnf: the backup tool reads the server's settings,
+			// and the sidecar makes every later start of the server
+			// read-only (sidecar.sh: start_read_only).
+			volumeMount(volumeConfD, MountConfD, false),
 			volumeMount(volumeClusterState, MountClusterState, true),
 			volumeMount(VolumeClaimTemplateName, MountData, false),
 			volumeMount(VolumeClaimTemplateName, MountDatadir, false).WithSubPath(DataSubPath),

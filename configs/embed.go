@@ -1,9 +1,16 @@
 // Package configs holds mysqlctl's embedded data and nothing else: the
 // scripts its pods run, each flavour's cnf files, and the example config.
-// The cluster package puts the scripts and cnf files in the ConfigMap that
-// every pod mounts, next to the statement files the scripts run (rendered
-// by the sql package: the scripts hold no SQL of their own); see
-// scripts/lib.sh for the environment they expect.
+//
+// The scripts are the pods' runtime: nothing of mysqlctl runs in the
+// cluster between two commands, so what must hold while no command runs
+// (which server may take writes, whom a replica follows, who may receive a
+// backup) is decided here, by each pod, from the cluster's record and the
+// servers themselves. The cluster package puts the scripts and cnf files in
+// the ConfigMap that every pod mounts, next to the statement files the
+// scripts run (rendered by the sql package: the scripts hold no SQL of
+// their own), and the pod template carries a hash of that ConfigMap: any
+// change of a script or a cnf file rolls every pod of every cluster at its
+// next up. See scripts/lib.sh for the environment they expect.
 package configs
 
 import (
@@ -33,6 +40,9 @@ const (
 	// ScriptInitDBRootPassword sets root's password from the mounted
 	// Secret while the server's image initialises a new datadir.
 	ScriptInitDBRootPassword = "initdb-root-password.sh"
+	// ScriptFence writes or removes a server's fence marker: run by
+	// mysqlctl in the sidecar around a role change.
+	ScriptFence = "fence.sh"
 	// ScriptLib holds the helpers every script sources (and mysqlctl sql).
 	ScriptLib = "lib.sh"
 )

@@ -10,8 +10,8 @@ import (
 	"github.com/mysqlctl/mysqlctl/sql"
 )
 
-// TestCloneRefusesAnEmptyPrimary: on the recorded primary (ordinal 0 when
-// the record names none), clone.sh stops the pod with
+// TestCloneRefusesAnEmptyPrimary: on the recorded primary, clone.sh stops
+// the pod with
 // one clear line when the data volume is empty (no system schema: the
 // images' own "must initialise" test) although the cluster was initialised
 // before (the state ConfigMap's "initialized" file); a brand-new cluster, or
@@ -23,10 +23,10 @@ func TestCloneRefusesAnEmptyPrimary(t *testing.T) {
 		hasData, initialized bool
 		wantErr              bool
 	}{
-		{"new cluster, empty volume", "mysql-0", "", false, false, false},
-		{"initialised cluster, primary with data", "mysql-0", "", true, true, false},
-		{"initialised cluster, empty primary", "mysql-0", "", false, true, true},
-		{"new cluster, primary with data", "mysql-0", "", true, false, false},
+		{"new cluster, empty volume", "mysql-0", "mysql-0", false, false, false},
+		{"initialised cluster, primary with data", "mysql-0", "mysql-0", true, true, false},
+		{"initialised cluster, empty primary", "mysql-0", "mysql-0", false, true, true},
+		{"new cluster, primary with data", "mysql-0", "mysql-0", true, false, false},
 		{"initialised cluster, empty moved primary", "mysql-2", "mysql-2", false, true, true},
 		{"initialised cluster, moved primary with data", "mysql-2", "mysql-2", true, true, false},
 	}
@@ -95,5 +95,38 @@ func TestCloneAttemptEndsAtTheDeadline(t *testing.T) {
 	}
 	if !regexp.MustCompile(`exit 1 after [3-6]s\n$`).MatchString(out) {
 		t.Errorf("clone.sh did not end at its deadline, or left the stream running:\n%s", out)
+	}
+}
+
+// TestCloneRefusesAnEmptyPrimaryBesideARunningPeer: a first up interrupted
+// before mysqlctl recorded that the cluster holds data, then the primary's
+// volume lost. A peer whose server answers proves the cluster held data
+// (in a new cluster no replica runs a server before the primary has data),
+// so the empty primary refuses to initialise; with no peer answering it
+// initialises as a new cluster's primary does.
+func TestCloneRefusesAnEmptyPrimaryBesideARunningPeer(t *testing.T) {
+	for _, peerAnswers := range []bool{true, false} {
+		bin, dataRoot, stateDir := t.TempDir(), t.TempDir(), t.TempDir()
+		writeFile(t, filepath.Join(stateDir, "primary"), "mysql-0\n")
+		answer := "exit 1"
+		if peerAnswers {
+			answer = "exit 0"
+		}
+		for name, script := range map[string]string{
+			"getent":        "echo '10.0.0.8 STREAM mysql'\n",
+			"mariadb-admin": answer + "\n",
+		} {
+			if err := os.WriteFile(filepath.Join(bin, name), []byte("#!/bin/bash\n"+script), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out, err := runBash(t, `bash "$S/clone.sh"`, "PATH="+bin+":"+os.Getenv("PATH"), "HOSTNAME=mysql-0", "DATA_ROOT="+dataRoot,
+			"CLUSTER_STATE_DIR="+stateDir, "CONFIG_DIR="+t.TempDir(), "RUN_DIR="+t.TempDir(), "ADMIN_USER=mysqlctl", "ADMIN_PASSWORD=a")
+		switch {
+		case peerAnswers && (err == nil || !strings.Contains(out, "the server at 10.0.0.8 already runs, so this cluster held data")):
+			t.Errorf("an empty primary beside a running peer: err %v, output:\n%s", err, out)
+		case !peerAnswers && (err != nil || !strings.Contains(out, "mysql-0 is the recorded primary: it never clones")):
+			t.Errorf("an empty primary of a new cluster: err %v, output:\n%s", err, out)
+		}
 	}
 }

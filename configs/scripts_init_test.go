@@ -26,7 +26,8 @@ func TestInitConfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.hostname+"/"+tt.flavor+"/"+tt.expire, func(t *testing.T) {
-			configDir, confDir := t.TempDir(), t.TempDir()
+			configDir, confDir, record := t.TempDir(), t.TempDir(), t.TempDir()
+			writeFile(t, filepath.Join(record, "primary"), "mysql-0\n") // as up records it
 			cnf, err := ServerConfig(tt.flavor)
 			if err != nil {
 				t.Fatal(err)
@@ -37,7 +38,8 @@ func TestInitConfig(t *testing.T) {
 				}
 			}
 			out, err := runBash(t, `bash "$S/init-config.sh"`, "FLAVOR="+tt.flavor, "HOSTNAME="+tt.hostname,
-				"CONFIG_DIR="+configDir, "CONF_DIR="+confDir, "BINLOG_EXPIRE_SECONDS="+tt.expire)
+				"CONFIG_DIR="+configDir, "CONF_DIR="+confDir, "BINLOG_EXPIRE_SECONDS="+tt.expire,
+				"CLUSTER_STATE_DIR="+record)
 			if err != nil {
 				t.Fatalf("init-config.sh: %v\n%s", err, out)
 			}

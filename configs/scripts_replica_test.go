@@ -50,11 +50,12 @@ func newReplicaKit(t *testing.T, server sql.Flavour, version string) *replicaKit
 	dir := t.TempDir()
 	k := &replicaKit{dir: dir, config: filepath.Join(dir, "config"), state: filepath.Join(dir, "data", "mysqlctl"),
 		sqlLog: filepath.Join(dir, "sql.log"), syncLog: filepath.Join(dir, "sync.log")}
-	for _, d := range []string{k.config, k.state, filepath.Join(dir, "bin")} {
+	for _, d := range []string{k.config, k.state, filepath.Join(dir, "bin"), filepath.Join(dir, "record")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
+	writeFile(t, filepath.Join(dir, "record", "primary"), "mysql-0\n") // as up records it
 	writeStatements(t, k.config, server, version)
 	fakeSync := "#!/bin/sh\necho sync >>\"$SYNC_LOG\"\n"
 	if err := os.WriteFile(filepath.Join(dir, "bin", "sync"), []byte(fakeSync), 0o755); err != nil {
@@ -175,7 +176,7 @@ func TestSetupReplica(t *testing.T) {
 			writeFile(t, filepath.Join(k.dir, "record", "primary"), "mysql-2\n")
 			for _, env := range [][]string{{"PRIMARY_READ_ONLY=1"}, {"PRIMARY_STATUS=" + running}} {
 				sent, logged, err = k.run(t, f.flavor, "", "setup_replica", env...)
-				if err == nil || sent != "" || !strings.Contains(logged, "the recorded primary mysql-2.mysql is not writable yet") {
+				if err == nil || sent != "" || !strings.Contains(logged, "the recorded primary mysql-2.mysql is not writable yet (") {
 					t.Errorf("%s, primary %v: err %v, sent %q, log:\n%s", f.flavor, env, err, sent, logged)
 				}
 			}
@@ -254,5 +255,40 @@ func writeFile(t *testing.T, path, text string) {
 	}
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A replica whose source is not the recorded primary (it was away during a
+// switchover) is repointed once the recorded primary answers as one, from
+// where its applier stands after a stop; while neither its source nor the
+// recorded primary answers as the primary, the second look in a row marks
+// it for the readiness probe, and following a primary again clears that.
+func TestReplicaFollowsTheRecordedPrimary(t *testing.T) {
+	k := newReplicaKit(t, sql.MariaDB, "10.11")
+	files, err := sql.PodStatements(sql.MariaDB, "10.11")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(k.dir, "record", "primary"), "mysql-2\n")
+	fromOld := verticalStatus("Master_Host: mysql-0.mysql", "Slave_IO_Running: Yes", "Slave_SQL_Running: Yes", "Using_Gtid: Slave_Pos")
+	sent, logged, err := k.run(t, "mariadb", fromOld, "follow_recorded_primary admin.cnf")
+	if err != nil || !strings.HasPrefix(sent, files[sql.FileStopReplica]) || !strings.Contains(sent, "MASTER_HOST='mysql-2.mysql'") ||
+		!strings.Contains(sent, "SET GLOBAL gtid_slave_pos = '0-100-42';") || !strings.HasSuffix(sent, files[sql.FileStartReplica]) {
+		t.Errorf("repoint to the recorded primary: err %v, sent %q, log:\n%s", err, sent, logged)
+	}
+
+	wrong := filepath.Join(k.dir, "run", "wrong-source")
+	twice := "follow_recorded_primary admin.cnf; [[ ! -f \"$WRONG_SOURCE\" ]] || exit 9; follow_recorded_primary admin.cnf"
+	sent, logged, err = k.run(t, "mariadb", fromOld, twice, "PRIMARY_READ_ONLY=1")
+	if err != nil || sent != "" || !exists(wrong) || !strings.Contains(readFile(t, wrong), "replicates from mysql-0.mysql, which is not writable yet") {
+		t.Errorf("a replica chained through a read-only server: err %v, sent %q, marked %v, log:\n%s", err, sent, exists(wrong), logged)
+	}
+	sent, _, err = k.run(t, "mariadb", fromOld, "follow_recorded_primary admin.cnf")
+	if err != nil || exists(wrong) || !strings.Contains(sent, "MASTER_HOST='mysql-2.mysql'") {
+		t.Errorf("once the recorded primary answers: err %v, marked %v, sent %q", err, exists(wrong), sent)
+	}
+	fromNew := verticalStatus("Master_Host: mysql-2.mysql", "Slave_IO_Running: Yes", "Slave_SQL_Running: Yes")
+	if sent, _, err = k.run(t, "mariadb", fromNew, "follow_recorded_primary admin.cnf"); err != nil || sent != "" {
+		t.Errorf("a replica of the recorded primary was touched: err %v, sent %q", err, sent)
 	}
 }

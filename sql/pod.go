@@ -21,6 +21,9 @@ const (
 	// FileStartIOThread restarts a receiver that stopped on a connection
 	// error (the sidecar's watch; see configs/scripts/replication.sh).
 	FileStartIOThread = "stmt-start-io-thread.sql"
+	// FileStopReplica stops both threads before a replica that follows the
+	// wrong source reads where its applier stands, to be repointed from there.
+	FileStopReplica = "stmt-stop-replica.sql"
 	// FileReplicaStatus and FileReadOnly only read: the probes and the donor
 	// choice ask them.
 	FileReplicaStatus = "stmt-replica-status.sql"
@@ -73,6 +76,7 @@ func PodStatements(flavour Flavour, version string) (map[string]string, error) {
 		FileChangeSource:   script(append([]Statement{a.StopReplica(), a.ResetReplica()}, change...)...),
 		FileStartReplica:   script(a.StartReplica()),
 		FileStartIOThread:  script(a.StartIOThread()),
+		FileStopReplica:    script(a.StopReplica()),
 		FileReplicaStatus:  script(Statement{SQL: a.ReplicaStatusQuery()}),
 		FileReadOnly:       script(Statement{SQL: a.ReadOnlyQuery()}),
 		FileServerStart:    script(Statement{SQL: a.ServerStartQuery()}),

@@ -79,6 +79,7 @@ func TestPodStatementsPlaceholders(t *testing.T) {
 			FileChangeSource:   change[tc.flavour],
 			FileStartReplica:   "",
 			FileStartIOThread:  "",
+			FileStopReplica:    "",
 			FileReplicaStatus:  "",
 			FileReadOnly:       "",
 			FileServerStart:    "",

@@ -174,16 +174,27 @@ try_donors() {
 # skip their initialisation ([ -d "$DATADIR/mysql" ], the system schema).
 datadir_initialised() { [[ -d "$DATA_ROOT/mysql/mysql" ]]; }
 
-# refuse_empty_primary stops the recorded primary when its volume is empty although the
-# cluster held data before: the image would otherwise initialise an empty,
-# writable primary, and replicas would follow it.
+# refuse_empty_primary stops the recorded primary when its volume is empty
+# although the cluster held data before: the image would otherwise
+# initialise an empty, writable primary, and replicas would follow it. The
+# record says so once mysqlctl saw the primary ready (initialized); until
+# then (a first up interrupted), a peer whose server answers says so too:
+# in a new cluster no replica runs a server before the primary has data to
+# clone.
 refuse_empty_primary() {
-    local since
-    if datadir_initialised || [[ ! -f "$CLUSTER_STATE_DIR/initialized" ]]; then
+    local since addr
+    if datadir_initialised; then
         return 0
     fi
-    since=$(head -c 64 "$CLUSTER_STATE_DIR/initialized" | tr -d '\n')
-    die "the primary's data volume is empty, but this cluster has held data since ${since:-its first start}: refusing to initialise an empty writable primary. The replicas hold the data, and \`mysqlctl status\` shows which of them is the most up to date (a cluster without replicas needs its data restored)"
+    if [[ -f "$CLUSTER_STATE_DIR/initialized" ]]; then
+        since=$(head -c 64 "$CLUSTER_STATE_DIR/initialized" | tr -d '\n')
+        die "the primary's data volume is empty, but this cluster has held data since ${since:-its first start}: refusing to initialise an empty writable primary. The replicas hold the data, and \`mysqlctl status\` shows which of them is the most up to date (a cluster without replicas needs its data restored)"
+    fi
+    while read -r -u 4 addr; do
+        if [[ -n "$addr" ]] && server_alive "$addr"; then
+            die "the primary's data volume is empty, but the server at $addr already runs, so this cluster held data: refusing to initialise an empty writable primary. \`mysqlctl status\` shows which server is the most up to date, and \`mysqlctl promote POD\` makes it the primary"
+        fi
+    done 4< <(peer_addresses)
 }
 
 # wait_for_restore keeps the primary's pod here while `mysqlctl up
@@ -240,7 +251,7 @@ main() {
         return 0
     fi
     if datadir_initialised && [[ -f "$BOOTSTRAP_MARKER" ]]; then
-        log "a former primary's datadir (accounts created $(head -c 64 "$BOOTSTRAP_MARKER" | tr -d '\n')): kept, the sidecar rejoins it as a replica of $(recorded_primary)"
+        log "a former primary's datadir (accounts created $(head -c 64 "$BOOTSTRAP_MARKER" | tr -d '\n')): kept, the sidecar rejoins it as a replica of the recorded primary, $(describe_primary)"
         return 0
     fi
     mkdir -p "$STATE_DIR"
@@ -249,7 +260,7 @@ main() {
     until try_donors "$deadline"; do
         if ((SECONDS + CLONE_RETRY_INTERVAL >= deadline)); then
             rm -rf "$WORK"
-            die "no peer could be cloned within ${CLONE_TIMEOUT}s (each attempt is logged above): a replica needs a writable primary ($(recorded_primary) is recorded) or a replicating peer to clone from"
+            die "no peer could be cloned within ${CLONE_TIMEOUT}s (each attempt is logged above): a replica needs a writable primary (recorded: $(describe_primary)) or a replicating peer to clone from"
         fi
         if [[ "$PEERS_SEEN" != "$WAIT_LOGGED" ]]; then
             log "no peer could be cloned yet; asking again every ${CLONE_RETRY_INTERVAL}s"

@@ -71,7 +71,7 @@ main() {
         >"$CONF_DIR/20-mysqlctl-server.cnf"
     chmod 0644 "$CONF_DIR/20-mysqlctl-server.cnf"
     install -m 0644 "$CONFIG_DIR/$role.cnf" "$CONF_DIR/30-mysqlctl-role.cnf"
-    log "ordinal $ordinal: server-id $((100 + ordinal)), starts as $role (recorded primary: $(recorded_primary)), ${retention/=/ }, clients' TLS ${CLIENT_TLS:-preferred}"
+    log "ordinal $ordinal: server-id $((100 + ordinal)), starts as $role (recorded primary: $(describe_primary)), ${retention/=/ }, clients' TLS ${CLIENT_TLS:-preferred}"
 }
 
 main "$@"

@@ -46,8 +46,10 @@ STATE_DIR="$DATA_ROOT/mysqlctl"                # on the volume, outside the data
 CLONE_MARKER="$STATE_DIR/clone-complete"       # written only after a whole clone
 SOURCE_POSITION="$STATE_DIR/replication-source" # where a fresh clone replicates from
 BOOTSTRAP_MARKER="$STATE_DIR/bootstrap-complete"
+FENCE_MARKER="$STATE_DIR/fenced"               # mysqlctl fenced this server: see fenced
 SIDECAR_READY="$RUN_DIR/sidecar-ready"          # readiness waits for the sidecar
 CAUGHT_UP="$RUN_DIR/caught-up"                  # when readiness last saw the replica caught up
+WRONG_SOURCE="$RUN_DIR/wrong-source"            # why the replica follows no primary (readiness fails)
 
 # The replica status columns the scripts read, as stmt-replica-status.sql
 # names them (SHOW REPLICA STATUS renamed Slave/Master to Replica/Source).
@@ -120,21 +122,55 @@ peer_host() { printf '%s-%d.%s\n' "$CLUSTER_NAME" "$1" "$CLUSTER_NAME"; }
 pod_host() { printf '%s.%s\n' "$1" "$CLUSTER_NAME"; }
 
 # recorded_primary prints the name of the pod the cluster's record names as
-# its primary: mysqlctl up records ordinal 0, switchover and promote move
-# it. The role is never the ordinal's. A record without the file (a cluster
-# made before there was one) means ordinal 0, as it always did. The mounted
-# record may lag a change by a minute; every decision taken from it is also
-# checked against the servers themselves (see sidecar.sh).
+# its primary (mysqlctl up records ordinal 0, switchover and promote move
+# it), or nothing when the record is missing or names no pod of this
+# cluster: then no server may take writes, and every one stays read-only
+# until mysqlctl records a primary again. The role is never the ordinal's.
+# The mounted record may lag a change by a minute; every decision taken
+# from it is also checked against the servers themselves (see sidecar.sh).
 recorded_primary() {
     local name=""
     if [[ -f "$CLUSTER_STATE_DIR/primary" ]]; then
         read -r name <"$CLUSTER_STATE_DIR/primary" || true
     fi
-    printf '%s\n' "${name:-$CLUSTER_NAME-0}"
+    if [[ "$name" =~ ^${CLUSTER_NAME}-[0-9]+$ ]]; then
+        printf '%s\n' "$name"
+    fi
+}
+
+# describe_primary words the record's primary for a log line.
+describe_primary() {
+    local p
+    p=$(recorded_primary)
+    printf '%s\n' "${p:-none (the record is missing or names no pod: every server stays read-only)}"
 }
 
 # is_recorded_primary: this pod is the one the record names.
-is_recorded_primary() { [[ "$(recorded_primary)" == "${HOSTNAME:-}" ]]; }
+is_recorded_primary() {
+    local p
+    p=$(recorded_primary)
+    [[ -n "$p" && "$p" == "${HOSTNAME:-}" ]]
+}
+
+# role_change_in_progress prints the role change the record says is under
+# way (mysqlctl writes it before it fences anything, and removes it once the
+# new primary is recorded), and fails when there is none.
+role_change_in_progress() {
+    local change=""
+    if [[ -f "$CLUSTER_STATE_DIR/change" ]]; then
+        change=$(head -c 300 "$CLUSTER_STATE_DIR/change" | tr -d '\n')
+    fi
+    [[ -n "$change" ]] && printf '%s\n' "$change"
+}
+
+# fenced prints why this server was fenced (FENCE_MARKER, written by
+# mysqlctl on the volume before it fences a primary, removed only when
+# mysqlctl makes this server the primary again), and fails when it was not.
+# It outlives every restart of the server and of the pod, and the mounted
+# record's lag: a fenced server never makes itself writable.
+fenced() {
+    [[ -f "$FENCE_MARKER" ]] && head -c 300 "$FENCE_MARKER" | tr -d '\n' && echo
+}
 
 # peer_addresses prints the address of every pod of the cluster, this one
 # included, as the headless Service's DNS lists them: it publishes pods that

@@ -3,7 +3,9 @@
 #   live   the server process answers (startup and liveness probes).
 #          mysqladmin ping succeeds even on "access denied": alive is alive.
 #   ready  the sidecar finished its setup, and
-#          - a replica serves reads (<name>-read) while its data is at most
+#          - a replica serves reads (<name>-read) while it follows a
+#            primary (the sidecar marks WRONG_SOURCE when its source is
+#            neither the recorded primary nor answers as one), and its data is at most
 #            MAX_READ_LAG seconds old: its applier runs, and its receiver
 #            is either connected with a lag of at most MAX_READ_LAG, or has
 #            lost its source (a primary restarting) for at most MAX_READ_LAG
@@ -49,6 +51,9 @@ ready() {
     cnf=$(probe_login)
     status=$(replica_status "$cnf" "$SERVER_HOST") || fail "the server does not answer queries"
     if [[ -n "$(status_field "$SOURCE_HOST_FIELD" <<<"$status")" ]]; then
+        if [[ -f "$WRONG_SOURCE" ]]; then
+            fail "$(<"$WRONG_SOURCE")"
+        fi
         io=$(status_field "$IO_FIELD" <<<"$status")
         sqlt=$(status_field "$SQL_FIELD" <<<"$status")
         lag=$(status_field "$LAG_FIELD" <<<"$status")

@@ -51,7 +51,7 @@ start_io_thread_sql() { sql_fill stmt-start-io-thread.sql; }
 
 # setup_replica points a replica at the recorded primary once, and is
 # idempotent across restarts. It returns non-zero when it should be tried
-# again later (the primary does not answer as one yet):
+# again later (no primary is recorded, or it does not answer as one yet):
 #  - A replica whose status names a source already replicates: its live
 #    position wins, and a leftover clone position file is only set aside.
 #    Applying it again would rewind a replica that applied transactions
@@ -60,8 +60,10 @@ start_io_thread_sql() { sql_fill stmt-start-io-thread.sql; }
 #    window between CHANGE and the rename below, and a clone whose donor was
 #    a replica and carried its replication settings: they are consistent
 #    with the copied data (MariaDB's gtid_slave_pos and 5.7's applier
-#    position are InnoDB tables, committed with each transaction). Its
-#    source is mysqlctl's to move (switchover, promote), never the record's.
+#    position are InnoDB tables, committed with each transaction). When
+#    that source is not the recorded primary (a replica away during a
+#    switchover), it is repointed once the recorded primary answers as one
+#    (follow_recorded_primary).
 #  - After a fresh clone (position file, no source yet): point at the
 #    primary from the clone's position, set the file aside, then start.
 #  - A configured replica stopped without an error (say, a restart in the
@@ -72,6 +74,10 @@ start_io_thread_sql() { sql_fill stmt-start-io-thread.sql; }
 setup_replica() {
     local cnf status src primary
     cnf=$(admin_cnf)
+    if [[ -z "$(recorded_primary)" ]]; then
+        log "no primary is recorded ($(describe_primary)): waiting for mysqlctl to record one"
+        return 1
+    fi
     primary=$(pod_host "$(recorded_primary)")
     status=$(replica_status "$cnf" "$SERVER_HOST") || die "cannot read the replica status of $SERVER_HOST:$SERVER_PORT"
     src=$(status_field "$SOURCE_HOST_FIELD" <<<"$status")
@@ -80,8 +86,9 @@ setup_replica() {
         retire_position
     fi
     if [[ -n "$src" ]]; then
-        resume_replica "$cnf" "$status" "$src"
-        return
+        resume_replica "$cnf" "$status" "$src" || return 1
+        follow_recorded_primary "$cnf"
+        return 0
     fi
     source_is_primary "$cnf" "$primary" || return 1
     if [[ -f "$SOURCE_POSITION" ]]; then
@@ -97,18 +104,103 @@ setup_replica() {
     fi
 }
 
-# source_is_primary CNF HOST: HOST answers as a primary (writable, no source
-# of its own). The mounted record can lag a switchover by a minute: a
-# replica never follows a server that is not a primary, it waits.
-source_is_primary() {
-    local status ro
+# answers_as_primary CNF HOST: HOST answers as a primary (writable, no
+# source of its own). Otherwise NOT_PRIMARY says why, for the caller's log.
+answers_as_primary() {
+    local status ro src
+    NOT_PRIMARY=""
     if ! status=$(replica_status "$1" "$2" 2>/dev/null) || ! ro=$(sql_query "$1" "$2" stmt-read-only.sql 2>/dev/null); then
-        log "the recorded primary $2 does not answer yet"
+        NOT_PRIMARY="does not answer yet"
         return 1
     fi
-    if [[ -n "$(status_field "$SOURCE_HOST_FIELD" <<<"$status")" || "$ro" != 0 ]]; then
-        log "the recorded primary $2 is not writable yet (read_only $ro, source \"$(status_field "$SOURCE_HOST_FIELD" <<<"$status")\")"
+    src=$(status_field "$SOURCE_HOST_FIELD" <<<"$status")
+    if [[ -n "$src" || "$ro" != 0 ]]; then
+        NOT_PRIMARY="is not writable yet (read_only $ro, source \"$src\")"
         return 1
+    fi
+}
+
+# source_is_primary CNF HOST: HOST answers as a primary. The mounted record
+# can lag a switchover by a minute: a replica never follows a server that
+# is not a primary, it waits.
+source_is_primary() {
+    if ! answers_as_primary "$1" "$2"; then
+        log "the recorded primary $2 $NOT_PRIMARY"
+        return 1
+    fi
+}
+
+# follow_recorded_primary CNF, on a replica (setup and every tick of the
+# watch): a source that is not the recorded primary is replaced by it, by
+# GTID from where this server's applier stands, once the recorded primary
+# answers as the primary (the record lags a switchover, and the old
+# primary, fenced, never answers as one: a replica is never pointed back).
+# A replica whose source is neither the recorded primary nor answers as a
+# primary (chained through a replica, whose applier may stop unseen) is
+# marked for the readiness probe (WRONG_SOURCE) once two looks in a row
+# found it so; the mark goes when it follows a primary again.
+follow_recorded_primary() {
+    local cnf=$1 status src primary
+    primary=$(recorded_primary)
+    [[ -n "$primary" ]] || return 0
+    primary=$(pod_host "$primary")
+    status=$(replica_status "$cnf" "$SERVER_HOST" 2>/dev/null) || return 0
+    src=$(status_field "$SOURCE_HOST_FIELD" <<<"$status")
+    if [[ -z "$src" || "$src" == "$primary" ]]; then
+        source_verdict ""
+        return 0
+    fi
+    if [[ "$FLAVOR" != mysql57 ]] && answers_as_primary "$cnf" "$primary"; then
+        repoint_replica "$cnf" "$primary" "$src" && source_verdict ""
+        return
+    fi
+    if answers_as_primary "$cnf" "$src"; then
+        source_verdict "" # the record has not caught up with a switchover yet
+        return 0
+    fi
+    source_verdict "replicates from $src, which $NOT_PRIMARY, and the recorded primary $primary does not answer as the primary"
+}
+
+# source_verdict WHY records what follow_recorded_primary found: "" is
+# fine; the same complaint twice in a row becomes WRONG_SOURCE.
+source_verdict() {
+    if [[ -z "$1" ]]; then
+        SOURCE_DOUBT=""
+        rm -f "$WRONG_SOURCE"
+        return 0
+    fi
+    if [[ "${SOURCE_DOUBT:-}" == "$1" && ! -f "$WRONG_SOURCE" ]]; then
+        log "$1: not ready until it follows the primary"
+        mkdir -p "$RUN_DIR" && printf '%s\n' "$1" >"$WRONG_SOURCE"
+    fi
+    SOURCE_DOUBT=$1
+}
+
+# repoint_replica CNF PRIMARY WAS points a running replica at PRIMARY from
+# where its applier stands once stopped (a position read before the stop
+# would make it apply again what it applied since).
+repoint_replica() {
+    local cnf=$1 primary=$2 file="$STATE_DIR/repoint.position"
+    log "replicates from $3, but the record names $primary, which answers as the primary: repointing by GTID"
+    sql_fill stmt-stop-replica.sql | sql_script "$cnf" "$SERVER_HOST" || return 1
+    write_own_position "$cnf" "$file" || return 1
+    change_source_sql "$file" "$primary" | sql_script "$cnf" "$SERVER_HOST" || return 1
+    start_replica_sql | sql_script "$cnf" "$SERVER_HOST" || return 1
+    log "replicating from $primary, after its own transactions ($(tr '\n' ' ' <"$file"))"
+    rm -f "$file"
+}
+
+# write_own_position CNF FILE writes where this server stands, as
+# change_source_sql reads it: MariaDB's gtid_current_pos (what it wrote
+# and what it replicated); MySQL's auto-position needs nothing.
+write_own_position() {
+    local gtid
+    mkdir -p "$STATE_DIR"
+    if [[ "$FLAVOR" == mariadb ]]; then
+        gtid=$(sql_query "$1" "$SERVER_HOST" stmt-executed-gtid.sql) || return 1
+        printf 'gtid=%s\n' "$gtid" >"$2"
+    else
+        : >"$2"
     fi
 }
 
@@ -120,17 +212,11 @@ source_is_primary() {
 # replica stays stopped, read-only and not ready: mysqlctl status reports it
 # diverged, and mysqlctl reclone gives it the new primary's data.
 rejoin_former_primary() {
-    local cnf=$1 primary=$2 rejoin_file="$STATE_DIR/rejoin.position" gtid
+    local cnf=$1 primary=$2 rejoin_file="$STATE_DIR/rejoin.position"
     if [[ ! -f "$CONFIG_DIR/stmt-executed-gtid.sql" ]]; then
-        die "this server has data but no replication source: it was the primary before $(recorded_primary). MySQL 5.7 replicas are positioned by file and position, so it cannot rejoin: run mysqlctl reclone $HOSTNAME"
+        die "this server has data but no replication source: it was the primary before $(describe_primary). MySQL 5.7 replicas are positioned by file and position, so it cannot rejoin: run mysqlctl reclone $HOSTNAME"
     fi
-    mkdir -p "$STATE_DIR"
-    if [[ "$FLAVOR" == mariadb ]]; then
-        gtid=$(sql_query "$cnf" "$SERVER_HOST" stmt-executed-gtid.sql) || return 1
-        printf 'gtid=%s\n' "$gtid" >"$rejoin_file"
-    else
-        : >"$rejoin_file"
-    fi
+    write_own_position "$cnf" "$rejoin_file" || return 1
     log "a former primary: rejoining $primary as a replica after its own transactions ($(tr '\n' ' ' <"$rejoin_file"))"
     change_source_sql "$rejoin_file" "$primary" | sql_script "$cnf" "$SERVER_HOST" || return 1
     start_replica_sql | sql_script "$cnf" "$SERVER_HOST" || return 1

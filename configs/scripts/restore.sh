@@ -97,7 +97,7 @@ main() {
     local reset_passwords=no position gtid
     [[ "${1:-}" == --reset-passwords ]] && reset_passwords=yes
     trap stop_temp_server EXIT
-    is_recorded_primary || die "$HOSTNAME is not the recorded primary ($(recorded_primary)): only the primary is restored"
+    is_recorded_primary || die "$HOSTNAME is not the recorded primary ($(describe_primary)): only the primary is restored"
     [[ ! -d "$DATA_ROOT/mysql/mysql" ]] || die "$HOSTNAME already holds data: nothing restored"
     [[ -f "$CLUSTER_STATE_DIR/restore" ]] || die "the cluster's record asks for no restore"
     mkdir -p "$STATE_DIR"

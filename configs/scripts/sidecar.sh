@@ -1,23 +1,29 @@
 #!/bin/bash
 # sidecar.sh: runs beside the server for the pod's whole life.
 #  1. Waits for the server to answer.
-#  2. Decides the server's role from the cluster's record (setup_role), at
+#  2. Makes every later start of the server read-only (start_read_only):
+#     only a new cluster's first start runs writable, for the image's own
+#     initialisation.
+#  3. Decides the server's role from the cluster's record (setup_role), at
 #     this start and again at every start of the server (a crash, an OOM
 #     kill), whatever its ordinal:
 #     - The recorded primary creates mysqlctl's admin and replication
 #       accounts on a new datadir (and on MariaDB takes READ_ONLY ADMIN from
-#       root), then becomes writable, unless it replicates from a source or
-#       another server of the cluster is writable (claim_writes).
+#       root), then becomes writable, unless it was fenced, a role change is
+#       under way, it replicates from a source or another server of the
+#       cluster is writable (claim_writes).
 #     - Any other server replicates from the recorded primary: after a fresh
 #       clone from the clone's position, as a former primary from its own;
 #       a replica already replicating is left alone (replication.sh).
 #     Every statement comes from the flavour's stmt-*.sql files.
-#  3. Marks the pod's setup done (the readiness probe waits for it).
-#  4. Every ROLE_WATCH_INTERVAL seconds, in the background: sets the role
-#     again when the server restarted, and every IO_WATCH_INTERVAL seconds
+#  4. Marks the pod's setup done (the readiness probe waits for it).
+#  5. Every ROLE_WATCH_INTERVAL seconds, in the background: sets the role
+#     again when the server restarted; repoints a replica whose source is
+#     not the recorded primary once that one answers as the primary
+#     (follow_recorded_primary); and every IO_WATCH_INTERVAL seconds
 #     starts a replica's receiver again if it stopped on a connection error
 #     (never after any other error: restart_stopped_receiver).
-#  5. Serves hot backups to new replicas on CLONE_PORT (mariadb, mysql57),
+#  6. Serves hot backups to new replicas on CLONE_PORT (mariadb, mysql57),
 #     one backup to all that ask at once (clone-donor.sh); mysql 8
 #     replicas clone over 3306, so it only idles.
 # SIGTERM ends it at once: bash runs traps only between commands, so every
@@ -92,6 +98,24 @@ bootstrap_primary() {
     date -u +%Y-%m-%dT%H:%M:%SZ >"$BOOTSTRAP_MARKER"
 }
 
+# start_read_only makes the server start read-only from now on, whatever
+# its pod: init-config gave a new cluster's recorded primary a writable
+# role cnf for the image's initialisation, and the emptyDir keeps it for
+# the pod's whole life. Once the server answers over the network its
+# initialisation is over; any later start (a crash, an OOM kill) must wait
+# for claim_writes, which checks the record, the fence and the peers first.
+start_read_only() {
+    local role="$CONF_DIR/30-mysqlctl-role.cnf" tmp
+    if [[ -f "$role" && "$(<"$role")" == "$(<"$CONFIG_DIR/replica.cnf")" ]]; then
+        return 0
+    fi
+    # The server runs as this container's user: mktemp's 0600 lets it read.
+    tmp=$(mktemp "$CONF_DIR/.role.XXXXXX")
+    printf '%s\n' "$(<"$CONFIG_DIR/replica.cnf")" >"$tmp"
+    mv -f "$tmp" "$role"
+    log "the server's next start is read-only (its role cnf is now replica.cnf): only the sidecar makes the recorded primary writable"
+}
+
 # other_writable_server CNF prints the first other server of the cluster
 # that takes writes (its address), and fails when there is none. A peer
 # that does not answer cannot be asked: a partitioned writable server is
@@ -113,12 +137,23 @@ other_writable_server() {
 
 # claim_writes makes the recorded primary writable. Every server starts
 # read-only; this is the only place a pod lifts that itself, and only when
-# the server replicates from nobody and no other server is writable: a
-# primary re-created while the record still names it, after mysqlctl
-# promoted another server, stays read-only (and not ready) instead.
+# mysqlctl did not fence it, the record shows no role change under way, the
+# server replicates from nobody and no other server is writable: a primary
+# restarted during a switchover, or re-created while the record still
+# names it after mysqlctl promoted another server, stays read-only (and not
+# ready) instead. Staying read-only is not a failure: the server waits for
+# mysqlctl (mysqlctl check names what to run).
 claim_writes() {
-    local cnf status src writer ro
+    local cnf status src writer ro why change
     cnf=$(admin_cnf)
+    if why=$(fenced); then
+        log "the record names this pod the primary, but mysqlctl fenced it ($why): stays read-only until mysqlctl makes it the primary again"
+        return 0
+    fi
+    if change=$(role_change_in_progress); then
+        log "a role change is under way ($change): stays read-only until mysqlctl finishes it"
+        return 0
+    fi
     status=$(replica_status "$cnf" "$SERVER_HOST") || return 1
     src=$(status_field "$SOURCE_HOST_FIELD" <<<"$status")
     if [[ -n "$src" ]]; then
@@ -183,8 +218,11 @@ watch_server() {
             fi
         fi
         ticks=$((ticks + 1))
-        if ((ticks % every == 0)) && ! is_recorded_primary; then
-            restart_stopped_receiver "$cnf" || log "could not start the receiver again; next try in ${IO_WATCH_INTERVAL}s"
+        if ! is_recorded_primary; then
+            follow_recorded_primary "$cnf" || true
+            if ((ticks % every == 0)); then
+                restart_stopped_receiver "$cnf" || log "could not start the receiver again; next try in ${IO_WATCH_INTERVAL}s"
+            fi
         fi
     done
 }
@@ -200,7 +238,8 @@ main() {
     # its start is read as root, or the first tick would take it for a
     # restart and set the role again.
     started=$(server_started) || started=$(server_started "$(root_cnf)") || started="0 0"
-    log "recorded primary: $(recorded_primary)"
+    start_read_only
+    log "recorded primary: $(describe_primary)"
     until setup_role; do
         log "the role is not set yet; trying again in 5s"
         nap 5

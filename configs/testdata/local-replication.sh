@@ -23,7 +23,8 @@ fail() {
 setup() {
     [[ -f "$ROOT/config/stmt-accounts.sql" ]] || fail "no statement files in $ROOT/config: run TestScriptsAgainstLocalMariaDB"
     cp "$SRC"/scripts/*.sh "$SRC"/cnf/mariadb/*.cnf "$ROOT/config/"
-    mkdir -p "$CLUSTER_STATE_DIR" # empty: a brand-new cluster
+    mkdir -p "$CLUSTER_STATE_DIR" # a brand-new cluster: up records its first primary before any pod starts
+    echo lt-0 >"$CLUSTER_STATE_DIR/primary"
     { cat /etc/hosts; for n in 0 1 2 3; do echo "127.0.0.$((10 + n)) lt-$n.lt"; done
         for n in 0 1 2 3; do echo "127.0.0.$((10 + n)) lt"; done; } >"$ROOT/hosts"
     mount --bind "$ROOT/hosts" /etc/hosts

@@ -62,3 +62,6 @@ START SLAVE IO_THREAD;
 -- stmt-start-replica.sql
 START SLAVE;
 
+-- stmt-stop-replica.sql
+STOP SLAVE;
+

@@ -55,3 +55,6 @@ START REPLICA IO_THREAD;
 -- stmt-start-replica.sql
 START REPLICA;
 
+-- stmt-stop-replica.sql
+STOP REPLICA;
+
