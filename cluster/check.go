@@ -21,6 +21,7 @@ const (
 	CheckPodsReady             = "pods-ready"
 	CheckMembersReachable      = "members-reachable"
 	CheckSinglePrimary         = "single-primary"
+	CheckNoRoleChange          = "no-role-change"
 	CheckServerIDsUnique       = "server-ids-unique"
 	CheckReplicasReadOnly      = "replicas-read-only"
 	CheckReplicationRunning    = "replication-running"
@@ -95,6 +96,7 @@ func Evaluate(r *StatusReport, opts CheckOptions) []CheckResult {
 		checkPodsReady(r),
 		checkMembersReachable(r),
 		checkSinglePrimary(v),
+		checkNoRoleChange(r),
 		checkServerIDsUnique(v),
 		checkReplicasReadOnly(v),
 		checkReplicationRunning(v),

@@ -67,6 +67,10 @@ func checkSinglePrimary(v view) CheckResult {
 		}
 	}
 	switch {
+	case v.r.Cluster.RecordedPrimary == "" && len(writers) == 1:
+		t.fail("the cluster's record names no primary (deleted?), so no server makes itself writable after a restart: record %s with mysqlctl promote %s --adopt", writers[0].Pod, writers[0].Pod)
+	case v.r.Cluster.RecordedPrimary == "":
+		t.fail("the cluster's record names no primary (deleted?), so every server stays read-only: find the server with the most data with mysqlctl status, then mysqlctl promote POD (--adopt when it is writable already)")
 	case len(writers) == 0:
 		if hint := mostData(v.r); hint != "" {
 			t.fail("%s", hint)
@@ -79,6 +83,21 @@ func checkSinglePrimary(v view) CheckResult {
 		t.fail("the writable server is %s, but the cluster's record (and the write Service) name %s: run mysqlctl switchover --to %s or promote %s", writers[0].Pod, v.r.Cluster.RecordedPrimary, writers[0].Pod, writers[0].Pod)
 	}
 	return t.result(CheckSinglePrimary, fmt.Sprintf("%s is the only writable server and replicates from nobody", v.primary))
+}
+
+// checkNoRoleChange: no switchover or promote is under way, or was left
+// half-done by a command that died: the record's intent keeps the
+// recorded primary read-only until a command finishes or undoes it.
+func checkNoRoleChange(r *StatusReport) CheckResult {
+	var t tally
+	if in := r.Cluster.RoleChange; in != nil {
+		if in.Interrupted(r.ObservedAt) {
+			t.fail("a %s was interrupted: run mysqlctl switchover to finish or undo it (or mysqlctl promote POD --adopt for the server that holds the writes)", in)
+		} else {
+			t.warn("a %s is under way", in)
+		}
+	}
+	return t.result(CheckNoRoleChange, "no role change under way")
 }
 
 // checkServerIDsUnique: replicas drop events carrying their own server id,

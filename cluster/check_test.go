@@ -115,7 +115,7 @@ func TestCheck(t *testing.T) {
 		objs: func() []runtime.Object {
 			var out []runtime.Object
 			for _, o := range clusterObjects(3) {
-				if _, cm := o.(*corev1.ConfigMap); !cm {
+				if cm, ok := o.(*corev1.ConfigMap); !ok || cm.Name != "mysql-config" {
 					out = append(out, o)
 				}
 			}

@@ -1,13 +1,14 @@
 package cluster
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 )
 
 // view is a status report as the checks see it: which member is the
-// primary (the one found, else the pod at ordinal 0, which should be) and
-// which members are therefore replicas.
+// primary (the one found, else the recorded one, else the pod at ordinal
+// 0) and which members are therefore replicas.
 type view struct {
 	r        *StatusReport
 	primary  string
@@ -15,10 +16,7 @@ type view struct {
 }
 
 func newView(r *StatusReport) view {
-	v := view{r: r, primary: r.Cluster.Primary}
-	if v.primary == "" {
-		v.primary = PodName(r.Cluster.Name, 0)
-	}
+	v := view{r: r, primary: cmp.Or(r.Cluster.Primary, r.Cluster.RecordedPrimary, PodName(r.Cluster.Name, 0))}
 	for i := range r.Members {
 		if r.Members[i].Pod != v.primary {
 			v.replicas = append(v.replicas, &r.Members[i])

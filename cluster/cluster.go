@@ -65,6 +65,9 @@ type Cluster struct {
 	Forward func(ctx context.Context, pod string, port int) (Tunnel, error)
 	// Open logs in to a server through t.Dial.
 	Open func(ctx context.Context, t sql.Target) (Server, error)
+	// RunInPod runs a command in a container of a pod through the API
+	// (kube.Client.Exec): the fence marker of a role change.
+	RunInPod func(ctx context.Context, pod, container string, command []string, o kube.ExecOptions) error
 	// Checksum compares the user tables of servers (sql.ChecksumTables).
 	Checksum func(ctx context.Context, servers []Server) (*sql.Checksums, error)
 	// Now is the clock reports are stamped with.
@@ -99,6 +102,7 @@ func New(k *kube.Client, name string) *Cluster {
 			}
 			return c, nil
 		},
+		RunInPod:   k.Exec,
 		Checksum:   checksumConns,
 		Now:        time.Now,
 		PodTimeout: DefaultPodTimeout,

@@ -32,7 +32,11 @@ func mostData(r *StatusReport) string {
 	if best == nil {
 		return ""
 	}
-	primary := PodName(r.Cluster.Name, 0)
+	primary := r.Cluster.RecordedPrimary
+	if primary == "" {
+		return fmt.Sprintf("no writable primary, and the cluster's record names none: %s holds the most transactions (%d, %s); make it the primary with mysqlctl promote %s",
+			best.Pod, bestCount, best.GTIDExecuted, best.Pod)
+	}
 	if best.Pod == primary {
 		return fmt.Sprintf("no writable primary: %s holds the most transactions (%d) but is not writable", primary, bestCount)
 	}

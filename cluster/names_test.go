@@ -21,9 +21,11 @@ import (
 // manager and a cluster in another namespace.
 func namesFixture() []runtime.Object {
 	objs := clusterObjects(3)
-	record := meta(StateConfigMapName("mysql"))
-	record.Labels = Labels("mysql", ComponentState)
-	objs = append(objs, &corev1.ConfigMap{ObjectMeta: record, Data: map[string]string{StateKeyPrimary: "mysql-1"}})
+	for _, o := range objs {
+		if cm, ok := o.(*corev1.ConfigMap); ok && cm.Name == StateConfigMapName("mysql") {
+			cm.Data[StateKeyPrimary] = "mysql-1"
+		}
+	}
 	orders := metav1.ObjectMeta{Name: "orders", Namespace: testNS, Labels: Labels("orders", ComponentDatabase)}
 	objs = append(objs, &appsv1.StatefulSet{ObjectMeta: orders})
 	orders.Name = PodName("orders", 0)
@@ -46,10 +48,10 @@ func TestPodAndReplicaNames(t *testing.T) {
 	if want := []string{"mysql-0", "mysql-2"}; err != nil || !slices.Equal(replicas, want) {
 		t.Errorf("ReplicaNames = %v, %v; want %v (all but the recorded primary)", replicas, err, want)
 	}
-	// Without a record, ordinal 0 is the primary.
+	// Without a record no pod is the primary, ordinal 0 no more than any.
 	replicas, err = New(k, "orders").ReplicaNames(ctx)
-	if err != nil || len(replicas) != 0 {
-		t.Errorf("ReplicaNames of orders = %v, %v; want none", replicas, err)
+	if want := []string{"orders-0"}; err != nil || !slices.Equal(replicas, want) {
+		t.Errorf("ReplicaNames of orders = %v, %v; want %v", replicas, err, want)
 	}
 	pods, err = New(k, "nothing").PodNames(ctx)
 	if err != nil || len(pods) != 0 {

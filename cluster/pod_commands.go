@@ -23,12 +23,13 @@ func restoreCommand(resetPasswords bool) []string {
 // ExecCommands lists, per container name, what mysqlctl may exec in a pod
 // of flavour f.
 func ExecCommands(f Flavor) map[string][][]string {
+	fences := [][]string{fenceCommand("fence", "why"), fenceCommand("unfence")}
 	if f == FlavorMySQL { // no hot backup tool: neither backup nor restore
-		return nil
+		return map[string][][]string{ContainerSidecar: fences}
 	}
 	restores := [][]string{restoreCommand(false)}
 	if f == FlavorMariaDB {
 		restores = append(restores, restoreCommand(true))
 	}
-	return map[string][][]string{ContainerSidecar: {backupCommand()}, ContainerClone: restores}
+	return map[string][][]string{ContainerSidecar: append([][]string{backupCommand()}, fences...), ContainerClone: restores}
 }

@@ -39,33 +39,33 @@ func buildPrimaryService(name, ns, primary string) *corev1ac.ServiceApplyConfigu
 	return s
 }
 
-// RecordedPrimary is the pod the cluster's record names as its primary:
-// ordinal 0 when the record names none (a new cluster, or one made before
-// the record held the primary).
+// RecordedPrimary is the pod the cluster's record names as its primary; ""
+// when the record is missing or names no pod of the cluster. Then no server
+// makes itself writable (configs/scripts/lib.sh: recorded_primary), and
+// mysqlctl promote POD --adopt records the one that is.
 func (c *Cluster) RecordedPrimary(ctx context.Context) (string, error) {
 	state, err := c.readState(ctx)
 	if err != nil {
 		return "", err
 	}
-	if p := state[StateKeyPrimary]; p != "" {
-		return p, nil
-	}
-	return PodName(c.Name, 0), nil
+	return c.validPrimary(state[StateKeyPrimary]), nil
 }
 
-// recordPrimary moves the record and the write Service to pod, in that
-// order: a pod re-created in between already takes the role the record
-// names, and the Service follows within the same command.
-func (c *Cluster) recordPrimary(ctx context.Context, pod string) error {
-	if err := c.writeState(ctx, map[string]string{StateKeyPrimary: pod}); err != nil {
-		return err
+// validPrimary is pod when it names a pod of the cluster, else "": the
+// pods read the record the same way.
+func (c *Cluster) validPrimary(pod string) string {
+	ordinal, ok := kube.Ordinal(pod)
+	if !ok || PodName(c.Name, ordinal) != pod {
+		return ""
 	}
-	result, err := c.Kube.Apply(ctx, buildPrimaryService(c.Name, c.Namespace(), pod))
-	if err != nil {
-		return fmt.Errorf("point service %s at %s: %w", PrimaryServiceName(c.Name), pod, err)
-	}
-	c.changed(result.String())
-	return nil
+	return pod
+}
+
+// errNoRecordedPrimary is what a command that needs the primary says when
+// the record names none.
+func (c *Cluster) errNoRecordedPrimary() error {
+	return fmt.Errorf("the cluster's record (ConfigMap %s) names no primary, so every server stays read-only: find the server that holds the writes with mysqlctl status, then record it with mysqlctl promote POD --adopt",
+		StateConfigMapName(c.Name))
 }
 
 // checkKeepsPrimary refuses a replica count that would remove the recorded

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,6 +18,10 @@ type PromoteOptions struct {
 	Force bool
 	// Apply bounds how long the replica may take to apply what it received.
 	Apply time.Duration
+	// Adopt records Pod as the primary when it already is the one writable
+	// server (a half-done role change, a deleted record), changing nothing
+	// on the servers but the others' source.
+	Adopt bool
 }
 
 // Promote makes a replica the primary when the recorded primary is gone or
@@ -35,6 +40,9 @@ func (c *Cluster) promote(ctx context.Context, opts PromoteOptions) (*RoleChange
 	if opts.Apply <= 0 {
 		opts.Apply = DefaultCatchUp
 	}
+	if opts.Adopt {
+		return c.adopt(ctx, opts.Pod)
+	}
 	r, err := c.openRoleChange(ctx)
 	if err != nil {
 		return nil, err
@@ -47,8 +55,15 @@ func (c *Cluster) promote(ctx context.Context, opts PromoteOptions) (*RoleChange
 	if to == from {
 		return nil, invalidSpec("pod", "%s is the recorded primary already", to)
 	}
-	if m, rep := r.member(from), r.report(from); m != nil && m.Ready && rep != nil && rep.Writable() && !rep.IsReplica() {
-		return nil, fmt.Errorf("the primary %s is healthy and takes writes: move the role without losing anything with mysqlctl switchover --to %s", from, to)
+	in, err := c.intentOf(r.rec)
+	if err != nil {
+		return nil, err
+	}
+	if in != nil && !in.Interrupted(c.Now()) {
+		return nil, fmt.Errorf("a %s is under way, and its command may work on it until %s: nothing changed; wait for it (mysqlctl status shows where it stands)", in, in.Until.Local().Format(time.TimeOnly))
+	}
+	if err := c.refuseLiveOldPrimary(r, from, to, opts.Force); err != nil {
+		return nil, err
 	}
 	target, rep := r.g.server(to), r.report(to)
 	if target == nil || rep == nil || !rep.IsReplica() {
@@ -57,27 +72,137 @@ func (c *Cluster) promote(ctx context.Context, opts PromoteOptions) (*RoleChange
 	if err := sql.CanMovePrimary(target.Adapter()); err != nil {
 		return nil, err
 	}
+	ahead := aheadOf(r, to, rep)
+	if len(ahead) > 0 && !opts.Force {
+		return nil, fmt.Errorf("%s received transactions %s has not: promote the one with the most (or pass --force to lose them)", strings.Join(ahead, ", "), to)
+	}
 	c.say(fmt.Sprintf("waiting for %s to apply what it received", to))
 	if rep, err = c.waitApplied(ctx, target, opts.Apply); err != nil {
 		return nil, err
 	}
-	ahead := aheadOf(r, to, rep)
-	if len(ahead) > 0 && !opts.Force {
-		return nil, fmt.Errorf("%s has applied transactions %s has not: promote the one with the most (or pass --force to lose them)", strings.Join(ahead, ", "), to)
-	}
 	change := &RoleChange{From: from, To: to, Notes: []string{fmt.Sprintf(
 		"transactions %s committed but never sent to a replica are lost; %s rejoins as a replica when its data is a subset of %s's, else it stays read-only and mysqlctl status reports it diverged (mysqlctl reclone %s gives it %s's data)",
 		from, from, to, from, to)}}
-	if err := makePrimary(ctx, target); err != nil {
-		return nil, fmt.Errorf("make %s writable: %w", to, err)
+	if _, err := c.beginChange(ctx, r.rec, "promote", from, to); err != nil {
+		return nil, err
 	}
-	if err := c.recordPrimary(ctx, to); err != nil {
-		return change, fmt.Errorf("%s is writable, but the record still names %s (%w): run mysqlctl promote %s --force again to finish", to, from, err, to)
+	if err := c.unmarkFenced(ctx, to); err != nil {
+		if derr := c.dropChange(ctx, r.rec); derr != nil {
+			err = fmt.Errorf("%w; and the record still shows the promote (%v)", err, derr)
+		}
+		return nil, fmt.Errorf("prepare %s: %w: nothing changed", to, err)
+	}
+	if err := c.fenceOldPrimary(ctx, r, from, target, opts.Apply, change); err != nil {
+		if derr := c.dropChange(ctx, r.rec); derr != nil {
+			err = fmt.Errorf("%w; and the record still shows the promote (%v)", err, derr)
+		}
+		return nil, err
+	}
+	if err := makePrimary(ctx, target); err != nil {
+		return nil, fmt.Errorf("make %s writable: %w; run mysqlctl promote %s again", to, err, to)
+	}
+	if err := c.endChange(ctx, r.rec, to); err != nil {
+		return change, fmt.Errorf("%s is writable, but the record still names %s (%w): run mysqlctl promote %s --adopt to finish", to, from, err, to)
 	}
 	c.repointOthers(ctx, r, to, change, append([]string{from}, ahead...)...)
 	c.stopDiverged(ctx, r, to, ahead, change)
 	c.restartOldPrimary(ctx, r, from, change)
 	return change, nil
+}
+
+// refuseLiveOldPrimary: a failover is for a primary that is gone. A
+// healthy one is a switchover's; one whose pod is Ready or whose server
+// still answers as writable may come back to clients that pooled their
+// connections, so it takes --force (and is fenced, as far as it can be).
+func (c *Cluster) refuseLiveOldPrimary(r *roleChange, from, to string, force bool) error {
+	if from == "" {
+		return nil
+	}
+	m, rep := r.member(from), r.report(from)
+	writable := rep != nil && rep.Writable() && !rep.IsReplica()
+	if m != nil && m.Ready && writable {
+		return fmt.Errorf("the primary %s is healthy and takes writes: move the role without losing anything with mysqlctl switchover --to %s", from, to)
+	}
+	if force || ((m == nil || !m.Ready) && !writable) {
+		return nil
+	}
+	why := "its pod is Ready"
+	if writable {
+		why = "its server answers as writable"
+	}
+	return fmt.Errorf("the primary %s is not gone: %s, so clients may still reach it; fix it or move the role with mysqlctl switchover --to %s, or pass --force to fence it and promote %s", from, why, to, to)
+}
+
+// fenceOldPrimary marks the old primary fenced and makes its server read-
+// only when it answers, ending its clients' sessions, before the new one
+// takes writes; the new one then gets what the old one wrote, as far as it
+// can within apply. A server that answers as writable and cannot be fenced
+// stops the promote; one that does not answer is marked if its pod can be
+// reached, else noted (it stays read-only when it starts: the new primary
+// is writable by then).
+func (c *Cluster) fenceOldPrimary(ctx context.Context, r *roleChange, from string, target Server, apply time.Duration, change *RoleChange) error {
+	if from == "" {
+		return nil
+	}
+	to := target.Name()
+	old := r.g.server(from)
+	if err := c.markFenced(ctx, from, "promote of "+to); err != nil {
+		if old != nil {
+			return fmt.Errorf("fence %s: %w: nothing changed", from, err)
+		}
+		change.Notes = append(change.Notes, fmt.Sprintf("%s could not be marked fenced (%v): when its server starts again it finds %s writable and stays read-only", from, err, to))
+	}
+	if old == nil {
+		return nil
+	}
+	if err := fence(ctx, old); err != nil {
+		return fmt.Errorf("fence %s: %w: nothing changed", from, err)
+	}
+	c.say(fmt.Sprintf("waiting for %s to apply what %s wrote", to, from))
+	last, err := old.Report(ctx)
+	if err == nil {
+		err = target.WaitForGTID(ctx, binlogGTID(last), apply)
+	}
+	if err != nil {
+		change.Notes = append(change.Notes, fmt.Sprintf("%s may lack transactions %s wrote before it was fenced (%v)", to, from, err))
+	}
+	return nil
+}
+
+// adopt records pod as the primary when it is already the one writable
+// server: the end of a role change whose record could not be written, or a
+// record deleted by hand. Nothing on the servers changes but the others'
+// source.
+func (c *Cluster) adopt(ctx context.Context, pod string) (*RoleChange, error) {
+	r, err := c.openRoleChange(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer r.g.close()
+	if _, err := memberOrdinal(c.Name, pod, int32(len(r.g.slots))); err != nil {
+		return nil, err
+	}
+	writers := r.writers()
+	if len(writers) != 1 || writers[0] != pod {
+		return nil, fmt.Errorf("--adopt records a primary that already takes writes, alone: %s is %s, and the writable servers are %s; nothing changed (to make a replica the primary, run mysqlctl promote %s without --adopt)",
+			pod, memberState(r.member(pod)), orNone(writers), pod)
+	}
+	change := &RoleChange{From: r.primary, To: pod}
+	if err := c.unmarkFenced(ctx, pod); err != nil {
+		return nil, fmt.Errorf("%s: %w: nothing changed", pod, err)
+	}
+	if err := c.endChange(ctx, r.rec, pod); err != nil {
+		return nil, err
+	}
+	c.repointOthers(ctx, r, pod, change)
+	return change, nil
+}
+
+func orNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
 }
 
 // waitApplied waits, with the server's own wait function, until the
@@ -100,8 +225,9 @@ func (c *Cluster) waitApplied(ctx context.Context, srv Server, within time.Durat
 	return srv.Report(ctx)
 }
 
-// aheadOf lists the answering replicas that applied a transaction the
-// candidate has not.
+// aheadOf lists the answering replicas that received a transaction the
+// candidate has not (applied or only received: a delayed replica's relay
+// log counts, since the new primary's replicas would never get it).
 func aheadOf(r *roleChange, candidate string, rep *sql.InstanceReport) []string {
 	var out []string
 	for i, s := range r.g.slots {
@@ -116,17 +242,63 @@ func aheadOf(r *roleChange, candidate string, rep *sql.InstanceReport) []string 
 	return out
 }
 
-// hasMore: a holds a transaction b lacks (MariaDB: a later sequence
-// number in a domain; MySQL: a GTID outside b's set).
+// hasMore: a holds or received a transaction b neither holds nor received
+// (MariaDB: a later sequence number in a domain, of gtid_current_pos or
+// Gtid_IO_Pos; MySQL: a GTID of gtid_executed or Retrieved_Gtid_Set outside
+// both of b's).
 func hasMore(a, b *sql.InstanceReport) bool {
 	if a.Flavour.IsMariaDB() {
-		al, err1 := sql.ParseMariaDBGTIDList(executedGTID(a))
-		bl, err2 := sql.ParseMariaDBGTIDList(executedGTID(b))
-		return err1 == nil && err2 == nil && bl.Behind(al) > 0
+		bl := mariadbSeen(b)
+		for _, g := range mariadbSeen(a) {
+			if have, ok := bl.Domain(g.Domain); !ok || have.Seq < g.Seq {
+				return true
+			}
+		}
+		return false
 	}
-	as, err1 := sql.ParseGTIDSet(executedGTID(a))
-	bs, err2 := sql.ParseGTIDSet(executedGTID(b))
-	return err1 == nil && err2 == nil && !bs.Contains(as)
+	bExec, err1 := sql.ParseGTIDSet(executedGTID(b))
+	bRecv, err2 := sql.ParseGTIDSet(receivedGTID(b))
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	for _, text := range []string{executedGTID(a), receivedGTID(a)} {
+		set, err := sql.ParseGTIDSet(text)
+		if err == nil && !set.Subtract(bExec).Subtract(bRecv).IsEmpty() {
+			return true
+		}
+	}
+	return false
+}
+
+// receivedGTID is what a MySQL replica's receiver got (Retrieved_Gtid_Set).
+func receivedGTID(r *sql.InstanceReport) string {
+	if r.Replica == nil {
+		return ""
+	}
+	return r.Replica.RetrievedGTIDSet
+}
+
+// mariadbSeen is, per domain, the later of what a MariaDB server applied
+// (gtid_current_pos) and what its receiver got (Gtid_IO_Pos).
+func mariadbSeen(r *sql.InstanceReport) sql.MariaDBGTIDList {
+	seen, _ := sql.ParseMariaDBGTIDList(executedGTID(r))
+	if r.Replica == nil {
+		return seen
+	}
+	io, err := sql.ParseMariaDBGTIDList(r.Replica.GTIDIOPos)
+	if err != nil {
+		return seen
+	}
+	for _, g := range io {
+		i := slices.IndexFunc(seen, func(h sql.MariaDBGTID) bool { return h.Domain == g.Domain })
+		switch {
+		case i < 0:
+			seen = append(seen, g)
+		case seen[i].Seq < g.Seq:
+			seen[i] = g
+		}
+	}
+	return seen
 }
 
 // stopDiverged stops replication on the servers that hold transactions

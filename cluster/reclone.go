@@ -68,7 +68,7 @@ func (c *Cluster) reclone(ctx context.Context, pod string) error {
 	if err := c.Kube.WaitGone(ctx, kube.Gone{Kind: kube.KindPVC, Names: []string{claim}, UIDs: map[string]types.UID{claim: volume.UID}}); err != nil {
 		return err
 	}
-	return c.waitReady(ctx, replicas)
+	return c.waitReady(ctx, replicas, "")
 }
 
 // requireDonor refuses when no other server is Ready: the clone would wait

@@ -114,7 +114,7 @@ func (c *Cluster) upFromBackup(ctx context.Context, spec Spec, objects *Objects,
 			return err
 		}
 	}
-	if err := c.waitHealing(ctx, spec.Replicas); err != nil {
+	if err := c.waitHealing(ctx, spec.Replicas, ""); err != nil {
 		return err
 	}
 	return c.recordInitialized(ctx)

@@ -27,9 +27,11 @@ type RoleChange struct {
 }
 
 // roleChange is the cluster as a role change finds it: every member read,
-// their connections open, and the replication account's password.
+// their connections open, the record (whose version every write of the
+// command is conditional on) and the replication account's password.
 type roleChange struct {
 	g        *gathering
+	rec      *record
 	primary  string
 	password string
 }
@@ -42,7 +44,7 @@ func (c *Cluster) openRoleChange(ctx context.Context) (*roleChange, error) {
 	if sts == nil {
 		return nil, fmt.Errorf("%w: create it with 'mysqlctl up'", c.notFound())
 	}
-	primary, err := c.RecordedPrimary(ctx)
+	rec, err := c.loadRecord(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +59,8 @@ func (c *Cluster) openRoleChange(ctx context.Context) (*roleChange, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &roleChange{g: g, primary: primary, password: string(secret.Data[SecretKeyReplicationPassword])}, nil
+	return &roleChange{g: g, rec: rec, primary: c.validPrimary(rec.data[StateKeyPrimary]),
+		password: string(secret.Data[SecretKeyReplicationPassword])}, nil
 }
 
 // report is the member's last read report, or nil.
@@ -140,15 +143,30 @@ func (c *Cluster) repointOthers(ctx context.Context, r *roleChange, to string, c
 	}
 }
 
-// makePrimary turns a replica into a writable primary.
+// makePrimary turns a replica into a writable primary. Callers remove its
+// fence marker first (unmarkFenced): a server still marked would stay
+// read-only at its next start although it is the primary.
 func makePrimary(ctx context.Context, srv Server) error {
 	a := srv.Adapter()
 	return srv.Exec(ctx, append([]sql.Statement{a.StopReplica(), a.ResetReplica()}, a.MakeWritable()...)...)
 }
 
+// writers are the answering servers that take writes and replicate from
+// nobody.
+func (r *roleChange) writers() []string {
+	var out []string
+	for i, s := range r.g.slots {
+		if rep := r.g.probes[i].report; rep != nil && rep.Writable() && !rep.IsReplica() {
+			out = append(out, s.name)
+		}
+	}
+	return out
+}
+
 // fence stops the writes of every client on srv, and ends the connections
 // of clients, so that none goes on writing to a server that is no longer
-// the primary: they reconnect through the write Service.
+// the primary: they reconnect through the write Service. Callers mark it
+// fenced on its volume first (markFenced), so that no restart undoes it.
 func fence(ctx context.Context, srv Server) error {
 	a := srv.Adapter()
 	if err := srv.Exec(ctx, a.Fence()...); err != nil {

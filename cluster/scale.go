@@ -64,7 +64,7 @@ func (c *Cluster) scale(ctx context.Context, opts ScaleOptions) error {
 		return err
 	}
 	c.changed(fmt.Sprintf("statefulset/%s scaled from %d to %d", sts.Name, from, opts.Replicas))
-	if err := c.waitReady(ctx, opts.Replicas); err != nil {
+	if err := c.waitReady(ctx, opts.Replicas, ""); err != nil {
 		return err
 	}
 	if opts.Replicas < from {

@@ -2,9 +2,13 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 
@@ -34,59 +38,96 @@ const (
 // StateConfigMapName is the name of the cluster's record.
 func StateConfigMapName(name string) string { return name + "-state" }
 
-// readState returns the record's keys; an absent record has none.
-func (c *Cluster) readState(ctx context.Context) (map[string]string, error) {
+// record is the cluster's record as one command read it. Every write is
+// conditional on the version it was read at, never forced: of two commands
+// that read the same record, the second to write gets ErrRecordChanged and
+// writes nothing.
+type record struct {
+	data map[string]string
+	// cm is the ConfigMap as read or last written; nil when it does not exist.
+	cm *corev1.ConfigMap
+}
+
+// exists: the record is there (a missing one has no keys at all).
+func (r *record) exists() bool { return r.cm != nil }
+
+// ErrRecordChanged: the record was written by someone else between this
+// command's read and its write.
+var ErrRecordChanged = errors.New("the cluster's record changed while this command ran (another mysqlctl at work?)")
+
+// loadRecord reads the record; an absent one has no keys.
+func (c *Cluster) loadRecord(ctx context.Context) (*record, error) {
 	cm, err := c.Kube.GetConfigMap(ctx, StateConfigMapName(c.Name))
-	if err != nil || cm == nil {
-		return map[string]string{}, err
+	if err != nil {
+		return nil, err
+	}
+	if cm == nil {
+		return &record{data: map[string]string{}}, nil
 	}
 	if err := kube.CheckManaged(kube.KindConfigMap, cm, "delete it or choose another --name"); err != nil {
 		return nil, err
 	}
-	return maps.Clone(cm.Data), nil
+	data := maps.Clone(cm.Data)
+	if data == nil {
+		data = map[string]string{}
+	}
+	return &record{data: data, cm: cm}, nil
 }
 
-// writeState sets keys of the record, keeping the others.
-func (c *Cluster) writeState(ctx context.Context, keys map[string]string) error {
-	data, err := c.readState(ctx)
+// readState returns the record's keys; an absent record has none.
+func (c *Cluster) readState(ctx context.Context) (map[string]string, error) {
+	rec, err := c.loadRecord(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	maps.Copy(data, keys)
-	if err := c.applyState(ctx, data); err != nil {
-		return fmt.Errorf("record %v of cluster %s: %w", keys, c.Name, err)
-	}
-	return nil
+	return rec.data, nil
 }
 
-// applyState applies the record's whole data: a server-side apply drops
-// the keys its field manager set before and leaves out now.
-func (c *Cluster) applyState(ctx context.Context, data map[string]string) error {
-	cm := corev1ac.ConfigMap(StateConfigMapName(c.Name), c.Namespace()).
-		WithLabels(Labels(c.Name, ComponentState)).
-		WithData(data)
-	result, err := c.Kube.Apply(ctx, cm)
-	if err != nil {
-		return err
+// save writes the record with set's keys set and drop's removed, over the
+// version it was read at, and keeps what it wrote for the next save.
+func (c *Cluster) save(ctx context.Context, rec *record, set map[string]string, drop ...string) error {
+	data := maps.Clone(rec.data)
+	maps.Copy(data, set)
+	for _, k := range drop {
+		delete(data, k)
 	}
+	cm := rec.cm
+	if cm == nil {
+		cm = &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: StateConfigMapName(c.Name), Labels: Labels(c.Name, ComponentState)}}
+	}
+	cm = cm.DeepCopy()
+	cm.Data = data
+	written, result, err := c.Kube.ReplaceConfigMap(ctx, cm, !rec.exists())
+	if kube.IsLostRace(err) {
+		return fmt.Errorf("%w: nothing was written; run mysqlctl status, then the command again", ErrRecordChanged)
+	}
+	if err != nil {
+		return fmt.Errorf("write the record of cluster %s: %w", c.Name, err)
+	}
+	rec.data, rec.cm = data, written
 	c.changed(result.String())
 	return nil
 }
 
-// dropStateKey removes key from the record.
-func (c *Cluster) dropStateKey(ctx context.Context, key string) error {
-	data, err := c.readState(ctx)
+// writeState sets keys of the record, keeping the others.
+func (c *Cluster) writeState(ctx context.Context, keys map[string]string) error {
+	rec, err := c.loadRecord(ctx)
 	if err != nil {
 		return err
 	}
-	if _, ok := data[key]; !ok {
+	return c.save(ctx, rec, keys)
+}
+
+// dropStateKey removes key from the record.
+func (c *Cluster) dropStateKey(ctx context.Context, key string) error {
+	rec, err := c.loadRecord(ctx)
+	if err != nil {
+		return err
+	}
+	if _, ok := rec.data[key]; !ok {
 		return nil
 	}
-	delete(data, key)
-	if err := c.applyState(ctx, data); err != nil {
-		return fmt.Errorf("remove %s from the record of cluster %s: %w", key, c.Name, err)
-	}
-	return nil
+	return c.save(ctx, rec, nil, key)
 }
 
 // recordInitialized writes when the cluster was first ready, unless the

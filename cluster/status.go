@@ -49,7 +49,11 @@ type ClusterSummary struct {
 	// RecordedPrimary is the pod the cluster's record names as its primary,
 	// which the write Service (WriteEndpoint) selects; Primary should equal it.
 	RecordedPrimary string `json:"recordedPrimary"`
-	WriteEndpoint   string `json:"writeEndpoint"`
+	// RoleChange is the role change the record shows under way, or null:
+	// a command at work, or one that died before it finished (Until
+	// passed), which the next switchover finishes or undoes.
+	RoleChange    *Intent `json:"roleChange"`
+	WriteEndpoint string  `json:"writeEndpoint"`
 	// Pods counts the members (the StatefulSet's replicas, or the pods found
 	// when there are more); ReadyPods those whose pod is Ready.
 	Pods      int `json:"pods"`

@@ -45,6 +45,8 @@ type fakeServer struct {
 	reads    int
 	closed   bool
 	executed []string // statements Exec ran, in order
+	fences   []string // the fence.sh commands run in its pod, in order
+	fenceErr error    // what running fence.sh in its pod returns
 }
 
 func (s *fakeServer) nextReport() *sql.InstanceReport {
@@ -133,6 +135,19 @@ func newTestCluster(t *testing.T, objs []runtime.Object, servers map[string]*fak
 		}
 		return fakeTunnel{pod}, nil
 	}
+	c.RunInPod = func(_ context.Context, pod, container string, command []string, _ kube.ExecOptions) error {
+		srv, ok := servers[pod]
+		if !ok || container != ContainerSidecar || len(command) < 3 {
+			return fmt.Errorf("exec in %s/%s: no such fake pod or command %v", testNS, pod, command)
+		}
+		srv.mu.Lock()
+		defer srv.mu.Unlock()
+		if srv.fenceErr != nil && command[2] == "fence" {
+			return srv.fenceErr
+		}
+		srv.fences = append(srv.fences, command[2])
+		return nil
+	}
 	c.Open = func(ctx context.Context, target sql.Target) (Server, error) {
 		if target.User != AdminUser || target.Password != testPassword {
 			return nil, fmt.Errorf("connect to %s: access denied for %s", target.Name, target.User)
@@ -155,6 +170,9 @@ func clusterObjects(n int, readyPods ...int) []runtime.Object {
 		&corev1.Service{ObjectMeta: meta("mysql-read")},
 		&corev1.Service{ObjectMeta: meta("mysql-primary")},
 		&corev1.ConfigMap{ObjectMeta: meta("mysql-config")},
+		// The record, as up writes it: mysql-0 is the primary.
+		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "mysql-state", Namespace: testNS, Labels: Labels("mysql", ComponentState)},
+			Data: map[string]string{StateKeyPrimary: "mysql-0"}},
 		&policyv1.PodDisruptionBudget{ObjectMeta: meta("mysql")},
 		&corev1.Secret{ObjectMeta: meta("mysql-credentials"), Data: map[string][]byte{
 			SecretKeyAdminPassword: []byte(testPassword), SecretKeyRootPassword: []byte("root-pw-never-used"),

@@ -65,8 +65,13 @@ func (c *Cluster) gather(ctx context.Context) (*gathering, error) {
 	}
 	g.report.Cluster = summarize(c.Name, c.Namespace(), g.report.Members, g.probes, facts)
 	g.report.Cluster.WriteEndpoint = c.WriteEndpoint()
-	if g.report.Cluster.RecordedPrimary, err = c.RecordedPrimary(ctx); err != nil {
+	if rec, err := c.loadRecord(ctx); err != nil {
 		g.report.Errors = append(g.report.Errors, err.Error())
+	} else {
+		g.report.Cluster.RecordedPrimary = c.validPrimary(rec.data[StateKeyPrimary])
+		if g.report.Cluster.RoleChange, err = c.intentOf(rec); err != nil {
+			g.report.Errors = append(g.report.Errors, err.Error())
+		}
 	}
 	if hint := mostData(g.report); hint != "" {
 		g.report.Cluster.Problems = append(g.report.Cluster.Problems, hint)

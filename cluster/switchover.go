@@ -45,8 +45,24 @@ func (c *Cluster) switchover(ctx context.Context, opts SwitchoverOptions) (*Role
 	if err != nil {
 		return nil, err
 	}
-	defer r.g.close()
+	defer func() { r.g.close() }()
+	if in, err := c.intentOf(r.rec); err != nil || in != nil {
+		if err != nil {
+			return nil, err
+		}
+		change, done, err := c.settle(ctx, r, in)
+		if err != nil || done {
+			return change, err
+		}
+		r.g.close()
+		if r, err = c.openRoleChange(ctx); err != nil { // read again what settling changed
+			return nil, err
+		}
+	}
 	from := r.primary
+	if from == "" {
+		return nil, c.errNoRecordedPrimary()
+	}
 	old, oldRep := r.g.server(from), r.report(from)
 	if old == nil || oldRep == nil || !oldRep.Writable() || oldRep.IsReplica() {
 		return nil, fmt.Errorf("the recorded primary %s does not answer as a writable primary (%s): nothing changed; if it is lost, make a replica the primary with mysqlctl promote POD",
@@ -65,26 +81,39 @@ func (c *Cluster) switchover(ctx context.Context, opts SwitchoverOptions) (*Role
 	if err := target.WaitForGTID(ctx, binlogGTID(oldRep), opts.CatchUp); err != nil {
 		return nil, fmt.Errorf("%s did not catch up with %s within %s (%w): nothing changed; try again when it has, or pass a larger --catch-up", to, from, opts.CatchUp, err)
 	}
-
+	// The intent goes first: of two role commands that read the same
+	// record only one gets past it, and a pod restarted from here on does
+	// not make itself writable while it is recorded.
+	if _, err := c.beginChange(ctx, r.rec, "switchover", from, to); err != nil {
+		return nil, err
+	}
+	// The target's own marker (from an earlier switchover away from it)
+	// goes before the fence: it is a replica until the last step.
+	if err := c.unmarkFenced(ctx, to); err != nil {
+		return nil, c.abandon(ctx, r, from, fmt.Errorf("prepare %s: %w", to, err))
+	}
+	if err := c.markFenced(ctx, from, "switchover to "+to); err != nil {
+		return nil, c.abandon(ctx, r, from, fmt.Errorf("fence %s: %w", from, err))
+	}
 	c.say(fmt.Sprintf("fencing %s: no client writes from here", from))
 	fenced := c.Now()
 	if err := fence(ctx, old); err != nil {
-		return nil, c.unfence(ctx, old, from, fmt.Errorf("fence %s: %w", from, err))
+		return nil, c.undo(ctx, r, old, fmt.Errorf("fence %s: %w", from, err))
 	}
 	last, err := old.Report(ctx)
 	if err != nil {
-		return nil, c.unfence(ctx, old, from, fmt.Errorf("read the last position of %s: %w", from, err))
+		return nil, c.undo(ctx, r, old, fmt.Errorf("read the last position of %s: %w", from, err))
 	}
 	if err := target.WaitForGTID(ctx, binlogGTID(last), opts.CatchUp); err != nil {
-		return nil, c.unfence(ctx, old, from, fmt.Errorf("%s did not apply the last transactions of %s within %s: %w", to, from, opts.CatchUp, err))
+		return nil, c.undo(ctx, r, old, fmt.Errorf("%s did not apply the last transactions of %s within %s: %w", to, from, opts.CatchUp, err))
 	}
 	if err := makePrimary(ctx, target); err != nil {
-		return nil, c.unfence(ctx, old, from, fmt.Errorf("make %s writable: %w", to, err))
+		return nil, c.undo(ctx, r, old, fmt.Errorf("make %s writable: %w", to, err))
 	}
 	// From here the target is the only writable server: what follows
 	// moves what points at it, and nothing is undone.
-	if err := c.recordPrimary(ctx, to); err != nil {
-		return change, fmt.Errorf("%s is the writable primary, but the record still names %s (%w): run mysqlctl switchover --to %s again to finish", to, from, err, to)
+	if err := c.endChange(ctx, r.rec, to); err != nil {
+		return change, fmt.Errorf("%s is the writable primary, but the record still names %s (%w): run mysqlctl switchover again to finish", to, from, err)
 	}
 	change.WriteDowntime = c.Now().Sub(fenced)
 	c.say(fmt.Sprintf("%s takes writes; repointing the replicas", to))
@@ -92,13 +121,26 @@ func (c *Cluster) switchover(ctx context.Context, opts SwitchoverOptions) (*Role
 	return change, nil
 }
 
-// unfence gives the old primary its writes back after a failed switchover
-// and says what happened.
-func (c *Cluster) unfence(ctx context.Context, old Server, from string, cause error) error {
-	if err := old.Exec(ctx, old.Adapter().MakeWritable()...); err != nil {
-		return fmt.Errorf("%w; and %s could not be made writable again (%v): nothing takes writes, run mysqlctl switchover again or fix %s", cause, from, err, from)
+// abandon drops a switchover that changed no server yet: the old primary
+// still takes writes. Its fence marker may have been written by a command
+// that then failed, so it goes too, or a restart would fence it.
+func (c *Cluster) abandon(ctx context.Context, r *roleChange, from string, cause error) error {
+	if err := c.unmarkFenced(ctx, from); err != nil {
+		return fmt.Errorf("%w: %s still takes writes, but may carry a fence marker that would keep it read-only after a restart (%v): run mysqlctl switchover again", cause, from, err)
 	}
-	return fmt.Errorf("%w: %s takes writes again, nothing else changed", cause, from)
+	if err := c.dropChange(ctx, r.rec); err != nil {
+		return fmt.Errorf("%w: %s still takes writes, but the record still shows the switchover (%v): run mysqlctl switchover again to clear it", cause, from, err)
+	}
+	return fmt.Errorf("%w: nothing changed, %s still takes writes", cause, from)
+}
+
+// undo gives the old primary its writes back after a failed switchover
+// and says what happened.
+func (c *Cluster) undo(ctx context.Context, r *roleChange, old Server, cause error) error {
+	if err := c.giveWritesBack(ctx, r, old); err != nil {
+		return fmt.Errorf("%w; and %w: run mysqlctl switchover again to finish or undo it", cause, err)
+	}
+	return fmt.Errorf("%w: %s takes writes again, nothing else changed", cause, old.Name())
 }
 
 // switchoverTarget checks the asked target, or picks the replica of the

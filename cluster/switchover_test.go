@@ -81,7 +81,7 @@ func TestPromoteRefusesAndForces(t *testing.T) {
 	}
 	servers := lost()
 	c = newTestCluster(t, clusterObjects(3, 1, 2), servers)
-	if _, err := c.Promote(ctx, PromoteOptions{Pod: "mysql-1"}); err == nil || !strings.Contains(err.Error(), "mysql-2 has applied transactions mysql-1 has not") {
+	if _, err := c.Promote(ctx, PromoteOptions{Pod: "mysql-1"}); err == nil || !strings.Contains(err.Error(), "mysql-2 received transactions mysql-1 has not") {
 		t.Errorf("promote of the replica behind: %v", err)
 	}
 	if len(servers["mysql-1"].executed) != 0 {

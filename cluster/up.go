@@ -112,7 +112,7 @@ func (c *Cluster) up(ctx context.Context, asked Spec, opts UpOptions) error {
 	if _, err := c.healRollout(ctx); err != nil {
 		return err
 	}
-	if err := c.waitHealing(ctx, spec.Replicas); err != nil {
+	if err := c.waitHealing(ctx, spec.Replicas, plan.primary); err != nil {
 		return c.explainRefusedPrimary(ctx, err)
 	}
 	return c.recordInitialized(ctx)
@@ -154,9 +154,9 @@ func (c *Cluster) healRollout(ctx context.Context) (int, error) {
 // pod of the previous revision that only turned out stuck after the first
 // look is replaced and the wait resumes. A stuck pod of the current
 // revision ends it: that is the new template's own problem.
-func (c *Cluster) waitHealing(ctx context.Context, replicas int32) error {
+func (c *Cluster) waitHealing(ctx context.Context, replicas int32, primary string) error {
 	for attempt := 0; ; attempt++ {
-		err := c.waitReady(ctx, replicas)
+		err := c.waitReady(ctx, replicas, primary)
 		var stuck *kube.PodError
 		if err == nil || attempt == 2 || !errors.As(err, &stuck) {
 			return err
@@ -204,10 +204,22 @@ func (c *Cluster) apply(ctx context.Context, objects *Objects) error {
 }
 
 // waitReady waits for the StatefulSet's pods, printing each pod's progress.
-func (c *Cluster) waitReady(ctx context.Context, replicas int32) error {
+// The moment the primary is first ready its server holds the cluster's
+// data, so the record says so at once (recordInitialized), not only once
+// every replica is: an up interrupted after that leaves a cluster whose
+// primary still refuses to start on an empty volume.
+func (c *Cluster) waitReady(ctx context.Context, replicas int32, primary string) error {
 	c.say(fmt.Sprintf("waiting for %d server(s) to be ready", replicas))
+	initialized := false
 	err := c.WaitReady(ctx, StatefulSetName(c.Name), replicas, func(p kube.PodProgress) {
 		c.say("  " + describeProgress(p))
+		if p.Pod == primary && p.Stage == kube.StageReady && !initialized {
+			if err := c.recordInitialized(ctx); err != nil {
+				c.debugf("record that the cluster holds data: %v (tried again at the end)", err)
+				return
+			}
+			initialized = true
+		}
 	})
 	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("interrupted while waiting for the servers: %w", err)

@@ -70,11 +70,15 @@ func (c *Cluster) planUp(ctx context.Context, asked Spec, given map[string]bool)
 			p.podManagement = string(sts.Spec.PodManagementPolicy)
 		}
 	}
-	state, err := c.readState(ctx)
+	rec, err := c.loadRecord(ctx)
 	if err != nil {
 		return p, err
 	}
-	p.primary, p.primaryRecorded = state[StateKeyPrimary], state[StateKeyPrimary] != ""
+	if err := c.checkRecord(ctx, rec); err != nil {
+		return p, err
+	}
+	p.primary = c.validPrimary(rec.data[StateKeyPrimary])
+	p.primaryRecorded = p.primary != ""
 	if !p.primaryRecorded {
 		p.primary = PodName(c.Name, 0)
 	}
@@ -120,6 +124,29 @@ func (c *Cluster) checkCredentials(ctx context.Context) error {
 		names[i] = p.Name
 	}
 	return errNoCredentials(c.Name, names)
+}
+
+// checkRecord refuses to record a primary anew while volumes of the
+// cluster exist: a record that is missing (deleted by hand, pruned by a
+// GitOps tool) or names no pod would otherwise be replaced by one naming
+// ordinal 0, which may be a fenced replica, leaving writes to fail, or
+// worse. The servers stay read-only without it; the way back is to record
+// the server that holds the writes.
+func (c *Cluster) checkRecord(ctx context.Context, rec *record) error {
+	if c.validPrimary(rec.data[StateKeyPrimary]) != "" {
+		return nil
+	}
+	pvcs, err := c.Kube.ListPVCs(ctx, PodSelector(c.Name))
+	if err != nil || len(pvcs) == 0 {
+		return err
+	}
+	what := "is missing"
+	if rec.exists() {
+		what = fmt.Sprintf("names no primary (%q)", rec.data[StateKeyPrimary])
+	}
+	return invalidSpec("record",
+		"the cluster's record (ConfigMap %s) %s, but %d volume(s) of cluster %s hold data: mysqlctl will not guess which server is the primary. Find the server that holds the writes with mysqlctl status, then record it with mysqlctl promote POD --adopt (or delete the volumes with mysqlctl down --purge for a new cluster)",
+		StateConfigMapName(c.Name), what, len(pvcs), c.Name)
 }
 
 // checkCapacity refuses a server count above MaxReplicas, or whose requests

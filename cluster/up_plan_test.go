@@ -144,6 +144,28 @@ func TestUpRefusesNewCredentialsForOldVolumes(t *testing.T) {
 	}
 }
 
+// A deleted record while the volumes hold data: up will not record ordinal
+// 0 (maybe a fenced replica) as the primary; it refuses and names the way
+// back, and writes nothing.
+func TestUpRefusesToGuessAMissingRecord(t *testing.T) {
+	l, spec := mariadbLifecycle(t)
+	if err := l.cs.CoreV1().ConfigMaps(testNS).Delete(context.Background(), StateConfigMapName("mysql"), metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	before := l.resourceVersions()
+	err := l.c.Up(context.Background(), spec, UpOptions{})
+	var invalid *InvalidSpecError
+	if !errors.As(err, &invalid) || !strings.Contains(err.Error(), "promote POD --adopt") {
+		t.Fatalf("up without the record: %v, want a refusal naming promote --adopt", err)
+	}
+	if _, gerr := l.cs.CoreV1().ConfigMaps(testNS).Get(context.Background(), StateConfigMapName("mysql"), metav1.GetOptions{}); gerr == nil {
+		t.Error("the refused up re-created the record")
+	}
+	if after := l.resourceVersions(); len(after) != len(before) || after["statefulset"] != before["statefulset"] {
+		t.Errorf("refused up wrote: before %v after %v", before, after)
+	}
+}
+
 // Larger volumes of a class that can grow: every claim asks for the new
 // size and the StatefulSet is re-created around its running pods.
 func TestUpGrowsTheVolumes(t *testing.T) {

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -13,6 +14,7 @@ import (
 type roleOptions struct {
 	to      string
 	force   bool
+	adopt   bool
 	catchUp time.Duration
 	timeout time.Duration
 }
@@ -53,18 +55,30 @@ func newPromoteCommand(g *globalOptions) *cobra.Command {
 		Short: "Make a replica the primary when the primary is lost (failover)",
 		Long: `Make a replica the primary when the recorded primary is gone or its data is
 lost. Transactions the old primary committed but never sent to a replica are
-lost. Refused while the primary is healthy (use switchover), and for a
-replica that applied fewer transactions than another, unless --force.
-The old primary rejoins as a replica when its data is a subset of the new
-primary's; otherwise it stays read-only and status reports it diverged.`,
+lost. Refused while the primary is healthy (use switchover); while its pod
+is Ready or its server still answers as writable; and for a replica that
+received fewer transactions than another: --force promotes anyway. An old
+primary that answers is fenced (read-only, its clients' sessions ended)
+before the new one takes writes. The old primary rejoins as a replica when
+its data is a subset of the new primary's; otherwise it stays read-only and
+status reports it diverged.
+
+--adopt records POD as the primary when it already is the one writable
+server: after a role change whose last step failed, or when the cluster's
+record was deleted. It changes nothing on the servers but the others'
+source.`,
 		Example: `  # mysql-0's volume is lost; mysql-1 is the most up to date replica
-  mysqlctl promote mysql-1`,
+  mysqlctl promote mysql-1
+
+  # The record was deleted; mysql-1 is the one writable server
+  mysqlctl promote mysql-1 --adopt`,
 		Args:              exactlyOnePod,
 		ValidArgsFunction: completeFirstArg(g, replicaNames),
 		RunE:              func(cmd *cobra.Command, args []string) error { return o.runPromote(cmd, g, args[0]) },
 	}
 	addSpecFlags(cmd, nameKeys...)
-	cmd.Flags().BoolVar(&o.force, "force", false, "promote although another replica applied more transactions (they are lost)")
+	cmd.Flags().BoolVar(&o.force, "force", false, "promote although another replica received more transactions (they are lost), or the old primary still answers (it is fenced)")
+	cmd.Flags().BoolVar(&o.adopt, "adopt", false, "record POD as the primary, which it already is: the one writable server")
 	cmd.Flags().DurationVar(&o.timeout, "timeout", 2*time.Minute, "how long the promotion may take")
 	return cmd
 }
@@ -90,12 +104,15 @@ func (o *roleOptions) runPromote(cmd *cobra.Command, g *globalOptions, pod strin
 	if err := positive("--timeout", o.timeout); err != nil {
 		return err
 	}
+	if o.adopt && o.force {
+		return usageError(errors.New("--adopt records a primary that already takes writes, and --force does not apply to it: pass one of them"))
+	}
 	s, err := openSession(cmd, g, o.timeout)
 	if err != nil {
 		return err
 	}
 	defer s.cancel()
-	change, err := s.cluster.Promote(s.ctx, cluster.PromoteOptions{Pod: pod, Force: o.force})
+	change, err := s.cluster.Promote(s.ctx, cluster.PromoteOptions{Pod: pod, Force: o.force, Adopt: o.adopt})
 	printRoleChange(g.streams.Out, change, s.cluster)
 	return err
 }

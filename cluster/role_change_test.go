@@ -1,0 +1,230 @@
+package cluster
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/mysqlctl/mysqlctl/sql"
+)
+
+// withRecord is clusterObjects(n) whose record holds data instead.
+func withRecord(n int, data map[string]string, readyPods ...int) []runtime.Object {
+	objs := clusterObjects(n, readyPods...)
+	for _, o := range objs {
+		if cm, ok := o.(*corev1.ConfigMap); ok && cm.Name == StateConfigMapName("mysql") {
+			cm.Data = data
+		}
+	}
+	return objs
+}
+
+func intentJSON(t *testing.T, in Intent) string {
+	t.Helper()
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func recordData(t *testing.T, c *Cluster) map[string]string {
+	t.Helper()
+	cm, err := c.Kube.Clientset.CoreV1().ConfigMaps(testNS).Get(context.Background(), StateConfigMapName("mysql"), metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cm.Data
+}
+
+// A switchover marks the old primary fenced on its volume before it fences
+// its server, removes the target's marker before it becomes writable, and
+// leaves no intent behind.
+func TestSwitchoverMarksTheFence(t *testing.T) {
+	servers := healthyServers(3)
+	c := newTestCluster(t, clusterObjects(3), servers)
+	if _, err := c.Switchover(context.Background(), SwitchoverOptions{To: "mysql-2"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := servers["mysql-0"].fences; !slices.Equal(got, []string{"fence"}) {
+		t.Errorf("mysql-0's fence commands %q, want [fence]", got)
+	}
+	if got := servers["mysql-2"].fences; !slices.Equal(got, []string{"unfence"}) {
+		t.Errorf("mysql-2's fence commands %q, want [unfence]", got)
+	}
+	if data := recordData(t, c); data[StateKeyPrimary] != "mysql-2" || data[StateKeyChange] != "" {
+		t.Errorf("record %v, want mysql-2 and no change under way", data)
+	}
+}
+
+// A fence marker that cannot be written stops the switchover before any
+// server changed, and the intent goes.
+func TestSwitchoverStopsWhenTheMarkerFails(t *testing.T) {
+	servers := healthyServers(3)
+	servers["mysql-0"].fenceErr = errors.New("exec: pod has no sidecar")
+	c := newTestCluster(t, clusterObjects(3), servers)
+	_, err := c.Switchover(context.Background(), SwitchoverOptions{To: "mysql-2"})
+	if err == nil || !strings.Contains(err.Error(), "fence mysql-0") {
+		t.Fatalf("err %v, want the fence's failure", err)
+	}
+	if got := servers["mysql-0"].executed; len(got) != 0 {
+		t.Errorf("the old primary ran %q, want nothing: it was never fenced", got)
+	}
+	if got := servers["mysql-0"].fences; !slices.Equal(got, []string{"unfence"}) {
+		t.Errorf("mysql-0's fence commands %q, want a marker that may have been written removed", got)
+	}
+	if data := recordData(t, c); data[StateKeyPrimary] != "mysql-0" || data[StateKeyChange] != "" {
+		t.Errorf("record %v, want mysql-0 and no change under way", data)
+	}
+}
+
+// A role change under way (another command at work) is refused, and
+// nothing changes.
+func TestRoleCommandsRefuseAChangeUnderWay(t *testing.T) {
+	in := Intent{Command: "switchover", From: "mysql-0", To: "mysql-1", Started: testNow.Add(-time.Second), Until: testNow.Add(time.Minute)}
+	servers := healthyServers(3)
+	c := newTestCluster(t, withRecord(3, map[string]string{StateKeyPrimary: "mysql-0", StateKeyChange: intentJSON(t, in)}), servers)
+	ctx := context.Background()
+	if _, err := c.Switchover(ctx, SwitchoverOptions{To: "mysql-2"}); err == nil || !strings.Contains(err.Error(), "is under way") {
+		t.Errorf("switchover during another: %v", err)
+	}
+	servers["mysql-0"].openErr = fmt.Errorf("connect to mysql-0: connection refused")
+	if _, err := c.Promote(ctx, PromoteOptions{Pod: "mysql-2"}); err == nil || !strings.Contains(err.Error(), "is under way") {
+		t.Errorf("promote during a switchover: %v", err)
+	}
+	for name, s := range servers {
+		if len(s.executed) > 0 || len(s.fences) > 0 {
+			t.Errorf("%s changed: %q %q", name, s.executed, s.fences)
+		}
+	}
+}
+
+// An interrupted switchover whose target took writes is finished by the
+// next switchover: the record and the Service move, the others follow.
+func TestSwitchoverFinishesAnInterruptedOne(t *testing.T) {
+	in := Intent{Command: "switchover", From: "mysql-0", To: "mysql-1", Started: testNow.Add(-time.Hour), Until: testNow.Add(-time.Minute)}
+	servers := healthyServers(3)
+	fenced := mariadbReplica(0, "0-100-42")
+	fenced.Replica = nil // fenced, not yet repointed
+	servers["mysql-0"].reports = []*sql.InstanceReport{fenced}
+	promoted := mariadbPrimary()
+	promoted.Name, promoted.ServerID = "mysql-1", 101
+	servers["mysql-1"].reports = []*sql.InstanceReport{promoted}
+	c := newTestCluster(t, withRecord(3, map[string]string{StateKeyPrimary: "mysql-0", StateKeyChange: intentJSON(t, in)}), servers)
+	change, err := c.Switchover(context.Background(), SwitchoverOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if change.To != "mysql-1" || !slices.Contains(change.Repointed, "mysql-0") || !slices.Contains(change.Repointed, "mysql-2") {
+		t.Errorf("change %+v", change)
+	}
+	if data := recordData(t, c); data[StateKeyPrimary] != "mysql-1" || data[StateKeyChange] != "" {
+		t.Errorf("record %v, want mysql-1 and no change under way", data)
+	}
+}
+
+// An interrupted switchover that left nobody writable is undone: the old
+// primary gets its writes back (marker first), then the asked switchover runs.
+func TestSwitchoverUndoesAnInterruptedOne(t *testing.T) {
+	in := Intent{Command: "switchover", From: "mysql-0", To: "mysql-1", Started: testNow.Add(-time.Hour), Until: testNow.Add(-time.Minute)}
+	servers := healthyServers(3)
+	fenced := mariadbReplica(0, "0-100-42")
+	fenced.Replica = nil
+	servers["mysql-0"].reports = []*sql.InstanceReport{fenced, mariadbPrimary()}
+	c := newTestCluster(t, withRecord(3, map[string]string{StateKeyPrimary: "mysql-0", StateKeyChange: intentJSON(t, in)}), servers)
+	if _, err := c.Switchover(context.Background(), SwitchoverOptions{To: "mysql-2"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := servers["mysql-0"].fences; !slices.Equal(got, []string{"unfence", "fence"}) {
+		t.Errorf("mysql-0's fence commands %q, want the undo's unfence, then the new switchover's fence", got)
+	}
+	if got := servers["mysql-0"].executed; len(got) < 2 || got[0] != "SET GLOBAL read_only = OFF" || got[1] != "SET GLOBAL read_only = ON" {
+		t.Errorf("mysql-0 ran %q, want its writes back, then the new fence", got)
+	}
+	if data := recordData(t, c); data[StateKeyPrimary] != "mysql-2" || data[StateKeyChange] != "" {
+		t.Errorf("record %v, want mysql-2", data)
+	}
+}
+
+// promote refuses while the old primary's pod is Ready (its server not
+// answering: a slow probe, a restarted sidecar), and with --force fences
+// what it can reach before the new primary takes writes.
+func TestPromoteFencesAndRefusesALiveOldPrimary(t *testing.T) {
+	ctx := context.Background()
+	servers := healthyServers(3)
+	writable := mariadbPrimary()
+	servers["mysql-0"].reports = []*sql.InstanceReport{writable}
+	c := newTestCluster(t, clusterObjects(3, 1, 2), servers) // mysql-0 not Ready, still writable
+	if _, err := c.Promote(ctx, PromoteOptions{Pod: "mysql-1"}); err == nil || !strings.Contains(err.Error(), "answers as writable") {
+		t.Fatalf("promote with a writable old primary: %v", err)
+	}
+	if len(servers["mysql-1"].executed) != 0 || len(servers["mysql-0"].executed) != 0 {
+		t.Errorf("a refused promote changed servers: %q %q", servers["mysql-0"].executed, servers["mysql-1"].executed)
+	}
+	if _, err := c.Promote(ctx, PromoteOptions{Pod: "mysql-1", Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := servers["mysql-0"].fences; len(got) == 0 || got[0] != "fence" {
+		t.Errorf("mysql-0's fence commands %q, want fence", got)
+	}
+	if got := servers["mysql-0"].executed; len(got) == 0 || got[0] != "SET GLOBAL read_only = ON" {
+		t.Errorf("mysql-0 ran %q, want the fence first", got)
+	}
+
+	gone := healthyServers(3)
+	gone["mysql-0"].openErr = fmt.Errorf("connect to mysql-0: connection refused")
+	c = newTestCluster(t, clusterObjects(3), gone) // the pod Ready, its server silent
+	if _, err := c.Promote(ctx, PromoteOptions{Pod: "mysql-1"}); err == nil || !strings.Contains(err.Error(), "its pod is Ready") {
+		t.Errorf("promote with a Ready old primary: %v", err)
+	}
+}
+
+// A delayed replica that received more than the candidate applied (its
+// relay log) counts as ahead: promoting the candidate would lose them.
+func TestPromoteComparesWhatWasReceived(t *testing.T) {
+	servers := healthyServers(3)
+	servers["mysql-0"].openErr = fmt.Errorf("connect to mysql-0: connection refused")
+	servers["mysql-1"].reports = []*sql.InstanceReport{mariadbReplica(1, "0-100-40")}
+	delayed := mariadbReplica(2, "0-100-40")
+	delayed.Replica.GTIDIOPos, delayed.Replica.SQLDelay = "0-100-45", 600
+	servers["mysql-2"].reports = []*sql.InstanceReport{delayed}
+	c := newTestCluster(t, clusterObjects(3, 1, 2), servers)
+	_, err := c.Promote(context.Background(), PromoteOptions{Pod: "mysql-1"})
+	if err == nil || !strings.Contains(err.Error(), "mysql-2 received transactions mysql-1 has not") {
+		t.Errorf("promote of the candidate behind a delayed replica: %v", err)
+	}
+}
+
+// --adopt records the one writable server when the record is gone, and
+// refuses any other.
+func TestPromoteAdopt(t *testing.T) {
+	ctx := context.Background()
+	servers := healthyServers(3)
+	objs := clusterObjects(3)
+	objs = slices.DeleteFunc(objs, func(o runtime.Object) bool {
+		cm, ok := o.(*corev1.ConfigMap)
+		return ok && cm.Name == StateConfigMapName("mysql")
+	})
+	c := newTestCluster(t, objs, servers)
+	if _, err := c.Promote(ctx, PromoteOptions{Pod: "mysql-1", Adopt: true}); err == nil || !strings.Contains(err.Error(), "the writable servers are mysql-0") {
+		t.Errorf("adopt of a replica: %v", err)
+	}
+	if _, err := c.Promote(ctx, PromoteOptions{Pod: "mysql-0", Adopt: true}); err != nil {
+		t.Fatal(err)
+	}
+	if data := recordData(t, c); data[StateKeyPrimary] != "mysql-0" {
+		t.Errorf("record %v, want mysql-0", data)
+	}
+	if len(servers["mysql-0"].executed) != 0 {
+		t.Errorf("adopt changed the primary's server: %q", servers["mysql-0"].executed)
+	}
+}

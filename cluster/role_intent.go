@@ -1,0 +1,127 @@
+package cluster
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mysqlctl/mysqlctl/configs"
+	"github.com/mysqlctl/mysqlctl/kube"
+)
+
+// StateKeyChange holds the role change under way, written before anything
+// is fenced and removed with the record of the new primary in one write.
+// The pods read it (configs/scripts/lib.sh: role_change_in_progress): the
+// recorded primary does not make itself writable while one is under way.
+// Another role command refuses while it is in force (Until), and finishes
+// or undoes it once it is over: a command that died leaves it behind.
+const StateKeyChange = "change"
+
+// Intent is a role change as the record holds it.
+type Intent struct {
+	Command string    `json:"command"` // "switchover" or "promote"
+	From    string    `json:"from"`
+	To      string    `json:"to"`
+	Started time.Time `json:"started"`
+	// Until is when the command that wrote it gives up (its --timeout):
+	// after that, nobody works on it any more.
+	Until time.Time `json:"until"`
+}
+
+func (in *Intent) String() string {
+	return fmt.Sprintf("%s from %s to %s (started %s)", in.Command, in.From, in.To, in.Started.UTC().Format(time.RFC3339))
+}
+
+// Interrupted: the command that wrote it has given up by now.
+func (in *Intent) Interrupted(now time.Time) bool { return now.After(in.Until) }
+
+// intentOf reads the record's role change; nil when there is none. One the
+// pods could not have written (bad JSON) is reported, never guessed at.
+func (c *Cluster) intentOf(rec *record) (*Intent, error) {
+	raw := rec.data[StateKeyChange]
+	if raw == "" {
+		return nil, nil
+	}
+	in := &Intent{}
+	if err := json.Unmarshal([]byte(raw), in); err != nil || in.From == "" || in.To == "" {
+		return nil, fmt.Errorf("the record's %s key is not a role change mysqlctl wrote (%q): remove the key from ConfigMap %s", StateKeyChange, raw, StateConfigMapName(c.Name))
+	}
+	return in, nil
+}
+
+// beginChange writes the intent over the record the command read: of two
+// role commands that read the same record, only one gets here.
+func (c *Cluster) beginChange(ctx context.Context, rec *record, command, from, to string) (*Intent, error) {
+	now := c.Now()
+	until := now.Add(DefaultCatchUp * 4)
+	if d, ok := ctx.Deadline(); ok {
+		until = d
+	}
+	in := &Intent{Command: command, From: from, To: to, Started: now.UTC(), Until: until.UTC()}
+	raw, err := json.Marshal(in)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.save(ctx, rec, map[string]string{StateKeyChange: string(raw)}); err != nil {
+		return nil, fmt.Errorf("record the %s: %w", command, err)
+	}
+	return in, nil
+}
+
+// endChange records the new primary and drops the intent in one write, then
+// points the write Service at it.
+func (c *Cluster) endChange(ctx context.Context, rec *record, primary string) error {
+	if err := c.save(ctx, rec, map[string]string{StateKeyPrimary: primary}, StateKeyChange); err != nil {
+		return err
+	}
+	result, err := c.Kube.Apply(ctx, buildPrimaryService(c.Name, c.Namespace(), primary))
+	if err != nil {
+		return fmt.Errorf("point service %s at %s: %w", PrimaryServiceName(c.Name), primary, err)
+	}
+	c.changed(result.String())
+	return nil
+}
+
+// dropChange removes the intent, the primary unchanged.
+func (c *Cluster) dropChange(ctx context.Context, rec *record) error {
+	if _, ok := rec.data[StateKeyChange]; !ok {
+		return nil
+	}
+	return c.save(ctx, rec, nil, StateKeyChange)
+}
+
+// markFenced writes the fence marker on pod's volume through its sidecar
+// (configs/scripts/fence.sh): its server never makes itself writable
+// again, whatever the mounted record still says, until unmarkFenced.
+func (c *Cluster) markFenced(ctx context.Context, pod, why string) error {
+	return c.runFence(ctx, pod, "fence", why)
+}
+
+// unmarkFenced removes it, before mysqlctl makes pod's server writable.
+func (c *Cluster) unmarkFenced(ctx context.Context, pod string) error {
+	return c.runFence(ctx, pod, "unfence")
+}
+
+func (c *Cluster) runFence(ctx context.Context, pod string, args ...string) error {
+	if c.RunInPod == nil {
+		return fmt.Errorf("%s %s: no way to run commands in pods", args[0], pod)
+	}
+	var stderr bytes.Buffer
+	err := c.RunInPod(ctx, pod, ContainerSidecar, fenceCommand(args...), kube.ExecOptions{Stderr: &stderr})
+	if err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if msg != "" {
+			return fmt.Errorf("%s %s: %w (%s)", args[0], pod, err, msg)
+		}
+		return fmt.Errorf("%s %s: %w", args[0], pod, err)
+	}
+	return nil
+}
+
+// fenceCommand is what runFence runs in the sidecar.
+func fenceCommand(args ...string) []string {
+	return append([]string{"bash", scriptPath(configs.ScriptFence)}, args...)
+}
