@@ -4,6 +4,7 @@
 #   make cluster / cluster-down / -s cluster-env   the local Kubernetes
 #   make demo        local cluster if none is configured, then mysqlctl up and status
 #   make bench       figures, not pass/fail
+#   make chaos       seeded random faults against one-writable-server, many seeds
 #   make docs        completion scripts and man pages in docs/generated/
 
 SHELL := /bin/bash
@@ -15,7 +16,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/mysqlctl/mysqlctl/cmd.version=$(VERSION)
 E2E_TIMEOUT ?= 40m
 
-.PHONY: build deps test test-unit test-e2e lint cluster cluster-down cluster-env demo bench clean verify-images docs
+.PHONY: build deps test test-unit test-e2e lint cluster cluster-down cluster-env demo bench chaos clean verify-images docs
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -69,6 +70,19 @@ demo: deps build
 # the runs per figure.
 bench: deps build
 	@$(LOCALKUBE)/with-cluster.sh e2e/bench.sh $(BIN)
+
+# chaos runs e2e's TestChaos on the local cluster: CHAOS_SEEDS seeds (from
+# CHAOS_SEED, else one drawn and printed) of CHAOS_STEPS random faults each
+# (server kills, pod deletions, sidecar restarts, failing probes,
+# switchover, promote, interrupted switchovers, a deleted record, concurrent
+# role commands), checking that no two servers are ever writable and that
+# every acknowledged row survives. make test runs one short seed of it.
+CHAOS_SEEDS ?= 20
+CHAOS_STEPS ?= 8
+chaos: deps build
+	@$(LOCALKUBE)/with-cluster.sh env MYSQLCTL_E2E_BINARY=$(CURDIR)/$(BIN) MYSQLCTL_CHAOS_SEEDS=$(CHAOS_SEEDS) \
+		MYSQLCTL_CHAOS_STEPS=$(CHAOS_STEPS) MYSQLCTL_CHAOS_SEED=$(CHAOS_SEED) \
+		$(GO) test -count=1 -timeout 24h -v -run 'TestChaos$$' ./e2e/
 
 # docs writes the shell completion scripts and man pages that cobra
 # generates from the command tree (cmd/gendocs) into docs/generated/, which
