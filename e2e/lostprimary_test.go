@@ -50,7 +50,7 @@ func TestLostPrimaryVolumeIsNotAnEmptyPrimary(t *testing.T) {
 	}
 
 	behind := c.mysqlctl(t, time.Minute, nil, "promote", "mysql-2", "-n", ns)
-	if behind.code == 0 || !strings.Contains(behind.stderr, "mysql-1 has applied transactions mysql-2 has not") {
+	if behind.code == 0 || !strings.Contains(behind.stderr, "mysql-1 received transactions mysql-2 has not") {
 		t.Errorf("promoting the replica that is behind was not refused:\n%s", behind)
 	}
 	// --force takes mysql-2 anyway: row 4, which only mysql-1 holds, is
