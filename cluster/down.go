@@ -34,16 +34,14 @@ func (c *Cluster) down(ctx context.Context, opts DownOptions) (bool, error) {
 			c.changed(r.String())
 		}
 	}
-	deletes := []struct{ kind, name string }{
-		{kube.KindStatefulSet, StatefulSetName(c.Name)},
-		{kube.KindPodDisruptionBudget, DisruptionBudgetName(c.Name)},
-		{kube.KindService, HeadlessServiceName(c.Name)},
-		{kube.KindService, ReadServiceName(c.Name)},
-		{kube.KindService, PrimaryServiceName(c.Name)},
-		{kube.KindConfigMap, ConfigMapName(c.Name)},
-		{kube.KindNetworkPolicy, NetworkPolicyName(c.Name)},
+	deletes := c.workloadObjects()
+	if opts.Purge {
+		deletes = append(deletes, c.dataObjects()...)
 	}
-	for _, d := range deletes {
+	if err := c.refuseOthersObjects(ctx, deletes); err != nil {
+		return false, err
+	}
+	for _, d := range c.workloadObjects() {
 		result, err := c.Kube.Delete(ctx, d.kind, d.name)
 		if err != nil {
 			return found, err
@@ -76,17 +74,56 @@ func (c *Cluster) purge(ctx context.Context, record func(kube.Result)) error {
 	if err := c.Kube.WaitGone(ctx, kube.Gone{Kind: kube.KindPVC, Selector: PodSelector(c.Name)}); err != nil {
 		return err
 	}
-	for _, o := range []struct{ kind, name string }{
-		{kube.KindConfigMap, StateConfigMapName(c.Name)},
-		{kube.KindSecret, SecretName(c.Name)},
-		{kube.KindSecret, TLSSecretName(c.Name)},
-		{kube.KindSecret, CASecretName(c.Name)},
-	} {
+	for _, o := range c.dataObjects() {
 		result, err := c.Kube.Delete(ctx, o.kind, o.name)
 		if err != nil {
 			return err
 		}
 		record(result)
+	}
+	return nil
+}
+
+// namedObject is one object of the cluster, by kind and name.
+type namedObject struct{ kind, name string }
+
+// workloadObjects are what down deletes: the data stays.
+func (c *Cluster) workloadObjects() []namedObject {
+	return []namedObject{
+		{kube.KindStatefulSet, StatefulSetName(c.Name)},
+		{kube.KindPodDisruptionBudget, DisruptionBudgetName(c.Name)},
+		{kube.KindService, HeadlessServiceName(c.Name)},
+		{kube.KindService, ReadServiceName(c.Name)},
+		{kube.KindService, PrimaryServiceName(c.Name)},
+		{kube.KindConfigMap, ConfigMapName(c.Name)},
+		{kube.KindNetworkPolicy, NetworkPolicyName(c.Name)},
+	}
+}
+
+// dataObjects are what down --purge deletes once the volumes are gone.
+func (c *Cluster) dataObjects() []namedObject {
+	return []namedObject{
+		{kube.KindConfigMap, StateConfigMapName(c.Name)},
+		{kube.KindSecret, SecretName(c.Name)},
+		{kube.KindSecret, TLSSecretName(c.Name)},
+		{kube.KindSecret, CASecretName(c.Name)},
+	}
+}
+
+// refuseOthersObjects refuses, before anything is deleted, a name whose
+// objects belong to another cluster: the names are derived from the
+// cluster's, so down --name mysql-read would otherwise delete cluster
+// mysql's read Service (it is named mysql-read and managed by mysqlctl too).
+func (c *Cluster) refuseOthersObjects(ctx context.Context, objs []namedObject) error {
+	for _, o := range objs {
+		labels, found, err := c.Kube.LabelsOf(ctx, o.kind, o.name)
+		if err != nil {
+			return err
+		}
+		if owner := labels[LabelInstance]; found && owner != "" && owner != c.Name {
+			return invalidSpec("name", "%s %s belongs to cluster %s, not to cluster %s: nothing was deleted; to take that cluster down pass --name %s",
+				o.kind, o.name, owner, c.Name, owner)
+		}
 	}
 	return nil
 }

@@ -228,3 +228,20 @@ func TestPromoteAdopt(t *testing.T) {
 		t.Errorf("adopt changed the primary's server: %q", servers["mysql-0"].executed)
 	}
 }
+
+// down --name mysql-read in a namespace of cluster mysql would find
+// cluster mysql's read Service under its own headless name: refused, and
+// nothing of cluster mysql is deleted.
+func TestDownRefusesAnotherClustersObjects(t *testing.T) {
+	ctx := context.Background()
+	c := newTestCluster(t, clusterObjects(3), healthyServers(3))
+	other := New(c.Kube, "mysql-read")
+	_, err := other.Down(ctx, DownOptions{Purge: true})
+	var invalid *InvalidSpecError
+	if !errors.As(err, &invalid) || !strings.Contains(err.Error(), "belongs to cluster mysql") {
+		t.Fatalf("down --name mysql-read: %v, want a refusal", err)
+	}
+	if _, err := c.Kube.Clientset.CoreV1().Services(testNS).Get(ctx, "mysql-read", metav1.GetOptions{}); err != nil {
+		t.Errorf("cluster mysql's read Service: %v", err)
+	}
+}

@@ -155,3 +155,20 @@ func CheckManaged(kind string, obj metav1.Object, hint string) error {
 	return newError(ErrNotManaged, nil, "%s/%s in namespace %s exists and is %s%s: %s",
 		kind, obj.GetName(), obj.GetNamespace(), ErrNotManaged, by, hint)
 }
+
+// LabelsOf returns the labels of the object kind/name in c.Namespace, and
+// false when there is none.
+func (c *Client) LabelsOf(ctx context.Context, kind, name string) (map[string]string, bool, error) {
+	r, err := c.resourceOf(kind, c.Namespace)
+	if err != nil {
+		return nil, false, err
+	}
+	obj, err := r.get(ctx, name)
+	if apierrors.IsNotFound(err) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("get %s %s/%s: %w", kind, c.Namespace, name, err)
+	}
+	return obj.GetLabels(), true, nil
+}
