@@ -224,17 +224,26 @@ func (ch *chaos) concurrentRoles() {
 	wg.Wait()
 }
 
-// settle waits until check passes, doing what check says a person should:
-// finish or undo an interrupted switchover, adopt the writable server when
-// the record names none.
+// settle waits until check passes twice in a row, a few seconds apart,
+// doing what check says a person should: finish or undo an interrupted
+// switchover, adopt the writable server when the record names none. It
+// first gives the fault a few seconds to show (a pod deleted a moment ago
+// still answers).
 func (ch *chaos) settle() {
 	deadline := time.Now().Add(4 * time.Minute)
+	passes := 0
+	sleepCtx(ch.ctx, 3*time.Second)
 	for {
 		res := ch.c.mysqlctl(ch.t, time.Minute, nil, "check", "-n", ch.ns)
 		if res.code == 0 {
-			ch.logf("check passes")
-			return
+			if passes++; passes == 2 {
+				ch.logf("check passes")
+				return
+			}
+			sleepCtx(ch.ctx, 2*time.Second)
+			continue
 		}
+		passes = 0
 		if time.Now().After(deadline) {
 			ch.t.Fatalf("check did not pass within 4 minutes:\n%s", res)
 		}
