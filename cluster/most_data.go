@@ -38,7 +38,7 @@ func mostData(r *StatusReport) string {
 			best.Pod, bestCount, best.GTIDExecuted, best.Pod)
 	}
 	if best.Pod == primary {
-		return fmt.Sprintf("no writable primary: %s holds the most transactions (%d) but is not writable", primary, bestCount)
+		return fmt.Sprintf("no writable primary: %s holds the most transactions (%d) but is not writable; if it stays so, mysqlctl promote %s gives it its writes back", primary, bestCount, primary)
 	}
 	return fmt.Sprintf("no writable primary: %s holds the most transactions (%d, %s); if %s lost its data, restore its volume, or see the README's \"When the primary's data is lost\"",
 		best.Pod, bestCount, best.GTIDExecuted, primary)

@@ -52,15 +52,11 @@ func (c *Cluster) promote(ctx context.Context, opts PromoteOptions) (*RoleChange
 	if _, err := memberOrdinal(c.Name, to, int32(len(r.g.slots))); err != nil {
 		return nil, err
 	}
-	if to == from {
-		return nil, invalidSpec("pod", "%s is the recorded primary already", to)
-	}
-	in, err := c.intentOf(r.rec)
-	if err != nil {
+	if err := c.refuseChangeInForce(r.rec); err != nil {
 		return nil, err
 	}
-	if in != nil && !in.Interrupted(c.Now()) {
-		return nil, fmt.Errorf("a %s is under way, and its command may work on it until %s: nothing changed; wait for it (mysqlctl status shows where it stands)", in, in.Until.Local().Format(time.TimeOnly))
+	if to == from {
+		return c.reopen(ctx, r, to)
 	}
 	if err := c.refuseLiveOldPrimary(r, from, to, opts.Force); err != nil {
 		return nil, err
@@ -169,6 +165,22 @@ func (c *Cluster) fenceOldPrimary(ctx context.Context, r *roleChange, from strin
 	return nil
 }
 
+// reopen gives the recorded primary its writes back when no server takes
+// any and it replicates from nobody: left fenced by a role change that was
+// undone, with nothing else that would lift the fence. Otherwise promoting
+// the recorded primary is refused.
+func (c *Cluster) reopen(ctx context.Context, r *roleChange, pod string) (*RoleChange, error) {
+	srv, rep := r.g.server(pod), r.report(pod)
+	if len(r.writers()) > 0 || srv == nil || rep == nil || rep.IsReplica() {
+		return nil, invalidSpec("pod", "%s is the recorded primary already", pod)
+	}
+	c.say(fmt.Sprintf("no server takes writes: %s, the recorded primary, takes them again", pod))
+	if err := c.giveWritesBack(ctx, r, srv); err != nil {
+		return nil, err
+	}
+	return &RoleChange{From: pod, To: pod}, nil
+}
+
 // adopt records pod as the primary when it is already the one writable
 // server: the end of a role change whose record could not be written, or a
 // record deleted by hand. Nothing on the servers changes but the others'
@@ -180,6 +192,9 @@ func (c *Cluster) adopt(ctx context.Context, pod string) (*RoleChange, error) {
 	}
 	defer r.g.close()
 	if _, err := memberOrdinal(c.Name, pod, int32(len(r.g.slots))); err != nil {
+		return nil, err
+	}
+	if err := c.refuseChangeInForce(r.rec); err != nil {
 		return nil, err
 	}
 	writers := r.writers()

@@ -245,3 +245,28 @@ func TestDownRefusesAnotherClustersObjects(t *testing.T) {
 		t.Errorf("cluster mysql's read Service: %v", err)
 	}
 }
+
+// The recorded primary left read-only with nobody writable (a fence whose
+// undo failed) gets its writes back from promote of itself, marker first;
+// while another server is writable, promoting the recorded primary is
+// refused.
+func TestPromoteReopensAFencedRecordedPrimary(t *testing.T) {
+	servers := healthyServers(3)
+	fenced := mariadbReplica(0, "0-100-42")
+	fenced.Replica = nil
+	servers["mysql-0"].reports = []*sql.InstanceReport{fenced}
+	c := newTestCluster(t, clusterObjects(3), servers)
+	if _, err := c.Promote(context.Background(), PromoteOptions{Pod: "mysql-0"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := servers["mysql-0"].fences; !slices.Equal(got, []string{"unfence"}) {
+		t.Errorf("mysql-0's fence commands %q, want [unfence]", got)
+	}
+	if got := strings.Join(servers["mysql-0"].executed, "; "); got != "SET GLOBAL read_only = OFF" {
+		t.Errorf("mysql-0 ran %q", got)
+	}
+	c = newTestCluster(t, clusterObjects(3), healthyServers(3))
+	if _, err := c.Promote(context.Background(), PromoteOptions{Pod: "mysql-0"}); err == nil || !strings.Contains(err.Error(), "is the recorded primary already") {
+		t.Errorf("promote of a healthy recorded primary: %v", err)
+	}
+}

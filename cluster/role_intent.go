@@ -52,6 +52,17 @@ func (c *Cluster) intentOf(rec *record) (*Intent, error) {
 	return in, nil
 }
 
+// refuseChangeInForce refuses while the record shows a role change whose
+// command may still be at work on it.
+func (c *Cluster) refuseChangeInForce(rec *record) error {
+	in, err := c.intentOf(rec)
+	if err != nil || in == nil || in.Interrupted(c.Now()) {
+		return err
+	}
+	return fmt.Errorf("a %s is under way, and its command may work on it until %s: nothing changed; wait for it (mysqlctl status shows where it stands)",
+		in, in.Until.Local().Format(time.TimeOnly))
+}
+
 // beginChange writes the intent over the record the command read: of two
 // role commands that read the same record, only one gets here.
 func (c *Cluster) beginChange(ctx context.Context, rec *record, command, from, to string) (*Intent, error) {

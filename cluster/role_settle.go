@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 )
 
 // settle finishes or undoes the role change the record shows, once the
@@ -14,9 +13,8 @@ import (
 // when the caller goes on from a cluster with one writable primary again.
 // While the command may still be at work, it refuses.
 func (c *Cluster) settle(ctx context.Context, r *roleChange, in *Intent) (change *RoleChange, done bool, err error) {
-	if !in.Interrupted(c.Now()) {
-		return nil, false, fmt.Errorf("a %s is under way, and its command may work on it until %s: nothing changed; wait for it (mysqlctl status shows where it stands), or run this again after that to finish or undo it",
-			in, in.Until.Local().Format(time.TimeOnly))
+	if err := c.refuseChangeInForce(r.rec); err != nil {
+		return nil, false, fmt.Errorf("%w, or run this again after that to finish or undo it", err)
 	}
 	writers := r.writers()
 	switch {
