@@ -270,3 +270,22 @@ func TestPromoteReopensAFencedRecordedPrimary(t *testing.T) {
 		t.Errorf("promote of a healthy recorded primary: %v", err)
 	}
 }
+
+// A switchover that cannot reach the old primary's sidecar at all changes
+// no server and leaves no intent behind: the pods and the next command are
+// not held up by a change nobody works on.
+func TestSwitchoverLeavesNoIntentWhenTheSidecarIsAway(t *testing.T) {
+	servers := healthyServers(3)
+	servers["mysql-0"].podGone = true
+	c := newTestCluster(t, clusterObjects(3), servers)
+	_, err := c.Switchover(context.Background(), SwitchoverOptions{To: "mysql-2"})
+	if err == nil || !strings.Contains(err.Error(), "may carry a fence marker") || !strings.Contains(err.Error(), "mysqlctl promote mysql-0") {
+		t.Fatalf("err %v", err)
+	}
+	if data := recordData(t, c); data[StateKeyPrimary] != "mysql-0" || data[StateKeyChange] != "" {
+		t.Errorf("record %v, want mysql-0 and no change under way", data)
+	}
+	if len(servers["mysql-0"].executed) != 0 || len(servers["mysql-2"].executed) != 0 {
+		t.Errorf("servers changed: %q %q", servers["mysql-0"].executed, servers["mysql-2"].executed)
+	}
+}

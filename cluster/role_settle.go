@@ -50,16 +50,19 @@ func (c *Cluster) settle(ctx context.Context, r *roleChange, in *Intent) (change
 
 // giveWritesBack makes the old primary of a change that did not happen
 // writable again: its fence marker first (else a restart would fence it
-// anew), then its server, then the record without the intent.
+// anew), then its server, then the record without the intent. A marker
+// that cannot be removed (its sidecar away) does not keep the writes off:
+// it is reported, with the command that lifts it should a restart find it.
 func (c *Cluster) giveWritesBack(ctx context.Context, r *roleChange, old Server) error {
-	if err := c.unmarkFenced(ctx, old.Name()); err != nil {
-		return fmt.Errorf("%s could not be unfenced (%w): nothing takes writes", old.Name(), err)
-	}
+	unmarkErr := c.unmarkFenced(ctx, old.Name())
 	if err := old.Exec(ctx, old.Adapter().MakeWritable()...); err != nil {
 		return fmt.Errorf("%s could not be made writable again (%w): nothing takes writes", old.Name(), err)
 	}
 	if err := c.dropChange(ctx, r.rec); err != nil {
 		return fmt.Errorf("%s takes writes again, but the record still shows the change (%w)", old.Name(), err)
+	}
+	if unmarkErr != nil {
+		return fmt.Errorf("%s takes writes again, but may keep a fence marker that would make it read-only after a restart (%w): if it then is, mysqlctl promote %s gives it its writes back", old.Name(), unmarkErr, old.Name())
 	}
 	return nil
 }

@@ -46,7 +46,8 @@ type fakeServer struct {
 	closed   bool
 	executed []string // statements Exec ran, in order
 	fences   []string // the fence.sh commands run in its pod, in order
-	fenceErr error    // what running fence.sh in its pod returns
+	fenceErr error    // what running fence.sh fence in its pod returns
+	podGone  bool     // running anything in its pod fails (a sidecar restarting)
 }
 
 func (s *fakeServer) nextReport() *sql.InstanceReport {
@@ -142,6 +143,9 @@ func newTestCluster(t *testing.T, objs []runtime.Object, servers map[string]*fak
 		}
 		srv.mu.Lock()
 		defer srv.mu.Unlock()
+		if srv.podGone {
+			return fmt.Errorf("exec in %s/%s: container not found (\"sidecar\")", testNS, pod)
+		}
 		if srv.fenceErr != nil && command[2] == "fence" {
 			return srv.fenceErr
 		}

@@ -123,13 +123,16 @@ func (c *Cluster) switchover(ctx context.Context, opts SwitchoverOptions) (*Role
 
 // abandon drops a switchover that changed no server yet: the old primary
 // still takes writes. Its fence marker may have been written by a command
-// that then failed, so it goes too, or a restart would fence it.
+// that then failed, so it goes too, or a restart would fence it; the
+// intent goes either way, so that the pods and the next command are not
+// held up by a change nobody works on.
 func (c *Cluster) abandon(ctx context.Context, r *roleChange, from string, cause error) error {
-	if err := c.unmarkFenced(ctx, from); err != nil {
-		return fmt.Errorf("%w: %s still takes writes, but may carry a fence marker that would keep it read-only after a restart (%v): run mysqlctl switchover again", cause, from, err)
-	}
+	unmarkErr := c.unmarkFenced(ctx, from)
 	if err := c.dropChange(ctx, r.rec); err != nil {
 		return fmt.Errorf("%w: %s still takes writes, but the record still shows the switchover (%v): run mysqlctl switchover again to clear it", cause, from, err)
+	}
+	if unmarkErr != nil {
+		return fmt.Errorf("%w: nothing changed and %s still takes writes, but it may carry a fence marker that would keep it read-only after a restart (%v): if it then does, mysqlctl promote %s gives it its writes back", cause, from, unmarkErr, from)
 	}
 	return fmt.Errorf("%w: nothing changed, %s still takes writes", cause, from)
 }
