@@ -103,7 +103,7 @@ func runChaos(t *testing.T, seed uint64, steps int) {
 		{"restart a sidecar", func() { ch.restartSidecar(ch.pick(pods)) }},
 		{"fail a probe for a while", ch.failProbe},
 		{"switchover", func() { ch.role("switchover", "--to", ch.pick(ch.replicas())) }},
-		{"promote beside a live primary", func() { ch.role("promote", ch.pick(ch.replicas()), "--force") }},
+		{"promote beside a live primary that is not ready", ch.promoteBesideLive},
 		{"promote after deleting the primary's pod", ch.promoteLost},
 		{"interrupted switchover", ch.interruptedSwitchover},
 		{"delete the record", ch.deleteRecord},
@@ -174,6 +174,26 @@ func (ch *chaos) failProbe() {
 func (ch *chaos) role(args ...string) {
 	res := ch.c.mysqlctl(ch.t, 3*time.Minute, nil, append(args, "-n", ch.ns)...)
 	ch.logf("mysqlctl %s: exit %d %s", strings.Join(args, " "), res.code, oneLine(res.stderr))
+}
+
+// promoteBesideLive makes the primary's pod leave the Services (its
+// readiness fails, its server goes on taking writes), then promotes a
+// replica with --force, which must fence it first; the old primary's
+// sidecar is then restarted, as a person would restart a stuck pod.
+func (ch *chaos) promoteBesideLive() {
+	primary := ch.c.recordedPrimary(ch.t, ch.ns)
+	if primary == "" {
+		ch.logf("no recorded primary: nothing to promote beside")
+		return
+	}
+	ch.logf("readiness of the primary %s fails", primary)
+	var stderr bytes.Buffer
+	if err := ch.kc.Exec(ch.ctx, primary, cluster.ContainerServer, []string{"rm", "-f", "/run/mysqlctl/sidecar-ready"}, kube.ExecOptions{Stderr: &stderr}); err != nil {
+		ch.logf("fail the probe of %s: %v %s", primary, err, stderr.String())
+	}
+	sleepCtx(ch.ctx, 8*time.Second) // two failed probes, three seconds apart
+	ch.role("promote", ch.pick(ch.replicas()), "--force")
+	ch.restartSidecar(primary)
 }
 
 func (ch *chaos) promoteLost() {
