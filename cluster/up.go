@@ -212,14 +212,16 @@ func (c *Cluster) waitReady(ctx context.Context, replicas int32, primary string)
 	c.say(fmt.Sprintf("waiting for %d server(s) to be ready", replicas))
 	initialized := false
 	err := c.WaitReady(ctx, StatefulSetName(c.Name), replicas, func(p kube.PodProgress) {
-		c.say("  " + describeProgress(p))
+		// Recorded before it is said: whoever reads "ready" (and presses
+		// Ctrl-C) finds it in the record.
 		if p.Pod == primary && p.Stage == kube.StageReady && !initialized {
 			if err := c.recordInitialized(ctx); err != nil {
 				c.debugf("record that the cluster holds data: %v (tried again at the end)", err)
-				return
+			} else {
+				initialized = true
 			}
-			initialized = true
 		}
+		c.say("  " + describeProgress(p))
 	})
 	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("interrupted while waiting for the servers: %w", err)

@@ -9,6 +9,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/mysqlctl/mysqlctl/cluster"
 )
 
 // TestInterruptedUpConverges: Ctrl-C during `up` stops the wait at once
@@ -60,5 +64,63 @@ func TestInterruptedUpConverges(t *testing.T) {
 	}
 	if pods := c.podNames(t, context.Background(), ns); len(pods) != 2 {
 		t.Errorf("after the second up want 2 pods, got %v", pods)
+	}
+}
+
+// TestUpInterruptedOnceThePrimaryIsReady: Ctrl-C right after "mysql-0:
+// ready" on a new cluster. The record already says the cluster holds data,
+// so once mysql-0's volume is lost its new pod refuses to start empty and
+// writable, while the replica (which goes on cloning without mysqlctl)
+// keeps the rows.
+func TestUpInterruptedOnceThePrimaryIsReady(t *testing.T) {
+	c := requireCluster(t)
+	bin := binary(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+	defer cancel()
+	ns := c.namespace(t, "intrready")
+	cmd := exec.Command(bin, "up", "-n", ns, "--flavor", "mariadb", "--image", c.mariadbImage, "--replicas", "2")
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+c.kubeconfig)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	lines := bufio.NewScanner(stderr)
+	for lines.Scan() {
+		seen = append(seen, lines.Text())
+		if strings.TrimSpace(lines.Text()) == "mysql-0: ready" {
+			break
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	for lines.Scan() {
+		seen = append(seen, lines.Text())
+	}
+	_ = cmd.Wait()
+	record, err := c.client.CoreV1().ConfigMaps(ns).Get(ctx, "mysql-state", metav1.GetOptions{})
+	if err != nil || record.Data["initialized"] == "" {
+		t.Fatalf("after Ctrl-C at mysql-0's readiness the record is %v (%v), want it to say the cluster holds data:\n%s",
+			record.Data, err, strings.Join(seen, "\n"))
+	}
+	c.waitPodsReady(t, ctx, ns, cluster.PodSelector("mysql"), 2)
+	c.execAs(t, ctx, ns, "mysql-0", c.adminPassword(t, ctx, ns),
+		"CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)", "INSERT INTO shop.orders VALUES (1), (2)")
+	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
+	c.waitRowsIn(t, ctx, ns, "mysql-1", root, "shop.orders", 2)
+	oldUID := c.podUID(t, ctx, ns, "mysql-0")
+	if err := c.client.CoreV1().PersistentVolumeClaims(ns).Delete(ctx, "data-mysql-0", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.client.CoreV1().Pods(ns).Delete(ctx, "mysql-0", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("the new mysql-0 refused to start: %s", c.waitCloneRefused(t, ctx, ns, "mysql-0", oldUID))
+	if n := c.queryThroughPortForward(t, ctx, ns, "mysql-1", root, "SELECT COUNT(*) FROM shop.orders"); n != "2" {
+		t.Errorf("mysql-1 holds %s rows, want 2", n)
 	}
 }
