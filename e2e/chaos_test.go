@@ -155,19 +155,23 @@ func (ch *chaos) restartSidecar(pod string) {
 	}
 }
 
-// failProbe makes a server's readiness probe fail for a few seconds (its
-// sidecar's mark gone, as while a sidecar sets up), then restarts that
-// sidecar, which marks it again once its setup is done.
+// failProbe makes a server's readiness probe fail for a few seconds, then
+// restarts its sidecar, which marks it again once its setup is done.
 func (ch *chaos) failProbe() {
 	p := ch.pick([]string{"mysql-0", "mysql-1", "mysql-2"})
-	ch.logf("readiness of %s fails", p)
-	var stderr bytes.Buffer
-	if err := ch.kc.Exec(ch.ctx, p, cluster.ContainerServer, []string{"rm", "-f", "/run/mysqlctl/sidecar-ready"}, kube.ExecOptions{Stderr: &stderr}); err != nil {
-		ch.logf("fail the probe of %s: %v %s", p, err, stderr.String())
-		return
-	}
+	ch.failReadiness(p)
 	sleepCtx(ch.ctx, time.Duration(5+ch.rng.IntN(10))*time.Second)
 	ch.restartSidecar(p)
+}
+
+// failReadiness removes the sidecar's mark that readiness waits for, as
+// while a sidecar sets up: the pod leaves the Services, its server runs on.
+func (ch *chaos) failReadiness(pod string) {
+	ch.logf("readiness of %s fails", pod)
+	var stderr bytes.Buffer
+	if err := ch.kc.Exec(ch.ctx, pod, cluster.ContainerServer, []string{"rm", "-f", "/run/mysqlctl/sidecar-ready"}, kube.ExecOptions{Stderr: &stderr}); err != nil {
+		ch.logf("fail the probe of %s: %v %s", pod, err, stderr.String())
+	}
 }
 
 // role runs a role command; a refusal is an outcome, not a failure.
@@ -186,11 +190,7 @@ func (ch *chaos) promoteBesideLive() {
 		ch.logf("no recorded primary: nothing to promote beside")
 		return
 	}
-	ch.logf("readiness of the primary %s fails", primary)
-	var stderr bytes.Buffer
-	if err := ch.kc.Exec(ch.ctx, primary, cluster.ContainerServer, []string{"rm", "-f", "/run/mysqlctl/sidecar-ready"}, kube.ExecOptions{Stderr: &stderr}); err != nil {
-		ch.logf("fail the probe of %s: %v %s", primary, err, stderr.String())
-	}
+	ch.failReadiness(primary)
 	sleepCtx(ch.ctx, 8*time.Second) // two failed probes, three seconds apart
 	ch.role("promote", ch.pick(ch.replicas()), "--force")
 	ch.restartSidecar(primary)

@@ -23,23 +23,7 @@ func TestInterruptedUpConverges(t *testing.T) {
 	bin := binary(t)
 	ns := c.namespace(t, "intr")
 	args := []string{"up", "-n", ns, "--flavor", "mariadb", "--image", c.mariadbImage, "--replicas", "2"}
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "KUBECONFIG="+c.kubeconfig)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var seen []string
-	lines := bufio.NewScanner(stderr)
-	for lines.Scan() {
-		seen = append(seen, lines.Text())
-		if strings.HasPrefix(lines.Text(), "waiting for") {
-			break
-		}
-	}
+	cmd, lines, seen := startUpUntil(t, c, bin, args, func(line string) bool { return strings.HasPrefix(line, "waiting for") })
 	interrupted := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
@@ -47,7 +31,7 @@ func TestInterruptedUpConverges(t *testing.T) {
 	for lines.Scan() {
 		seen = append(seen, lines.Text())
 	}
-	err = cmd.Wait()
+	err := cmd.Wait()
 	if err == nil {
 		t.Fatalf("up exited 0 after Ctrl-C:\n%s", strings.Join(seen, "\n"))
 	}
@@ -78,23 +62,8 @@ func TestUpInterruptedOnceThePrimaryIsReady(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	ns := c.namespace(t, "intrready")
-	cmd := exec.Command(bin, "up", "-n", ns, "--flavor", "mariadb", "--image", c.mariadbImage, "--replicas", "2")
-	cmd.Env = append(os.Environ(), "KUBECONFIG="+c.kubeconfig)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var seen []string
-	lines := bufio.NewScanner(stderr)
-	for lines.Scan() {
-		seen = append(seen, lines.Text())
-		if strings.TrimSpace(lines.Text()) == "mysql-0: ready" {
-			break
-		}
-	}
+	cmd, lines, seen := startUpUntil(t, c, bin, []string{"up", "-n", ns, "--flavor", "mariadb", "--image", c.mariadbImage, "--replicas", "2"},
+		func(line string) bool { return strings.TrimSpace(line) == "mysql-0: ready" })
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
@@ -103,9 +72,12 @@ func TestUpInterruptedOnceThePrimaryIsReady(t *testing.T) {
 	}
 	_ = cmd.Wait()
 	record, err := c.client.CoreV1().ConfigMaps(ns).Get(ctx, "mysql-state", metav1.GetOptions{})
-	if err != nil || record.Data["initialized"] == "" {
-		t.Fatalf("after Ctrl-C at mysql-0's readiness the record is %v (%v), want it to say the cluster holds data:\n%s",
-			record.Data, err, strings.Join(seen, "\n"))
+	if err != nil {
+		t.Fatalf("the record after Ctrl-C: %v", err)
+	}
+	if record.Data["initialized"] == "" {
+		t.Fatalf("after Ctrl-C at mysql-0's readiness the record is %v, want it to say the cluster holds data:\n%s",
+			record.Data, strings.Join(seen, "\n"))
 	}
 	c.waitPodsReady(t, ctx, ns, cluster.PodSelector("mysql"), 2)
 	c.execAs(t, ctx, ns, "mysql-0", c.adminPassword(t, ctx, ns),
@@ -123,4 +95,29 @@ func TestUpInterruptedOnceThePrimaryIsReady(t *testing.T) {
 	if n := c.queryThroughPortForward(t, ctx, ns, "mysql-1", root, "SELECT COUNT(*) FROM shop.orders"); n != "2" {
 		t.Errorf("mysql-1 holds %s rows, want 2", n)
 	}
+}
+
+// startUpUntil starts mysqlctl with args and reads its stderr until a line
+// for which at is true, returning the command, the rest of its stderr and
+// the lines seen so far.
+func startUpUntil(t *testing.T, c *testCluster, bin string, args []string, at func(string) bool) (*exec.Cmd, *bufio.Scanner, []string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+c.kubeconfig)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	lines := bufio.NewScanner(stderr)
+	for lines.Scan() {
+		seen = append(seen, lines.Text())
+		if at(lines.Text()) {
+			break
+		}
+	}
+	return cmd, lines, seen
 }
