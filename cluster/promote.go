@@ -3,7 +3,6 @@ package cluster
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -165,61 +164,6 @@ func (c *Cluster) fenceOldPrimary(ctx context.Context, r *roleChange, from strin
 	return nil
 }
 
-// reopen gives the recorded primary its writes back when no server takes
-// any and it replicates from nobody: left fenced by a role change that was
-// undone, with nothing else that would lift the fence. Otherwise promoting
-// the recorded primary is refused.
-func (c *Cluster) reopen(ctx context.Context, r *roleChange, pod string) (*RoleChange, error) {
-	srv, rep := r.g.server(pod), r.report(pod)
-	if len(r.writers()) > 0 || srv == nil || rep == nil || rep.IsReplica() {
-		return nil, invalidSpec("pod", "%s is the recorded primary already", pod)
-	}
-	c.say(fmt.Sprintf("no server takes writes: %s, the recorded primary, takes them again", pod))
-	if err := c.giveWritesBack(ctx, r, srv); err != nil {
-		return nil, err
-	}
-	return &RoleChange{From: pod, To: pod}, nil
-}
-
-// adopt records pod as the primary when it is already the one writable
-// server: the end of a role change whose record could not be written, or a
-// record deleted by hand. Nothing on the servers changes but the others'
-// source.
-func (c *Cluster) adopt(ctx context.Context, pod string) (*RoleChange, error) {
-	r, err := c.openRoleChange(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer r.g.close()
-	if _, err := memberOrdinal(c.Name, pod, int32(len(r.g.slots))); err != nil {
-		return nil, err
-	}
-	if err := c.refuseChangeInForce(r.rec); err != nil {
-		return nil, err
-	}
-	writers := r.writers()
-	if len(writers) != 1 || writers[0] != pod {
-		return nil, fmt.Errorf("--adopt records a primary that already takes writes, alone: %s is %s, and the writable servers are %s; nothing changed (to make a replica the primary, run mysqlctl promote %s without --adopt)",
-			pod, memberState(r.member(pod)), orNone(writers), pod)
-	}
-	change := &RoleChange{From: r.primary, To: pod}
-	if err := c.unmarkFenced(ctx, pod); err != nil {
-		return nil, fmt.Errorf("%s: %w: nothing changed", pod, err)
-	}
-	if err := c.endChange(ctx, r.rec, pod); err != nil {
-		return nil, err
-	}
-	c.repointOthers(ctx, r, pod, change)
-	return change, nil
-}
-
-func orNone(names []string) string {
-	if len(names) == 0 {
-		return "none"
-	}
-	return strings.Join(names, ", ")
-}
-
 // waitApplied waits, with the server's own wait function, until the
 // replica applied every transaction it received from the lost primary (its
 // applier reaches what its receiver read), and returns its report then.
@@ -238,82 +182,6 @@ func (c *Cluster) waitApplied(ctx context.Context, srv Server, within time.Durat
 			srv.Name(), rs.SourceLogFile, rs.ReadSourceLogPos, within, err)
 	}
 	return srv.Report(ctx)
-}
-
-// aheadOf lists the answering replicas that received a transaction the
-// candidate has not (applied or only received: a delayed replica's relay
-// log counts, since the new primary's replicas would never get it).
-func aheadOf(r *roleChange, candidate string, rep *sql.InstanceReport) []string {
-	var out []string
-	for i, s := range r.g.slots {
-		other := r.g.probes[i].report
-		if s.name == candidate || s.name == r.primary || other == nil {
-			continue
-		}
-		if hasMore(other, rep) {
-			out = append(out, s.name)
-		}
-	}
-	return out
-}
-
-// hasMore: a holds or received a transaction b neither holds nor received
-// (MariaDB: a later sequence number in a domain, of gtid_current_pos or
-// Gtid_IO_Pos; MySQL: a GTID of gtid_executed or Retrieved_Gtid_Set outside
-// both of b's).
-func hasMore(a, b *sql.InstanceReport) bool {
-	if a.Flavour.IsMariaDB() {
-		bl := mariadbSeen(b)
-		for _, g := range mariadbSeen(a) {
-			if have, ok := bl.Domain(g.Domain); !ok || have.Seq < g.Seq {
-				return true
-			}
-		}
-		return false
-	}
-	bExec, err1 := sql.ParseGTIDSet(executedGTID(b))
-	bRecv, err2 := sql.ParseGTIDSet(receivedGTID(b))
-	if err1 != nil || err2 != nil {
-		return false
-	}
-	for _, text := range []string{executedGTID(a), receivedGTID(a)} {
-		set, err := sql.ParseGTIDSet(text)
-		if err == nil && !set.Subtract(bExec).Subtract(bRecv).IsEmpty() {
-			return true
-		}
-	}
-	return false
-}
-
-// receivedGTID is what a MySQL replica's receiver got (Retrieved_Gtid_Set).
-func receivedGTID(r *sql.InstanceReport) string {
-	if r.Replica == nil {
-		return ""
-	}
-	return r.Replica.RetrievedGTIDSet
-}
-
-// mariadbSeen is, per domain, the later of what a MariaDB server applied
-// (gtid_current_pos) and what its receiver got (Gtid_IO_Pos).
-func mariadbSeen(r *sql.InstanceReport) sql.MariaDBGTIDList {
-	seen, _ := sql.ParseMariaDBGTIDList(executedGTID(r))
-	if r.Replica == nil {
-		return seen
-	}
-	io, err := sql.ParseMariaDBGTIDList(r.Replica.GTIDIOPos)
-	if err != nil {
-		return seen
-	}
-	for _, g := range io {
-		i := slices.IndexFunc(seen, func(h sql.MariaDBGTID) bool { return h.Domain == g.Domain })
-		switch {
-		case i < 0:
-			seen = append(seen, g)
-		case seen[i].Seq < g.Seq:
-			seen[i] = g
-		}
-	}
-	return seen
 }
 
 // stopDiverged stops replication on the servers that hold transactions
