@@ -84,14 +84,7 @@ func TestUpInterruptedOnceThePrimaryIsReady(t *testing.T) {
 		"CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)", "INSERT INTO shop.orders VALUES (1), (2)")
 	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
 	c.waitRowsIn(t, ctx, ns, "mysql-1", root, "shop.orders", 2)
-	oldUID := c.podUID(t, ctx, ns, "mysql-0")
-	if err := c.client.CoreV1().PersistentVolumeClaims(ns).Delete(ctx, "data-mysql-0", metav1.DeleteOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.client.CoreV1().Pods(ns).Delete(ctx, "mysql-0", metav1.DeleteOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("the new mysql-0 refused to start: %s", c.waitCloneRefused(t, ctx, ns, "mysql-0", oldUID))
+	t.Logf("the new mysql-0 refused to start: %s", c.losePrimaryVolume(t, ctx, ns, "mysql-0"))
 	if n := c.queryThroughPortForward(t, ctx, ns, "mysql-1", root, "SELECT COUNT(*) FROM shop.orders"); n != "2" {
 		t.Errorf("mysql-1 holds %s rows, want 2", n)
 	}

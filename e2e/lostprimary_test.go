@@ -31,15 +31,7 @@ func TestLostPrimaryVolumeIsNotAnEmptyPrimary(t *testing.T) {
 	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
 	c.waitRowsIn(t, ctx, ns, "mysql-1", root, "shop.orders", 4)
 
-	oldUID := c.podUID(t, ctx, ns, "mysql-0")
-	if err := c.client.CoreV1().PersistentVolumeClaims(ns).Delete(ctx, "data-mysql-0", metav1.DeleteOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.client.CoreV1().Pods(ns).Delete(ctx, "mysql-0", metav1.DeleteOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	refused := c.waitCloneRefused(t, ctx, ns, "mysql-0", oldUID)
-	t.Logf("the new mysql-0 refused to start: %s", refused)
+	t.Logf("the new mysql-0 refused to start: %s", c.losePrimaryVolume(t, ctx, ns, "mysql-0"))
 
 	check := c.mysqlctl(t, time.Minute, nil, "check", "-n", ns)
 	if check.code != 3 || !strings.Contains(check.stdout, "mysql-1 holds the most transactions") {
@@ -72,6 +64,21 @@ func TestLostPrimaryVolumeIsNotAnEmptyPrimary(t *testing.T) {
 			t.Errorf("%s holds rows %s, want 1,2,3,5 (4 lost by the forced promote)", pod, got)
 		}
 	}
+}
+
+// losePrimaryVolume deletes pod's volume, then pod, and returns the
+// message with which its new pod's clone container refused to start it
+// empty (waitCloneRefused).
+func (c *testCluster) losePrimaryVolume(t *testing.T, ctx context.Context, ns, pod string) string {
+	t.Helper()
+	oldUID := c.podUID(t, ctx, ns, pod)
+	if err := c.client.CoreV1().PersistentVolumeClaims(ns).Delete(ctx, "data-"+pod, metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.client.CoreV1().Pods(ns).Delete(ctx, pod, metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return c.waitCloneRefused(t, ctx, ns, pod, oldUID)
 }
 
 // waitCloneRefused waits until a new pod of that name (not oldUID) has had
