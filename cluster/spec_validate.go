@@ -113,7 +113,9 @@ func (s Spec) validateResources() error {
 }
 
 // validateVersion accepts the series each flavour's scripts are written for:
-// mysql 8.0.23+ (CHANGE REPLICATION SOURCE, GET_SOURCE_PUBLIC_KEY) and 8.4;
+// mysql 8.0.23+ (CHANGE REPLICATION SOURCE, GET_SOURCE_PUBLIC_KEY), the 8.4
+// LTS and the 9.7 LTS (the innovation releases between them are out of
+// support, and 9.7 speaks 8.4's syntax: docs/flavours.md);
 // mariadb 10.11+ (from 10.11 SUPER no longer implies READ_ONLY ADMIN, which
 // the read-only replicas rely on); mysql57 5.7.
 func (s Spec) validateVersion() error {
@@ -121,7 +123,7 @@ func (s Spec) validateVersion() error {
 	good := ok
 	switch s.Flavor {
 	case FlavorMySQL:
-		good = ok && major == 8 && (minor == 4 || (minor == 0 && (patch < 0 || patch >= 23)))
+		good = ok && (major == 9 && minor == 7 || major == 8 && (minor == 4 || (minor == 0 && (patch < 0 || patch >= 23))))
 	case FlavorMariaDB:
 		good = ok && (major == 10 && minor >= 11 || major == 11)
 	case FlavorMySQL57:
@@ -140,7 +142,7 @@ func supportedVersions(f Flavor) string {
 	case FlavorMySQL57:
 		return "5.7"
 	default:
-		return "8.4 or 8.0 (8.0.23 or later)"
+		return "8.4, 9.7 or 8.0 (8.0.23 or later)"
 	}
 }
 
