@@ -23,6 +23,7 @@ func initConfigContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 	return scriptContainer(ContainerInitConfig, spec.ServerImage(), configs.ScriptInitConfig).
 		WithEnv(append(baseEnv(spec),
 			envValue(EnvBinlogExpireSeconds, strconv.FormatInt(spec.BinlogRetentionSeconds(), 10)),
+			envValue(EnvServerVersion, spec.Version),
 			envValue(EnvClientTLS, spec.TLS))...).
 		WithResources(resourceRequests(helperCPURequest, helperMemoryRequest)).
 		WithVolumeMounts(

@@ -15,6 +15,10 @@ const EnvFlavor = "FLAVOR"
 // server's cnf (binlog_expire_logs_seconds, or expire_logs_days on 5.7).
 const EnvBinlogExpireSeconds = "BINLOG_EXPIRE_SECONDS"
 
+// EnvServerVersion is the spec's version: init-config refuses an image whose
+// server is another family or version before the server opens the volume.
+const EnvServerVersion = "SERVER_VERSION"
+
 // EnvMaxReadLag is maxReadLag in seconds, for the readiness probe.
 const EnvMaxReadLag = "MAX_READ_LAG"
 

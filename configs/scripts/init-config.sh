@@ -56,9 +56,39 @@ tls_cnf() {
     fi
 }
 
+# check_server_image stops the pod before the server ever opens the volume
+# when the image's server is not what the spec asked for: another family
+# (MariaDB for --flavor mysql, or the reverse) or another version than
+# SERVER_VERSION ("8.4" matches any 8.4.x; "8.4.3" only 8.4.3). It asks the
+# binary the server container runs (lib.sh's SERVER_BIN: mariadbd, or
+# mysqld, which MariaDB 10 images also carry); both families print "Ver X.Y.Z" in
+# --version, MariaDB's with "-MariaDB". SERVER_VERSION is unset only in a
+# StatefulSet older than this check.
+check_server_image() {
+    local out found family want=${SERVER_VERSION:-}
+    [[ -n "$want" ]] || return 0
+    command -v "$SERVER_BIN" >/dev/null ||
+        die "the image has no $SERVER_BIN: it is no $FLAVOR image; pass an --image of $FLAVOR $want"
+    out=$("$SERVER_BIN" --version 2>&1) || die "$SERVER_BIN --version failed: $out"
+    [[ "$out" =~ Ver[[:space:]]+([0-9]+\.[0-9]+\.[0-9]+) ]] ||
+        die "cannot read the server version from \"$out\": pass an --image of $FLAVOR $want"
+    found=${BASH_REMATCH[1]} family=mysql
+    if [[ "$out" == *MariaDB* ]]; then
+        family=mariadb
+    fi
+    if [[ "$family" != "${FLAVOR/mysql57/mysql}" ]]; then
+        die "the image runs $family $found, not $FLAVOR: pass an --image of $FLAVOR $want, or --flavor $family for a new cluster"
+    fi
+    if [[ "$found" != "$want" && "$found" != "$want".* ]]; then
+        die "the image runs $family $found, not version $want: pass --version ${found%.*} with this image, or an --image of $FLAVOR $want"
+    fi
+    log "the image runs $family $found"
+}
+
 main() {
     local ordinal role retention
     ordinal=$(pod_ordinal)
+    check_server_image
     retention=$(binlog_retention_cnf)
     role=replica
     if is_recorded_primary && [[ ! -d "$DATA_ROOT/mysql/mysql" ]]; then
