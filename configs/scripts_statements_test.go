@@ -150,7 +150,7 @@ func TestCloneSQL(t *testing.T) {
 	out, err := runBash(t, `source "$S/lib.sh"; source "$S/clone-methods.sh"; WORK=/data/mysqlctl/clone.tmp; clone_sql mysql-2.mysql`,
 		"FLAVOR=mysql", "CONFIG_DIR="+dir, "ADMIN_USER=mysqlctl", "ADMIN_PASSWORD=pw'1")
 	want := "SET GLOBAL clone_valid_donor_list = 'mysql-2.mysql:3306';\n" +
-		"CLONE INSTANCE FROM 'mysqlctl'@'mysql-2.mysql':3306 IDENTIFIED BY 'pw''1' DATA DIRECTORY = '/data/mysqlctl/clone.tmp/data';\n"
+		"CLONE INSTANCE FROM 'mysqlctl'@'mysql-2.mysql':3306 IDENTIFIED BY 'pw''1' DATA DIRECTORY = '/data/mysqlctl/clone.tmp/data' REQUIRE SSL;\n"
 	if err != nil || out != want {
 		t.Errorf("clone_sql = %q (%v), want %q", out, err, want)
 	}

@@ -161,8 +161,12 @@ func (a *mysqlAdapter) ResetReplica() Statement {
 
 // CloneInstance uses the CLONE plugin (8.0.17+), which the donor must have
 // loaded too. The receiving server must list the donor in
-// clone_valid_donor_list ({{valid_donors}}, "host:port") first. See
-// https://dev.mysql.com/doc/refman/8.4/en/clone.html.
+// clone_valid_donor_list ({{valid_donors}}, "host:port") first. REQUIRE
+// SSL: the data set, and the admin password the recipient logs in with,
+// travel only encrypted, and the recipient's clone_ssl_ca (given where
+// clone.sh starts it) makes it verify the donor's certificate. See
+// https://dev.mysql.com/doc/refman/8.4/en/clone.html and
+// https://dev.mysql.com/doc/refman/8.4/en/clone-plugin-remote.html.
 func (a *mysqlAdapter) CloneInstance() []Statement {
 	if !a.version.AtLeast(8, 0, 17) {
 		return nil
@@ -171,7 +175,7 @@ func (a *mysqlAdapter) CloneInstance() []Statement {
 	return []Statement{
 		{SQL: "SET GLOBAL clone_valid_donor_list = " + textParam(paramValidDonors)},
 		{SQL: "CLONE INSTANCE FROM " + from + " IDENTIFIED BY " + textParam(paramAdminPassword) +
-			" DATA DIRECTORY = " + textParam(paramCloneDir)},
+			" DATA DIRECTORY = " + textParam(paramCloneDir) + " REQUIRE SSL"},
 	}
 }
 

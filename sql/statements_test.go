@@ -52,7 +52,7 @@ var mysqlAccounts = []string{
 // mysql8Clone is the CLONE plugin's pair of statements (8.0.17+).
 var mysql8Clone = []string{
 	"SET GLOBAL clone_valid_donor_list = {{valid_donors}}",
-	"CLONE INSTANCE FROM {{admin_user}}@{{donor_host}}:{{donor_port:int}} IDENTIFIED BY {{admin_password}} DATA DIRECTORY = {{clone_dir}}",
+	"CLONE INSTANCE FROM {{admin_user}}@{{donor_host}}:{{donor_port:int}} IDENTIFIED BY {{admin_password}} DATA DIRECTORY = {{clone_dir}} REQUIRE SSL",
 }
 
 func TestStatementsGolden(t *testing.T) {

@@ -67,8 +67,9 @@ clone_with_stream() {
 # clone_with_plugin HOST (mysql 8): the official image has no xtrabackup,
 # socat or ncat, so a temporary, network-less mysqld with the CLONE plugin
 # pulls the donor over its normal port into a directory of its own
-# (CLONE ... DATA DIRECTORY), then stops. GTID auto-position makes the
-# replication start implicit.
+# (CLONE ... DATA DIRECTORY ... REQUIRE SSL, verifying the donor's
+# certificate against the cluster's CA), then stops. GTID auto-position
+# makes the replication start implicit.
 clone_with_plugin() {
     local host=$1 boot sock pid rc=0
     rm -rf "$WORK" && mkdir -p "$WORK" && own "$WORK" || return 1
@@ -80,6 +81,7 @@ clone_with_plugin() {
     fi
     mysqld --no-defaults --user=mysql --datadir="$boot" --socket="$sock" --pid-file="$WORK/mysqld.pid" \
         --skip-networking --mysqlx=OFF --skip-log-bin --plugin-load-add=mysql_clone.so \
+        --clone-ssl-ca="$TLS_DIR/ca.crt" --clone-ssl-cert="$TLS_DIR/tls.crt" --clone-ssl-key="$TLS_DIR/tls.key" \
         --log-error="$WORK/mysqld.err" &
     pid=$!
     wait_for_socket "$sock" "$pid" || return 1

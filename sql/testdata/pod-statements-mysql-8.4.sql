@@ -14,7 +14,7 @@ CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_p
 
 -- stmt-clone.sql
 SET GLOBAL clone_valid_donor_list = {{valid_donors}};
-CLONE INSTANCE FROM {{admin_user}}@{{donor_host}}:{{donor_port:int}} IDENTIFIED BY {{admin_password}} DATA DIRECTORY = {{clone_dir}};
+CLONE INSTANCE FROM {{admin_user}}@{{donor_host}}:{{donor_port:int}} IDENTIFIED BY {{admin_password}} DATA DIRECTORY = {{clone_dir}} REQUIRE SSL;
 
 -- stmt-executed-gtid.sql
 SELECT @@GLOBAL.gtid_executed;
