@@ -43,6 +43,7 @@ func verticalStatus(lines ...string) string {
 // appended to a log, and sync is a fake that records its calls.
 type replicaKit struct {
 	dir, config, state, sqlLog, syncLog string
+	asked                               []byte // the queries of the last run that read (errant_transactions)
 }
 
 func newReplicaKit(t *testing.T, server sql.Flavour, version string) *replicaKit {
@@ -71,8 +72,9 @@ func (k *replicaKit) run(t *testing.T, flavor, status, fn string, env ...string)
 	snippet := `source "$S/lib.sh"; source "$S/position.sh"; source "$S/replication.sh"
 admin_cnf() { echo admin.cnf; }
 replica_status() { if [[ "$2" == "$SERVER_HOST" ]]; then printf '%s' "$STATUS"; else printf '%s' "${PRIMARY_STATUS:-}"; fi; }
-sql_query() { case "$3" in stmt-read-only.sql) echo "${PRIMARY_READ_ONLY:-0}" ;; stmt-executed-gtid.sql) echo 0-100-42 ;; esac; }
+sql_query() { case "$3" in stmt-read-only.sql) echo "${PRIMARY_READ_ONLY:-0}" ;; stmt-executed-gtid.sql) echo "${EXECUTED_GTID:-0-100-42}" ;; esac; }
 sql_script() { cat >>"$SQL_LOG"; }
+run_client() { cat >>"$SQL_LOG.asked"; printf '%s\n' "${ERRANT:-}"; }
 ` + fn
 	base := []string{"FLAVOR=" + flavor, "CONFIG_DIR=" + k.config,
 		"DATA_ROOT=" + filepath.Join(k.dir, "data"), "RUN_DIR=" + filepath.Join(k.dir, "run"),
@@ -82,6 +84,8 @@ sql_script() { cat >>"$SQL_LOG"; }
 	_, logged, err = runBashSplit(t, snippet, nil, append(base, env...)...)
 	b, _ := os.ReadFile(k.sqlLog)
 	os.Remove(k.sqlLog)
+	k.asked, _ = os.ReadFile(k.sqlLog + ".asked")
+	os.Remove(k.sqlLog + ".asked")
 	return string(b), logged, err
 }
 
@@ -290,5 +294,43 @@ func TestReplicaFollowsTheRecordedPrimary(t *testing.T) {
 	fromNew := verticalStatus("Master_Host: mysql-2.mysql", "Slave_IO_Running: Yes", "Slave_SQL_Running: Yes")
 	if sent, _, err = k.run(t, "mariadb", fromNew, "follow_recorded_primary admin.cnf"); err != nil || sent != "" {
 		t.Errorf("a replica of the recorded primary was touched: err %v, sent %q", err, sent)
+	}
+}
+
+// TestMySQLServerWithErrantTransactionsFollowsNoNewSource: MySQL's
+// auto-position would replicate on top of transactions the new source
+// lacks. A former primary holding some is never pointed at the recorded
+// primary (it stays read-only, no source: not ready), and a replica that
+// must be repointed keeps its source and is marked; each is logged once.
+// The source's GTID set reaches GTID_SUBTRACT whole, without the "\n" the
+// client's batch output puts between UUIDs.
+func TestMySQLServerWithErrantTransactionsFollowsNoNewSource(t *testing.T) {
+	k := newReplicaKit(t, sql.MySQL84, "8.4")
+	writeFile(t, filepath.Join(k.state, "bootstrap-complete"), "2026-12-01T00:00:00Z\n")
+	errant := "ERRANT=3e11fa47-71ca-11e1-9e33-c80aa9429562:23-25"
+	primarySet := `EXECUTED_GTID=aaaaaaaa-0000-0000-0000-000000000001:1-9,\nbbbbbbbb-0000-0000-0000-000000000002:1-3`
+	twice := "setup_replica || true; setup_replica"
+	sent, logged, err := k.run(t, "mysql", "", twice, errant, primarySet)
+	if err == nil || sent != "" || strings.Count(logged, "holds transactions mysql-0.mysql lacks (3e11fa47-71ca-11e1-9e33-c80aa9429562:23-25)") != 1 ||
+		!strings.Contains(logged, "until mysqlctl reclone mysql-1") {
+		t.Errorf("former primary with errant transactions: err %v, sent %q, log:\n%s", err, sent, logged)
+	}
+	want := "SELECT GTID_SUBTRACT(@@GLOBAL.gtid_executed, 'aaaaaaaa-0000-0000-0000-000000000001:1-9,bbbbbbbb-0000-0000-0000-000000000002:1-3');\n"
+	if !strings.HasPrefix(string(k.asked), want) {
+		t.Errorf("asked %q, want %q", k.asked, want)
+	}
+	if sent, logged, err = k.run(t, "mysql", "", "setup_replica"); err != nil || !strings.Contains(sent, "SOURCE_AUTO_POSITION=1") {
+		t.Errorf("former primary without errant transactions: err %v, sent %q, log:\n%s", err, sent, logged)
+	}
+
+	writeFile(t, filepath.Join(k.dir, "record", "primary"), "mysql-2\n")
+	fromOld := verticalStatus("Source_Host: mysql-0.mysql", "Replica_IO_Running: Yes", "Replica_SQL_Running: Yes", "Auto_Position: 1")
+	wrong := filepath.Join(k.dir, "run", "wrong-source")
+	sent, logged, err = k.run(t, "mysql", fromOld, "follow_recorded_primary admin.cnf; follow_recorded_primary admin.cnf", errant)
+	if err != nil || sent != "" || !exists(wrong) || !strings.Contains(readFile(t, wrong), "holds transactions the recorded primary mysql-2.mysql lacks") {
+		t.Errorf("repointing a replica with errant transactions: err %v, sent %q, marked %v, log:\n%s", err, sent, exists(wrong), logged)
+	}
+	if sent, _, err = k.run(t, "mysql", fromOld, "follow_recorded_primary admin.cnf"); err != nil || !strings.Contains(sent, "SOURCE_HOST='mysql-2.mysql'") || exists(wrong) {
+		t.Errorf("repointing a replica without errant transactions: err %v, sent %q, marked %v", err, sent, exists(wrong))
 	}
 }

@@ -33,6 +33,7 @@ const (
 	paramValidDonors         = "valid_donors"
 	paramCloneDir            = "clone_dir"
 	paramSourceCA            = "source_ca"
+	paramSourceGTID          = "source_gtid"
 	paramProbeUser           = "probe_user"
 	paramProbePassword       = "probe_password"
 )

@@ -37,6 +37,9 @@ const (
 	FileServerRole   = "stmt-server-role.sql"
 	FileMakeWritable = "stmt-make-writable.sql"
 	FileExecutedGTID = "stmt-executed-gtid.sql"
+	// FileErrantGTID selects what this server holds that a new source
+	// lacks (MySQL by GTID only): such a server never follows that source.
+	FileErrantGTID = "stmt-errant-gtid.sql"
 	// A primary restored from a backup (mysqlctl up --from-backup) runs
 	// FileResetPasswords and, on MariaDB, FileRestoreGTID on a temporary
 	// server once (configs/scripts/restore.sh).
@@ -90,6 +93,9 @@ func PodStatements(flavour Flavour, version string) (map[string]string, error) {
 	}
 	if by == ByGTID {
 		files[FileExecutedGTID] = script(Statement{SQL: a.ExecutedGTIDQuery()})
+		if q := a.ErrantGTIDQuery(); q != "" {
+			files[FileErrantGTID] = script(Statement{SQL: q})
+		}
 	}
 	if q := a.RootHostsQuery(); q != "" {
 		files[FileRootHosts] = script(Statement{SQL: q})

@@ -99,6 +99,7 @@ func TestPodStatementsPlaceholders(t *testing.T) {
 			want[FileRootHosts], want[FileRestrictRoot] = "", "root_host"
 		case MySQL84, MySQL80:
 			want[FileClone] = clone
+			want[FileErrantGTID] = "source_gtid"
 		}
 		got := map[string]string{}
 		for name, text := range files {

@@ -32,6 +32,10 @@ type RoleChanger interface {
 	// replica asks for them when it rejoins (MariaDB's gtid_current_pos,
 	// MySQL's gtid_executed).
 	ExecutedGTIDQuery() string
+	// ErrantGTIDQuery selects the transactions the asked server holds and
+	// {{source_gtid}} (a source's ExecutedGTIDQuery) lacks, empty when
+	// none; "" where the server finds them itself (see each adapter).
+	ErrantGTIDQuery() string
 	// ClientSessionsQuery selects the ids of the client connections other
 	// than the asking one and those of the users passed as its two
 	// arguments (mysqlctl's admin and replication accounts), so a fenced
@@ -79,6 +83,18 @@ func (a *mysqlAdapter) ServerStartQuery() string {
 // primary stands. https://mariadb.com/kb/en/gtid/#gtid_current_pos
 func (a *mariadbAdapter) ExecutedGTIDQuery() string { return "SELECT @@GLOBAL.gtid_current_pos" }
 func (a *mysqlAdapter) ExecutedGTIDQuery() string   { return "SELECT @@GLOBAL.gtid_executed" }
+
+// ErrantGTIDQuery: MySQL's GTID auto-position sends a replica what it
+// lacks and never asks what the replica holds beyond the source (the source
+// refuses only GTIDs of its own server_uuid), so a former primary with
+// unsent transactions would replicate on top of them, diverged and silent.
+// The sidecar asks this before it points a server at a new source.
+// MariaDB's gtid_strict_mode stops such a replica itself (error 1950).
+// https://dev.mysql.com/doc/refman/8.4/en/replication-gtids-auto-positioning.html
+func (a *mysqlAdapter) ErrantGTIDQuery() string {
+	return "SELECT GTID_SUBTRACT(@@GLOBAL.gtid_executed, " + textParam(paramSourceGTID) + ")"
+}
+func (a *mariadbAdapter) ErrantGTIDQuery() string { return "" }
 
 // ClientSessionsQuery leaves out the server's own threads (no user, or
 // "system user", "event_scheduler") and mysqlctl's accounts.

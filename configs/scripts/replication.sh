@@ -151,6 +151,10 @@ follow_recorded_primary() {
         return 0
     fi
     if [[ "$FLAVOR" != mysql57 ]] && answers_as_primary "$cnf" "$primary"; then
+        if ! refuse_errant "$cnf" "$primary"; then
+            source_verdict "replicates from $src and holds transactions the recorded primary $primary lacks"
+            return 0
+        fi
         repoint_replica "$cnf" "$primary" "$src" && source_verdict ""
         return
     fi
@@ -208,19 +212,56 @@ write_own_position() {
 # replica of the new one, asking for everything after its own last
 # transaction (MariaDB: gtid_current_pos; MySQL: auto-position). When the
 # new primary lacks any of this server's transactions (they were never
-# sent before a promote), the source refuses with error 1236 and the
-# replica stays stopped, read-only and not ready: mysqlctl status reports it
-# diverged, and mysqlctl reclone gives it the new primary's data.
+# sent before a promote), it never follows it: MariaDB's replica stops on
+# its first event (gtid_strict_mode, error 1950); MySQL's is never pointed
+# at it (refuse_errant). Either way it stays read-only and not ready:
+# mysqlctl status reports it diverged, and mysqlctl reclone gives it the
+# new primary's data.
 rejoin_former_primary() {
     local cnf=$1 primary=$2 rejoin_file="$STATE_DIR/rejoin.position"
     if [[ ! -f "$CONFIG_DIR/stmt-executed-gtid.sql" ]]; then
         die "this server has data but no replication source: it was the primary before $(describe_primary). MySQL 5.7 replicas are positioned by file and position, so it cannot rejoin: run mysqlctl reclone $HOSTNAME"
     fi
+    refuse_errant "$cnf" "$primary" || return 1
     write_own_position "$cnf" "$rejoin_file" || return 1
     log "a former primary: rejoining $primary as a replica after its own transactions ($(tr '\n' ' ' <"$rejoin_file"))"
     change_source_sql "$rejoin_file" "$primary" | sql_script "$cnf" "$SERVER_HOST" || return 1
     start_replica_sql | sql_script "$cnf" "$SERVER_HOST" || return 1
     rm -f "$rejoin_file"
+}
+
+# errant_transactions CNF SOURCE prints the transactions this server holds
+# and SOURCE lacks, where the flavour needs asking (stmt-errant-gtid.sql:
+# MySQL, whose auto-position would replicate on top of them). The client's
+# batch output writes the newlines of a GTID set with several UUIDs as
+# "\n": they are dropped.
+errant_transactions() {
+    local theirs mine
+    [[ -f "$CONFIG_DIR/stmt-errant-gtid.sql" ]] || return 0
+    theirs=$(sql_query "$1" "$2" stmt-executed-gtid.sql) || return 1
+    mine=$(sql_fill stmt-errant-gtid.sql source_gtid="${theirs//\\n/}" |
+        run_client "$1" "$SERVER_HOST" --skip-column-names) || return 1
+    printf '%s\n' "${mine//\\n/}"
+}
+
+# refuse_errant CNF SOURCE fails when this server holds transactions SOURCE
+# lacks, or when that cannot be read; it logs each new finding once (the
+# sidecar asks again at every try).
+refuse_errant() {
+    local errant
+    if ! errant=$(errant_transactions "$1" "$2"); then
+        log "cannot compare this server's transactions with $2's yet"
+        return 1
+    fi
+    if [[ -z "$errant" ]]; then
+        ERRANT_LOGGED=""
+        return 0
+    fi
+    if [[ "${ERRANT_LOGGED:-}" != "$errant" ]]; then
+        log "holds transactions $2 lacks ($errant): it does not follow $2, which would keep them in a diverged copy; it stays read-only and not ready until mysqlctl reclone $HOSTNAME"
+        ERRANT_LOGGED=$errant
+    fi
+    return 1
 }
 
 # retire_position sets the clone's position file aside, durably: a node

@@ -16,6 +16,9 @@ CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_p
 SET GLOBAL clone_valid_donor_list = {{valid_donors}};
 CLONE INSTANCE FROM {{admin_user}}@{{donor_host}}:{{donor_port:int}} IDENTIFIED BY {{admin_password}} DATA DIRECTORY = {{clone_dir}} REQUIRE SSL;
 
+-- stmt-errant-gtid.sql
+SELECT GTID_SUBTRACT(@@GLOBAL.gtid_executed, {{source_gtid}});
+
 -- stmt-executed-gtid.sql
 SELECT @@GLOBAL.gtid_executed;
 
