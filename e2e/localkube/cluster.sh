@@ -78,6 +78,7 @@ cmd_env() {
 	api_healthy_all || die "no local cluster is running: start one with 'make cluster'"
 	printf 'export KUBECONFIG=%s\n' "$ADMIN_KUBECONFIG"
 	printf 'export MYSQLCTL_E2E_MARIADB_IMAGE=%s\n' "$(cat "$MARIADB_TAG_FILE")"
+	printf 'export MYSQLCTL_E2E_MARIADB11_IMAGE=%s\n' "$(cat "$MARIADB11_TAG_FILE")"
 }
 
 case "${1:-}" in

@@ -142,8 +142,9 @@ start_containerd() {
 }
 
 import_images() {
-	local image
-	for image in "$(cat "$CACHE_DIR/images/pause.path")" "$(cat "$CACHE_DIR/images/mariadb.path")"; do
+	local name image
+	for name in pause mariadb mariadb11; do
+		image=$(cat "$CACHE_DIR/images/$name.path")
 		step "importing $(basename "$image") into containerd"
 		ctr --address "$CONTAINERD_SOCK" --connect-timeout 10s -n k8s.io images import "$image" \
 			>>"$LOG_DIR/ctr-import.log" 2>&1 || { tail -n 20 "$LOG_DIR/ctr-import.log" >&2; die "importing $image into containerd failed"; }
