@@ -47,7 +47,7 @@ lint:
 	@bad=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$bad" || { echo "gofmt needed: $$bad"; exit 1; }
 	$(GO) vet ./...
 	$(GO) -C e2e/benchreport vet ./...
-	shellcheck -x -P SCRIPTDIR $(LOCALKUBE)/cluster.sh $(LOCALKUBE)/with-cluster.sh $(LOCALKUBE)/install-deps.sh .ci/run .ci/*.sh $(LOCALKUBE)/images/mariadb/*.sh configs/scripts/*.sh e2e/*.sh
+	shellcheck -x -P SCRIPTDIR $(LOCALKUBE)/cluster.sh $(LOCALKUBE)/with-cluster.sh $(LOCALKUBE)/install-deps.sh .ci/run .ci/*.sh $(LOCALKUBE)/images/mariadb/*.sh $(LOCALKUBE)/images/mysql/*.sh configs/scripts/*.sh e2e/*.sh
 	.ci/markdown-lint.sh README.md docs/*.md
 
 cluster: deps

@@ -79,6 +79,7 @@ cmd_env() {
 	printf 'export KUBECONFIG=%s\n' "$ADMIN_KUBECONFIG"
 	printf 'export MYSQLCTL_E2E_MARIADB_IMAGE=%s\n' "$(cat "$MARIADB_TAG_FILE")"
 	printf 'export MYSQLCTL_E2E_MARIADB11_IMAGE=%s\n' "$(cat "$MARIADB11_TAG_FILE")"
+	printf 'export MYSQLCTL_E2E_MYSQL_IMAGE=%s\n' "$(cat "$MYSQL_TAG_FILE")"
 }
 
 case "${1:-}" in
