@@ -52,6 +52,10 @@ type Adapter interface {
 	// history in a new binary log ({{gtid}}).
 	ResetPasswords() []Statement
 	RestoreGTID() []Statement
+	// InitRootPassword sets root's password ({{root_password}}) while the
+	// image initialises a new primary's datadir; RootPassword sets it on
+	// every root account once the server runs (see each adapter).
+	InitRootPassword() []Statement
 	// CloneInstance copies {{donor_host}}:{{donor_port}} into {{clone_dir}}
 	// with the CLONE plugin, logging in as the admin account; nil where the
 	// server has no CLONE statement.

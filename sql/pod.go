@@ -44,10 +44,13 @@ const (
 	// FileResetPasswords and, on MariaDB, FileRestoreGTID on a temporary
 	// server once (configs/scripts/restore.sh).
 	FileResetPasswords = "stmt-reset-passwords.sql"
-	// FileRootPassword sets root's password once, while the image
-	// initialises a new primary (configs/scripts/initdb-root-password.sh).
-	FileRootPassword = "stmt-root-password.sql"
-	FileRestoreGTID  = "stmt-restore-gtid.sql"
+	// FileInitRootPassword sets root's password while the image
+	// initialises a new primary (configs/scripts/initdb-root-password.sh),
+	// and FileRootPassword on every root account once it runs (the
+	// sidecar's first setup): see InitRootPassword.
+	FileInitRootPassword = "stmt-init-root-password.sql"
+	FileRootPassword     = "stmt-root-password.sql"
+	FileRestoreGTID      = "stmt-restore-gtid.sql"
 	// FileClone pulls a peer's data with the CLONE plugin (MySQL 8 only).
 	FileClone = "stmt-clone.sql"
 )
@@ -75,18 +78,19 @@ func PodStatements(flavour Flavour, version string) (map[string]string, error) {
 		return nil, err
 	}
 	files := map[string]string{
-		FileAccounts:       script(a.CreateAccounts()...),
-		FileChangeSource:   script(append([]Statement{a.StopReplica(), a.ResetReplica()}, change...)...),
-		FileStartReplica:   script(a.StartReplica()),
-		FileStartIOThread:  script(a.StartIOThread()),
-		FileStopReplica:    script(a.StopReplica()),
-		FileReplicaStatus:  script(Statement{SQL: a.ReplicaStatusQuery()}),
-		FileReadOnly:       script(Statement{SQL: a.ReadOnlyQuery()}),
-		FileServerStart:    script(Statement{SQL: a.ServerStartQuery()}),
-		FileServerRole:     script(Statement{SQL: a.ServerRoleQuery()}),
-		FileMakeWritable:   script(a.MakeWritable()...),
-		FileResetPasswords: script(a.ResetPasswords()...),
-		FileRootPassword:   script(rootPassword()...),
+		FileAccounts:         script(a.CreateAccounts()...),
+		FileChangeSource:     script(append([]Statement{a.StopReplica(), a.ResetReplica()}, change...)...),
+		FileStartReplica:     script(a.StartReplica()),
+		FileStartIOThread:    script(a.StartIOThread()),
+		FileStopReplica:      script(a.StopReplica()),
+		FileReplicaStatus:    script(Statement{SQL: a.ReplicaStatusQuery()}),
+		FileReadOnly:         script(Statement{SQL: a.ReadOnlyQuery()}),
+		FileServerStart:      script(Statement{SQL: a.ServerStartQuery()}),
+		FileServerRole:       script(Statement{SQL: a.ServerRoleQuery()}),
+		FileMakeWritable:     script(a.MakeWritable()...),
+		FileResetPasswords:   script(a.ResetPasswords()...),
+		FileRootPassword:     script(rootPassword()...),
+		FileInitRootPassword: script(a.InitRootPassword()...),
 	}
 	if restore := a.RestoreGTID(); restore != nil {
 		files[FileRestoreGTID] = script(restore...)

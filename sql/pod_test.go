@@ -75,18 +75,19 @@ func TestPodStatementsPlaceholders(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := map[string]string{
-			FileAccounts:       "admin_user admin_password replication_user replication_password probe_user probe_password",
-			FileChangeSource:   change[tc.flavour],
-			FileStartReplica:   "",
-			FileStartIOThread:  "",
-			FileStopReplica:    "",
-			FileReplicaStatus:  "",
-			FileReadOnly:       "",
-			FileServerStart:    "",
-			FileServerRole:     "",
-			FileMakeWritable:   "",
-			FileResetPasswords: "root_password admin_user admin_password replication_user replication_password probe_user probe_password",
-			FileRootPassword:   "root_password",
+			FileAccounts:         "admin_user admin_password replication_user replication_password probe_user probe_password",
+			FileChangeSource:     change[tc.flavour],
+			FileStartReplica:     "",
+			FileStartIOThread:    "",
+			FileStopReplica:      "",
+			FileReplicaStatus:    "",
+			FileReadOnly:         "",
+			FileServerStart:      "",
+			FileServerRole:       "",
+			FileMakeWritable:     "",
+			FileResetPasswords:   "root_password admin_user admin_password replication_user replication_password probe_user probe_password",
+			FileRootPassword:     "root_password",
+			FileInitRootPassword: "root_password",
 		}
 		if tc.flavour == MariaDB {
 			want[FileRestoreGTID] = "gtid"
@@ -137,7 +138,7 @@ func TestPodStatementsKeepPasswordsOutOfTheBinlog(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		quiet := []string{FileAccounts, FileResetPasswords, FileRootPassword}
+		quiet := []string{FileAccounts, FileResetPasswords, FileRootPassword, FileInitRootPassword}
 		for _, name := range quiet {
 			first, _, _ := strings.Cut(files[name], "\n")
 			if first != "SET SESSION sql_log_bin = 0;" {

@@ -26,15 +26,33 @@ func resetPasswords() []Statement {
 	}
 }
 
-// rootPassword sets root's password on a server the image initialised with
-// an empty one and no networking (configs/scripts/initdb-root-password.sh):
-// the password reaches the server container as a file, never through the
-// image's environment variables, which its server process would inherit.
+// rootPassword sets the password of root@localhost and root@'%' (the
+// sidecar's first setup of a new primary, configs/scripts/sidecar.sh): the
+// password reaches the pod as a file, never through the image's environment
+// variables, which its server process would inherit.
 func rootPassword() []Statement {
 	by := func(host string) Statement {
 		return Statement{SQL: "ALTER USER IF EXISTS 'root'@" + host + " IDENTIFIED BY " + textParam(paramRootPassword)}
 	}
 	return []Statement{{SQL: "SET SESSION sql_log_bin = 0"}, by("'localhost'"), by("'%'")}
+}
+
+// InitRootPassword: the official mariadb image stops its temporary server
+// with a signal, so both root accounts get their password at once
+// (configs/scripts/initdb-root-password.sh, on a server without networking).
+func (a *mariadbAdapter) InitRootPassword() []Statement { return rootPassword() }
+
+// InitRootPassword: the official mysql image stops its temporary server
+// with mysqladmin as root@localhost and the password of MYSQL_ROOT_PASSWORD,
+// which mysqlctl leaves unset (the server would inherit it): with a password
+// set on root@localhost here, that stop was refused and every new primary
+// crashed once. root@localhost keeps the image's empty password, which only
+// the socket inside the server's own container reaches (under
+// skip_name_resolve a TCP login from 127.0.0.1 is root@'%'), until the
+// sidecar's first setup sets it with rootPassword, before anything else.
+func (a *mysqlAdapter) InitRootPassword() []Statement {
+	return []Statement{{SQL: "SET SESSION sql_log_bin = 0"},
+		{SQL: "ALTER USER IF EXISTS 'root'@'%' IDENTIFIED BY " + textParam(paramRootPassword)}}
 }
 
 // ResetPasswords is the same on every flavour.

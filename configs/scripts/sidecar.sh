@@ -73,8 +73,9 @@ wait_for_server() {
     done
 }
 
-# bootstrap_primary creates the accounts once, on a datadir the image
-# initialised (a cloned one has them already: a promoted replica). It logs in as the admin
+# bootstrap_primary sets root's password on every root account (MySQL's
+# image left root@localhost's empty, see initdb-root-password.sh) and
+# creates the accounts once, on a datadir the image initialised (a cloned one has them already: a promoted replica). It logs in as the admin
 # account when that exists already (a rerun after a crash: on MariaDB root
 # may have lost READ_ONLY ADMIN and could no longer grant ALL), else as root.
 bootstrap_primary() {
@@ -87,7 +88,8 @@ bootstrap_primary() {
     if sql_query "$(admin_cnf)" "$SERVER_HOST" stmt-read-only.sql >/dev/null 2>&1; then
         cnf=$(admin_cnf)
     fi
-    log "creating the $ADMIN_USER and $REPLICATION_USER accounts"
+    log "setting root's password on every root account, creating the $ADMIN_USER and $REPLICATION_USER accounts"
+    sql_fill stmt-root-password.sql root_password="${ROOT_PASSWORD:?}" | sql_script "$cnf" "$SERVER_HOST" || return 1
     accounts_sql | sql_script "$cnf" "$SERVER_HOST" || return 1
     if [[ -f "$CONFIG_DIR/stmt-restrict-root.sql" ]]; then
         log "revoking READ_ONLY ADMIN from root, so read-only replicas refuse its writes"

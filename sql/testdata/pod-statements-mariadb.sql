@@ -16,6 +16,11 @@ CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, M
 -- stmt-executed-gtid.sql
 SELECT @@GLOBAL.gtid_current_pos;
 
+-- stmt-init-root-password.sql
+SET SESSION sql_log_bin = 0;
+ALTER USER IF EXISTS 'root'@'localhost' IDENTIFIED BY {{root_password}};
+ALTER USER IF EXISTS 'root'@'%' IDENTIFIED BY {{root_password}};
+
 -- stmt-make-writable.sql
 SET GLOBAL read_only = OFF;
 

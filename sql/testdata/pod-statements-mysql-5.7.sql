@@ -12,6 +12,10 @@ STOP SLAVE;
 RESET SLAVE ALL;
 CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_SSL=1, MASTER_SSL_CA={{source_ca}}, MASTER_SSL_VERIFY_SERVER_CERT=1, MASTER_RETRY_COUNT=4294967295, MASTER_LOG_FILE={{binlog_file}}, MASTER_LOG_POS={{binlog_pos:int}};
 
+-- stmt-init-root-password.sql
+SET SESSION sql_log_bin = 0;
+ALTER USER IF EXISTS 'root'@'%' IDENTIFIED BY {{root_password}};
+
 -- stmt-make-writable.sql
 SET GLOBAL super_read_only = OFF;
 SET GLOBAL read_only = OFF;

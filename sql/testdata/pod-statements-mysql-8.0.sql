@@ -22,6 +22,10 @@ SELECT GTID_SUBTRACT(@@GLOBAL.gtid_executed, {{source_gtid}});
 -- stmt-executed-gtid.sql
 SELECT @@GLOBAL.gtid_executed;
 
+-- stmt-init-root-password.sql
+SET SESSION sql_log_bin = 0;
+ALTER USER IF EXISTS 'root'@'%' IDENTIFIED BY {{root_password}};
+
 -- stmt-make-writable.sql
 SET GLOBAL super_read_only = OFF;
 SET GLOBAL read_only = OFF;
