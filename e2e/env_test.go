@@ -27,6 +27,9 @@ type testCluster struct {
 	client       kubernetes.Interface
 	kubeconfig   string
 	mariadbImage string
+	// clientImage runs the client pods: the MariaDB image, or the image of
+	// the flavour a scenario runs on (forEachFlavour).
+	clientImage string
 }
 
 // requireCluster skips the test unless `make -s cluster-env` (or make test)
@@ -46,7 +49,7 @@ func requireCluster(t *testing.T) *testCluster {
 	if err != nil {
 		t.Fatalf("client: %v", err)
 	}
-	return &testCluster{config: config, client: client, kubeconfig: kubeconfig, mariadbImage: image}
+	return &testCluster{config: config, client: client, kubeconfig: kubeconfig, mariadbImage: image, clientImage: image}
 }
 
 // namespace creates a namespace for one test and deletes it afterwards,

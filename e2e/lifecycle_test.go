@@ -14,15 +14,19 @@ import (
 // TestLifecycle is the tutorial's walkthrough and more, through the built
 // binary on the local cluster: up, writes on the primary, reads balanced
 // over the servers, read-only replicas, scale up and down, idempotent up,
-// down keeping data, up bringing it back, and purge.
+// down keeping data, up bringing it back, and purge; on each flavour.
 func TestLifecycle(t *testing.T) {
 	c := requireCluster(t)
 	binary(t)
+	c.forEachFlavour(t, lifecycle)
+}
+
+func lifecycle(t *testing.T, c *testCluster, f flavour) {
 	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Minute)
 	defer cancel()
-	ns := c.namespace(t, "life")
+	ns := c.namespace(t, "life-"+f.name)
 	// scale and down take only what they use: the name and the namespace.
-	flags := []string{"-n", ns, "--flavor", "mariadb", "--image", c.mariadbImage}
+	flags := append([]string{"-n", ns}, f.upFlags()...)
 	up := c.mustSucceed(t, 10*time.Minute, append([]string{"up", "--replicas", "3"}, flags...)...)
 	t.Logf("FIGURE up of 3 servers took %s", up.took.Round(100*time.Millisecond))
 	pw := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
@@ -31,13 +35,13 @@ func TestLifecycle(t *testing.T) {
 	}
 
 	sql := func(host, statements string) string {
-		return c.runClientPod(t, ctx, ns, `mariadb -h `+host+` -uroot -p"$PW" -N -e "`+statements+`"`, pw)
+		return c.runClientPod(t, ctx, ns, f.client+` -h `+host+` -uroot -p"$PW" -N -e "`+statements+`"`, pw)
 	}
 	sql("mysql-0.mysql", "CREATE DATABASE test; CREATE TABLE test.messages (message VARCHAR(250)); INSERT INTO test.messages VALUES ('hello')")
 
 	t.Run("reads through mysql-read are balanced and see the write", func(t *testing.T) {
 		out := c.runClientPod(t, ctx, ns, `for i in $(seq 30); do
-  mariadb -h mysql-read -uroot -p"$PW" -N -e "SELECT @@server_id, message FROM test.messages"
+  `+f.client+` -h mysql-read -uroot -p"$PW" -N -e "SELECT @@server_id, message FROM test.messages"
 done`, pw)
 		servers := map[string]bool{}
 		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
@@ -53,7 +57,7 @@ done`, pw)
 	})
 
 	t.Run("a replica refuses writes, root included", func(t *testing.T) {
-		out, ok := c.tryClientPod(t, ctx, ns, `mariadb -h mysql-1.mysql -uroot -p"$PW" -e "INSERT INTO test.messages VALUES ('on a replica')"`, pw)
+		out, ok := c.tryClientPod(t, ctx, ns, f.client+` -h mysql-1.mysql -uroot -p"$PW" -e "INSERT INTO test.messages VALUES ('on a replica')"`, pw)
 		if ok || !strings.Contains(out, "1290") {
 			t.Errorf("INSERT on mysql-1 as root: want ERROR 1290 (read-only), got success=%v:\n%s", ok, out)
 		}
@@ -66,7 +70,7 @@ done`, pw)
 		sql("mysql-0.mysql", "INSERT INTO test.messages VALUES ('after scale')")
 		for _, pod := range []string{"mysql-3", "mysql-4"} {
 			out := c.runClientPod(t, ctx, ns, `for i in $(seq 50); do
-  n=$(mariadb -h `+pod+`.mysql -uroot -p"$PW" -N -e "SELECT COUNT(*) FROM test.messages WHERE message IN ('hello','after scale')")
+  n=$(`+f.client+` -h `+pod+`.mysql -uroot -p"$PW" -N -e "SELECT COUNT(*) FROM test.messages WHERE message IN ('hello','after scale')")
   [ "$n" = 2 ] && { echo caught-up; exit 0; }
   sleep 0.2
 done

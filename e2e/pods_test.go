@@ -48,8 +48,8 @@ func podReady(p *corev1.Pod) bool {
 	return false
 }
 
-// runClientPod runs script in a one-off pod of the MariaDB image (it has the
-// mariadb client) with $PW set, and returns its output; the test fails if the
+// runClientPod runs script in a one-off pod of the client image (the
+// flavour's, whose client is mariadb or mysql) with $PW set, and returns its output; the test fails if the
 // script fails.
 func (c *testCluster) runClientPod(t *testing.T, ctx context.Context, ns, script, password string) string {
 	t.Helper()
@@ -77,7 +77,7 @@ func (c *testCluster) startClientPod(t *testing.T, ctx context.Context, ns, scri
 			RestartPolicy:                 corev1.RestartPolicyNever,
 			TerminationGracePeriodSeconds: ptr.To[int64](1),
 			Containers: []corev1.Container{{
-				Name: "client", Image: c.mariadbImage, ImagePullPolicy: corev1.PullIfNotPresent,
+				Name: "client", Image: c.clientImage, ImagePullPolicy: corev1.PullIfNotPresent,
 				Command: []string{"bash", "-c", script},
 				Env:     []corev1.EnvVar{{Name: "PW", Value: password}},
 				// Restricted, so it also runs where the namespace enforces that.

@@ -1,0 +1,53 @@
+package e2e
+
+import (
+	"os"
+	"testing"
+)
+
+// flavour is one server family the scenario table runs on: the flags that
+// make mysqlctl up a cluster of it from the local image, and the client
+// program that image carries for the tests' client pods.
+type flavour struct {
+	name    string // the subtest's name and --flavor
+	image   string // a local image (make cluster builds and imports it)
+	version string // --version ("" for the flavour's default)
+	client  string // the command-line client in image
+}
+
+// upFlags are up's flags for a cluster of this flavour.
+func (f flavour) upFlags() []string {
+	flags := []string{"--flavor", f.name, "--image", f.image}
+	if f.version != "" {
+		flags = append(flags, "--version", f.version)
+	}
+	return flags
+}
+
+// flavours are the server families the local cluster has images for:
+// MariaDB 10.11 always, MySQL 9.7 when make cluster built its image
+// (MYSQLCTL_E2E_MYSQL_IMAGE). Under CI=true a missing MySQL image fails the
+// test instead of narrowing the table: CI proves both.
+func (c *testCluster) flavours(t *testing.T) []flavour {
+	t.Helper()
+	list := []flavour{{name: "mariadb", image: c.mariadbImage, client: "mariadb"}}
+	if image := os.Getenv("MYSQLCTL_E2E_MYSQL_IMAGE"); image != "" {
+		list = append(list, flavour{name: "mysql", image: image, version: "9.7", client: "mysql"})
+	} else if os.Getenv("CI") == "true" {
+		t.Fatal("MYSQLCTL_E2E_MYSQL_IMAGE is not set: CI runs the scenarios on MySQL too (eval \"$(make -s cluster-env)\")")
+	} else {
+		t.Log("MYSQLCTL_E2E_MYSQL_IMAGE is not set: the scenarios run on MariaDB only")
+	}
+	return list
+}
+
+// forEachFlavour runs scenario once per flavour, as a subtest named after
+// it, with a testCluster whose client pods run that flavour's image.
+func (c *testCluster) forEachFlavour(t *testing.T, scenario func(t *testing.T, c *testCluster, f flavour)) {
+	t.Helper()
+	for _, f := range c.flavours(t) {
+		fc := *c
+		fc.clientImage = f.image
+		t.Run(f.name, func(t *testing.T) { scenario(t, &fc, f) })
+	}
+}
