@@ -13,6 +13,9 @@ type flavour struct {
 	image   string // a local image (make cluster builds and imports it)
 	version string // --version ("" for the flavour's default)
 	client  string // the command-line client in image
+	// binlogStatus shows the binary log position (MySQL 8.4 and 9.x
+	// removed SHOW MASTER STATUS).
+	binlogStatus string
 }
 
 // upFlags are up's flags for a cluster of this flavour.
@@ -30,9 +33,9 @@ func (f flavour) upFlags() []string {
 // test instead of narrowing the table: CI proves both.
 func (c *testCluster) flavours(t *testing.T) []flavour {
 	t.Helper()
-	list := []flavour{{name: "mariadb", image: c.mariadbImage, client: "mariadb"}}
+	list := []flavour{mariadbFlavour(c)}
 	if image := os.Getenv("MYSQLCTL_E2E_MYSQL_IMAGE"); image != "" {
-		list = append(list, flavour{name: "mysql", image: image, version: "9.7", client: "mysql"})
+		list = append(list, flavour{name: "mysql", image: image, version: "9.7", client: "mysql", binlogStatus: "SHOW BINARY LOG STATUS"})
 	} else if os.Getenv("CI") == "true" {
 		t.Fatal("MYSQLCTL_E2E_MYSQL_IMAGE is not set: CI runs the scenarios on MySQL too (eval \"$(make -s cluster-env)\")")
 	} else {
@@ -50,4 +53,9 @@ func (c *testCluster) forEachFlavour(t *testing.T, scenario func(t *testing.T, c
 		fc.clientImage = f.image
 		t.Run(f.name, func(t *testing.T) { scenario(t, &fc, f) })
 	}
+}
+
+// mariadbFlavour is MariaDB 10.11 from the local image.
+func mariadbFlavour(c *testCluster) flavour {
+	return flavour{name: "mariadb", image: c.mariadbImage, client: "mariadb", binlogStatus: "SHOW MASTER STATUS"}
 }

@@ -19,14 +19,21 @@ import (
 // check names the replica that holds the data. promote refuses mysql-2,
 // which stopped replicating before the last row, and --force takes it:
 // writes through mysql-primary succeed, the row only mysql-1 had is lost,
-// mysql-1 waits for a reclone, and the old primary clones from the new one.
+// mysql-1 waits for a reclone, and the old primary clones from the new one;
+// on each flavour.
 func TestLostPrimaryVolumeIsNotAnEmptyPrimary(t *testing.T) {
-	c, ctx, ns := mariadbScenario(t, "lostprimary", 3, 8*time.Minute)
+	c := requireCluster(t)
+	binary(t)
+	c.forEachFlavour(t, lostPrimaryVolume)
+}
+
+func lostPrimaryVolume(t *testing.T, c *testCluster, f flavour) {
+	ctx, ns := c.scenario(t, f, "lostprimary", 3, 8*time.Minute)
 	admin := c.adminPassword(t, ctx, ns)
 	c.execAs(t, ctx, ns, "mysql-0", admin,
 		"CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)", "INSERT INTO shop.orders VALUES (1), (2), (3)")
 	c.mustSucceed(t, time.Minute, "check", "-n", ns, "--checksum") // the replicas have the rows
-	c.execAs(t, ctx, ns, "mysql-2", admin, "STOP SLAVE")
+	c.execAs(t, ctx, ns, "mysql-2", admin, "STOP REPLICA") // both flavours' word
 	c.execAs(t, ctx, ns, "mysql-0", admin, "INSERT INTO shop.orders VALUES (4)")
 	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
 	c.waitRowsIn(t, ctx, ns, "mysql-1", root, "shop.orders", 4)
@@ -54,7 +61,7 @@ func TestLostPrimaryVolumeIsNotAnEmptyPrimary(t *testing.T) {
 			t.Errorf("promote output lacks %q:\n%s", want, promoted)
 		}
 	}
-	c.runClientPod(t, ctx, ns, `for i in $(seq 60); do mariadb -h mysql-primary -uroot -p"$PW" --connect-timeout=2 -e "INSERT INTO shop.orders VALUES (5)" && exit 0; sleep 1; done; exit 1`, root)
+	c.runClientPod(t, ctx, ns, `for i in $(seq 60); do `+f.client+` -h mysql-primary -uroot -p"$PW" --connect-timeout=2 -e "INSERT INTO shop.orders VALUES (5)" && exit 0; sleep 1; done; exit 1`, root)
 	c.mustSucceed(t, 5*time.Minute, "reclone", "mysql-1", "-n", ns)
 	c.waitPodsReady(t, ctx, ns, cluster.PodSelector("mysql"), 3)
 	c.mustSucceed(t, 2*time.Minute, "check", "-n", ns, "--checksum")

@@ -12,15 +12,21 @@ import (
 // TestRecloneAfterPurgedBinlogs: a replica brought back on a volume kept by
 // scale --keep-pvcs, after the primary purged the binlogs it needs, stops
 // with error 1236; check says so and names the fix, and reclone fixes it:
-// the replica ends with every row of the primary.
+// the replica ends with every row of the primary; on each flavour.
 func TestRecloneAfterPurgedBinlogs(t *testing.T) {
-	c, ctx, ns := mariadbScenario(t, "reclone", 3, 10*time.Minute)
+	c := requireCluster(t)
+	binary(t)
+	c.forEachFlavour(t, recloneAfterPurgedBinlogs)
+}
+
+func recloneAfterPurgedBinlogs(t *testing.T, c *testCluster, f flavour) {
+	ctx, ns := c.scenario(t, f, "reclone", 3, 10*time.Minute)
 	pw := c.adminPassword(t, ctx, ns)
 	c.mustSucceed(t, 3*time.Minute, "scale", "-n", ns, "--replicas", "2", "--keep-pvcs")
 	c.execAs(t, ctx, ns, "mysql-0", pw,
 		"CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)",
 		"INSERT INTO shop.orders VALUES (1), (2), (3)")
-	c.purgeBinlogs(t, ctx, ns, pw)
+	c.purgeBinlogs(t, ctx, ns, pw, f)
 
 	// The replica may look ready for a moment (its IO thread connects)
 	// before the primary answers 1236: scale's verdict is not the point,
@@ -49,14 +55,14 @@ func TestRecloneAfterPurgedBinlogs(t *testing.T) {
 // purgeBinlogs rotates the primary's binary log and purges every older one,
 // until only the new one is left (a purge skips a file a replica still
 // reads, so it may take a second try).
-func (c *testCluster) purgeBinlogs(t *testing.T, ctx context.Context, ns, pw string) {
+func (c *testCluster) purgeBinlogs(t *testing.T, ctx context.Context, ns, pw string, f flavour) {
 	t.Helper()
 	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
 	var first, current string
 	err := wait.PollUntilContextTimeout(ctx, time.Second, 2*time.Minute, true, func(context.Context) (bool, error) {
 		// PURGE ... BEFORE NOW() would keep the file rotated this second.
 		c.execAs(t, ctx, ns, "mysql-0", pw, "FLUSH BINARY LOGS")
-		current = c.queryThroughPortForward(t, ctx, ns, "mysql-0", root, "SHOW MASTER STATUS")
+		current = c.queryThroughPortForward(t, ctx, ns, "mysql-0", root, f.binlogStatus)
 		c.execAs(t, ctx, ns, "mysql-0", pw, "PURGE BINARY LOGS TO '"+current+"'")
 		first = c.queryThroughPortForward(t, ctx, ns, "mysql-0", root, "SHOW BINARY LOGS")
 		return first == current, nil

@@ -46,16 +46,26 @@ func (c *testCluster) adminPassword(t *testing.T, ctx context.Context, ns string
 	return c.secretValue(t, ctx, ns, cluster.SecretName("mysql"), cluster.SecretKeyAdminPassword)
 }
 
-// mariadbScenario is the opening of every day-2 scenario: the cluster and
-// the binary under test, a context bounded by timeout, a namespace of its
-// own, and a MariaDB cluster of replicas servers ready in it.
+// mariadbScenario is the opening of a day-2 scenario that runs on MariaDB
+// only: the cluster and the binary under test, a context bounded by
+// timeout, a namespace of its own, and a cluster of replicas servers ready
+// in it.
 func mariadbScenario(t *testing.T, prefix string, replicas int, timeout time.Duration) (*testCluster, context.Context, string) {
 	t.Helper()
 	c := requireCluster(t)
 	binary(t)
+	ctx, ns := c.scenario(t, mariadbFlavour(c), prefix, replicas, timeout)
+	return c, ctx, ns
+}
+
+// scenario is the opening of a scenario on flavour f (forEachFlavour): a
+// context bounded by timeout, a namespace of its own, and a cluster of
+// replicas servers ready in it.
+func (c *testCluster) scenario(t *testing.T, f flavour, prefix string, replicas int, timeout time.Duration) (context.Context, string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	t.Cleanup(cancel)
-	ns := c.namespace(t, prefix)
-	c.mustSucceed(t, 5*time.Minute, "up", "-n", ns, "--replicas", strconv.Itoa(replicas), "--flavor", "mariadb", "--image", c.mariadbImage)
-	return c, ctx, ns
+	ns := c.namespace(t, prefix+"-"+f.name)
+	c.mustSucceed(t, 5*time.Minute, append([]string{"up", "-n", ns, "--replicas", strconv.Itoa(replicas)}, f.upFlags()...)...)
+	return ctx, ns
 }

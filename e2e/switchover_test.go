@@ -15,9 +15,15 @@ import (
 // through mysql-primary, reconnecting on errors, while the primary moves
 // to mysql-2. Every row is on every server afterwards, check passes, and
 // the moved role survives re-created pods, a refused scale-down, a
-// scale-up and a down/up.
+// scale-up and a down/up; on each flavour.
 func TestSwitchoverLosesNoAcknowledgedWrite(t *testing.T) {
-	c, ctx, ns := mariadbScenario(t, "switchover", 3, 14*time.Minute)
+	c := requireCluster(t)
+	binary(t)
+	c.forEachFlavour(t, switchoverUnderAWriter)
+}
+
+func switchoverUnderAWriter(t *testing.T, c *testCluster, f flavour) {
+	ctx, ns := c.scenario(t, f, "switchover", 3, 14*time.Minute)
 	admin := c.adminPassword(t, ctx, ns)
 	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
 	// An application account: no READ_ONLY ADMIN, so the fence stops it.
@@ -35,7 +41,7 @@ func TestSwitchoverLosesNoAcknowledgedWrite(t *testing.T) {
 
 	const rows = 300
 	writer := c.startClientPod(t, ctx, ns, fmt.Sprintf(`for i in $(seq %d); do
-  until mariadb -h mysql-primary -uapp -p"$PW" --connect-timeout=2 -e "INSERT IGNORE INTO app.t VALUES ($i)" 2>/dev/null; do sleep 0.05; done
+  until `+f.client+` -h mysql-primary -uapp -p"$PW" --connect-timeout=2 -e "INSERT IGNORE INTO app.t VALUES ($i)" 2>/dev/null; do sleep 0.05; done
 done; echo wrote %d`, rows, rows), "app-pw")
 	c.waitRows(t, ctx, ns, "mysql-0", root, 30)
 	moved := c.mustSucceed(t, 2*time.Minute, "switchover", "-n", ns, "--to", "mysql-2")
@@ -63,7 +69,7 @@ done; echo wrote %d`, rows, rows), "app-pw")
 		}
 		c.waitNewPodReady(t, ctx, ns, pod, uid)
 	}
-	c.runClientPod(t, ctx, ns, `for i in $(seq 60); do mariadb -h mysql-primary -uapp -p"$PW" --connect-timeout=2 -e "INSERT INTO app.t VALUES (1001)" && exit 0; sleep 1; done; exit 1`, "app-pw")
+	c.runClientPod(t, ctx, ns, `for i in $(seq 60); do `+f.client+` -h mysql-primary -uapp -p"$PW" --connect-timeout=2 -e "INSERT INTO app.t VALUES (1001)" && exit 0; sleep 1; done; exit 1`, "app-pw")
 	c.mustSucceed(t, time.Minute, "check", "-n", ns, "--checksum")
 	if ro := c.queryThroughPortForward(t, ctx, ns, "mysql-0", root, "SELECT @@read_only"); ro != "1" {
 		t.Errorf("mysql-0 came back with read_only %s, want 1 (a replica)", ro)
@@ -81,7 +87,7 @@ done; echo wrote %d`, rows, rows), "app-pw")
 	c.waitRows(t, ctx, ns, "mysql-3", root, rows+1)
 
 	c.mustSucceed(t, 2*time.Minute, "down", "-n", ns)
-	up := c.mustSucceed(t, 6*time.Minute, "up", "-n", ns, "--replicas", "4", "--flavor", "mariadb", "--image", c.mariadbImage)
+	up := c.mustSucceed(t, 6*time.Minute, append([]string{"up", "-n", ns, "--replicas", "4"}, f.upFlags()...)...)
 	if strings.Contains(up.stdout, "configmap/mysql-state configured") {
 		t.Errorf("up after down rewrote the record:\n%s", up)
 	}
