@@ -109,10 +109,18 @@ func checkNoErrantTransactions(v view) CheckResult {
 // not have the replica's last GTID). Only a new clone fixes either.
 const errSourcePurgedBinlogs = 1236
 
+// errSourceFatalReadingBinlog is MySQL 8's receiver error for the same
+// refusal (ER_SERVER_SOURCE_FATAL_ERROR_READING_BINLOG, "Got fatal error
+// 1236 from source ..."), seen on MySQL 9.7.4 after a purge.
+// https://dev.mysql.com/doc/mysql-errors/8.4/en/server-error-reference.html#error_er_server_source_fatal_error_reading_binlog
+const errSourceFatalReadingBinlog = 13114
+
 // why1236 tells the two causes of error 1236 apart by the source's words.
 func why1236(message string) string {
 	m := strings.ToLower(message)
 	if strings.Contains(m, "diverged") || strings.Contains(m, "not in the master's binlog") || strings.Contains(m, "has more") {
+		// MariaDB's words, and MySQL's ("the replica has more GTIDs than the
+		// source has, using the source's SERVER_UUID").
 		return "diverged: it holds transactions its source never had (a former primary after a promote)"
 	}
 	return "its source no longer has the binary logs it needs"
@@ -136,7 +144,7 @@ func checkNoReplicationErrors(v view) CheckResult {
 			case e.err == nil:
 			case e.running:
 				t.warn("%s: last %s error %d (thread running again): %s", m.Pod, e.thread, e.err.Errno, oneLine(e.err.Message))
-			case e.err.Errno == errSourcePurgedBinlogs:
+			case e.err.Errno == errSourcePurgedBinlogs || e.err.Errno == errSourceFatalReadingBinlog:
 				t.fail("%s: %s error %d: %s (%s: mysqlctl reclone %s)", m.Pod, e.thread, e.err.Errno, oneLine(e.err.Message), why1236(e.err.Message), m.Pod)
 			default:
 				t.fail("%s: %s error %d: %s", m.Pod, e.thread, e.err.Errno, oneLine(e.err.Message))

@@ -84,6 +84,19 @@ func TestCheck(t *testing.T) {
 			CheckNoReplicationErrors: {Fail, []string{"mysql-1: SQL error 1062: Duplicate entry '7' for key 'PRIMARY'"}},
 		},
 	}, {
+		name: "MySQL's receiver refused: the source purged the binary logs (error 13114)",
+		modify: func(s map[string]*fakeServer) {
+			rep := s["mysql-2"].reports[0].Replica
+			rep.IOThread, rep.SecondsBehind = "No", nil
+			// As MySQL 9.7.4 reported it on the local cluster.
+			rep.LastIOError = &sql.ThreadError{Errno: 13114, Message: "Got fatal error 1236 from source when reading data from binary log: 'Cannot replicate because the source purged required binary logs. Replicate the missing transactions from elsewhere, or provision a new replica from backup.'"}
+		},
+		want: map[string]expect{
+			CheckReplicationRunning:  {Fail, []string{"mysql-2: IO thread not running (No)"}},
+			CheckReplicationLag:      {Warn, []string{"mysql-2: lag unknown"}},
+			CheckNoReplicationErrors: {Fail, []string{"mysql-2: IO error 13114: Got fatal error 1236", "its source no longer has the binary logs it needs: mysqlctl reclone mysql-2"}},
+		},
+	}, {
 		name: "writable server is not the recorded primary",
 		modify: func(s map[string]*fakeServer) {
 			s["mysql-0"].reports[0].ReadOnly = true
