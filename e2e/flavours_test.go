@@ -16,6 +16,14 @@ type flavour struct {
 	// binlogStatus shows the binary log position (MySQL 8.4 and 9.x
 	// removed SHOW MASTER STATUS).
 	binlogStatus string
+	// delay is the statement that sets a replica's delay, %d the seconds.
+	delay string
+	// readOnly makes a server read-only again after a test wrote on it
+	// (MySQL: super_read_only, which read_only=0 cleared).
+	readOnly string
+	// gtidMark is what every GTID of the flavour shows ("0-100-" of
+	// domain 0 and server 100, or the ":" of uuid:interval).
+	gtidMark string
 }
 
 // upFlags are up's flags for a cluster of this flavour.
@@ -35,7 +43,9 @@ func (c *testCluster) flavours(t *testing.T) []flavour {
 	t.Helper()
 	list := []flavour{mariadbFlavour(c)}
 	if image := os.Getenv("MYSQLCTL_E2E_MYSQL_IMAGE"); image != "" {
-		list = append(list, flavour{name: "mysql", image: image, version: "9.7", client: "mysql", binlogStatus: "SHOW BINARY LOG STATUS"})
+		list = append(list, flavour{name: "mysql", image: image, version: "9.7", client: "mysql",
+			binlogStatus: "SHOW BINARY LOG STATUS", delay: "CHANGE REPLICATION SOURCE TO SOURCE_DELAY = %d",
+			readOnly: "SET GLOBAL super_read_only = 1", gtidMark: ":"})
 	} else if os.Getenv("CI") == "true" {
 		t.Fatal("MYSQLCTL_E2E_MYSQL_IMAGE is not set: CI runs the scenarios on MySQL too (eval \"$(make -s cluster-env)\")")
 	} else {
@@ -57,5 +67,6 @@ func (c *testCluster) forEachFlavour(t *testing.T, scenario func(t *testing.T, c
 
 // mariadbFlavour is MariaDB 10.11 from the local image.
 func mariadbFlavour(c *testCluster) flavour {
-	return flavour{name: "mariadb", image: c.mariadbImage, client: "mariadb", binlogStatus: "SHOW MASTER STATUS"}
+	return flavour{name: "mariadb", image: c.mariadbImage, client: "mariadb", binlogStatus: "SHOW MASTER STATUS",
+		delay: "CHANGE MASTER TO MASTER_DELAY = %d", readOnly: "SET GLOBAL read_only = 1", gtidMark: "0-100-"}
 }

@@ -15,25 +15,30 @@ import (
 )
 
 // TestStatusAndCheck drives `mysqlctl status` and `mysqlctl check` against
-// a real 3-server MariaDB cluster through a sequence of faults: stopped
+// a real 3-server cluster through a sequence of faults: stopped
 // replication, a delayed replica, an errant write, a deleted pod. Every
-// scenario builds on the previous one, so they run in order on one cluster.
+// scenario builds on the previous one, so they run in order on one
+// cluster; on each flavour.
 func TestStatusAndCheck(t *testing.T) {
 	c := requireCluster(t)
 	binary(t)
+	c.forEachFlavour(t, statusAndCheck)
+}
+
+func statusAndCheck(t *testing.T, c *testCluster, f flavour) {
 	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Minute)
 	defer cancel()
-	ns := c.namespace(t, "status")
-	up := c.mustSucceed(t, 10*time.Minute, "up", "-n", ns, "--flavor", "mariadb", "--image", c.mariadbImage, "--replicas", "3")
-	s := &statusScenario{c: c, ctx: ctx, ns: ns, printed: up.stdout + up.stderr}
+	ns := c.namespace(t, "status-"+f.name)
+	up := c.mustSucceed(t, 10*time.Minute, append([]string{"up", "-n", ns, "--replicas", "3"}, f.upFlags()...)...)
+	s := &statusScenario{c: c, f: f, ctx: ctx, ns: ns, printed: up.stdout + up.stderr}
 	s.adminPW = c.secretValue(t, ctx, ns, cluster.SecretName("mysql"), cluster.SecretKeyAdminPassword)
 	defer s.assertNoPasswordPrinted(t)
 
 	t.Run("healthy cluster: ids, roles, read-only, binlog, threads", s.healthy)
 	t.Run("check passes on a healthy cluster", func(t *testing.T) { s.checkPasses(t, time.Minute) })
 	t.Run("after writes every replica reaches the primary's GTID", s.writesReplicate)
-	t.Run("STOP SLAVE on mysql-2 fails check, START SLAVE heals it", s.stoppedReplication)
-	t.Run("MASTER_DELAY with writes is flagged as lag", s.delayedReplica)
+	t.Run("STOP REPLICA on mysql-2 fails check, START REPLICA heals it", s.stoppedReplication)
+	t.Run("a replica's delay with writes is flagged as lag", s.delayedReplica)
 	t.Run("a write on mysql-1 is an errant transaction and a checksum mismatch", s.errantWrite)
 	t.Run("mysql-2 deleted: the others are still shown within the timeout", s.deletedPod)
 }
@@ -41,6 +46,7 @@ func TestStatusAndCheck(t *testing.T) {
 // statusScenario is the shared state of TestStatusAndCheck's steps.
 type statusScenario struct {
 	c       *testCluster
+	f       flavour
 	ctx     context.Context
 	ns      string
 	adminPW string
@@ -133,7 +139,7 @@ func (s *statusScenario) healthy(t *testing.T) {
 		}
 	}
 	wide := s.run(t, "status", "-o", "wide", "-v")
-	if wide.code != 0 || !strings.Contains(wide.stdout, "GTID-EXECUTED") || !strings.Contains(wide.stdout, "0-100-") {
+	if wide.code != 0 || !strings.Contains(wide.stdout, "GTID-EXECUTED") || !strings.Contains(wide.stdout, s.f.gtidMark) {
 		t.Errorf("status -o wide:\n%s", wide)
 	}
 }
@@ -176,13 +182,13 @@ func (s *statusScenario) writesReplicate(t *testing.T) {
 }
 
 func (s *statusScenario) stoppedReplication(t *testing.T) {
-	s.sqlOn(t, "mysql-2", "STOP SLAVE")
+	s.sqlOn(t, "mysql-2", "STOP REPLICA") // both flavours' word
 	_, res := s.check(t)
 	if res.code != 3 {
-		t.Errorf("check after STOP SLAVE: exit %d, want 3\n%s", res.code, res)
+		t.Errorf("check after STOP REPLICA: exit %d, want 3\n%s", res.code, res)
 	}
 	table := s.run(t, "check")
-	t.Logf("check after STOP SLAVE on mysql-2:\n%s", table.stdout)
+	t.Logf("check after STOP REPLICA on mysql-2:\n%s", table.stdout)
 	if table.code != 3 || !strings.Contains(table.stdout, "mysql-2: IO thread not running (No), SQL thread not running (No)") {
 		t.Errorf("check should name mysql-2 and its stopped threads:\n%s", table)
 	}
@@ -190,12 +196,12 @@ func (s *statusScenario) stoppedReplication(t *testing.T) {
 	if !strings.Contains(status.stdout, "No/No") || !strings.Contains(status.stdout, "<unknown>") {
 		t.Errorf("status should show the stopped threads and an unknown lag:\n%s", status)
 	}
-	s.sqlOn(t, "mysql-2", "START SLAVE")
+	s.sqlOn(t, "mysql-2", "START REPLICA")
 	s.checkPasses(t, 2*time.Minute) // the readiness probe must see it too
 }
 
 func (s *statusScenario) delayedReplica(t *testing.T) {
-	s.sqlOn(t, "mysql-2", "STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY = 120", "START SLAVE")
+	s.sqlOn(t, "mysql-2", "STOP REPLICA", fmt.Sprintf(s.f.delay, 120), "START REPLICA")
 	id := 1000
 	s.eventually(t, 90*time.Second, func() string {
 		id++ // a write each round: the delayed replica's lag grows from the oldest one
@@ -209,12 +215,12 @@ func (s *statusScenario) delayedReplica(t *testing.T) {
 		}
 		return "lag of mysql-2 not flagged yet:\n" + res.String()
 	})
-	s.sqlOn(t, "mysql-2", "STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY = 0", "START SLAVE")
+	s.sqlOn(t, "mysql-2", "STOP REPLICA", fmt.Sprintf(s.f.delay, 0), "START REPLICA")
 	s.checkPasses(t, 3*time.Minute)
 }
 
 func (s *statusScenario) errantWrite(t *testing.T) {
-	s.sqlOn(t, "mysql-1", "SET GLOBAL read_only = 0", "INSERT INTO test.t VALUES (900000, 'errant')", "SET GLOBAL read_only = 1")
+	s.sqlOn(t, "mysql-1", "SET GLOBAL read_only = 0", "INSERT INTO test.t VALUES (900000, 'errant')", s.f.readOnly)
 	r, res := s.check(t)
 	if res.code != 3 {
 		t.Errorf("check after an errant write: exit %d, want 3\n%s", res.code, res)
