@@ -33,14 +33,36 @@ import (
 //   - scale 3 -> 4 still clones, over the authenticated stream;
 //   - a certificate close to its end is replaced by up, the pods roll onto
 //     it and every row is still on every server.
+//
+// On each flavour; MySQL has no clone port (its replicas clone over 3306
+// with the CLONE plugin, REQUIRE SSL and the cluster's CA), so the first
+// step is MariaDB's alone.
 func TestSecureByDefault(t *testing.T) {
 	c := requireCluster(t)
 	binary(t)
+	c.forEachFlavour(t, secureByDefault)
+}
+
+// tlsWords are what a flavour's client and replica status call TLS.
+type tlsWords struct {
+	plain, verified string   // client flags: no TLS; TLS verifying the server against /tmp/ca.pem
+	replicaStatus   []string // lines of a replica's status over verified TLS
+}
+
+var tlsWordsOf = map[string]tlsWords{
+	"mariadb": {"--skip-ssl", "--ssl-ca=/tmp/ca.pem --ssl-verify-server-cert",
+		[]string{"Slave_IO_Running: Yes", "Master_SSL_Allowed: Yes", "Master_SSL_Verify_Server_Cert: Yes", "Master_SSL_CA_File: /etc/mysqlctl/tls/ca.crt"}},
+	"mysql": {"--ssl-mode=DISABLED", "--ssl-ca=/tmp/ca.pem --ssl-mode=VERIFY_IDENTITY",
+		[]string{"Replica_IO_Running: Yes", "Source_SSL_Allowed: Yes", "Source_SSL_Verify_Server_Cert: Yes", "Source_SSL_CA_File: /etc/mysqlctl/tls/ca.crt"}},
+}
+
+func secureByDefault(t *testing.T, c *testCluster, f flavour) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-	ns := c.namespace(t, "secure")
+	words := tlsWordsOf[f.name]
+	ns := c.namespace(t, "secure-"+f.name)
 	c.enforceRestricted(t, ctx, ns)
-	c.mustSucceed(t, 5*time.Minute, "up", "-n", ns, "--replicas", "3", "--flavor", "mariadb", "--image", c.mariadbImage, "--tls", "required")
+	c.mustSucceed(t, 5*time.Minute, append([]string{"up", "-n", ns, "--replicas", "3", "--tls", "required"}, f.upFlags()...)...)
 	c.mustSucceed(t, time.Minute, "sql", "-n", ns, "-e", "CREATE DATABASE app; CREATE TABLE app.t (id INT PRIMARY KEY); INSERT INTO app.t VALUES (1), (2), (3)")
 	kc, err := kube.NewClient(kube.ConnectOptions{Kubeconfig: c.kubeconfig, Namespace: ns})
 	if err != nil {
@@ -49,6 +71,9 @@ func TestSecureByDefault(t *testing.T) {
 	passwords := c.passwords(t, ctx, ns)
 
 	t.Run("the clone port gives nothing to a pod without the cluster's certificate", func(t *testing.T) {
+		if f.name != "mariadb" {
+			return // see above: no clone port
+		}
 		before := c.backupsStarted(t, ctx, kc, "mysql-0", "mysql-1")
 		out := c.runClientPod(t, ctx, ns, `for h in mysql-0.mysql mysql-1.mysql; do
   plain=$(timeout 20 socat -u TCP:$h:3307,connect-timeout=5 - 2>/dev/null | wc -c)
@@ -71,8 +96,8 @@ done`, "")
 
 	t.Run("replication runs over verified TLS and clients without TLS are refused", func(t *testing.T) {
 		for _, pod := range []string{"mysql-1", "mysql-2"} {
-			status := c.mustSucceed(t, time.Minute, "sql", pod, "-n", ns, "--", "-e", "SHOW SLAVE STATUS\\G").stdout
-			for _, want := range []string{"Slave_IO_Running: Yes", "Master_SSL_Allowed: Yes", "Master_SSL_Verify_Server_Cert: Yes", "Master_SSL_CA_File: /etc/mysqlctl/tls/ca.crt"} {
+			status := c.mustSucceed(t, time.Minute, "sql", pod, "-n", ns, "--", "--vertical", "-e", "SHOW REPLICA STATUS").stdout
+			for _, want := range words.replicaStatus {
 				if !strings.Contains(status, want) {
 					t.Errorf("%s: replica status lacks %q:\n%s", pod, want, status)
 				}
@@ -86,7 +111,7 @@ done`, "")
 		// MariaDB refuses a plain login under require_secure_transport as
 		// it refuses a REQUIRE SSL account's, with "Access denied" (MySQL
 		// says "insecure transport"); the same password over TLS works.
-		out, ok := c.tryClientPod(t, ctx, ns, `mariadb --skip-ssl -h mysql-primary -uroot -p"$PW" -e 'SELECT 1' 2>&1`, passwords[cluster.SecretKeyRootPassword])
+		out, ok := c.tryClientPod(t, ctx, ns, f.client+` `+words.plain+` -h mysql-primary -uroot -p"$PW" -e 'SELECT 1' 2>&1`, passwords[cluster.SecretKeyRootPassword])
 		if ok || !(strings.Contains(out, "insecure transport") || strings.Contains(out, "Access denied")) {
 			t.Errorf("a client without TLS was not refused (succeeded %v):\n%s", ok, out)
 		}
@@ -94,8 +119,8 @@ done`, "")
 		// prints and the write Service's name.
 		ca := c.mustSucceed(t, time.Minute, "credentials", "--ca", "-n", ns).stdout
 		script := fmt.Sprintf(`echo %s | base64 -d >/tmp/ca.pem
-mariadb --ssl-ca=/tmp/ca.pem --ssl-verify-server-cert -h mysql-primary -uroot -p"$PW" -N -e "SHOW STATUS LIKE 'Ssl_cipher'"`,
-			base64.StdEncoding.EncodeToString([]byte(ca)))
+%s %s -h mysql-primary -uroot -p"$PW" -N -e "SHOW STATUS LIKE 'Ssl_cipher'"`,
+			base64.StdEncoding.EncodeToString([]byte(ca)), f.client, words.verified)
 		cipher := c.runClientPod(t, ctx, ns, script, passwords[cluster.SecretKeyRootPassword])
 		if !strings.Contains(cipher, "TLS") {
 			t.Errorf("a client verifying the server against the CA got no cipher: %q", cipher)
@@ -127,7 +152,7 @@ mariadb --ssl-ca=/tmp/ca.pem --ssl-verify-server-cert -h mysql-primary -uroot -p
 
 	t.Run("up renews a certificate near its end", func(t *testing.T) {
 		old := c.shortenCertificate(t, ctx, ns)
-		c.mustSucceed(t, 8*time.Minute, "up", "-n", ns, "--flavor", "mariadb", "--image", c.mariadbImage)
+		c.mustSucceed(t, 8*time.Minute, append([]string{"up", "-n", ns}, f.upFlags()...)...)
 		renewed, err := c.client.CoreV1().Secrets(ns).Get(ctx, cluster.TLSSecretName("mysql"), metav1.GetOptions{})
 		if err != nil {
 			t.Fatal(err)
