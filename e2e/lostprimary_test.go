@@ -33,7 +33,7 @@ func lostPrimaryVolume(t *testing.T, c *testCluster, f flavour) {
 	c.execAs(t, ctx, ns, "mysql-0", admin,
 		"CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)", "INSERT INTO shop.orders VALUES (1), (2), (3)")
 	c.mustSucceed(t, time.Minute, "check", "-n", ns, "--checksum") // the replicas have the rows
-	c.execAs(t, ctx, ns, "mysql-2", admin, "STOP REPLICA") // both flavours' word
+	c.execAs(t, ctx, ns, "mysql-2", admin, "STOP REPLICA")         // both flavours' word
 	c.execAs(t, ctx, ns, "mysql-0", admin, "INSERT INTO shop.orders VALUES (4)")
 	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
 	c.waitRowsIn(t, ctx, ns, "mysql-1", root, "shop.orders", 4)
