@@ -39,6 +39,7 @@ func TestMain(m *testing.M) {
 	if testTLS.dir != "" {
 		os.RemoveAll(testTLS.dir)
 	}
+	removeMySQLImage() // mysql_harness_test.go
 	os.Exit(code)
 }
 
