@@ -230,3 +230,13 @@ func (s *mysqlServer) errorLog() string {
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	return strings.Join(lines[max(0, len(lines)-15):], "\n")
 }
+
+// writeOnReplica runs sqls on a replica as the admin account, in one
+// session of the client: super_read_only refuses even the admin account
+// (unlike MariaDB's read_only), so it is lifted around them as an operator
+// would, and read_only stays on.
+func (s *mysqlServer) writeOnReplica(t *testing.T, sqls ...string) {
+	t.Helper()
+	s.mustClient(t, adminLogin, "SET GLOBAL super_read_only = OFF;\n"+strings.Join(sqls, ";\n")+
+		";\nSET GLOBAL super_read_only = ON;\n")
+}
