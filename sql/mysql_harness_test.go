@@ -47,10 +47,11 @@ func removeMySQLImage() {
 
 // mysqlImageTar is the image archive: MYSQLCTL_MYSQL_IMAGE_TAR, else what
 // the cluster build recorded in its cache (CACHE_DIR as
-// e2e/localkube/lib/common.sh defines it), images/mysql.path.
-func mysqlImageTar() (path string, explicit bool) {
+// e2e/localkube/lib/common.sh defines it), images/mysql.path. from says
+// where the name was looked for.
+func mysqlImageTar() (path, from string, explicit bool) {
 	if p := os.Getenv("MYSQLCTL_MYSQL_IMAGE_TAR"); p != "" {
-		return p, true
+		return p, "MYSQLCTL_MYSQL_IMAGE_TAR", true
 	}
 	cache := os.Getenv("MYSQLCTL_CACHE_DIR")
 	if cache == "" {
@@ -60,20 +61,18 @@ func mysqlImageTar() (path string, explicit bool) {
 		}
 		cache = filepath.Join(base, "mysqlctl")
 	}
-	b, err := os.ReadFile(filepath.Join(cache, "images", "mysql.path"))
-	if err != nil {
-		return "", false
-	}
-	return strings.TrimSpace(string(b)), false
+	from = filepath.Join(cache, "images", "mysql.path")
+	b, _ := os.ReadFile(from)
+	return strings.TrimSpace(string(b)), from, false
 }
 
 // mysqlRoot returns the extracted image with its datadir template.
 func mysqlRoot(t *testing.T) string {
 	t.Helper()
-	tarPath, explicit := mysqlImageTar()
+	tarPath, from, explicit := mysqlImageTar()
 	unusable := ""
 	if _, err := os.Stat(tarPath); tarPath == "" || err != nil {
-		unusable = fmt.Sprintf("no MySQL 9.7.4 image archive (%q): `make cluster` builds and caches it, or set MYSQLCTL_MYSQL_IMAGE_TAR", tarPath)
+		unusable = fmt.Sprintf("no MySQL 9.7.4 image archive (%q, from %s): `make cluster` builds and caches it, or set MYSQLCTL_MYSQL_IMAGE_TAR", tarPath, from)
 	} else if os.Geteuid() != 0 {
 		unusable = "the MySQL tests chroot into the image: run them as root"
 	}
