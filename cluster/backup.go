@@ -45,9 +45,6 @@ func (c *Cluster) backup(ctx context.Context, opts BackupOptions) (*BackupInfo, 
 		return nil, fmt.Errorf("%w: create it with 'mysqlctl up'", c.notFound())
 	}
 	live := liveSpec(sts)
-	if !live.streamsBackups() {
-		return nil, invalidSpec("flavor", "cluster %s runs %s, whose image has no hot backup tool (replicas clone with the CLONE plugin): backup supports the mariadb and mysql57 flavours", c.Name, live.Flavor)
-	}
 	from, err := c.backupSource(ctx, opts.From, live.Replicas)
 	if err != nil {
 		return nil, err
@@ -113,15 +110,22 @@ func (c *Cluster) backupSource(ctx context.Context, asked string, replicas int32
 	return g.report.Cluster.Primary, nil
 }
 
+// streamFormat names what a backup file carries: the backup tool's stream,
+// or (mysql, no backup tool in its image) the tar of a CLONE LOCAL copy
+// (configs/scripts/backup-stream.sh).
 func streamFormat(f Flavor) string {
-	if f == FlavorMariaDB {
+	switch f {
+	case FlavorMariaDB:
 		return "mbstream"
+	case FlavorMySQL:
+		return "tar"
 	}
 	return "xbstream"
 }
 
 // positionLine is how mariadb-backup and XtraBackup report the binary log
-// position of the data they copied.
+// position of the data they copied (backup-stream.sh says it in the same
+// words for a CLONE LOCAL copy).
 var positionLine = regexp.MustCompile(`MySQL binlog position: filename '([^']+)', position '?(\d+)'?(?:, GTID of the last change '([^']*)')?`)
 
 func backupPosition(log string) BackupTrailer {

@@ -82,6 +82,9 @@ func serverContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 			volumeMount(volumeSocket, MountSocket, false),
 		).
 		WithSecurityContext(containerSecurityContext())
+	if spec.Flavor == FlavorMySQL {
+		c.WithVolumeMounts(volumeMount(VolumeClaimTemplateName, MountBackup, false).WithSubPath(BackupSubPath))
+	}
 	return withProbes(c)
 }
 

@@ -18,6 +18,11 @@ const (
 	MountData    = "/data"             // the whole data volume: DATA_ROOT
 	MountDatadir = "/var/lib/mysql"    // its subPath DataSubPath: DATADIR
 	DataSubPath  = "mysql"
+	// BackupSubPath is where a mysql server writes its backup copy (CLONE
+	// LOCAL must write outside the datadir), mounted in its container at
+	// MountBackup; the sidecar streams it from the whole volume's mount.
+	BackupSubPath = "backup"
+	MountBackup   = "/var/lib/mysqlctl-backup"
 )
 
 // Volume names of the pod template.

@@ -245,6 +245,10 @@ func TestScriptDefaultsMatchTheMounts(t *testing.T) {
 	want := map[string]string{
 		"DATA_ROOT": MountData, "DATADIR": MountDatadir, "CONF_DIR": MountConfD,
 		"CONFIG_DIR": MountScripts, "RUN_DIR": MountRun, "CLUSTER_STATE_DIR": MountClusterState, "SERVER_PORT": "3306", "CLONE_PORT": "3307",
+		"SERVER_BACKUP_DIR": MountBackup,
+	}
+	if !strings.Contains(scripts["lib.sh"], "\nBACKUP_SUBDIR="+BackupSubPath+" ") {
+		t.Errorf("lib.sh's BACKUP_SUBDIR is not the server's backup subPath %s", BackupSubPath)
 	}
 	for name, value := range want {
 		line := `: "${` + name + `:=` + value + `}"`

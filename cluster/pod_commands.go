@@ -24,11 +24,8 @@ func restoreCommand(resetPasswords bool) []string {
 // of flavour f.
 func ExecCommands(f Flavor) map[string][][]string {
 	fences := [][]string{fenceCommand("fence", "why"), fenceCommand("unfence")}
-	if f == FlavorMySQL { // no hot backup tool: neither backup nor restore
-		return map[string][][]string{ContainerSidecar: fences}
-	}
 	restores := [][]string{restoreCommand(false)}
-	if f == FlavorMariaDB {
+	if f != FlavorMySQL57 { // the XtraBackup image has no server to reset passwords with
 		restores = append(restores, restoreCommand(true))
 	}
 	return map[string][][]string{ContainerSidecar: append([][]string{backupCommand()}, fences...), ContainerClone: restores}

@@ -23,7 +23,7 @@ type RestoreOptions struct {
 	File string
 	Info *BackupInfo // as VerifyBackup read it
 	// Credentials are the backed-up cluster's Secret data: its accounts keep
-	// their passwords. Nil gives them new ones (MariaDB only: the reset
+	// their passwords. Nil gives them new ones (not mysql57: the reset
 	// runs the server on the restored data).
 	Credentials map[string][]byte
 	// Copied, when set, is called as bytes are sent.
@@ -49,10 +49,7 @@ func adoptBackup(asked Spec, given map[string]bool, r *RestoreOptions) (Spec, er
 	if older(asked.WithDefaults().Version, info.Version) {
 		return asked, invalidSpec("version", "%s is a backup of %s %s, newer than %s: a server never starts on a newer series' data; pass --version %s or later", r.File, info.Flavor, info.Version, asked.WithDefaults().Version, info.Version)
 	}
-	if asked.Flavor == FlavorMySQL {
-		return asked, invalidSpec("flavor", "restoring needs a hot backup tool, which the mysql flavour's image lacks")
-	}
-	if r.Credentials == nil && asked.Flavor != FlavorMariaDB {
+	if r.Credentials == nil && asked.Flavor == FlavorMySQL57 {
 		return asked, invalidSpec("credentials", "a %s backup keeps its accounts' passwords: pass the backed-up cluster's Secret with --credentials-from", asked.Flavor)
 	}
 	for _, k := range SecretKeys() {

@@ -60,6 +60,13 @@ type Adapter interface {
 	// with the CLONE plugin, logging in as the admin account; nil where the
 	// server has no CLONE statement.
 	CloneInstance() []Statement
+	// CloneLocal copies the server's own data into {{clone_dir}}, a
+	// directory it creates, and CloneStatusQuery selects the binary log
+	// file, position and GTID set that copy holds: the hot backup of a
+	// flavour whose image has no backup tool. Both empty where the server
+	// has no CLONE statement.
+	CloneLocal() []Statement
+	CloneStatusQuery() string
 
 	// WaitForGTID builds the wait until the replica has executed gtid (a
 	// MySQL GTID set, or a MariaDB GTID position); Conn.WaitForGTID runs it.

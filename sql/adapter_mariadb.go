@@ -121,6 +121,8 @@ func (a *mariadbAdapter) ResetReplica() Statement  { return Statement{SQL: "RESE
 // CloneInstance: MariaDB has no CLONE statement; replicas are cloned with
 // mariadb-backup instead.
 func (a *mariadbAdapter) CloneInstance() []Statement { return nil }
+func (a *mariadbAdapter) CloneLocal() []Statement    { return nil }
+func (a *mariadbAdapter) CloneStatusQuery() string   { return "" }
 
 // WaitForGTID uses MASTER_GTID_WAIT, which takes fractional seconds:
 // 0 when the position is reached, -1 on timeout.

@@ -179,6 +179,26 @@ func (a *mysqlAdapter) CloneInstance() []Statement {
 	}
 }
 
+// CloneLocal: CLONE LOCAL needs BACKUP_ADMIN (the admin account has every
+// privilege) and writes a directory the server can start on as it is; the
+// clone's position is in performance_schema.clone_status, which keeps the
+// server's last clone operation.
+// https://dev.mysql.com/doc/refman/8.4/en/clone-plugin-local.html
+// https://dev.mysql.com/doc/refman/8.4/en/performance-schema-clone-status-table.html
+func (a *mysqlAdapter) CloneLocal() []Statement {
+	if !a.version.AtLeast(8, 0, 17) {
+		return nil
+	}
+	return []Statement{{SQL: "CLONE LOCAL DATA DIRECTORY = " + textParam(paramCloneDir)}}
+}
+
+func (a *mysqlAdapter) CloneStatusQuery() string {
+	if !a.version.AtLeast(8, 0, 17) {
+		return ""
+	}
+	return "SELECT BINLOG_FILE, BINLOG_POSITION, REPLACE(GTID_EXECUTED, '\\n', '') FROM performance_schema.clone_status WHERE STATE = 'Completed' ORDER BY ID DESC LIMIT 1"
+}
+
 // WaitForGTID uses WAIT_FOR_EXECUTED_GTID_SET: 0 when the set is executed,
 // 1 on timeout.
 func (a *mysqlAdapter) WaitForGTID(gtid string, timeout time.Duration) Wait {

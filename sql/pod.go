@@ -51,8 +51,15 @@ const (
 	FileInitRootPassword = "stmt-init-root-password.sql"
 	FileRootPassword     = "stmt-root-password.sql"
 	FileRestoreGTID      = "stmt-restore-gtid.sql"
-	// FileClone pulls a peer's data with the CLONE plugin (MySQL 8 only).
-	FileClone = "stmt-clone.sql"
+	// FileRestoreForgetSource makes a restored MySQL server replicate from
+	// nobody: a CLONE LOCAL copy of a replica carries its source.
+	FileRestoreForgetSource = "stmt-restore-forget-source.sql"
+	// FileClone pulls a peer's data with the CLONE plugin (MySQL 8 only);
+	// FileCloneLocal and FileCloneStatus copy the server's own data and
+	// read that copy's position, for a backup (backup-stream.sh).
+	FileClone       = "stmt-clone.sql"
+	FileCloneLocal  = "stmt-clone-local.sql"
+	FileCloneStatus = "stmt-clone-status.sql"
 )
 
 // PodStatements renders every statement the pod scripts run on a server of
@@ -95,6 +102,9 @@ func PodStatements(flavour Flavour, version string) (map[string]string, error) {
 	if restore := a.RestoreGTID(); restore != nil {
 		files[FileRestoreGTID] = script(restore...)
 	}
+	if a.CloneLocal() != nil {
+		files[FileRestoreForgetSource] = script(a.StopReplica(), a.ResetReplica())
+	}
 	if by == ByGTID {
 		files[FileExecutedGTID] = script(Statement{SQL: a.ExecutedGTIDQuery()})
 		if q := a.ErrantGTIDQuery(); q != "" {
@@ -107,6 +117,8 @@ func PodStatements(flavour Flavour, version string) (map[string]string, error) {
 	}
 	if clone := a.CloneInstance(); clone != nil {
 		files[FileClone] = script(clone...)
+		files[FileCloneLocal] = script(a.CloneLocal()...)
+		files[FileCloneStatus] = script(Statement{SQL: a.CloneStatusQuery()})
 	}
 	return files, nil
 }

@@ -101,6 +101,7 @@ func TestPodStatementsPlaceholders(t *testing.T) {
 		case MySQL84, MySQL80:
 			want[FileClone] = clone
 			want[FileErrantGTID] = "source_gtid"
+			want[FileCloneLocal], want[FileCloneStatus], want[FileRestoreForgetSource] = "clone_dir", "", ""
 		}
 		got := map[string]string{}
 		for name, text := range files {

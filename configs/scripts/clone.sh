@@ -227,6 +227,16 @@ restart_interrupted_init() {
     fi
 }
 
+# make_backup_dir: MySQL's server writes its backup copy (backup-stream.sh)
+# into the volume's BACKUP_SUBDIR, mounted in its container. The server's
+# user makes it, as the datadir below: one the kubelet made for the subPath
+# mount would be root's, and the server could not write there.
+make_backup_dir() {
+    if [[ "$FLAVOR" == mysql ]]; then
+        mkdir -p "$DATA_ROOT/$BACKUP_SUBDIR"
+    fi
+}
+
 main() {
     local deadline
     if [[ "${1:-}" == --attempt ]]; then # one attempt, run by attempt()
@@ -234,6 +244,7 @@ main() {
         return
     fi
     pod_ordinal >/dev/null
+    make_backup_dir
     if is_recorded_primary; then
         if ! datadir_initialised && [[ -f "$CLUSTER_STATE_DIR/restore" ]]; then
             wait_for_restore

@@ -41,6 +41,7 @@
 : "${CLUSTER_STATE_DIR:=/mnt/mysqlctl-cluster}" # mysqlctl's record of the cluster (read-only)
 : "${SECRETS_DIR:=/etc/mysqlctl/secrets}" # the credentials Secret (read-only)
 : "${TLS_DIR:=/etc/mysqlctl/tls}"         # the TLS Secret (read-only)
+: "${SERVER_BACKUP_DIR:=/var/lib/mysqlctl-backup}" # DATA_ROOT/BACKUP_SUBDIR as the server container mounts it
 
 STATE_DIR="$DATA_ROOT/mysqlctl"                # on the volume, outside the datadir
 CLONE_MARKER="$STATE_DIR/clone-complete"       # written only after a whole clone
@@ -50,6 +51,8 @@ FENCE_MARKER="$STATE_DIR/fenced"               # mysqlctl fenced this server: se
 SIDECAR_READY="$RUN_DIR/sidecar-ready"          # readiness waits for the sidecar
 CAUGHT_UP="$RUN_DIR/caught-up"                  # when readiness last saw the replica caught up
 WRONG_SOURCE="$RUN_DIR/wrong-source"            # why the replica follows no primary (readiness fails)
+BACKUP_SUBDIR=backup                            # MySQL's backup copy, in DATA_ROOT (backup-stream.sh)
+BACKUP_POSITION_FILE="mysqlctl_backup_position" # in that copy: its binlog file, position and GTID set
 
 # The replica status columns the scripts read, as stmt-replica-status.sql
 # names them (SHOW REPLICA STATUS renamed Slave/Master to Replica/Source).

@@ -2,7 +2,8 @@
 # restore.sh: run by `mysqlctl up --from-backup` through the Kubernetes API
 # (exec in the recorded primary's clone container, which waits for it while
 # the cluster's record asks for a restore: CLUSTER_STATE_DIR/restore). Reads
-# a hot backup stream (mbstream, xbstream) on stdin, prepares it, and moves
+# a hot backup stream (mbstream, xbstream; MySQL 8/9: the tar of a CLONE
+# LOCAL copy, see backup-stream.sh) on stdin, prepares it, and moves
 # it into place as the primary's datadir: the image then starts the server
 # on it, and replicas clone it as usual.
 #   --reset-passwords  the backup's accounts get this cluster's passwords
@@ -16,8 +17,8 @@
 # datadir stays empty and a later `up --from-backup` starts over.
 #
 # Tools: bash, coreutils, awk, sed, the flavour's stream and backup tools;
-# with --reset-passwords the server and its client (mariadb only: the
-# mysql57 flavour's XtraBackup image has no server).
+# with --reset-passwords the server and its client (mariadb and mysql: the
+# mysql57 flavour's XtraBackup image has no server); tar on MySQL.
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -39,11 +40,41 @@ stop_temp_server() {
 receive() {
     rm -rf "$WORK" && mkdir -p "$WORK"
     log "receiving the backup"
+    if [[ "$FLAVOR" == mysql ]]; then
+        receive_local_clone
+        return
+    fi
     "$STREAM_TOOL" -x -C "$WORK" || die "the backup stream broke off: nothing restored"
     if ! first_existing "$WORK" mariadb_backup_checkpoints xtrabackup_checkpoints >/dev/null ||
         ! first_existing "$WORK" mariadb_backup_info xtrabackup_info >/dev/null; then
         die "the backup stream is incomplete (no checkpoints/info file): nothing restored"
     fi
+}
+
+# receive_local_clone (MySQL 8 and 9): the tar of a CLONE LOCAL copy
+# (backup-stream.sh), whose position file is written last but for the tar
+# itself, and whose data dictionary (mysql.ibd) a server needs to start.
+receive_local_clone() {
+    tar -x -C "$WORK" || die "the backup stream broke off: nothing restored"
+    [[ -f "$WORK/mysql.ibd" && -f "$WORK/$BACKUP_POSITION_FILE" ]] ||
+        die "the backup stream is incomplete (no mysql.ibd or $BACKUP_POSITION_FILE): nothing restored"
+}
+
+# restored_position prints the backup's position as key=value lines: from
+# the backup tool's files, or the copy's own position file.
+restored_position() {
+    if [[ "$FLAVOR" == mysql ]]; then
+        cat "$WORK/$BACKUP_POSITION_FILE"
+    else
+        backup_position "$WORK" no
+    fi
+}
+
+# prepare makes the backup a datadir: the backup tool applies its redo log;
+# a CLONE LOCAL copy is one already.
+prepare() {
+    [[ "$FLAVOR" != mysql ]] || return 0
+    "$BACKUP_TOOL" --prepare --target-dir="$WORK" || die "preparing the backup failed: nothing restored"
 }
 
 # temp_server starts a temporary server on the prepared data, without grant
@@ -55,9 +86,15 @@ temp_server() {
     if ((EUID == 0)); then
         user=(--user=root)
     fi
-    mariadbd --no-defaults ${user[@]+"${user[@]}"} --datadir="$WORK" --socket="$sock" --pid-file="$WORK.pid" \
-        --skip-networking --skip-grant-tables --log-bin=mysql-bin --server-id="$((100 + $(pod_ordinal)))" \
-        --log-error="$WORK.err" &
+    # MariaDB writes the restored GTID state into a binary log; MySQL's
+    # copy holds its GTID set in mysql.gtid_executed already.
+    local logging=(--log-bin=mysql-bin) flavoured=()
+    if [[ "$FLAVOR" == mysql ]]; then
+        logging=(--skip-log-bin) flavoured=(--mysqlx=OFF --secure-file-priv=NULL --skip-replica-start)
+    fi
+    "$SERVER_BIN" --no-defaults ${user[@]+"${user[@]}"} --datadir="$WORK" --socket="$sock" --pid-file="$WORK.pid" \
+        --skip-networking --skip-grant-tables "${logging[@]}" ${flavoured[@]+"${flavoured[@]}"} \
+        --server-id="$((100 + $(pod_ordinal)))" --log-error="$WORK.err" &
     TEMP_PID=$!
     for ((i = 0; i < 120; i++)); do
         if "$ADMIN_TOOL" --no-defaults --socket="$sock" ping >/dev/null 2>&1; then
@@ -71,22 +108,29 @@ temp_server() {
 
 temp_sql() { "$CLIENT" --no-defaults --socket="$WORK.sock" --batch; }
 
-# reset gives the accounts this cluster's passwords and, on MariaDB,
-# continues the backup's GTID history, in one session: once its FLUSH
+# reset GTID PASSWORDS makes the restored server replicate from nobody
+# (MySQL), gives the accounts this cluster's passwords when PASSWORDS is
+# yes and, on MariaDB, continues the backup's GTID history, in one
+# session: once its FLUSH
 # PRIVILEGES loads the grant tables, a new login would need the new
 # passwords. A TERM then shuts the server down cleanly.
 reset() {
-    local gtid=$1
+    local gtid=$1 passwords=$2
     temp_server
     {
+        if [[ -f "$CONFIG_DIR/stmt-restore-forget-source.sql" ]]; then
+            sql_fill stmt-restore-forget-source.sql
+        fi
         if [[ -f "$CONFIG_DIR/stmt-restore-gtid.sql" && -n "$gtid" ]]; then
             sql_fill stmt-restore-gtid.sql gtid="$gtid"
         fi
-        sql_fill stmt-reset-passwords.sql root_password="${ROOT_PASSWORD:?}" admin_user="$ADMIN_USER" \
-            admin_password="$ADMIN_PASSWORD" replication_user="$REPLICATION_USER" replication_password="${REPLICATION_PASSWORD:?}" \
-            probe_user="$PROBE_USER" probe_password="${PROBE_PASSWORD:?}"
-    } | temp_sql || die "the accounts' passwords could not be reset, or the binary log could not start at GTID ${gtid:-none}"
-    log "the accounts have this cluster's passwords${gtid:+; the binary log goes on from GTID $gtid}"
+        if [[ "$passwords" == yes ]]; then
+            sql_fill stmt-reset-passwords.sql root_password="${ROOT_PASSWORD:?}" admin_user="$ADMIN_USER" \
+                admin_password="$ADMIN_PASSWORD" replication_user="$REPLICATION_USER" replication_password="${REPLICATION_PASSWORD:?}" \
+                probe_user="$PROBE_USER" probe_password="${PROBE_PASSWORD:?}"
+        fi
+    } | temp_sql || die "the restored server could not forget the backed-up replica's source, take this cluster's passwords, or start its binary log at GTID ${gtid:-none}"
+    log "the restored server replicates from nobody${gtid:+; its binary log goes on from GTID $gtid}$([[ "$passwords" == yes ]] && echo "; the accounts have this cluster's passwords")"
     kill "$TEMP_PID"
     wait "$TEMP_PID" || true
     TEMP_PID=""
@@ -102,13 +146,15 @@ main() {
     [[ -f "$CLUSTER_STATE_DIR/restore" ]] || die "the cluster's record asks for no restore"
     mkdir -p "$STATE_DIR"
     receive
-    position=$(backup_position "$WORK" no) || die "the backup records no binary log position"
+    position=$(restored_position) || die "the backup records no binary log position"
     gtid=$(sed -n 's/^gtid=//p' <<<"$position")
     log "preparing the backup ($(tr '\n' ' ' <<<"$position"))"
-    "$BACKUP_TOOL" --prepare --target-dir="$WORK" || die "preparing the backup failed: nothing restored"
-    if [[ "$reset_passwords" == yes ]]; then
+    prepare
+    # A MySQL copy of a replica carries its replication settings (InnoDB
+    # tables): the restored server forgets them whatever the passwords.
+    if [[ "$reset_passwords" == yes || "$FLAVOR" == mysql ]]; then
         case "$FLAVOR" in
-        mariadb) reset "$gtid" ;;
+        mariadb | mysql) reset "$gtid" "$reset_passwords" ;;
         *) die "--reset-passwords needs the flavour's server in this image; restore with the backed-up cluster's Secret instead" ;;
         esac
     fi

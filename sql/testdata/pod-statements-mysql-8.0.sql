@@ -12,6 +12,12 @@ STOP REPLICA;
 RESET REPLICA ALL;
 CHANGE REPLICATION SOURCE TO SOURCE_HOST={{source_host}}, SOURCE_PORT={{source_port:int}}, SOURCE_USER={{replication_user}}, SOURCE_PASSWORD={{replication_password}}, SOURCE_CONNECT_RETRY=10, SOURCE_SSL=1, SOURCE_SSL_CA={{source_ca}}, SOURCE_SSL_VERIFY_SERVER_CERT=1, SOURCE_RETRY_COUNT=4294967295, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1;
 
+-- stmt-clone-local.sql
+CLONE LOCAL DATA DIRECTORY = {{clone_dir}};
+
+-- stmt-clone-status.sql
+SELECT BINLOG_FILE, BINLOG_POSITION, REPLACE(GTID_EXECUTED, '\n', '') FROM performance_schema.clone_status WHERE STATE = 'Completed' ORDER BY ID DESC LIMIT 1;
+
 -- stmt-clone.sql
 SET GLOBAL clone_valid_donor_list = {{valid_donors}};
 CLONE INSTANCE FROM {{admin_user}}@{{donor_host}}:{{donor_port:int}} IDENTIFIED BY {{admin_password}} DATA DIRECTORY = {{clone_dir}} REQUIRE SSL;
@@ -44,6 +50,10 @@ ALTER USER IF EXISTS 'root'@'localhost' IDENTIFIED BY {{root_password}};
 ALTER USER IF EXISTS {{admin_user}}@'%' IDENTIFIED BY {{admin_password}};
 ALTER USER IF EXISTS {{replication_user}}@'%' IDENTIFIED BY {{replication_password}};
 ALTER USER IF EXISTS {{probe_user}}@'%' IDENTIFIED BY {{probe_password}};
+
+-- stmt-restore-forget-source.sql
+STOP REPLICA;
+RESET REPLICA ALL;
 
 -- stmt-root-password.sql
 SET SESSION sql_log_bin = 0;
