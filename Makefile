@@ -38,9 +38,13 @@ test-unit:
 	$(GO) -C e2e/benchreport test -count=1 ./...
 
 # test-e2e runs the end-to-end suite against the cluster in the environment
-# (make test provides one); it builds the binary the tests drive.
+# (make test provides one); it builds the binary the tests drive. First the
+# sql package's tests on real MySQL servers: they run mysqld from the MySQL
+# image's archive (MYSQLCTL_MYSQL_IMAGE_TAR), which exists only once the
+# cluster's images are built, after test-unit on a fresh machine.
 test-e2e: build
 	@test -n "$$MYSQLCTL_E2E_MARIADB_IMAGE" || { echo 'Error: no cluster configured: run eval "$$(make -s cluster-env)" first, or make test'; exit 1; }
+	$(GO) test -count=1 -run 'TestMySQL' ./sql/
 	MYSQLCTL_E2E_BINARY=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout $(E2E_TIMEOUT) -v ./e2e/
 
 lint:

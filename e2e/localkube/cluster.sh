@@ -80,6 +80,8 @@ cmd_env() {
 	printf 'export MYSQLCTL_E2E_MARIADB_IMAGE=%s\n' "$(cat "$MARIADB_TAG_FILE")"
 	printf 'export MYSQLCTL_E2E_MARIADB11_IMAGE=%s\n' "$(cat "$MARIADB11_TAG_FILE")"
 	printf 'export MYSQLCTL_E2E_MYSQL_IMAGE=%s\n' "$(cat "$MYSQL_TAG_FILE")"
+	# The sql package's MySQL tests run mysqld from this image's archive.
+	printf 'export MYSQLCTL_MYSQL_IMAGE_TAR=%s\n' "$(cat "$CACHE_DIR/images/mysql.path")"
 }
 
 case "${1:-}" in
