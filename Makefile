@@ -3,6 +3,7 @@
 #   make test-unit   fast loop, no cluster
 #   make cluster / cluster-down / -s cluster-env   the local Kubernetes
 #   make demo        local cluster if none is configured, then mysqlctl up and status
+#                    (FLAVOR=mysql, the default, or FLAVOR=mariadb on the local cluster)
 #   make bench       figures, not pass/fail
 #   make chaos       seeded random faults against one-writable-server, many seeds
 #   make docs        completion scripts and man pages in docs/generated/
