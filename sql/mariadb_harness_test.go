@@ -210,38 +210,12 @@ func (s *mariadbServer) args() []string {
 // waitReady opens the server's Conn as soon as the server accepts it.
 func (s *mariadbServer) waitReady(t *testing.T) {
 	t.Helper()
-	deadline := time.After(30 * time.Second)
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		c, err := Open(context.Background(), s.target("root", ""))
-		if err == nil {
-			s.conn = c
-			t.Cleanup(func() { c.Close() })
-			return
-		}
-		select {
-		case <-s.exited:
-			t.Fatalf("%s exited while starting:\n%s", s.name, s.errorLog())
-		case <-deadline:
-			t.Fatalf("%s not ready after 30s: %v\n%s", s.name, err, s.errorLog())
-		case <-tick.C:
-		}
-	}
+	s.conn = waitLocalServer(t, s.name, s.target("root", ""), s.exited, s.errorLog)
 }
 
-// target logs in over TLS, verified against the test CA, as mysqlctl does.
+// target logs in over TLS verified against the test CA, as mysqlctl does.
 func (s *mariadbServer) target(user, password string) Target {
-	ca, err := os.ReadFile(filepath.Join(s.tls, "ca.crt"))
-	if err != nil {
-		panic(err)
-	}
-	cfg, err := ClientTLS(ca, "127.0.0.1")
-	if err != nil {
-		panic(err)
-	}
-	return Target{Name: s.name, Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port)),
-		User: user, Password: password, Timeout: 5 * time.Second, TLS: cfg}
+	return localTarget(s.name, s.tls, s.port, user, password)
 }
 
 func (s *mariadbServer) errorLog() string {
@@ -297,4 +271,43 @@ func copyDir(src, dst string) error {
 		}
 		return out.Close()
 	})
+}
+
+// waitLocalServer opens a Conn to a local test server (either family) as
+// soon as it accepts one, and fails the test when the server exits or is
+// not ready within 30 s, with its error log.
+func waitLocalServer(t *testing.T, name string, target Target, exited <-chan struct{}, errorLog func() string) *Conn {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		c, err := Open(context.Background(), target)
+		if err == nil {
+			t.Cleanup(func() { c.Close() })
+			return c
+		}
+		select {
+		case <-exited:
+			t.Fatalf("%s exited while starting:\n%s", name, errorLog())
+		case <-deadline:
+			t.Fatalf("%s not ready after 30s: %v\n%s", name, err, errorLog())
+		case <-tick.C:
+		}
+	}
+}
+
+// localTarget logs in to a local test server over TLS verified against
+// the test CA in tlsDir, as mysqlctl does.
+func localTarget(name, tlsDir string, port int, user, password string) Target {
+	ca, err := os.ReadFile(filepath.Join(tlsDir, "ca.crt"))
+	if err != nil {
+		panic(err)
+	}
+	cfg, err := ClientTLS(ca, "127.0.0.1")
+	if err != nil {
+		panic(err)
+	}
+	return Target{Name: name, Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
+		User: user, Password: password, Timeout: 5 * time.Second, TLS: cfg}
 }

@@ -2,7 +2,6 @@ package sql
 
 import (
 	"context"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -165,38 +164,12 @@ func (s *mysqlServer) mustClient(t *testing.T, as login, statements string, args
 // waitReady opens root's Conn as soon as the server accepts it.
 func (s *mysqlServer) waitReady(t *testing.T) {
 	t.Helper()
-	deadline := time.After(30 * time.Second)
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		c, err := Open(context.Background(), s.target("root", ""))
-		if err == nil {
-			s.conn = c
-			t.Cleanup(func() { c.Close() })
-			return
-		}
-		select {
-		case <-s.exited:
-			t.Fatalf("%s exited while starting:\n%s", s.name, s.errorLog())
-		case <-deadline:
-			t.Fatalf("%s not ready after 30s: %v\n%s", s.name, err, s.errorLog())
-		case <-tick.C:
-		}
-	}
+	s.conn = waitLocalServer(t, s.name, s.target("root", ""), s.exited, s.errorLog)
 }
 
 // target logs in over TLS verified against the test CA, as mysqlctl does.
 func (s *mysqlServer) target(user, password string) Target {
-	ca, err := os.ReadFile(filepath.Join(s.tls, "ca.crt"))
-	if err != nil {
-		panic(err)
-	}
-	cfg, err := ClientTLS(ca, "127.0.0.1")
-	if err != nil {
-		panic(err)
-	}
-	return Target{Name: s.name, Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port)),
-		User: user, Password: password, Timeout: 5 * time.Second, TLS: cfg}
+	return localTarget(s.name, s.tls, s.port, user, password)
 }
 
 // open logs in as a new session, which sees every earlier GRANT.
