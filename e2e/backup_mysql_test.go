@@ -61,15 +61,6 @@ done`, root)
 		fmt.Sprintf("SELECT GTID_SUBSET('%s', @@GLOBAL.gtid_executed)", restoredGTID)) != "1" {
 		t.Errorf("the restored primary's GTID set %q is not a non-empty part of the source's", restoredGTID)
 	}
-	shape := "SELECT CONCAT(COUNT(*), ' ', MAX(id)) FROM app.t WHERE id >= 1000"
-	var n, top int
-	fmt.Sscan(c.queryThroughPortForward(t, ctx, restored, "mysql-1", newRoot, shape), &n, &top)
-	if n == 0 || top != 999+n {
-		t.Errorf("the restored rows from 1000 are %d up to %d: not the unbroken prefix the writer inserted", n, top)
-	}
-	upTo := fmt.Sprintf("SELECT COUNT(*) FROM app.t WHERE id <= %d", top)
-	if src, dst := c.queryThroughPortForward(t, ctx, ns, "mysql-0", root, upTo), c.queryThroughPortForward(t, ctx, restored, "mysql-0", newRoot, upTo); src != dst {
-		t.Errorf("rows up to %d: %s in the source, %s restored", top, src, dst)
-	}
+	n, top := c.assertRestoredPrefix(t, ctx, ns, root, restored, newRoot)
 	t.Logf("restored %d of the writer's rows (up to id %d), GTID set %s", n, top, restoredGTID)
 }

@@ -191,16 +191,7 @@ done`, root)
 		if err1 != nil || err2 != nil || restoredSeq < backupSeq {
 			t.Errorf("the restored primary's binary log is at %s, not after the backup's GTID:\n%s", gtid, verified.stdout)
 		}
-		shape := "SELECT CONCAT(COUNT(*), ' ', MAX(id)) FROM app.t WHERE id >= 1000"
-		var n, top int
-		fmt.Sscan(c.queryThroughPortForward(t, ctx, restored, "mysql-1", newRoot, shape), &n, &top)
-		if n == 0 || top != 999+n {
-			t.Errorf("the restored rows from 1000 are %d up to %d: not the unbroken prefix the writer inserted", n, top)
-		}
-		upTo := fmt.Sprintf("SELECT COUNT(*) FROM app.t WHERE id <= %d", top)
-		if src, dst := c.queryThroughPortForward(t, ctx, ns, "mysql-0", root, upTo), c.queryThroughPortForward(t, ctx, restored, "mysql-0", newRoot, upTo); src != dst {
-			t.Errorf("rows up to %d: %s in the source, %s restored", top, src, dst)
-		}
+		n, top := c.assertRestoredPrefix(t, ctx, ns, root, restored, newRoot)
 		t.Logf("restored %d of the writer's rows (up to id %d) at GTID %s", n, top, gtid)
 
 		raw, err := os.ReadFile(file)
@@ -332,4 +323,23 @@ func (c *testCluster) nodeImage(t *testing.T, ctx context.Context, part string) 
 	}
 	t.Fatalf("no node holds an image named like %q", part)
 	return ""
+}
+
+// assertRestoredPrefix checks that a cluster restored from a backup taken
+// while a writer inserted app.t's rows 1000, 1001, ... holds an unbroken
+// prefix of them (read on its replica, so the clone of the restored
+// primary is checked too), and every row of the source up to its last one;
+// it returns how many rows from 1000 and the last.
+func (c *testCluster) assertRestoredPrefix(t *testing.T, ctx context.Context, source, root, restored, newRoot string) (n, top int) {
+	t.Helper()
+	shape := "SELECT CONCAT(COUNT(*), ' ', MAX(id)) FROM app.t WHERE id >= 1000"
+	fmt.Sscan(c.queryThroughPortForward(t, ctx, restored, "mysql-1", newRoot, shape), &n, &top)
+	if n == 0 || top != 999+n {
+		t.Errorf("the restored rows from 1000 are %d up to %d: not the unbroken prefix the writer inserted", n, top)
+	}
+	upTo := fmt.Sprintf("SELECT COUNT(*) FROM app.t WHERE id <= %d", top)
+	if src, dst := c.queryThroughPortForward(t, ctx, source, "mysql-0", root, upTo), c.queryThroughPortForward(t, ctx, restored, "mysql-0", newRoot, upTo); src != dst {
+		t.Errorf("rows up to %d: %s in the source, %s restored", top, src, dst)
+	}
+	return n, top
 }
