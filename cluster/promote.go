@@ -184,6 +184,26 @@ func (c *Cluster) waitApplied(ctx context.Context, srv Server, within time.Durat
 	return srv.Report(ctx)
 }
 
+// divergedFrom says why old must not follow primary: it holds transactions
+// primary lacks, or the two cannot be compared now; "" when it may.
+func (c *Cluster) divergedFrom(ctx context.Context, old, primary Server) string {
+	if primary == nil {
+		return "cannot be compared with the new primary (not reachable)"
+	}
+	oldRep, err := old.Report(ctx)
+	if err != nil {
+		return fmt.Sprintf("cannot be compared with %s (%v)", primary.Name(), err)
+	}
+	newRep, err := primary.Report(ctx)
+	if err != nil {
+		return fmt.Sprintf("cannot be compared with %s (%v)", primary.Name(), err)
+	}
+	if hasMore(oldRep, newRep) {
+		return fmt.Sprintf("holds transactions %s lacks (never sent before the promote, lost by --force)", primary.Name())
+	}
+	return ""
+}
+
 // stopDiverged stops replication on the servers that hold transactions
 // the forced new primary lacks: pointed at it they would replay nothing
 // of theirs and serve rows the primary does not have. They wait for a
@@ -201,12 +221,21 @@ func (c *Cluster) stopDiverged(ctx context.Context, r *roleChange, to string, ah
 }
 
 // restartOldPrimary makes the old primary follow the new one: an answering
-// one is pointed at it (the new primary refuses it, error 1236, if it holds
-// transactions the new one lacks); a pod that is not ready (stopped before
-// an empty volume, or crashing) is deleted, so that the StatefulSet
-// re-creates it with the new record and it clones or rejoins.
+// one is pointed at it, unless it holds transactions the new one lacks
+// (committed, never sent before a forced promote): MySQL's GTID
+// auto-position would replicate on top of them, a diverged copy that
+// looks healthy (MariaDB's gtid_strict_mode would stop it), so it is left
+// read-only without a source, out of the Services, for a reclone. A pod
+// that is not ready (stopped before an empty volume, or crashing) is
+// deleted, so that the StatefulSet re-creates it with the new record and
+// it clones or rejoins (its sidecar makes the same comparison).
 func (c *Cluster) restartOldPrimary(ctx context.Context, r *roleChange, from string, change *RoleChange) {
 	if srv := r.g.server(from); srv != nil {
+		if why := c.divergedFrom(ctx, srv, r.g.server(change.To)); why != "" {
+			change.NotRepointed = append(change.NotRepointed, fmt.Sprintf(
+				"%s %s: it stays read-only, without a source and out of the Services; run mysqlctl reclone %s", from, why, from))
+			return
+		}
 		if err := c.pointAt(ctx, srv, change.To, r.password); err != nil {
 			change.NotRepointed = append(change.NotRepointed, fmt.Sprintf("%s: %v", from, err))
 			return

@@ -180,6 +180,26 @@ func TestPromoteFencesAndRefusesALiveOldPrimary(t *testing.T) {
 		t.Errorf("mysql-0 ran %q, want the fence first", got)
 	}
 
+	// An old primary holding a transaction nobody received is fenced and
+	// left without a source, for a reclone: pointed at the new primary,
+	// MySQL's auto-position would replicate on top of it.
+	servers = healthyServers(3)
+	ahead := mariadbPrimary()
+	ahead.GTID = sql.GTIDState{BinlogPos: "0-100-43", CurrentPos: "0-100-43"}
+	servers["mysql-0"].reports = []*sql.InstanceReport{ahead}
+	c = newTestCluster(t, clusterObjects(3, 1, 2), servers)
+	change, err := c.Promote(ctx, PromoteOptions{Pod: "mysql-1", Force: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(servers["mysql-0"].executed, "; "); got != "SET GLOBAL read_only = ON" {
+		t.Errorf("the diverged old primary ran %q, want the fence only", got)
+	}
+	if slices.Contains(change.Repointed, "mysql-0") || !strings.Contains(strings.Join(change.NotRepointed, "\n"),
+		"mysql-0 holds transactions mysql-1 lacks (never sent before the promote, lost by --force): it stays read-only, without a source and out of the Services; run mysqlctl reclone mysql-0") {
+		t.Errorf("change %+v does not leave mysql-0 for a reclone", change)
+	}
+
 	gone := healthyServers(3)
 	gone["mysql-0"].openErr = fmt.Errorf("connect to mysql-0: connection refused")
 	c = newTestCluster(t, clusterObjects(3), gone) // the pod Ready, its server silent
