@@ -17,16 +17,10 @@ import (
 func TestMySQLBackupAndRestore(t *testing.T) {
 	c := requireCluster(t)
 	binary(t)
-	var mysql *flavour
-	for _, f := range c.flavours(t) {
-		if f.name == "mysql" {
-			mysql = &f
-		}
-	}
-	if mysql == nil {
-		t.Skip("no MySQL image: see flavours")
-	}
-	f := *mysql
+	c.onMySQL(t, mysqlBackupAndRestore)
+}
+
+func mysqlBackupAndRestore(t *testing.T, c *testCluster, f flavour) {
 	ctx, ns := c.scenario(t, f, "backup", 2, 12*time.Minute)
 	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
 	c.mustSucceed(t, time.Minute, "sql", "-n", ns, "-e", "CREATE DATABASE app; CREATE TABLE app.t (id INT PRIMARY KEY)")

@@ -80,6 +80,18 @@ current-context: x
 		}
 	})
 
+	t.Run("an image of another flavour stops its pod before the server opens the volume", func(t *testing.T) {
+		// --flavor mysql with the MariaDB image: init-config asks the image's
+		// mysqld (MariaDB 10 images carry one) and stops the pod; up reports
+		// the crashing container with that line.
+		res := c.mysqlctl(t, 3*time.Minute, nil, "up", "-n", ns, "--name", "wrongimg", "--flavor", "mysql",
+			"--image", c.mariadbImage, "--replicas", "1", "--timeout", "2m")
+		if res.code == 0 || !strings.Contains(res.stderr, "the image runs mariadb") || !strings.Contains(res.stderr, "not mysql: pass an --image of mysql 8.4") {
+			t.Errorf("up with an image of another flavour:\n%s", res)
+		}
+		c.mustSucceed(t, 2*time.Minute, "down", "--purge", "--yes", "-n", ns, "--name", "wrongimg")
+	})
+
 	t.Run("foreign StatefulSet with the same name", func(t *testing.T) {
 		foreign := &appsv1.StatefulSet{
 			ObjectMeta: metav1.ObjectMeta{Name: "mysql"},
