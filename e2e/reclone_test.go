@@ -31,7 +31,7 @@ func recloneAfterPurgedBinlogs(t *testing.T, c *testCluster, f flavour) {
 	// The replica may look ready for a moment (its IO thread connects)
 	// before the primary answers 1236: scale's verdict is not the point,
 	// check's is.
-	c.mysqlctl(t, 2*time.Minute, nil, "scale", "-n", ns, "--replicas", "3", "--timeout", "45s")
+	c.mysqlctl(t, 2*time.Minute, nil, "scale", "-n", ns, "--replicas", "3", "--timeout", "15s")
 	var check cliResult
 	err := wait.PollUntilContextTimeout(ctx, time.Second, 2*time.Minute, true, func(context.Context) (bool, error) {
 		check = c.mysqlctl(t, time.Minute, nil, "check", "-n", ns)
