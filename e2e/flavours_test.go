@@ -92,6 +92,7 @@ func (c *testCluster) withFlavour(f flavour) *testCluster {
 
 // runsFlavourFreeSteps: the steps of a scenario whose outcome does not
 // depend on the server (volumes kept by a scale-down, a roll-out of a
-// changed request, a purge) run on MariaDB only, so that the table's
+// changed request or of a renewed certificate, a purge) run on MariaDB
+// only, so that the table's
 // second flavour costs only what it proves.
 func (f flavour) runsFlavourFreeSteps() bool { return f.name == "mariadb" }
