@@ -105,3 +105,20 @@ func testContext(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// assertAppChecksumsMatch checks that app.t, the trios' one table, has the
+// same checksum on the primary and both replicas (named replica-1 and
+// replica-2, as the trios' targets are).
+func assertAppChecksumsMatch(t *testing.T, ctx context.Context, primary, replica1, replica2 *Conn) {
+	t.Helper()
+	sums, err := ChecksumTables(ctx, primary, replica1, replica2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sums.Tables) != 1 || sums.Tables[0].Table != "app.t" || sums.Tables[0].Checksums["replica-2"] == nil {
+		t.Fatalf("checksums: %+v", sums)
+	}
+	if m := sums.Mismatched(); len(m) != 0 {
+		t.Errorf("checksums differ after catch-up: %v", m)
+	}
+}
