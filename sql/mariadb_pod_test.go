@@ -44,14 +44,7 @@ func newPodKit(t *testing.T) *podKit {
 	if k.client == "" {
 		t.Fatal("mariadbd is installed but the mariadb client is not: apt-get install mariadb-client")
 	}
-	if k.filler, err = filepath.Abs("../configs/scripts/statements.sh"); err != nil {
-		t.Fatal(err)
-	}
-	for name, text := range files {
-		if err := os.WriteFile(filepath.Join(k.dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	k.install(t, files)
 	return k
 }
 
@@ -130,4 +123,19 @@ func (s *mariadbServer) open(t *testing.T, as login) *Conn {
 	}
 	t.Cleanup(func() { c.Close() })
 	return c
+}
+
+// install writes the rendered statement files into the kit's directory,
+// as the ConfigMap holds them, and finds the scripts' own filler.
+func (k *podKit) install(t *testing.T, files map[string]string) {
+	t.Helper()
+	var err error
+	if k.filler, err = filepath.Abs("../configs/scripts/statements.sh"); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(k.dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -90,14 +90,7 @@ func newMySQLPodKit(t *testing.T) *podKit {
 		t.Fatal(err)
 	}
 	k := &podKit{dir: t.TempDir()}
-	if k.filler, err = filepath.Abs("../configs/scripts/statements.sh"); err != nil {
-		t.Fatal(err)
-	}
-	for name, text := range files {
-		if err := os.WriteFile(filepath.Join(k.dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	k.install(t, files)
 	return k
 }
 
