@@ -79,9 +79,12 @@ func (c *testCluster) startClientPod(t *testing.T, ctx context.Context, ns, scri
 			Containers: []corev1.Container{{
 				Name: "client", Image: c.clientImage, ImagePullPolicy: corev1.PullIfNotPresent,
 				// The mysql client warns on stderr about -p on its command line
-				// at every call; that line would be read as output.
-				Command: []string{"bash", "-c", `exec 2> >(grep -v "Using a password on the command line" >&2)` + "\n" + script},
-				Env:     []corev1.EnvVar{{Name: "PW", Value: password}},
+				// at every call; that line would be read as output. A pipeline,
+				// not a process substitution: bash waits for the filter, so no
+				// line of stderr is lost when the container's first process ends.
+				Command: []string{"bash", "-c", "set -o pipefail\n{ (\n" + script +
+					"\n) 2>&1 >&3 3>&- | { grep -v 'Using a password on the command line' || true; } >&2; } 3>&1"},
+				Env: []corev1.EnvVar{{Name: "PW", Value: password}},
 				// Restricted, so it also runs where the namespace enforces that.
 				SecurityContext: &corev1.SecurityContext{
 					RunAsNonRoot: ptr.To(true), RunAsUser: ptr.To[int64](999),
