@@ -79,44 +79,6 @@ func (c *Cluster) checkNewCluster(ctx context.Context) error {
 	return nil
 }
 
-// upFromBackup creates the cluster with its primary alone, streams the
-// backup into it, then applies every replica, which clone the restored
-// primary as usual. The Secret holds the backed-up cluster's credentials
-// when they were given, new ones otherwise (which the restore sets).
-func (c *Cluster) upFromBackup(ctx context.Context, spec Spec, objects *Objects, r *RestoreOptions) error {
-	if r.Credentials != nil {
-		c.NewCredentials = func() (map[string][]byte, error) { return restoreCredentials(r.Credentials) }
-	}
-	first := objects
-	if spec.Replicas > 1 {
-		alone := spec
-		alone.Replicas = 1
-		var err error
-		if first, err = BuildObjects(alone, c.Namespace()); err != nil {
-			return err
-		}
-		first.PrimaryService = objects.PrimaryService
-		// The same pod template (its certificate's serial included), or
-		// the second apply would roll the restored primary.
-		first.StatefulSet.Spec.Template.WithAnnotations(objects.StatefulSet.Spec.Template.Annotations)
-	}
-	if err := c.apply(ctx, first); err != nil {
-		return err
-	}
-	if err := c.restore(ctx, r); err != nil {
-		return err
-	}
-	if spec.Replicas > 1 {
-		if err := c.apply(ctx, objects); err != nil {
-			return err
-		}
-	}
-	if err := c.waitHealing(ctx, spec.Replicas, ""); err != nil {
-		return err
-	}
-	return c.recordInitialized(ctx)
-}
-
 // restore streams the backup into the primary's clone container, which
 // waits for it, then removes the record's request.
 func (c *Cluster) restore(ctx context.Context, r *RestoreOptions) error {

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
-	"time"
 
 	"k8s.io/apimachinery/pkg/types"
 
@@ -40,82 +38,58 @@ func (c *Cluster) Up(ctx context.Context, spec Spec, opts UpOptions) error {
 }
 
 func (c *Cluster) up(ctx context.Context, asked Spec, opts UpOptions) error {
-	r := opts.Restore
-	if r != nil {
+	run, err := c.prepareUp(ctx, asked, opts)
+	if err != nil {
+		return err
+	}
+	return c.runSteps(ctx, run, run.steps())
+}
+
+// prepareUp reads the cluster and builds every object up will write, before
+// anything is written: whatever can be refused is refused here.
+func (c *Cluster) prepareUp(ctx context.Context, asked Spec, opts UpOptions) (*upRun, error) {
+	run := &upRun{createNamespace: opts.CreateNamespace, restore: opts.Restore, credentials: c.NewCredentials}
+	if run.credentials == nil {
+		run.credentials = NewCredentials
+	}
+	if r := opts.Restore; r != nil {
 		var err error
 		if asked, err = adoptBackup(asked, opts.Given, r); err != nil {
-			return err
+			return nil, err
 		}
 		if err := c.checkNewCluster(ctx); err != nil {
-			return err
+			return nil, err
+		}
+		if r.Credentials != nil {
+			run.credentials = func() (map[string][]byte, error) { return restoreCredentials(r.Credentials) }
 		}
 	}
-	plan, err := c.planUp(ctx, asked, opts.Given)
-	if err != nil {
-		return err
+	var err error
+	if run.plan, err = c.planUp(ctx, asked, opts.Given); err != nil {
+		return nil, err
 	}
-	spec := plan.spec
-	ns, err := c.Kube.EnsureNamespace(ctx, c.Namespace(), opts.CreateNamespace)
-	if err != nil {
-		return err
+	if run.objects, err = c.buildUpObjects(run.plan.spec, run.plan.primary); err != nil {
+		return nil, err
 	}
-	if ns.Action == kube.Created {
-		c.changed(ns.String())
+	if run.restore != nil {
+		alone := run.plan.spec
+		alone.Replicas = 1
+		if run.alone, err = c.buildUpObjects(alone, run.plan.primary); err != nil {
+			return nil, err
+		}
 	}
+	return run, nil
+}
+
+// buildUpObjects are the objects of spec, with the write Service selecting
+// primary.
+func (c *Cluster) buildUpObjects(spec Spec, primary string) (*Objects, error) {
 	objects, err := BuildObjects(spec, c.Namespace())
 	if err != nil {
-		return err
+		return nil, err
 	}
-	// Nothing is written while any object of these names is someone else's.
-	var all []kube.ApplyConfiguration
-	for _, obj := range objects.InOrder() {
-		all = append(all, obj)
-	}
-	if err := c.Kube.RefuseForeign(ctx, all...); err != nil {
-		return err
-	}
-	if plan.growVolumes {
-		if err := c.growVolumes(ctx, spec.StorageSize); err != nil {
-			return err
-		}
-	}
-	if plan.growVolumes || plan.podManagement != "" {
-		if err := c.recreateAroundPods(ctx, plan.recreateReason()); err != nil {
-			return err
-		}
-	}
-	// The pods read the record at their first start: it names the primary
-	// before any pod exists, and the write Service selects the same pod.
-	if !plan.primaryRecorded || r != nil {
-		state := map[string]string{StateKeyPrimary: plan.primary}
-		if r != nil {
-			state[StateKeyRestore] = fmt.Sprintf("%s (SHA-256 %s)", filepath.Base(r.File), r.Info.SHA256)
-		}
-		if err := c.writeState(ctx, state); err != nil {
-			return err
-		}
-	}
-	objects.PrimaryService = buildPrimaryService(c.Name, c.Namespace(), plan.primary)
-	serial, err := c.ensureTLS(ctx, time.Now())
-	if err != nil {
-		return err
-	}
-	objects.StatefulSet.Spec.Template.WithAnnotations(map[string]string{AnnotationTLSSerial: serial})
-	if r != nil {
-		return c.upFromBackup(ctx, spec, objects, r)
-	}
-	if err := c.apply(ctx, objects); err != nil {
-		return err
-	}
-	// Also when the StatefulSet is unchanged: an earlier up that applied
-	// the fix may have been interrupted before it healed.
-	if _, err := c.healRollout(ctx); err != nil {
-		return err
-	}
-	if err := c.waitHealing(ctx, spec.Replicas, plan.primary); err != nil {
-		return c.explainRefusedPrimary(ctx, err)
-	}
-	return c.recordInitialized(ctx)
+	objects.PrimaryService = buildPrimaryService(c.Name, c.Namespace(), primary)
+	return objects, nil
 }
 
 // explainRefusedPrimary adds, when the wait ended because the primary's
@@ -168,14 +142,11 @@ func (c *Cluster) waitHealing(ctx context.Context, replicas int32, primary strin
 	}
 }
 
-// apply writes every object: the Secret only when absent (its passwords
-// were used to initialise the servers), the rest with server-side apply.
-func (c *Cluster) apply(ctx context.Context, objects *Objects) error {
-	newCredentials := c.NewCredentials
-	if newCredentials == nil {
-		newCredentials = NewCredentials
-	}
-	data, err := newCredentials()
+// apply writes every object: the Secret only when absent, with the data
+// credentials make (its passwords were used to initialise the servers),
+// the rest with server-side apply.
+func (c *Cluster) apply(ctx context.Context, objects *Objects, credentials func() (map[string][]byte, error)) error {
+	data, err := credentials()
 	if err != nil {
 		return fmt.Errorf("generate credentials: %w", err)
 	}

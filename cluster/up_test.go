@@ -83,3 +83,28 @@ func TestUpNamesTheServerWithTheDataWhenThePrimaryRefuses(t *testing.T) {
 		t.Errorf("up with a refusing primary: %v", err)
 	}
 }
+
+// The steps are chosen once from the plan: a restore applies the primary
+// alone and streams the backup into it before any replica exists, and a
+// running cluster with its primary recorded does not write the record again.
+func TestUpStepsFollowThePlan(t *testing.T) {
+	names := func(run *upRun) string {
+		var out []string
+		for _, s := range run.steps() {
+			out = append(out, s.name)
+		}
+		return strings.Join(out, ", ")
+	}
+	fresh := &upRun{plan: plan{primary: "mysql-0"}}
+	if got, want := names(fresh), "namespace, refuse foreign objects, record the primary, TLS, apply, heal the rollout, wait, mark initialised"; got != want {
+		t.Errorf("a new cluster's steps:\n got %s\nwant %s", got, want)
+	}
+	running := &upRun{plan: plan{primary: "mysql-1", primaryRecorded: true, growVolumes: true}}
+	if got, want := names(running), "namespace, refuse foreign objects, grow volumes, re-create the StatefulSet, TLS, apply, heal the rollout, wait, mark initialised"; got != want {
+		t.Errorf("a running cluster's steps with larger volumes:\n got %s\nwant %s", got, want)
+	}
+	restore := &upRun{plan: plan{primary: "mysql-0"}, restore: &RestoreOptions{}}
+	if got, want := names(restore), "namespace, refuse foreign objects, record the primary, TLS, apply the primary alone, restore the backup, apply, wait, mark initialised"; got != want {
+		t.Errorf("a restore's steps:\n got %s\nwant %s", got, want)
+	}
+}

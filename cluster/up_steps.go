@@ -1,0 +1,162 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/mysqlctl/mysqlctl/kube"
+)
+
+// upStep is one named step of up. Every step reads and completes the run
+// the steps share; the list is chosen once, from the plan, before the
+// first step runs, so a new kind of change adds steps rather than branches.
+type upStep struct {
+	name string
+	do   func(c *Cluster, ctx context.Context, run *upRun) error
+}
+
+// upRun is what the steps of one up share: the plan and the objects,
+// both made before anything is written, and the inputs the steps need.
+type upRun struct {
+	plan            plan
+	objects         *Objects
+	createNamespace bool
+	// restore, when set, is the backup the new cluster's primary starts
+	// from; alone is then the same cluster with its primary alone, applied
+	// first so that nothing clones an empty primary.
+	restore *RestoreOptions
+	alone   *Objects
+	// credentials make the Secret's data when it does not exist yet: new
+	// passwords, or a restored cluster's own.
+	credentials func() (map[string][]byte, error)
+}
+
+// steps lists what up does for run, in order.
+func (run *upRun) steps() []upStep {
+	steps := []upStep{
+		{"namespace", (*Cluster).ensureNamespaceStep},
+		{"refuse foreign objects", (*Cluster).refuseForeignStep},
+	}
+	if run.plan.growVolumes {
+		steps = append(steps, upStep{"grow volumes", (*Cluster).growVolumesStep})
+	}
+	if run.plan.growVolumes || run.plan.podManagement != "" {
+		steps = append(steps, upStep{"re-create the StatefulSet", (*Cluster).recreateStep})
+	}
+	if !run.plan.primaryRecorded || run.restore != nil {
+		steps = append(steps, upStep{"record the primary", (*Cluster).recordPrimaryStep})
+	}
+	steps = append(steps, upStep{"TLS", (*Cluster).tlsStep})
+	if run.restore != nil {
+		return append(steps,
+			upStep{"apply the primary alone", (*Cluster).applyAloneStep},
+			upStep{"restore the backup", (*Cluster).restoreStep},
+			upStep{"apply", (*Cluster).applyStep},
+			upStep{"wait", (*Cluster).waitStep},
+			upStep{"mark initialised", (*Cluster).markInitializedStep})
+	}
+	return append(steps,
+		upStep{"apply", (*Cluster).applyStep},
+		upStep{"heal the rollout", (*Cluster).healStep},
+		upStep{"wait", (*Cluster).waitStep},
+		upStep{"mark initialised", (*Cluster).markInitializedStep})
+}
+
+// runSteps runs steps in order and stops at the first error.
+func (c *Cluster) runSteps(ctx context.Context, run *upRun, steps []upStep) error {
+	for _, s := range steps {
+		c.debugf("up: %s", s.name)
+		if err := s.do(c, ctx, run); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Cluster) ensureNamespaceStep(ctx context.Context, run *upRun) error {
+	ns, err := c.Kube.EnsureNamespace(ctx, c.Namespace(), run.createNamespace)
+	if err == nil && ns.Action == kube.Created {
+		c.changed(ns.String())
+	}
+	return err
+}
+
+// refuseForeignStep writes nothing while any object of these names is
+// someone else's.
+func (c *Cluster) refuseForeignStep(ctx context.Context, run *upRun) error {
+	var all []kube.ApplyConfiguration
+	for _, obj := range run.objects.InOrder() {
+		all = append(all, obj)
+	}
+	return c.Kube.RefuseForeign(ctx, all...)
+}
+
+func (c *Cluster) growVolumesStep(ctx context.Context, run *upRun) error {
+	return c.growVolumes(ctx, run.plan.spec.StorageSize)
+}
+
+func (c *Cluster) recreateStep(ctx context.Context, run *upRun) error {
+	return c.recreateAroundPods(ctx, run.plan.recreateReason())
+}
+
+// recordPrimaryStep names the primary in the record before any pod
+// exists: the pods read it at their first start. A restore also asks
+// the primary to wait for the backup.
+func (c *Cluster) recordPrimaryStep(ctx context.Context, run *upRun) error {
+	state := map[string]string{StateKeyPrimary: run.plan.primary}
+	if r := run.restore; r != nil {
+		state[StateKeyRestore] = fmt.Sprintf("%s (SHA-256 %s)", filepath.Base(r.File), r.Info.SHA256)
+	}
+	return c.writeState(ctx, state)
+}
+
+// tlsStep makes or renews the certificates; the pod template carries the
+// serial, so a renewed certificate rolls the pods.
+func (c *Cluster) tlsStep(ctx context.Context, run *upRun) error {
+	serial, err := c.ensureTLS(ctx, time.Now())
+	if err != nil {
+		return err
+	}
+	for _, o := range []*Objects{run.objects, run.alone} {
+		if o != nil {
+			o.StatefulSet.Spec.Template.WithAnnotations(map[string]string{AnnotationTLSSerial: serial})
+		}
+	}
+	return nil
+}
+
+func (c *Cluster) applyStep(ctx context.Context, run *upRun) error {
+	if run.alone != nil && run.plan.spec.Replicas == 1 {
+		return nil // the primary alone is the whole cluster, applied already
+	}
+	return c.apply(ctx, run.objects, run.credentials)
+}
+
+func (c *Cluster) applyAloneStep(ctx context.Context, run *upRun) error {
+	return c.apply(ctx, run.alone, run.credentials)
+}
+
+func (c *Cluster) restoreStep(ctx context.Context, run *upRun) error {
+	return c.restore(ctx, run.restore)
+}
+
+// healStep replaces pods stuck on the previous template also when the
+// StatefulSet is unchanged: an earlier up that applied the fix may have
+// been interrupted before it healed.
+func (c *Cluster) healStep(ctx context.Context, _ *upRun) error {
+	_, err := c.healRollout(ctx)
+	return err
+}
+
+func (c *Cluster) waitStep(ctx context.Context, run *upRun) error {
+	if err := c.waitHealing(ctx, run.plan.spec.Replicas, run.plan.primary); err != nil {
+		return c.explainRefusedPrimary(ctx, err)
+	}
+	return nil
+}
+
+func (c *Cluster) markInitializedStep(ctx context.Context, _ *upRun) error {
+	return c.recordInitialized(ctx)
+}
