@@ -154,7 +154,7 @@ func TestUpKeepsTheLiveReplicaCountUnlessGiven(t *testing.T) {
 	l := newLifecycle(t)
 	spec := DefaultSpec()
 	spec.Replicas = 5
-	if err := l.c.Up(context.Background(), spec, UpOptions{Given: map[string]bool{"replicas": true}}); err != nil {
+	if err := l.c.Up(context.Background(), spec, UpOptions{Given: Given{KeyReplicas: true}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := l.c.Up(context.Background(), DefaultSpec(), UpOptions{}); err != nil {
@@ -164,7 +164,7 @@ func TestUpKeepsTheLiveReplicaCountUnlessGiven(t *testing.T) {
 		t.Errorf("plain up after 5 servers: %d replicas, want 5", got)
 	}
 	spec.Replicas = 2
-	if err := l.c.Up(context.Background(), spec, UpOptions{Given: map[string]bool{"replicas": true}}); err != nil {
+	if err := l.c.Up(context.Background(), spec, UpOptions{Given: Given{KeyReplicas: true}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := l.replicas(); got != 2 {
@@ -190,7 +190,7 @@ func TestScale(t *testing.T) {
 				spec.Replicas = 3
 			}
 			l := newLifecycle(t)
-			if err := l.c.Up(context.Background(), spec, UpOptions{Given: map[string]bool{"replicas": true}}); err != nil {
+			if err := l.c.Up(context.Background(), spec, UpOptions{Given: Given{KeyReplicas: true}}); err != nil {
 				t.Fatal(err)
 			}
 			l.addServers(int(spec.Replicas))

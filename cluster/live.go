@@ -86,46 +86,40 @@ func quantity(list corev1.ResourceList, name corev1.ResourceName) string {
 // every change that would harm the data: another flavour, an older
 // version, another StorageClass, smaller volumes. Larger volumes pass:
 // planUp checks that their StorageClass can grow them.
-func declare(asked Spec, given map[string]bool, live Spec) (Spec, error) {
+func declare(asked Spec, given Given, live Spec) (Spec, error) {
 	if live.Flavor == "" { // a StatefulSet that does not say: take the asked one
 		live.Flavor, live.Version = asked.Flavor, asked.Version
 	}
-	if given["flavor"] && asked.Flavor != live.Flavor {
+	if given.Has(KeyFlavor) && asked.Flavor != live.Flavor {
 		return Spec{}, invalidSpec("flavor", "cluster %s runs %s, and %s would start on its data: keep --flavor %s (or leave it out); another flavour needs a new cluster (another --name)",
 			live.Name, live.Flavor, asked.Flavor, live.Flavor)
 	}
-	if given["storageClass"] && asked.StorageClass != live.StorageClass {
+	if given.Has(KeyStorageClass) && asked.StorageClass != live.StorageClass {
 		return Spec{}, invalidSpec("storageClass", "the volumes of cluster %s are of StorageClass %s and cannot move to %q: leave --storage-class out; another class needs a new cluster",
 			live.Name, orDefaultClass(live.StorageClass), asked.StorageClass)
 	}
-	if given["storage"] && smaller(asked.StorageSize, live.StorageSize) {
+	if given.Has(KeyStorage) && smaller(asked.StorageSize, live.StorageSize) {
 		return Spec{}, invalidSpec("storage", "the volumes of cluster %s are %s and cannot shrink to %s: leave --storage out, or pass %s or more",
 			live.Name, live.StorageSize, asked.StorageSize, live.StorageSize)
 	}
+	// Every key given takes the asked value (flavour and class are the
+	// same by now); name and replicas always do (planUp set replicas).
 	out := live
-	out.Name, out.Replicas = asked.Name, asked.Replicas
-	overlay := map[string][2]*string{
-		"version": {&out.Version, &asked.Version}, "image": {&out.Image, &asked.Image},
-		"backupImage": {&out.BackupImage, &asked.BackupImage}, "cpu": {&out.CPURequest, &asked.CPURequest},
-		"memory": {&out.MemoryRequest, &asked.MemoryRequest}, "binlogRetention": {&out.BinlogRetention, &asked.BinlogRetention},
-		"maxReadLag": {&out.MaxReadLag, &asked.MaxReadLag}, "tls": {&out.TLS, &asked.TLS},
-		"networkPolicy": {&out.NetworkPolicy, &asked.NetworkPolicy},
-		"storage":       {&out.StorageSize, &asked.StorageSize},
-	}
-	for key, p := range overlay {
-		if given[key] {
-			*p[0] = *p[1]
+	for _, row := range SpecKeys() {
+		if given.Has(row.Key) {
+			_ = row.Set(&out, row.Get(asked))
 		}
 	}
-	if given["version"] {
+	out.Name, out.Replicas = asked.Name, asked.Replicas
+	if given.Has(KeyVersion) {
 		if older(asked.Version, live.Version) {
 			return Spec{}, invalidSpec("version", "cluster %s runs %s %s; %s is older and cannot open its data: pass --version %s or newer (or leave it out)",
 				live.Name, live.Flavor, live.Version, asked.Version, live.Version)
 		}
-		if !given["image"] {
+		if !given.Has(KeyImage) {
 			out.Image = "" // the new version's default
 		}
-		if !given["backupImage"] {
+		if !given.Has(KeyBackupImage) {
 			out.BackupImage = ""
 		}
 	}

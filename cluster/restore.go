@@ -32,15 +32,15 @@ type RestoreOptions struct {
 
 // adoptBackup makes the asked spec the backup's flavour and version where
 // the user gave none, and refuses another flavour or an older series.
-func adoptBackup(asked Spec, given map[string]bool, r *RestoreOptions) (Spec, error) {
+func adoptBackup(asked Spec, given Given, r *RestoreOptions) (Spec, error) {
 	info := r.Info
-	if !given["flavor"] {
+	if !given.Has(KeyFlavor) {
 		asked.Flavor = info.Flavor
-		if !given["image"] {
+		if !given.Has(KeyImage) {
 			asked.Image = ""
 		}
 	}
-	if !given["version"] && asked.Flavor == info.Flavor {
+	if !given.Has(KeyVersion) && asked.Flavor == info.Flavor {
 		asked.Version = info.Version
 	}
 	if asked.Flavor != info.Flavor {

@@ -14,11 +14,10 @@ import (
 // UpOptions are the choices of `mysqlctl up` beyond the spec.
 type UpOptions struct {
 	CreateNamespace bool
-	// Given names the spec keys (as in the config file: "replicas",
-	// "flavor", "storageClass", ...) the user gave explicitly, by flag,
-	// environment or file. On a running cluster every other key keeps the
-	// value that runs, so a plain `up` changes nothing.
-	Given map[string]bool
+	// Given are the spec keys the user gave explicitly. On a running
+	// cluster every other key keeps the value that runs, so a plain `up`
+	// changes nothing.
+	Given Given
 	// Restore, when set, makes a new cluster whose primary starts from a
 	// backup file; its replicas clone it as usual.
 	Restore *RestoreOptions

@@ -43,7 +43,7 @@ func (p plan) recreateReason() string {
 // first write: a change that would harm the data, volumes whose class
 // cannot grow them, new credentials for old volumes, more servers than
 // allowed or than the nodes can hold.
-func (c *Cluster) planUp(ctx context.Context, asked Spec, given map[string]bool) (plan, error) {
+func (c *Cluster) planUp(ctx context.Context, asked Spec, given Given) (plan, error) {
 	sts, err := c.Kube.GetStatefulSet(ctx, StatefulSetName(c.Name))
 	if err != nil {
 		return plan{}, err
@@ -55,7 +55,7 @@ func (c *Cluster) planUp(ctx context.Context, asked Spec, given map[string]bool)
 			return p, err
 		}
 		live := liveSpec(sts)
-		if !given["replicas"] {
+		if !given.Has(KeyReplicas) {
 			asked.Replicas = max(live.Replicas, 1)
 		}
 		if p.spec, err = declare(asked, given, live); err != nil {

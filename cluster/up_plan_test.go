@@ -17,7 +17,7 @@ func mariadbLifecycle(t *testing.T) (*lifecycle, Spec) {
 	t.Helper()
 	l := newLifecycle(t)
 	spec := Spec{Name: "mysql", Replicas: 3, Flavor: FlavorMariaDB, Image: "localhost/mariadb:10.11.19"}.WithDefaults()
-	given := map[string]bool{"flavor": true, "image": true}
+	given := Given{KeyFlavor: true, KeyImage: true}
 	if err := l.c.Up(context.Background(), spec, UpOptions{Given: given}); err != nil {
 		t.Fatal(err)
 	}
@@ -71,22 +71,22 @@ func TestUpRefusesWhatWouldHarmTheData(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		spec  func(*Spec)
-		given []string
+		given []SpecKey
 		want  string
 	}{
-		{"another flavour", func(s *Spec) { s.Flavor, s.Version, s.Image = FlavorMySQL, "8.4", "mysql:8.4" }, []string{"flavor"}, "runs mariadb"},
-		{"another storage class", func(s *Spec) { s.StorageClass = "fast" }, []string{"storageClass"}, "cannot move"},
-		{"smaller volumes", func(s *Spec) { s.StorageSize = "5Gi" }, []string{"storage"}, "cannot shrink"},
-		{"larger volumes of a class that cannot grow", func(s *Spec) { s.StorageSize = "20Gi" }, []string{"storage"}, "does not allow expansion"},
-		{"too many servers", func(s *Spec) { s.Replicas = 100000 }, []string{"replicas"}, "32 servers"},
-		{"more than the node holds", func(s *Spec) { s.Replicas = 30; s.CPURequest = "1" }, []string{"replicas", "cpu"}, "schedulable node"},
+		{"another flavour", func(s *Spec) { s.Flavor, s.Version, s.Image = FlavorMySQL, "8.4", "mysql:8.4" }, []SpecKey{KeyFlavor}, "runs mariadb"},
+		{"another storage class", func(s *Spec) { s.StorageClass = "fast" }, []SpecKey{KeyStorageClass}, "cannot move"},
+		{"smaller volumes", func(s *Spec) { s.StorageSize = "5Gi" }, []SpecKey{KeyStorage}, "cannot shrink"},
+		{"larger volumes of a class that cannot grow", func(s *Spec) { s.StorageSize = "20Gi" }, []SpecKey{KeyStorage}, "does not allow expansion"},
+		{"too many servers", func(s *Spec) { s.Replicas = 100000 }, []SpecKey{KeyReplicas}, "32 servers"},
+		{"more than the node holds", func(s *Spec) { s.Replicas = 30; s.CPURequest = "1" }, []SpecKey{KeyReplicas, KeyCPU}, "schedulable node"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			l, base := mariadbLifecycle(t)
 			before := l.resourceVersions()
 			spec := base
 			tc.spec(&spec)
-			given := map[string]bool{}
+			given := Given{}
 			for _, k := range tc.given {
 				given[k] = true
 			}
@@ -112,13 +112,13 @@ func TestUpRefusesADowngradeAndAllowsAnUpgrade(t *testing.T) {
 		t.Fatal(err)
 	}
 	older := Spec{Name: "mysql", Replicas: 1, Flavor: FlavorMariaDB, Version: "10.11"}.WithDefaults()
-	err := l.c.Up(context.Background(), older, UpOptions{Given: map[string]bool{"version": true}})
+	err := l.c.Up(context.Background(), older, UpOptions{Given: Given{KeyVersion: true}})
 	if err == nil || !strings.Contains(err.Error(), "older") {
 		t.Errorf("downgrade 11.4 -> 10.11: %v, want a refusal", err)
 	}
 	l.c.NewCredentials = nil
 	newer := Spec{Name: "mysql", Replicas: 1, Flavor: FlavorMariaDB, Version: "11.8"}.WithDefaults()
-	if err := l.c.Up(context.Background(), newer, UpOptions{Given: map[string]bool{"version": true}}); err != nil {
+	if err := l.c.Up(context.Background(), newer, UpOptions{Given: Given{KeyVersion: true}}); err != nil {
 		t.Fatalf("upgrade 11.4 -> 11.8: %v", err)
 	}
 	sts, _ := l.cs.AppsV1().StatefulSets(testNS).Get(context.Background(), "mysql", metav1.GetOptions{})
@@ -182,7 +182,7 @@ func TestUpGrowsTheVolumes(t *testing.T) {
 	pod0, _ := l.cs.CoreV1().Pods(testNS).Get(ctx, "mysql-0", metav1.GetOptions{})
 	l.changed = nil
 	spec.StorageSize = "20Gi"
-	if err := l.c.Up(ctx, spec, UpOptions{Given: map[string]bool{"storage": true}}); err != nil {
+	if err := l.c.Up(ctx, spec, UpOptions{Given: Given{KeyStorage: true}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"data-mysql-0", "data-mysql-1", "data-mysql-2"} {

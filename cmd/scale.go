@@ -52,7 +52,7 @@ func (o *scaleOptions) run(cmd *cobra.Command, g *globalOptions) error {
 
 // requireReplicas: scale has no default size; the new one must be given.
 func requireReplicas(in input) error {
-	if !in.given["replicas"] {
+	if !in.given.Has(cluster.KeyReplicas) {
 		return usageError(fmt.Errorf("scale needs the new number of servers: pass --replicas N (N ≥ 1), or set MYSQLCTL_REPLICAS or replicas in the config file"))
 	}
 	return nil

@@ -5,7 +5,6 @@ import (
 	"os"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -16,37 +15,6 @@ import (
 
 	"github.com/mysqlctl/mysqlctl/cluster"
 )
-
-// specKey is one key of the cluster spec. The same name works in the config
-// file (key), as a flag (kebab-case, camelCase accepted too) and as the
-// environment variable MYSQLCTL_<KEY> (snake case).
-type specKey struct {
-	key   string
-	def   string // the flag's default, "" when it follows the flavour
-	usage string
-}
-
-// specKeys lists the keys in help order. namespace is a key too, but its
-// flag is the global -n/--namespace.
-func specKeys() []specKey {
-	d := cluster.DefaultSpec()
-	return []specKey{
-		{"name", d.Name, "name of the cluster: its StatefulSet, Services and pods <name>-0, <name>-1, ..."},
-		{"replicas", strconv.Itoa(int(d.Replicas)), "number of servers: pod 0 is the primary, the others read-only replicas"},
-		{"flavor", string(d.Flavor), "server family: mysql, mariadb or mysql57"},
-		{"version", "", "server version (default: mysql 8.4, mariadb 10.11, mysql57 5.7)"},
-		{"image", "", "server image (default: follows flavor and version, e.g. mysql:8.4)"},
-		{"backupImage", "", "image of the clone and sidecar containers (default: the server image; mysql57: " + cluster.DefaultXtrabackupImage + ")"},
-		{"storage", d.StorageSize, "size of each server's data volume"},
-		{"storageClass", "", "StorageClass of the data volumes (default: the cluster's default class)"},
-		{"cpu", d.CPURequest, "CPU requested by each server"},
-		{"memory", d.MemoryRequest, "memory requested by each server"},
-		{"binlogRetention", d.BinlogRetention, "how long servers keep binary logs (a replica away longer is cloned again)"},
-		{"maxReadLag", d.MaxReadLag, "how stale a replica may be and still serve reads through <name>-read"},
-		{"tls", d.TLS, "clients' TLS: required (the servers refuse plain connections) or preferred; replication and clones always use TLS"},
-		{"networkPolicy", d.NetworkPolicy, "true: a NetworkPolicy lets only the cluster's pods reach the clone port (needs a network plugin that enforces policies)"},
-	}
-}
 
 // fileOnlyKeys are keys that have no flag of their own here.
 func fileOnlyKeys() []string { return []string{"namespace"} }
@@ -72,21 +40,27 @@ func envName(key string) string {
 // Key sets: each command registers the spec keys it uses, and only those.
 var (
 	// nameKeys are all that status, check and down need of the spec.
-	nameKeys = []string{"name"}
+	nameKeys = []cluster.SpecKey{cluster.KeyName}
 	// scaleKeys: scale changes only the number of servers.
-	scaleKeys = []string{"name", "replicas"}
+	scaleKeys = []cluster.SpecKey{cluster.KeyName, cluster.KeyReplicas}
 )
 
 // allKeys are every spec key, for up and render.
-func allKeys() []string { return specKeyNames() }
+func allKeys() []cluster.SpecKey {
+	var keys []cluster.SpecKey
+	for _, row := range cluster.SpecKeys() {
+		keys = append(keys, row.Key)
+	}
+	return keys
+}
 
 // addSpecFlags adds a flag for each of keys to cmd. They are strings so that
 // loadSpec, not pflag, explains a bad value (replicas "abc").
-func addSpecFlags(cmd *cobra.Command, keys ...string) {
+func addSpecFlags(cmd *cobra.Command, keys ...cluster.SpecKey) {
 	flags := cmd.Flags()
-	for _, k := range specKeys() {
-		if slices.Contains(keys, k.key) {
-			flags.String(flagName(k.key), k.def, k.usage+" ["+envName(k.key)+"]")
+	for _, row := range cluster.SpecKeys() {
+		if slices.Contains(keys, row.Key) {
+			flags.String(flagName(row.Name), row.Default, row.Usage+" ["+envName(row.Name)+"]")
 		}
 	}
 	// The key's own camelCase spelling works as a flag too: --storageClass.
@@ -101,7 +75,7 @@ func addSpecFlags(cmd *cobra.Command, keys ...string) {
 type input struct {
 	spec      cluster.Spec
 	namespace string
-	given     map[string]bool
+	given     cluster.Given
 }
 
 // loadSpec resolves the keys cmd registered with precedence flag >
@@ -110,27 +84,29 @@ type input struct {
 // follows -n > MYSQLCTL_NAMESPACE > config file. Bad input comes back as a
 // usage error (exit code 2) whose message says what to pass instead.
 func loadSpec(cmd *cobra.Command, g *globalOptions) (input, error) {
-	in := input{given: map[string]bool{}}
+	in := input{given: cluster.Given{}}
 	v := viper.New()
-	for _, k := range specKeys() {
-		v.SetDefault(k.key, k.def)
-	}
-	keys := []string{"namespace"}
-	for _, k := range specKeyNames() {
-		if f := cmd.Flags().Lookup(flagName(k)); f != nil {
-			keys = append(keys, k)
-			if err := v.BindPFlag(k, f); err != nil {
+	names := []string{"namespace"}
+	var rows []cluster.SpecKeyRow
+	for _, row := range cluster.SpecKeys() {
+		v.SetDefault(row.Name, row.Default)
+		if f := cmd.Flags().Lookup(flagName(row.Name)); f != nil {
+			rows = append(rows, row)
+			names = append(names, row.Name)
+			if err := v.BindPFlag(row.Name, f); err != nil {
 				return in, fmt.Errorf("bind --%s: %w", f.Name, err)
 			}
-			in.given[k] = f.Changed
+			in.given[row.Key] = f.Changed
 		}
 	}
-	for _, k := range keys {
+	for _, k := range names {
 		if err := v.BindEnv(k, envName(k)); err != nil {
 			return in, fmt.Errorf("bind %s: %w", envName(k), err)
 		}
-		if os.Getenv(envName(k)) != "" {
-			in.given[k] = true
+	}
+	for _, row := range rows {
+		if os.Getenv(envName(row.Name)) != "" {
+			in.given[row.Key] = true
 		}
 	}
 	if g.configFile != "" {
@@ -139,10 +115,14 @@ func loadSpec(cmd *cobra.Command, g *globalOptions) (input, error) {
 			return in, usageError(err)
 		}
 		used := map[string]any{}
-		for _, k := range keys {
+		for _, k := range names {
 			if val, ok := values[k]; ok {
 				used[k] = val
-				in.given[k] = true
+			}
+		}
+		for _, row := range rows {
+			if _, ok := values[row.Name]; ok {
+				in.given[row.Key] = true
 			}
 		}
 		if err := v.MergeConfigMap(used); err != nil {
@@ -167,37 +147,16 @@ func loadSpec(cmd *cobra.Command, g *globalOptions) (input, error) {
 	return in, nil
 }
 
+// specFromViper reads every key of the table from v: keys a command did not
+// register read their defaults.
 func specFromViper(v *viper.Viper) (cluster.Spec, error) {
-	replicas, err := parseReplicas(v.GetString("replicas"))
-	if err != nil {
-		return cluster.Spec{}, err
+	var spec cluster.Spec
+	for _, row := range cluster.SpecKeys() {
+		if err := row.Set(&spec, v.GetString(row.Name)); err != nil {
+			return cluster.Spec{}, err
+		}
 	}
-	return cluster.Spec{
-		Name:            v.GetString("name"),
-		Replicas:        replicas,
-		Flavor:          cluster.Flavor(v.GetString("flavor")),
-		Version:         v.GetString("version"),
-		Image:           v.GetString("image"),
-		BackupImage:     v.GetString("backupImage"),
-		StorageSize:     v.GetString("storage"),
-		StorageClass:    v.GetString("storageClass"),
-		CPURequest:      v.GetString("cpu"),
-		MemoryRequest:   v.GetString("memory"),
-		BinlogRetention: v.GetString("binlogRetention"),
-		MaxReadLag:      v.GetString("maxReadLag"),
-		TLS:             v.GetString("tls"),
-		NetworkPolicy:   v.GetString("networkPolicy"),
-	}, nil
-}
-
-// parseReplicas reads a replica count from a flag, variable or file value.
-func parseReplicas(s string) (int32, error) {
-	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 32)
-	if err != nil || n < 1 {
-		return 0, &cluster.InvalidSpecError{Field: "replicas",
-			Message: fmt.Sprintf("replicas must be a whole number ≥ 1, got %q: pass --replicas 1 or more", s)}
-	}
-	return int32(n), nil
+	return spec, nil
 }
 
 // duplicateKey matches the YAML decoder's words for a key given twice.
@@ -261,10 +220,11 @@ func checkFileValue(path, key string, value any) error {
 	return nil
 }
 
+// specKeyNames are the names of the table's keys, in help order.
 func specKeyNames() []string {
 	names := []string{}
-	for _, k := range specKeys() {
-		names = append(names, k.key)
+	for _, row := range cluster.SpecKeys() {
+		names = append(names, row.Name)
 	}
 	return names
 }

@@ -30,7 +30,7 @@ func loadSpecFrom(t *testing.T, args []string, env map[string]string, file strin
 }
 
 // loadInputFrom runs loadSpec for a command that registered keys.
-func loadInputFrom(t *testing.T, keys []string, args []string, env map[string]string, file string) (input, error) {
+func loadInputFrom(t *testing.T, keys []cluster.SpecKey, args []string, env map[string]string, file string) (input, error) {
 	t.Helper()
 	clearSpecEnv(t)
 	for k, v := range env {
