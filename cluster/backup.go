@@ -37,12 +37,9 @@ func (c *Cluster) Backup(ctx context.Context, opts BackupOptions) (*BackupInfo, 
 }
 
 func (c *Cluster) backup(ctx context.Context, opts BackupOptions) (*BackupInfo, error) {
-	sts, err := c.Kube.GetStatefulSet(ctx, StatefulSetName(c.Name))
+	sts, err := c.existingStatefulSet(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if sts == nil {
-		return nil, fmt.Errorf("%w: create it with 'mysqlctl up'", c.notFound())
 	}
 	live := liveSpec(sts)
 	from, err := c.backupSource(ctx, opts.From, live.Replicas)

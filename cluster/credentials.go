@@ -46,12 +46,9 @@ type Account struct {
 // Credentials tells how to connect; with showPasswords it reads them from
 // the Secret, which must then exist.
 func (c *Cluster) Credentials(ctx context.Context, showPasswords bool) (*Connection, error) {
-	sts, err := c.Kube.GetStatefulSet(ctx, StatefulSetName(c.Name))
+	sts, err := c.existingStatefulSet(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if sts == nil {
-		return nil, c.notFound()
 	}
 	conn := &Connection{
 		Cluster: c.Name, Namespace: c.Namespace(), Port: PortMySQL, Secret: SecretName(c.Name),

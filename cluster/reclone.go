@@ -23,12 +23,9 @@ func (c *Cluster) Reclone(ctx context.Context, pod string) error {
 }
 
 func (c *Cluster) reclone(ctx context.Context, pod string) error {
-	sts, err := c.Kube.GetStatefulSet(ctx, StatefulSetName(c.Name))
+	sts, err := c.existingStatefulSet(ctx)
 	if err != nil {
 		return err
-	}
-	if sts == nil {
-		return fmt.Errorf("%w: create it with 'mysqlctl up'", c.notFound())
 	}
 	replicas := int32(1)
 	if sts.Spec.Replicas != nil {

@@ -37,12 +37,8 @@ type roleChange struct {
 }
 
 func (c *Cluster) openRoleChange(ctx context.Context) (*roleChange, error) {
-	sts, err := c.Kube.GetStatefulSet(ctx, StatefulSetName(c.Name))
-	if err != nil {
+	if _, err := c.existingStatefulSet(ctx); err != nil {
 		return nil, err
-	}
-	if sts == nil {
-		return nil, fmt.Errorf("%w: create it with 'mysqlctl up'", c.notFound())
 	}
 	rec, err := c.loadRecord(ctx)
 	if err != nil {

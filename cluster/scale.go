@@ -36,12 +36,9 @@ func (c *Cluster) Scale(ctx context.Context, opts ScaleOptions) error {
 }
 
 func (c *Cluster) scale(ctx context.Context, opts ScaleOptions) error {
-	sts, err := c.Kube.GetStatefulSet(ctx, StatefulSetName(c.Name))
+	sts, err := c.existingStatefulSet(ctx)
 	if err != nil {
 		return err
-	}
-	if sts == nil {
-		return fmt.Errorf("%w: create it with 'mysqlctl up'", c.notFound())
 	}
 	if err := kube.CheckManaged(kube.KindStatefulSet, sts, "scale it with the tool that created it"); err != nil {
 		return err

@@ -25,12 +25,9 @@ type SQLOptions struct {
 // user never types or sees it, and no port opens on their machine. The
 // client's exit code comes back as a *kube.ExitError.
 func (c *Cluster) SQL(ctx context.Context, o SQLOptions) error {
-	sts, err := c.Kube.GetStatefulSet(ctx, StatefulSetName(c.Name))
+	sts, err := c.existingStatefulSet(ctx)
 	if err != nil {
 		return err
-	}
-	if sts == nil {
-		return c.notFound()
 	}
 	live := liveSpec(sts)
 	pod := o.Pod

@@ -40,7 +40,7 @@ func (g *gathering) server(pod string) Server {
 // gather reads the cluster's objects and pods, then every member in
 // parallel, and builds the report. The connections stay open: call close.
 func (c *Cluster) gather(ctx context.Context) (*gathering, error) {
-	sts, err := c.Kube.GetStatefulSet(ctx, StatefulSetName(c.Name))
+	sts, err := c.statefulSet(ctx)
 	if err != nil {
 		return nil, err
 	}
