@@ -8,17 +8,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 )
 
-// canonicalImage is the fully qualified form of an image reference
-// ("mysql:8.4" is docker.io/library/mysql:8.4), as container runtimes
-// report them; ok is false for a string that is not a reference.
-func canonicalImage(image string) (string, bool) {
-	named, err := reference.ParseNormalizedNamed(image)
-	if err != nil {
-		return "", false
-	}
-	return reference.TagNameOnly(named).String(), true
-}
-
 // localOnlyDomain is where images imported into a node's runtime live
 // ("localhost/name:tag", no port): no registry serves them, so one that no
 // node holds can never be pulled.

@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -164,11 +163,4 @@ func orDefaultClass(class string) string {
 		return "(the cluster's default)"
 	}
 	return class
-}
-
-// errNoCredentials refuses to make new passwords for data that was
-// initialised with the old ones.
-func errNoCredentials(name string, volumes []string) error {
-	return invalidSpec("credentials", "secret %s is gone but cluster %s still has %d volume(s) (%s) whose servers use its passwords: restore the Secret (e.g. from a backup of it), or delete the data with 'mysqlctl down --purge'",
-		SecretName(name), name, len(volumes), strings.Join(volumes, ", "))
 }

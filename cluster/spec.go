@@ -4,6 +4,8 @@
 // packages. It prints nothing and knows no command line.
 package cluster
 
+import "github.com/distribution/reference"
+
 // Flavor is the server family and image set a cluster runs.
 type Flavor string
 
@@ -177,4 +179,15 @@ func (s Spec) ToolsImage() string {
 		return s.BackupImage
 	}
 	return s.Image
+}
+
+// canonicalImage is the fully qualified form of an image reference
+// ("mysql:8.4" is docker.io/library/mysql:8.4), as container runtimes
+// report them; ok is false for a string that is not a reference.
+func canonicalImage(image string) (string, bool) {
+	named, err := reference.ParseNormalizedNamed(image)
+	if err != nil {
+		return "", false
+	}
+	return reference.TagNameOnly(named).String(), true
 }

@@ -10,8 +10,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
-
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -30,13 +28,7 @@ const (
 	// its role from it at each start (configs/scripts/lib.sh:
 	// recorded_primary), and the write Service selects it.
 	StateKeyPrimary = "primary"
-	// MountClusterState is where the pods see the record: CLUSTER_STATE_DIR.
-	MountClusterState  = "/mnt/mysqlctl-cluster"
-	volumeClusterState = "cluster-state"
 )
-
-// StateConfigMapName is the name of the cluster's record.
-func StateConfigMapName(name string) string { return name + "-state" }
 
 // record is the cluster's record as one command read it. Every write is
 // conditional on the version it was read at, never forced: of two commands
@@ -138,11 +130,4 @@ func (c *Cluster) recordInitialized(ctx context.Context) error {
 		return err
 	}
 	return c.writeState(ctx, map[string]string{StateKeyInitialized: c.Now().UTC().Format(time.RFC3339)})
-}
-
-// clusterStateVolume mounts the record; optional, so that pods of a
-// cluster made before the record still start (as ordinal 0's cluster).
-func clusterStateVolume(name string) *corev1ac.VolumeApplyConfiguration {
-	return corev1ac.Volume().WithName(volumeClusterState).WithConfigMap(corev1ac.ConfigMapVolumeSource().
-		WithName(StateConfigMapName(name)).WithOptional(true).WithDefaultMode(0o444))
 }

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -181,4 +182,11 @@ func (c *Cluster) checkCapacity(ctx context.Context, spec Spec, replicas int32) 
 		}
 	}
 	return nil
+}
+
+// errNoCredentials refuses to make new passwords for data that was
+// initialised with the old ones.
+func errNoCredentials(name string, volumes []string) error {
+	return invalidSpec("credentials", "secret %s is gone but cluster %s still has %d volume(s) (%s) whose servers use its passwords: restore the Secret (e.g. from a backup of it), or delete the data with 'mysqlctl down --purge'",
+		SecretName(name), name, len(volumes), strings.Join(volumes, ", "))
 }

@@ -1,0 +1,35 @@
+package cluster
+
+import (
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
+)
+
+// PrimaryServiceName is the Service that always reaches the recorded
+// primary: the cluster's write endpoint.
+func PrimaryServiceName(name string) string { return name + "-primary" }
+
+// LabelPodName is the label the StatefulSet controller puts on each of its
+// pods, with the pod's name: the write Service selects the primary by it,
+// so it follows the pod through every re-creation with nothing of ours
+// running.
+const LabelPodName = appsv1.StatefulSetPodNameLabel
+
+// buildPrimaryService selects pod primary of the cluster. It only routes to
+// it while it is ready, and the readiness probe of a server that
+// replicates from nobody passes only while it is writable.
+func buildPrimaryService(name, ns, primary string) *corev1ac.ServiceApplyConfiguration {
+	selector := SelectorLabels(name)
+	selector[LabelPodName] = primary
+	s := corev1ac.Service(PrimaryServiceName(name), ns).
+		WithLabels(Labels(name, ComponentDatabase)).
+		WithSpec(corev1ac.ServiceSpec().
+			WithType(corev1.ServiceTypeClusterIP).
+			WithSelector(selector).
+			WithPorts(servicePort(PortNameMySQL, PortMySQL)))
+	if ns == "" {
+		s.Namespace = nil
+	}
+	return s
+}
