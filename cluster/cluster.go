@@ -86,7 +86,7 @@ func New(k *kube.Client, name string) *Cluster {
 		Kube:           k,
 		NewCredentials: NewCredentials,
 		WaitReady: func(ctx context.Context, sts string, want int32, progress func(kube.PodProgress)) error {
-			return k.WaitStatefulSetReady(ctx, "", sts, want, progress)
+			return k.WaitStatefulSetReady(ctx, sts, want, progress)
 		},
 		Forward: func(ctx context.Context, pod string, port int) (Tunnel, error) {
 			t, err := k.OpenPodPort(ctx, "", pod, port)

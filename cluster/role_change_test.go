@@ -11,9 +11,9 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 
+	"github.com/mysqlctl/mysqlctl/kube"
 	"github.com/mysqlctl/mysqlctl/sql"
 )
 
@@ -39,9 +39,9 @@ func intentJSON(t *testing.T, in Intent) string {
 
 func recordData(t *testing.T, c *Cluster) map[string]string {
 	t.Helper()
-	cm, err := c.Kube.Clientset.CoreV1().ConfigMaps(testNS).Get(context.Background(), StateConfigMapName("mysql"), metav1.GetOptions{})
-	if err != nil {
-		t.Fatal(err)
+	cm, err := c.Kube.GetConfigMap(context.Background(), StateConfigMapName("mysql"))
+	if err != nil || cm == nil {
+		t.Fatalf("the record: %v, %v", cm, err)
 	}
 	return cm.Data
 }
@@ -261,8 +261,8 @@ func TestDownRefusesAnotherClustersObjects(t *testing.T) {
 	if !errors.As(err, &invalid) || !strings.Contains(err.Error(), "belongs to cluster mysql") {
 		t.Fatalf("down --name mysql-read: %v, want a refusal", err)
 	}
-	if _, err := c.Kube.Clientset.CoreV1().Services(testNS).Get(ctx, "mysql-read", metav1.GetOptions{}); err != nil {
-		t.Errorf("cluster mysql's read Service: %v", err)
+	if found, err := c.Kube.Exists(ctx, kube.KindService, "mysql-read"); err != nil || !found {
+		t.Errorf("cluster mysql's read Service: found %v, %v", found, err)
 	}
 }
 

@@ -121,7 +121,14 @@ func (t fakeTunnel) Close() error { return nil }
 // newTestCluster wires fake Kubernetes objects and fake servers.
 func newTestCluster(t *testing.T, objs []runtime.Object, servers map[string]*fakeServer) *Cluster {
 	t.Helper()
-	c := New(kube.NewClientFromInterface(fake.NewClientset(objs...), testNS), "mysql")
+	return newTestClusterOn(t, fake.NewClientset(objs...), servers)
+}
+
+// newTestClusterOn is newTestCluster over a fake clientset the test keeps,
+// to look at objects kube has no getter for.
+func newTestClusterOn(t *testing.T, cs *fake.Clientset, servers map[string]*fakeServer) *Cluster {
+	t.Helper()
+	c := New(kube.NewClientFromInterface(cs, testNS), "mysql")
 	c.Now = func() time.Time { return testNow }
 	c.PodTimeout = 2 * time.Second
 	c.Forward = func(ctx context.Context, pod string, port int) (Tunnel, error) {

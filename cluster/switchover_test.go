@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/mysqlctl/mysqlctl/sql"
 )
@@ -15,7 +16,8 @@ import (
 // writable, move the record and the write Service, repoint everyone.
 func TestSwitchoverMovesTheRole(t *testing.T) {
 	servers := healthyServers(3)
-	c := newTestCluster(t, clusterObjects(3), servers)
+	cs := fake.NewClientset(clusterObjects(3)...)
+	c := newTestClusterOn(t, cs, servers)
 	ctx := context.Background()
 	change, err := c.Switchover(ctx, SwitchoverOptions{To: "mysql-2"})
 	if err != nil {
@@ -37,7 +39,7 @@ func TestSwitchoverMovesTheRole(t *testing.T) {
 	if p, _ := c.RecordedPrimary(ctx); p != "mysql-2" {
 		t.Errorf("recorded primary %q, want mysql-2", p)
 	}
-	svc, err := c.Kube.Clientset.CoreV1().Services(testNS).Get(ctx, PrimaryServiceName("mysql"), metav1.GetOptions{})
+	svc, err := cs.CoreV1().Services(testNS).Get(ctx, PrimaryServiceName("mysql"), metav1.GetOptions{})
 	if err != nil || svc.Spec.Selector[LabelPodName] != "mysql-2" {
 		t.Errorf("write Service %v: %v", svc, err)
 	}

@@ -80,22 +80,22 @@ func (c *Client) applyTarget(obj ApplyConfiguration) (applyTarget, error) {
 	switch o := obj.(type) {
 	case *corev1ac.SecretApplyConfiguration:
 		o.WithLabels(ours)
-		kind, t.apply = KindSecret, applier(o, c.Clientset.CoreV1().Secrets(ns).Apply)
+		kind, t.apply = KindSecret, applier(o, c.clientset.CoreV1().Secrets(ns).Apply)
 	case *corev1ac.ConfigMapApplyConfiguration:
 		o.WithLabels(ours)
-		kind, t.apply = KindConfigMap, applier(o, c.Clientset.CoreV1().ConfigMaps(ns).Apply)
+		kind, t.apply = KindConfigMap, applier(o, c.clientset.CoreV1().ConfigMaps(ns).Apply)
 	case *corev1ac.ServiceApplyConfiguration:
 		o.WithLabels(ours)
-		kind, t.apply = KindService, applier(o, c.Clientset.CoreV1().Services(ns).Apply)
+		kind, t.apply = KindService, applier(o, c.clientset.CoreV1().Services(ns).Apply)
 	case *appsv1ac.StatefulSetApplyConfiguration:
 		o.WithLabels(ours)
-		kind, t.apply = KindStatefulSet, applier(o, c.Clientset.AppsV1().StatefulSets(ns).Apply)
+		kind, t.apply = KindStatefulSet, applier(o, c.clientset.AppsV1().StatefulSets(ns).Apply)
 	case *policyv1ac.PodDisruptionBudgetApplyConfiguration:
 		o.WithLabels(ours)
-		kind, t.apply = KindPodDisruptionBudget, applier(o, c.Clientset.PolicyV1().PodDisruptionBudgets(ns).Apply)
+		kind, t.apply = KindPodDisruptionBudget, applier(o, c.clientset.PolicyV1().PodDisruptionBudgets(ns).Apply)
 	case *networkingv1ac.NetworkPolicyApplyConfiguration:
 		o.WithLabels(ours)
-		kind, t.apply = KindNetworkPolicy, applier(o, c.Clientset.NetworkingV1().NetworkPolicies(ns).Apply)
+		kind, t.apply = KindNetworkPolicy, applier(o, c.clientset.NetworkingV1().NetworkPolicies(ns).Apply)
 	default:
 		return applyTarget{}, fmt.Errorf("apply %s: unsupported kind %T", t.name, obj)
 	}
@@ -130,7 +130,7 @@ func (c *Client) CreateSecretIfAbsent(ctx context.Context, secret *corev1ac.Secr
 		return res, fmt.Errorf("create secret %s/%s: %w", t.ns, t.name, err)
 	}
 	s.Namespace = t.ns
-	_, err = c.Clientset.CoreV1().Secrets(t.ns).Create(ctx, s, metav1.CreateOptions{FieldManager: FieldManager})
+	_, err = c.clientset.CoreV1().Secrets(t.ns).Create(ctx, s, metav1.CreateOptions{FieldManager: FieldManager})
 	if apierrors.IsAlreadyExists(err) {
 		_, err = t.owned(ctx, t.name, hintApply) // lost a race: keep the winner's data if it is ours
 		return res, err
@@ -177,7 +177,7 @@ func (c *Client) RefuseForeign(ctx context.Context, objs ...ApplyConfiguration) 
 // in c.Namespace, as field manager FieldManager. Unlike Apply it neither
 // checks the managed-by label nor reports what changed.
 func (c *Client) PatchStatefulSet(ctx context.Context, name string, mergePatch []byte) error {
-	_, err := c.Clientset.AppsV1().StatefulSets(c.Namespace).Patch(ctx, name, types.MergePatchType, mergePatch,
+	_, err := c.clientset.AppsV1().StatefulSets(c.Namespace).Patch(ctx, name, types.MergePatchType, mergePatch,
 		metav1.PatchOptions{FieldManager: FieldManager})
 	if err != nil {
 		return fmt.Errorf("patch statefulset %s/%s: %w", c.Namespace, name, err)

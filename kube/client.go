@@ -29,15 +29,16 @@ type ConnectOptions struct {
 	Namespace string
 }
 
-// Client is a Kubernetes client bound to one namespace. Its fields are
-// exported for callers that need client-go directly; methods that take no
-// namespace argument (or get "") use Namespace.
+// Client is a Kubernetes client bound to one namespace. Callers reach
+// Kubernetes only through its methods, never the clientset; methods that
+// take no namespace argument (or get "") use Namespace.
 type Client struct {
-	// Clientset is the typed client; a fake.Clientset in unit tests.
-	Clientset kubernetes.Interface
-	// Config is the REST config the Clientset was built from. It is nil for
-	// clients made by NewClientFromInterface; ForwardPort needs it.
-	Config *rest.Config
+	// clientset is the typed client; a fake.Clientset in unit tests.
+	clientset kubernetes.Interface
+	// config is the REST config the clientset was built from. It is nil for
+	// clients made by NewClientFromInterface; ForwardPort, DialPod and Exec
+	// need it.
+	config *rest.Config
 	// Namespace is --namespace, else the context's namespace, else "default".
 	Namespace string
 }
@@ -68,7 +69,7 @@ func NewClient(opts ConnectOptions) (*Client, error) {
 	if err != nil {
 		return nil, newError(ErrNoKubeconfig, err, "%s: %v", ErrNoKubeconfig, err)
 	}
-	return &Client{Clientset: cs, Config: cfg, Namespace: ns}, nil
+	return &Client{clientset: cs, config: cfg, Namespace: ns}, nil
 }
 
 // NewClientFromInterface wraps an existing clientset, typically
@@ -77,7 +78,7 @@ func NewClientFromInterface(cs kubernetes.Interface, ns string) *Client {
 	if ns == "" {
 		ns = "default"
 	}
-	return &Client{Clientset: cs, Namespace: ns}
+	return &Client{clientset: cs, Namespace: ns}
 }
 
 // kubeconfigError turns clientcmd's loading errors into an ErrNoKubeconfig
@@ -107,19 +108,19 @@ func (c *Client) Ping(ctx context.Context) error {
 // serverVersion calls GET /version with ctx; discovery's ServerVersion takes
 // no context, so it is only the fallback for fake clientsets.
 func (c *Client) serverVersion(ctx context.Context) error {
-	if rc := c.Clientset.Discovery().RESTClient(); rc != nil {
+	if rc := c.clientset.Discovery().RESTClient(); rc != nil {
 		return rc.Get().AbsPath("/version").Do(ctx).Error()
 	}
-	_, err := c.Clientset.Discovery().ServerVersion()
+	_, err := c.clientset.Discovery().ServerVersion()
 	return err
 }
 
 // Host is the API server URL, or "<unknown>" for clients without a Config.
 func (c *Client) Host() string {
-	if c.Config == nil || c.Config.Host == "" {
+	if c.config == nil || c.config.Host == "" {
 		return "<unknown>"
 	}
-	return c.Config.Host
+	return c.config.Host
 }
 
 // EnsureNamespace checks that namespace name exists, creating it (labelled
@@ -132,7 +133,7 @@ func (c *Client) Host() string {
 // and later calls report any real problem.
 func (c *Client) EnsureNamespace(ctx context.Context, name string, create bool) (Result, error) {
 	res := Result{Kind: "namespace", Name: name, Action: Unchanged}
-	api := c.Clientset.CoreV1().Namespaces()
+	api := c.clientset.CoreV1().Namespaces()
 	ns, err := api.Get(ctx, name, metav1.GetOptions{})
 	switch {
 	case err == nil:

@@ -30,9 +30,9 @@ func (c *Client) ReplaceConfigMap(ctx context.Context, cm *corev1.ConfigMap, cre
 	)
 	if create {
 		res.Action = Created
-		out, err = c.Clientset.CoreV1().ConfigMaps(c.Namespace).Create(ctx, cm, metav1.CreateOptions{FieldManager: FieldManager})
+		out, err = c.clientset.CoreV1().ConfigMaps(c.Namespace).Create(ctx, cm, metav1.CreateOptions{FieldManager: FieldManager})
 	} else {
-		out, err = c.Clientset.CoreV1().ConfigMaps(c.Namespace).Update(ctx, cm, metav1.UpdateOptions{FieldManager: FieldManager})
+		out, err = c.clientset.CoreV1().ConfigMaps(c.Namespace).Update(ctx, cm, metav1.UpdateOptions{FieldManager: FieldManager})
 	}
 	if err != nil {
 		return nil, res, fmt.Errorf("write configmap %s/%s: %w", c.Namespace, cm.Name, err)

@@ -244,37 +244,38 @@ func diagnosisContext(ctx context.Context) (context.Context, context.CancelFunc)
 // enrich adds the pod's last events, and for a crash loop the container's
 // last log lines, to p. Failures to fetch them are left out: p alone
 // already names the problem.
-func (c *Client) enrich(ctx context.Context, ns string, pod *corev1.Pod, p *PodError) *PodError {
+func (c *Client) enrich(ctx context.Context, pod *corev1.Pod, p *PodError) *PodError {
 	dctx, cancel := diagnosisContext(ctx)
 	defer cancel()
-	if events, err := c.podEvents(dctx, ns, pod.Name); err == nil {
+	if events, err := c.podEvents(dctx, pod.Name); err == nil {
 		for _, e := range LastEvents(events, pod, eventsPerPod) {
 			p.Events = append(p.Events, EventLine(e))
 		}
 	}
 	if p.Reason == "CrashLoopBackOff" {
-		p.Logs = c.crashLogs(dctx, ns, pod.Name, p.Container)
+		p.Logs = c.crashLogs(dctx, pod.Name, p.Container)
 	}
 	return p
 }
 
 // crashLogs reads the last instance's log (the one that crashed), falling
 // back to the current one when there is no previous instance.
-func (c *Client) crashLogs(ctx context.Context, ns, pod, container string) []string {
-	lines, err := c.logsTail(ctx, ns, pod, container, crashLogLines, true)
+func (c *Client) crashLogs(ctx context.Context, pod, container string) []string {
+	lines, err := c.logsTail(ctx, pod, container, crashLogLines, true)
 	if err != nil || len(lines) == 0 {
-		lines, _ = c.logsTail(ctx, ns, pod, container, crashLogLines, false)
+		lines, _ = c.logsTail(ctx, pod, container, crashLogLines, false)
 	}
 	return lines
 }
 
-// podEvents lists the events about pod ns/name. The field selector keeps
-// the answer small; LastEvents filters again for fakes that ignore it.
-func (c *Client) podEvents(ctx context.Context, ns, name string) ([]corev1.Event, error) {
+// podEvents lists the events about pod name in c.Namespace. The field
+// selector keeps the answer small; LastEvents filters again for fakes that
+// ignore it.
+func (c *Client) podEvents(ctx context.Context, name string) ([]corev1.Event, error) {
 	sel := fields.Set{"involvedObject.name": name, "involvedObject.kind": "Pod"}.AsSelector().String()
-	list, err := c.Clientset.CoreV1().Events(ns).List(ctx, metav1.ListOptions{FieldSelector: sel})
+	list, err := c.clientset.CoreV1().Events(c.Namespace).List(ctx, metav1.ListOptions{FieldSelector: sel})
 	if err != nil {
-		return nil, fmt.Errorf("list events of pod %s/%s: %w", ns, name, err)
+		return nil, fmt.Errorf("list events of pod %s/%s: %w", c.Namespace, name, err)
 	}
 	return list.Items, nil
 }
@@ -285,12 +286,12 @@ const maxLogBytes = 64 << 10
 
 // logsTail returns the last lines of a container's log; previous selects
 // the last terminated instance, the one that crashed.
-func (c *Client) logsTail(ctx context.Context, ns, pod, container string, lines int64, previous bool) ([]string, error) {
+func (c *Client) logsTail(ctx context.Context, pod, container string, lines int64, previous bool) ([]string, error) {
 	limit := int64(maxLogBytes)
 	opts := &corev1.PodLogOptions{Container: container, TailLines: &lines, Previous: previous, LimitBytes: &limit}
-	raw, err := c.Clientset.CoreV1().Pods(ns).GetLogs(pod, opts).DoRaw(ctx)
+	raw, err := c.clientset.CoreV1().Pods(c.Namespace).GetLogs(pod, opts).DoRaw(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("get logs of container %s in pod %s/%s: %w", container, ns, pod, err)
+		return nil, fmt.Errorf("get logs of container %s in pod %s/%s: %w", container, c.Namespace, pod, err)
 	}
 	text := strings.TrimRight(string(raw), "\n")
 	if text == "" {

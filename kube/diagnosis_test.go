@@ -151,7 +151,7 @@ func TestDescribePodPendingInit(t *testing.T) {
 // logsTail feeds PodError.Logs; the fake clientset always answers "fake logs".
 func TestLogsTail(t *testing.T) {
 	c, _ := newTestClient(t, pod("mysql-0", corev1.PodStatus{}))
-	lines, err := c.logsTail(context.Background(), testNS, "mysql-0", "mysql", 10, false)
+	lines, err := c.logsTail(context.Background(), "mysql-0", "mysql", 10, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,20 +33,20 @@ func (e *ExitError) Error() string { return fmt.Sprintf("command exited with cod
 // server, as kubectl exec does: WebSocket, falling back to SPDY for older
 // servers. A command that exits non-zero is an *ExitError with its code.
 func (c *Client) Exec(ctx context.Context, pod, container string, command []string, o ExecOptions) error {
-	if c.Config == nil {
+	if c.config == nil {
 		return errors.New("exec: the client has no REST config (made by NewClientFromInterface)")
 	}
-	req := c.Clientset.CoreV1().RESTClient().Post().
+	req := c.clientset.CoreV1().RESTClient().Post().
 		Resource("pods").Namespace(c.Namespace).Name(pod).SubResource("exec").
 		VersionedParams(&corev1.PodExecOptions{
 			Container: container, Command: command,
 			Stdin: o.Stdin != nil, Stdout: o.Stdout != nil, Stderr: o.Stderr != nil && !o.TTY, TTY: o.TTY,
 		}, scheme.ParameterCodec)
-	ws, err := remotecommand.NewWebSocketExecutor(c.Config, http.MethodGet, req.URL().String())
+	ws, err := remotecommand.NewWebSocketExecutor(c.config, http.MethodGet, req.URL().String())
 	if err != nil {
 		return fmt.Errorf("exec in %s/%s: %w", c.Namespace, pod, err)
 	}
-	spdy, err := remotecommand.NewSPDYExecutor(c.Config, http.MethodPost, req.URL())
+	spdy, err := remotecommand.NewSPDYExecutor(c.config, http.MethodPost, req.URL())
 	if err != nil {
 		return fmt.Errorf("exec in %s/%s: %w", c.Namespace, pod, err)
 	}

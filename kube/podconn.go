@@ -39,16 +39,16 @@ const (
 // refuses the protocol fails with an error httpstream.IsUpgradeFailure
 // recognises.
 func (c *Client) DialPod(ctx context.Context, namespace, pod string, port int) (net.Conn, error) {
-	if c.Config == nil {
+	if c.config == nil {
 		return nil, errors.New("the client has no REST config (made by NewClientFromInterface)")
 	}
 	if namespace == "" {
 		namespace = c.Namespace
 	}
-	u := c.Clientset.CoreV1().RESTClient().Get().
+	u := c.clientset.CoreV1().RESTClient().Get().
 		Resource("pods").Namespace(namespace).Name(pod).SubResource("portforward").
 		Param("ports", strconv.Itoa(port)).URL()
-	rt, holder, err := websocket.RoundTripperFor(c.Config)
+	rt, holder, err := websocket.RoundTripperFor(c.config)
 	if err != nil {
 		return nil, err
 	}

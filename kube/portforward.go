@@ -120,11 +120,11 @@ func (c *Client) ForwardPort(ctx context.Context, namespace, pod string, remoteP
 
 // newPortForwarder checks the pod runs and builds client-go's forwarder.
 func (c *Client) newPortForwarder(ctx context.Context, f *Forward, remotePort int) (*portforward.PortForwarder, error) {
-	if c.Config == nil {
+	if c.config == nil {
 		return nil, errors.New("the client has no REST config (made by NewClientFromInterface)")
 	}
 	ns, name := f.ns, f.name
-	p, err := c.Clientset.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
+	p, err := c.clientset.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -144,14 +144,14 @@ func (c *Client) newPortForwarder(ctx context.Context, f *Forward, remotePort in
 // portForwardDialer dials the pod's portforward subresource over WebSocket,
 // falling back to SPDY as kubectl does (kubectl/pkg/cmd/portforward).
 func (c *Client) portForwardDialer(ns, pod string) (httpstream.Dialer, error) {
-	u := c.Clientset.CoreV1().RESTClient().Post().
+	u := c.clientset.CoreV1().RESTClient().Post().
 		Resource("pods").Namespace(ns).Name(pod).SubResource("portforward").URL()
-	transport, upgrader, err := spdy.RoundTripperFor(c.Config)
+	transport, upgrader, err := spdy.RoundTripperFor(c.config)
 	if err != nil {
 		return nil, err
 	}
 	spdyDialer := spdy.NewDialer(upgrader, &http.Client{Transport: transport}, http.MethodPost, u)
-	wsDialer, err := portforward.NewSPDYOverWebsocketDialer(u, c.Config)
+	wsDialer, err := portforward.NewSPDYOverWebsocketDialer(u, c.config)
 	if err != nil {
 		return nil, err
 	}

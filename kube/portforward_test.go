@@ -122,7 +122,7 @@ func newForwardClient(t *testing.T, api *fakeAPI) *Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Client{Clientset: cs, Config: cfg, Namespace: testNS}
+	return &Client{clientset: cs, config: cfg, Namespace: testNS}
 }
 
 // roundTrip sends msg through f and returns the answer.

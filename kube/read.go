@@ -23,7 +23,7 @@ func (c *Client) ListPods(ctx context.Context, selector string) ([]corev1.Pod, e
 	if err != nil {
 		return nil, err
 	}
-	list, err := c.Clientset.CoreV1().Pods(c.Namespace).List(ctx, metav1.ListOptions{LabelSelector: sel})
+	list, err := c.clientset.CoreV1().Pods(c.Namespace).List(ctx, metav1.ListOptions{LabelSelector: sel})
 	if err != nil {
 		return nil, fmt.Errorf("list pods %s in namespace %s: %w", selector, c.Namespace, err)
 	}
@@ -38,7 +38,7 @@ func (c *Client) ListPVCs(ctx context.Context, selector string) ([]corev1.Persis
 	if err != nil {
 		return nil, err
 	}
-	list, err := c.Clientset.CoreV1().PersistentVolumeClaims(c.Namespace).List(ctx, metav1.ListOptions{LabelSelector: sel})
+	list, err := c.clientset.CoreV1().PersistentVolumeClaims(c.Namespace).List(ctx, metav1.ListOptions{LabelSelector: sel})
 	if err != nil {
 		return nil, fmt.Errorf("list persistentvolumeclaims %s in namespace %s: %w", selector, c.Namespace, err)
 	}
@@ -53,7 +53,7 @@ func (c *Client) ListStatefulSets(ctx context.Context, selector string) ([]appsv
 	if err != nil {
 		return nil, err
 	}
-	list, err := c.Clientset.AppsV1().StatefulSets(c.Namespace).List(ctx, metav1.ListOptions{LabelSelector: sel})
+	list, err := c.clientset.AppsV1().StatefulSets(c.Namespace).List(ctx, metav1.ListOptions{LabelSelector: sel})
 	if err != nil {
 		return nil, fmt.Errorf("list statefulsets %s in namespace %s: %w", selector, c.Namespace, err)
 	}
@@ -75,7 +75,7 @@ func parseSelector(what, selector string) (string, error) {
 // GetSecret reads Secret name in c.Namespace. Like GetStatefulSet it returns
 // (nil, nil) when there is none. Callers must never print its Data.
 func (c *Client) GetSecret(ctx context.Context, name string) (*corev1.Secret, error) {
-	s, err := c.Clientset.CoreV1().Secrets(c.Namespace).Get(ctx, name, metav1.GetOptions{})
+	s, err := c.clientset.CoreV1().Secrets(c.Namespace).Get(ctx, name, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return nil, nil
 	}
@@ -88,7 +88,7 @@ func (c *Client) GetSecret(ctx context.Context, name string) (*corev1.Secret, er
 // GetConfigMap reads ConfigMap name in c.Namespace; (nil, nil) when there
 // is none.
 func (c *Client) GetConfigMap(ctx context.Context, name string) (*corev1.ConfigMap, error) {
-	cm, err := c.Clientset.CoreV1().ConfigMaps(c.Namespace).Get(ctx, name, metav1.GetOptions{})
+	cm, err := c.clientset.CoreV1().ConfigMaps(c.Namespace).Get(ctx, name, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return nil, nil
 	}
@@ -101,7 +101,7 @@ func (c *Client) GetConfigMap(ctx context.Context, name string) (*corev1.ConfigM
 // GetStatefulSet reads StatefulSet name in c.Namespace. It returns (nil, nil)
 // when there is none; any other failure, Forbidden included, is an error.
 func (c *Client) GetStatefulSet(ctx context.Context, name string) (*appsv1.StatefulSet, error) {
-	sts, err := c.Clientset.AppsV1().StatefulSets(c.Namespace).Get(ctx, name, metav1.GetOptions{})
+	sts, err := c.clientset.AppsV1().StatefulSets(c.Namespace).Get(ctx, name, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return nil, nil
 	}
@@ -166,7 +166,7 @@ func compareByOrdinal(a, b string) int {
 
 // ServerVersion is the API server's version, such as v1.34.4.
 func (c *Client) ServerVersion(ctx context.Context) (string, error) {
-	if rc := c.Clientset.Discovery().RESTClient(); rc != nil {
+	if rc := c.clientset.Discovery().RESTClient(); rc != nil {
 		var info struct {
 			GitVersion string `json:"gitVersion"`
 		}
@@ -179,7 +179,7 @@ func (c *Client) ServerVersion(ctx context.Context) (string, error) {
 		}
 		return info.GitVersion, nil
 	}
-	info, err := c.Clientset.Discovery().ServerVersion()
+	info, err := c.clientset.Discovery().ServerVersion()
 	if err != nil {
 		return "", fmt.Errorf("read the server version: %w", err)
 	}
@@ -196,7 +196,7 @@ type Capacity struct {
 // SchedulableCapacity sums the allocatable CPU and memory of the nodes that
 // are Ready and not cordoned.
 func (c *Client) SchedulableCapacity(ctx context.Context) (Capacity, error) {
-	nodes, err := c.Clientset.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+	nodes, err := c.clientset.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
 	if err != nil {
 		return Capacity{}, fmt.Errorf("list nodes: %w", err)
 	}
@@ -224,7 +224,7 @@ func nodeReady(n *corev1.Node) bool {
 // NodeImages lists the images the nodes report holding (node
 // status.images), each under every name the runtime gave it.
 func (c *Client) NodeImages(ctx context.Context) (map[string][]string, error) {
-	nodes, err := c.Clientset.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+	nodes, err := c.clientset.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("list nodes: %w", err)
 	}

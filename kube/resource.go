@@ -54,10 +54,10 @@ type resource struct {
 
 // resourceOf is the one place that maps a Kind constant to its typed client.
 func (c *Client) resourceOf(kind, ns string) (resource, error) {
-	core := c.Clientset.CoreV1()
+	core := c.clientset.CoreV1()
 	switch kind {
 	case KindStatefulSet:
-		api := c.Clientset.AppsV1().StatefulSets(ns)
+		api := c.clientset.AppsV1().StatefulSets(ns)
 		return newResource(kind, ns, api.Get, api.List, api.Delete), nil
 	case KindService:
 		api := core.Services(ns)
@@ -75,10 +75,10 @@ func (c *Client) resourceOf(kind, ns string) (resource, error) {
 		api := core.Pods(ns)
 		return newResource(kind, ns, api.Get, api.List, api.Delete), nil
 	case KindPodDisruptionBudget:
-		api := c.Clientset.PolicyV1().PodDisruptionBudgets(ns)
+		api := c.clientset.PolicyV1().PodDisruptionBudgets(ns)
 		return newResource(kind, ns, api.Get, api.List, api.Delete), nil
 	case KindNetworkPolicy:
-		api := c.Clientset.NetworkingV1().NetworkPolicies(ns)
+		api := c.clientset.NetworkingV1().NetworkPolicies(ns)
 		return newResource(kind, ns, api.Get, api.List, api.Delete), nil
 	}
 	return resource{}, fmt.Errorf("unknown kind %q", kind)

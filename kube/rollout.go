@@ -45,7 +45,7 @@ func (c *Client) HealRollout(ctx context.Context, name string) ([]Replaced, erro
 			continue
 		}
 		uid := pod.UID
-		err := c.Clientset.CoreV1().Pods(c.Namespace).Delete(ctx, pod.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
+		err := c.clientset.CoreV1().Pods(c.Namespace).Delete(ctx, pod.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
 		if err != nil {
 			return out, fmt.Errorf("replace stuck pod %s/%s: %w", c.Namespace, pod.Name, err)
 		}

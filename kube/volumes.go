@@ -17,7 +17,7 @@ const annotationDefaultClass = "storageclass.kubernetes.io/is-default-class"
 // cluster's default) allows volumes to grow (allowVolumeExpansion). Not
 // being allowed to read StorageClasses is an error: the answer is unknown.
 func (c *Client) StorageClassExpands(ctx context.Context, name string) (bool, string, error) {
-	api := c.Clientset.StorageV1().StorageClasses()
+	api := c.clientset.StorageV1().StorageClasses()
 	if name == "" {
 		list, err := api.List(ctx, metav1.ListOptions{})
 		if err != nil {
@@ -47,7 +47,7 @@ func (c *Client) ResizePVC(ctx context.Context, name, size string) error {
 	if err != nil {
 		return err
 	}
-	_, err = c.Clientset.CoreV1().PersistentVolumeClaims(c.Namespace).Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: FieldManager})
+	_, err = c.clientset.CoreV1().PersistentVolumeClaims(c.Namespace).Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: FieldManager})
 	if err != nil {
 		return fmt.Errorf("resize persistentvolumeclaim %s/%s to %s: %w", c.Namespace, name, size, err)
 	}

@@ -19,11 +19,10 @@ import (
 	"k8s.io/client-go/tools/cache"
 )
 
-// WaitStatefulSetReady waits until StatefulSet namespace/name (c.Namespace
-// when namespace is "") runs want Ready pods, ordinals 0..want-1, with its
-// status caught up and any roll-out finished. progress (may be nil) gets a
-// pod's PodProgress each time it changes, in ordinal order, always from the
-// calling goroutine.
+// WaitStatefulSetReady waits until StatefulSet name in c.Namespace runs want
+// Ready pods, ordinals 0..want-1, with its status caught up and any roll-out
+// finished. progress (may be nil) gets a pod's PodProgress each time it
+// changes, in ordinal order, always from the calling goroutine.
 //
 // It returns early with a *PodError (ErrPodFailed) when a pod will not
 // recover by itself (see FindProblem), with the crashing container's last
@@ -34,26 +33,23 @@ import (
 // this runs one informer on each (the StatefulSet's scoped by name, the
 // pods by the StatefulSet's selector) and re-checks on every event from
 // either; watchtools.UntilWithSync follows a single kind.
-func (c *Client) WaitStatefulSetReady(ctx context.Context, namespace, name string, want int32, progress func(PodProgress)) error {
-	if namespace == "" {
-		namespace = c.Namespace
-	}
-	sts, err := c.Clientset.AppsV1().StatefulSets(namespace).Get(ctx, name, metav1.GetOptions{})
+func (c *Client) WaitStatefulSetReady(ctx context.Context, name string, want int32, progress func(PodProgress)) error {
+	sts, err := c.clientset.AppsV1().StatefulSets(c.Namespace).Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
-		return fmt.Errorf("wait for statefulset %s/%s: %w", namespace, name, err)
+		return fmt.Errorf("wait for statefulset %s/%s: %w", c.Namespace, name, err)
 	}
 	sel, err := metav1.LabelSelectorAsSelector(sts.Spec.Selector)
 	if err != nil {
-		return fmt.Errorf("wait for statefulset %s/%s: selector: %w", namespace, name, err)
+		return fmt.Errorf("wait for statefulset %s/%s: selector: %w", c.Namespace, name, err)
 	}
-	w := &stsWaiter{c: c, ns: namespace, name: name, want: want, sel: sel, progress: progress, shown: map[string]PodProgress{}}
+	w := &stsWaiter{c: c, name: name, want: want, sel: sel, progress: progress, shown: map[string]PodProgress{}}
 	return w.run(ctx)
 }
 
 // stsWaiter is the state of one WaitStatefulSetReady call.
 type stsWaiter struct {
 	c        *Client
-	ns, name string
+	name     string
 	want     int32
 	sel      labels.Selector
 	progress func(PodProgress)
@@ -70,8 +66,8 @@ func (w *stsWaiter) run(ctx context.Context) error {
 
 	changed := make(chan struct{}, 1)
 	var stsSynced, podsSynced cache.InformerSynced
-	w.stsStore, stsSynced = startInformer(runCtx, &wg, w.c.statefulSetListWatch(w.ns, w.name), &appsv1.StatefulSet{}, changed)
-	w.podStore, podsSynced = startInformer(runCtx, &wg, w.c.podListWatch(w.ns, w.sel), &corev1.Pod{}, changed)
+	w.stsStore, stsSynced = startInformer(runCtx, &wg, w.c.statefulSetListWatch(w.name), &appsv1.StatefulSet{}, changed)
+	w.podStore, podsSynced = startInformer(runCtx, &wg, w.c.podListWatch(w.sel), &corev1.Pod{}, changed)
 	if !cache.WaitForCacheSync(ctx.Done(), stsSynced, podsSynced) {
 		return w.stopped(ctx)
 	}
@@ -90,18 +86,18 @@ func (w *stsWaiter) run(ctx context.Context) error {
 
 // check reports progress, then fails on a pod problem or says whether done.
 func (w *stsWaiter) check(ctx context.Context) (bool, error) {
-	sts, err := storedStatefulSet(w.stsStore, w.ns, w.name)
+	sts, err := storedStatefulSet(w.stsStore, w.c.Namespace, w.name)
 	if err != nil {
 		return false, err
 	}
 	if sts == nil {
-		return false, fmt.Errorf("statefulset %s/%s was deleted while waiting for it", w.ns, w.name)
+		return false, fmt.Errorf("statefulset %s/%s was deleted while waiting for it", w.c.Namespace, w.name)
 	}
-	pods := stsPods(w.name, matchingPods(w.podStore, w.ns, w.sel))
+	pods := stsPods(w.name, matchingPods(w.podStore, w.c.Namespace, w.sel))
 	w.report(pods)
 	for _, n := range sortedKeys(pods) {
 		if p := FindProblem(pods[n]); p != nil {
-			return false, w.c.enrich(ctx, w.ns, pods[n], p)
+			return false, w.c.enrich(ctx, pods[n], p)
 		}
 	}
 	return notReady(sts, pods, w.want) == "", nil
@@ -132,14 +128,14 @@ func (w *stsWaiter) report(pods map[int]*corev1.Pod) {
 // briefly, a deadline with everything that was still missing.
 func (w *stsWaiter) stopped(ctx context.Context) error {
 	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return fmt.Errorf("wait for statefulset %s/%s: %w", w.ns, w.name, ctx.Err())
+		return fmt.Errorf("wait for statefulset %s/%s: %w", w.c.Namespace, w.name, ctx.Err())
 	}
-	e := &WaitError{Kind: KindStatefulSet, Namespace: w.ns, Name: w.name, Err: ctx.Err(), Missing: "the StatefulSet and its pods could not be listed in time"}
-	sts, _ := storedStatefulSet(w.stsStore, w.ns, w.name)
+	e := &WaitError{Kind: KindStatefulSet, Namespace: w.c.Namespace, Name: w.name, Err: ctx.Err(), Missing: "the StatefulSet and its pods could not be listed in time"}
+	sts, _ := storedStatefulSet(w.stsStore, w.c.Namespace, w.name)
 	if sts == nil {
 		return e
 	}
-	pods := stsPods(w.name, matchingPods(w.podStore, w.ns, w.sel))
+	pods := stsPods(w.name, matchingPods(w.podStore, w.c.Namespace, w.sel))
 	e.Missing = notReady(sts, pods, w.want)
 	dctx, cancel := diagnosisContext(ctx)
 	defer cancel()
@@ -149,7 +145,7 @@ func (w *stsWaiter) stopped(ctx context.Context) error {
 		case p == nil:
 			e.Pods = append(e.Pods, []string{fmt.Sprintf("%s-%d: not created yet", w.name, i)})
 		case !isPodReady(p):
-			events, _ := w.c.podEvents(dctx, w.ns, p.Name) // best effort: the report is still useful without
+			events, _ := w.c.podEvents(dctx, p.Name) // best effort: the report is still useful without
 			e.Pods = append(e.Pods, DescribePod(p, events))
 		}
 	}
@@ -244,9 +240,9 @@ func sortedKeys[V any](m map[int]V) []int {
 	return keys
 }
 
-// podListWatch lists and watches the pods of ns matching sel.
-func (c *Client) podListWatch(ns string, sel labels.Selector) *cache.ListWatch {
-	api := c.Clientset.CoreV1().Pods(ns)
+// podListWatch lists and watches the pods of c.Namespace matching sel.
+func (c *Client) podListWatch(sel labels.Selector) *cache.ListWatch {
+	api := c.clientset.CoreV1().Pods(c.Namespace)
 	return &cache.ListWatch{
 		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
 			o.LabelSelector = sel.String()
@@ -261,8 +257,8 @@ func (c *Client) podListWatch(ns string, sel labels.Selector) *cache.ListWatch {
 
 // statefulSetListWatch lists and watches one StatefulSet by name, the way
 // kubectl rollout status scopes its watch.
-func (c *Client) statefulSetListWatch(ns, name string) *cache.ListWatch {
-	api := c.Clientset.AppsV1().StatefulSets(ns)
+func (c *Client) statefulSetListWatch(name string) *cache.ListWatch {
+	api := c.clientset.AppsV1().StatefulSets(c.Namespace)
 	byName := fields.OneTermEqualSelector("metadata.name", name).String()
 	return &cache.ListWatch{
 		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {

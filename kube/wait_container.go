@@ -15,7 +15,7 @@ import (
 // container or a regular one) of pod runs, and returns an error that says
 // what the pod was doing when ctx ends first.
 func (c *Client) WaitContainerRunning(ctx context.Context, pod, container string) error {
-	pods := c.Clientset.CoreV1().Pods(c.Namespace)
+	pods := c.clientset.CoreV1().Pods(c.Namespace)
 	seen := "no pod yet"
 	for {
 		list, err := pods.List(ctx, metav1.ListOptions{FieldSelector: fields.OneTermEqualSelector("metadata.name", pod).String()})

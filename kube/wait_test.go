@@ -88,7 +88,7 @@ func (l *progressLog) all() []string {
 // startWait runs WaitStatefulSetReady in the background.
 func startWait(ctx context.Context, c *Client, want int32, log *progressLog) <-chan error {
 	done := make(chan error, 1)
-	go func() { done <- c.WaitStatefulSetReady(ctx, "", "mysql", want, log.add) }()
+	go func() { done <- c.WaitStatefulSetReady(ctx, "mysql", want, log.add) }()
 	return done
 }
 
@@ -159,7 +159,7 @@ func TestWaitStatefulSetReadyReturnsAtOnceWhenDone(t *testing.T) {
 	c, _ := newTestClient(t, sts, pod("mysql-0", readyStatus()))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := c.WaitStatefulSetReady(ctx, testNS, "mysql", 1, nil); err != nil {
+	if err := c.WaitStatefulSetReady(ctx, "mysql", 1, nil); err != nil {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -190,7 +190,7 @@ func TestWaitStatefulSetReadyCrashLoopIncludesLogs(t *testing.T) {
 	c, _ := newTestClient(t, sts, pod("mysql-0", crashLooping()))
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	err := c.WaitStatefulSetReady(ctx, "", "mysql", 1, nil)
+	err := c.WaitStatefulSetReady(ctx, "mysql", 1, nil)
 	var pe *PodError
 	if !errors.As(err, &pe) || pe.Reason != "CrashLoopBackOff" {
 		t.Fatalf("err = %v, want CrashLoopBackOff", err)
@@ -209,7 +209,7 @@ func TestWaitStatefulSetReadyTimeoutSaysWhatIsMissing(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 
-	err := c.WaitStatefulSetReady(ctx, "", "mysql", 3, nil)
+	err := c.WaitStatefulSetReady(ctx, "mysql", 3, nil)
 	var we *WaitError
 	if !errors.As(err, &we) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want a *WaitError wrapping DeadlineExceeded", err)
@@ -229,7 +229,7 @@ func TestWaitStatefulSetReadyInterrupted(t *testing.T) {
 	c, _ := newTestClient(t, statefulSet(1))
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
-	err := c.WaitStatefulSetReady(ctx, "", "mysql", 1, nil)
+	err := c.WaitStatefulSetReady(ctx, "mysql", 1, nil)
 	var we *WaitError
 	if !errors.Is(err, context.Canceled) || errors.As(err, &we) {
 		t.Errorf("err = %v, want a plain context.Canceled", err)
@@ -238,7 +238,7 @@ func TestWaitStatefulSetReadyInterrupted(t *testing.T) {
 
 func TestWaitStatefulSetReadyMissing(t *testing.T) {
 	c, _ := newTestClient(t)
-	err := c.WaitStatefulSetReady(context.Background(), "", "mysql", 1, nil)
+	err := c.WaitStatefulSetReady(context.Background(), "mysql", 1, nil)
 	if err == nil || !strings.Contains(err.Error(), "statefulset db/mysql") {
 		t.Errorf("err = %v, want it to name the statefulset", err)
 	}
