@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	apiresource "k8s.io/apimachinery/pkg/api/resource"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	apiresource "k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 )
@@ -75,40 +75,32 @@ func parseSelector(what, selector string) (string, error) {
 // GetSecret reads Secret name in c.Namespace. Like GetStatefulSet it returns
 // (nil, nil) when there is none. Callers must never print its Data.
 func (c *Client) GetSecret(ctx context.Context, name string) (*corev1.Secret, error) {
-	s, err := c.clientset.CoreV1().Secrets(c.Namespace).Get(ctx, name, metav1.GetOptions{})
-	if apierrors.IsNotFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get secret %s/%s: %w", c.Namespace, name, err)
-	}
-	return s, nil
+	return getOrNil(ctx, c.clientset.CoreV1().Secrets(c.Namespace).Get, KindSecret, c.Namespace, name)
 }
 
 // GetConfigMap reads ConfigMap name in c.Namespace; (nil, nil) when there
 // is none.
 func (c *Client) GetConfigMap(ctx context.Context, name string) (*corev1.ConfigMap, error) {
-	cm, err := c.clientset.CoreV1().ConfigMaps(c.Namespace).Get(ctx, name, metav1.GetOptions{})
-	if apierrors.IsNotFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get configmap %s/%s: %w", c.Namespace, name, err)
-	}
-	return cm, nil
+	return getOrNil(ctx, c.clientset.CoreV1().ConfigMaps(c.Namespace).Get, KindConfigMap, c.Namespace, name)
 }
 
 // GetStatefulSet reads StatefulSet name in c.Namespace. It returns (nil, nil)
 // when there is none; any other failure, Forbidden included, is an error.
 func (c *Client) GetStatefulSet(ctx context.Context, name string) (*appsv1.StatefulSet, error) {
-	sts, err := c.clientset.AppsV1().StatefulSets(c.Namespace).Get(ctx, name, metav1.GetOptions{})
+	return getOrNil(ctx, c.clientset.AppsV1().StatefulSets(c.Namespace).Get, KindStatefulSet, c.Namespace, name)
+}
+
+// getOrNil calls a typed client's Get: NotFound is (nil, nil), any other
+// failure "get <kind> <ns>/<name>: ...".
+func getOrNil[T any](ctx context.Context, get func(context.Context, string, metav1.GetOptions) (*T, error), kind, ns, name string) (*T, error) {
+	obj, err := get(ctx, name, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("get statefulset %s/%s: %w", c.Namespace, name, err)
+		return nil, fmt.Errorf("get %s %s/%s: %w", kind, ns, name, err)
 	}
-	return sts, nil
+	return obj, nil
 }
 
 // Exists reports whether object kind/name (kind one of the Kind constants)

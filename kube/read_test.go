@@ -154,3 +154,28 @@ func TestExists(t *testing.T) {
 		t.Errorf("forbidden: %v, %v; want a Forbidden error, not false", got, err)
 	}
 }
+
+// The three getters share getOrNil: none is (nil, nil), a refusal names
+// the kind and the object.
+func TestGettersOfNoneAndRefusals(t *testing.T) {
+	ctx := context.Background()
+	c, cs := newTestClient(t)
+	getters := []struct {
+		resource, want string
+		get            func() (bool, error) // whether an object came back
+	}{
+		{"secrets", "get secret db/x: ", func() (bool, error) { o, err := c.GetSecret(ctx, "x"); return o != nil, err }},
+		{"configmaps", "get configmap db/x: ", func() (bool, error) { o, err := c.GetConfigMap(ctx, "x"); return o != nil, err }},
+		{"statefulsets", "get statefulset db/x: ", func() (bool, error) { o, err := c.GetStatefulSet(ctx, "x"); return o != nil, err }},
+	}
+	for _, g := range getters {
+		if got, err := g.get(); got || err != nil {
+			t.Errorf("%s: missing: %v, %v; want nil, nil", g.resource, got, err)
+		}
+		cs.PrependReactor("get", g.resource, forbid)
+		got, err := g.get()
+		if got || !apierrors.IsForbidden(err) || !strings.HasPrefix(err.Error(), g.want) {
+			t.Errorf("%s: forbidden: %v, %v; want a Forbidden error starting %q", g.resource, got, err, g.want)
+		}
+	}
+}
