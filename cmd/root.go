@@ -1,5 +1,10 @@
-// Package cmd is mysqlctl's command line: it parses input, calls the cluster
-// package and prints. No logic about Kubernetes or MySQL lives here.
+// Package cmd is mysqlctl's command line: it resolves the spec from flags,
+// MYSQLCTL_* variables and --config, connects with the kubectl-style flags
+// (kube.NewClient, then a ping), runs one of the cluster package's use
+// cases, and prints its report as text, JSON or YAML; errors become one
+// line and an exit code. It also completes names in the shell and runs the
+// sql client's terminal. What to do to Kubernetes objects or MySQL servers
+// is decided in cluster, not here.
 package cmd
 
 import (

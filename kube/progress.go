@@ -26,7 +26,8 @@ type PodProgress struct {
 	Pod   string
 	Stage Stage
 	// InitContainer is the init container running or about to run when Stage
-	// is StageInitializing, so callers can word it ("clone-*" -> "cloning").
+	// is StageInitializing, so callers can word it (mysqlctl's "clone" reads
+	// "cloning data from a peer").
 	InitContainer string
 	// Container, Reason and Message describe what the pod is waiting on, e.g.
 	// "mysql", "CrashLoopBackOff", "back-off 10s restarting failed container".
@@ -36,8 +37,8 @@ type PodProgress struct {
 	Restarts  int32
 }
 
-// String renders "mysql-1: initializing (clone-from-0)" or
-// "mysql-0: starting: CrashLoopBackOff (container mysql): back-off 10s ...".
+// String renders one line, such as "mysql-1: initializing (clone)" or
+// "mysql-0: starting: CrashLoopBackOff (container mysql): back-off 10s ... [2 restarts]".
 func (p PodProgress) String() string {
 	s := fmt.Sprintf("%s: %s", p.Pod, p.Stage)
 	if p.InitContainer != "" {
