@@ -15,14 +15,12 @@ type fields struct {
 	bad     []string
 }
 
-// get returns the column's text. A missing required column is recorded; a
-// missing optional one reads as NULL.
-func (f *fields) get(name string, required bool) (string, bool) {
+// get returns the column's text and whether it is NULL. Every column is
+// required: a missing one is recorded, and reads as NULL.
+func (f *fields) get(name string) (string, bool) {
 	v, ok := f.r.value(name)
 	if !ok {
-		if required {
-			f.missing = append(f.missing, name)
-		}
+		f.missing = append(f.missing, name)
 		return "", true
 	}
 	return text(v)
@@ -30,19 +28,13 @@ func (f *fields) get(name string, required bool) (string, bool) {
 
 // str reads a required text column; NULL reads as "".
 func (f *fields) str(name string) string {
-	s, _ := f.get(name, true)
-	return s
-}
-
-// optStr reads a column some releases of the flavour lack.
-func (f *fields) optStr(name string) string {
-	s, _ := f.get(name, false)
+	s, _ := f.get(name)
 	return s
 }
 
 // uint reads a required unsigned number; NULL or "" reads as 0.
 func (f *fields) uint(name string) uint64 {
-	s, null := f.get(name, true)
+	s, null := f.get(name)
 	if null || s == "" {
 		return 0
 	}
@@ -55,7 +47,7 @@ func (f *fields) uint(name string) uint64 {
 
 // nullUint reads a required unsigned number, keeping NULL as nil.
 func (f *fields) nullUint(name string) *uint64 {
-	if s, null := f.get(name, true); null || strings.TrimSpace(s) == "" {
+	if s, null := f.get(name); null || strings.TrimSpace(s) == "" {
 		return nil
 	}
 	n := f.uint(name)
@@ -64,7 +56,7 @@ func (f *fields) nullUint(name string) *uint64 {
 
 // nullInt reads a required signed number, keeping NULL as nil.
 func (f *fields) nullInt(name string) *int64 {
-	s, null := f.get(name, true)
+	s, null := f.get(name)
 	if null {
 		return nil
 	}
@@ -78,7 +70,7 @@ func (f *fields) nullInt(name string) *int64 {
 
 // boolean reads a required ON/OFF, 1/0 or Yes/No column.
 func (f *fields) boolean(name string) bool {
-	s, _ := f.get(name, true)
+	s, _ := f.get(name)
 	b, err := parseBool(s)
 	if err != nil {
 		f.bad = append(f.bad, fmt.Sprintf("%s=%q", name, s))
