@@ -58,15 +58,12 @@ type CheckOptions struct {
 	// Checksum waits until the replicas have executed the primary's
 	// transactions, then compares CHECKSUM TABLE of every user table.
 	Checksum bool
-	// CatchUpTimeout bounds that wait (DefaultCatchUpTimeout if 0).
+	// CatchUpTimeout bounds that wait (DefaultCatchUp if 0).
 	CatchUpTimeout time.Duration
 }
 
 // DefaultMaxLag is check's --max-lag default.
 const DefaultMaxLag = 10 * time.Second
-
-// DefaultCatchUpTimeout bounds the wait for replicas before checksums.
-const DefaultCatchUpTimeout = 30 * time.Second
 
 // Check gathers the cluster's status and judges it. It fails only when the
 // status cannot be gathered at all (see Status); a member that cannot be

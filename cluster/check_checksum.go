@@ -48,7 +48,7 @@ func (c *Cluster) checksums(ctx context.Context, g *gathering, opts CheckOptions
 func (c *Cluster) caughtUp(ctx context.Context, g *gathering, target *sql.InstanceReport, opts CheckOptions, t *tally) []Server {
 	timeout := opts.CatchUpTimeout
 	if timeout <= 0 {
-		timeout = DefaultCatchUpTimeout
+		timeout = DefaultCatchUp
 	}
 	var replicas []Server
 	for _, m := range g.report.Members {

@@ -20,7 +20,10 @@ type SwitchoverOptions struct {
 	CatchUp time.Duration
 }
 
-// DefaultCatchUp is SwitchoverOptions.CatchUp when unset.
+// DefaultCatchUp is how long a server may take to catch up with the
+// primary when the command is not told: SwitchoverOptions.CatchUp,
+// PromoteOptions.Apply and check's wait for the replicas before checksums
+// (CheckOptions.CatchUpTimeout).
 const DefaultCatchUp = 30 * time.Second
 
 // Switchover moves the primary role to a caught-up replica with nothing

@@ -74,7 +74,7 @@ func (o *checkOptions) run(cmd *cobra.Command, g *globalOptions) error {
 	s.cluster.PodTimeout = o.podTimeout
 	// The catch-up wait gets at most half the command's time, so the
 	// checksums themselves still have time to run.
-	opts := cluster.CheckOptions{MaxLag: o.maxLag, Checksum: o.checksum, CatchUpTimeout: min(cluster.DefaultCatchUpTimeout, o.timeout/2)}
+	opts := cluster.CheckOptions{MaxLag: o.maxLag, Checksum: o.checksum, CatchUpTimeout: min(cluster.DefaultCatchUp, o.timeout/2)}
 	report, err := s.cluster.Check(s.ctx, opts)
 	if err != nil {
 		return err
