@@ -11,8 +11,8 @@ import (
 )
 
 // TestImportArrows keeps the layering main -> cmd -> cluster -> {kube, sql,
-// configs}: each package may not import what sits above it or beside it, and
-// the terminal libraries stay in cmd.
+// configs, certs}: each package may not import what sits above it or beside
+// it, and the terminal libraries stay in cmd.
 func TestImportArrows(t *testing.T) {
 	const module = "github.com/mysqlctl/mysqlctl/"
 	forbidden := map[string][]string{
@@ -22,6 +22,13 @@ func TestImportArrows(t *testing.T) {
 		// cluster reaches Kubernetes only through kube's methods, never the
 		// typed clientset (one place that knows how each call is made).
 		"cluster": {module + "cmd", "github.com/spf13/", "github.com/olekukonko/", "k8s.io/client-go/kubernetes", "k8s.io/client-go/rest"},
+	}
+	// certs, the TLS material, imports the standard library alone (whose
+	// paths have no dot in their first element).
+	for _, imp := range imports(t, "certs") {
+		if first, _, _ := strings.Cut(imp.path, "/"); strings.Contains(first, ".") {
+			t.Errorf("%s imports %s: certs may depend on the standard library only", imp.file, imp.path)
+		}
 	}
 	for dir, bad := range forbidden {
 		for _, imp := range imports(t, dir) {

@@ -13,7 +13,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 
-	"github.com/mysqlctl/mysqlctl/sql"
+	"github.com/mysqlctl/mysqlctl/certs"
 )
 
 // The cluster's TLS: up makes a CA once (Secret <name>-ca, which no pod
@@ -86,7 +86,7 @@ func (c *Cluster) ensureTLS(ctx context.Context, now time.Time) (string, error) 
 		return "", err
 	}
 	c.changed(result.String())
-	cert, err := sql.ParseCertificate(certPEM)
+	cert, err := certs.ParseCertificate(certPEM)
 	if err != nil {
 		return "", err
 	}
@@ -95,13 +95,13 @@ func (c *Cluster) ensureTLS(ctx context.Context, now time.Time) (string, error) 
 
 // ensureCA reads the cluster's CA, making it the first time. Create, not
 // apply: two racing runs must not each make their own.
-func (c *Cluster) ensureCA(ctx context.Context, now time.Time) (*sql.CA, error) {
+func (c *Cluster) ensureCA(ctx context.Context, now time.Time) (*certs.CA, error) {
 	secret, err := c.Kube.GetSecret(ctx, CASecretName(c.Name))
 	if err != nil {
 		return nil, err
 	}
 	if secret == nil {
-		ca, err := sql.NewCA(fmt.Sprintf("mysqlctl CA of %s/%s", c.Namespace(), c.Name), now, caValidity)
+		ca, err := certs.NewCA(fmt.Sprintf("mysqlctl CA of %s/%s", c.Namespace(), c.Name), now, caValidity)
 		if err != nil {
 			return nil, err
 		}
@@ -118,7 +118,7 @@ func (c *Cluster) ensureCA(ctx context.Context, now time.Time) (*sql.CA, error) 
 			return nil, fmt.Errorf("read secret %s back: %v", CASecretName(c.Name), err)
 		}
 	}
-	ca, err := sql.ParseCA(secret.Data[TLSKeyCA], secret.Data[CAKeyKey])
+	ca, err := certs.ParseCA(secret.Data[TLSKeyCA], secret.Data[CAKeyKey])
 	if err != nil {
 		return nil, fmt.Errorf("secret %s/%s: %w: delete it and the TLS Secret %s to make new ones", c.Namespace(), CASecretName(c.Name), err, TLSSecretName(c.Name))
 	}
@@ -126,8 +126,8 @@ func (c *Cluster) ensureCA(ctx context.Context, now time.Time) (*sql.CA, error) 
 }
 
 // usableCertificate returns the Secret's certificate, or why it will not do.
-func usableCertificate(secret *corev1.Secret, ca *sql.CA, dns []string, now time.Time) (*x509.Certificate, string) {
-	cert, err := sql.ParseCertificate(secret.Data[TLSKeyCert])
+func usableCertificate(secret *corev1.Secret, ca *certs.CA, dns []string, now time.Time) (*x509.Certificate, string) {
+	cert, err := certs.ParseCertificate(secret.Data[TLSKeyCert])
 	if err != nil || len(secret.Data[TLSKeyKey]) == 0 {
 		return nil, "is unreadable"
 	}
@@ -152,5 +152,5 @@ func (c *Cluster) clientTLS(ca []byte, pod string) (*tls.Config, error) {
 	if len(ca) == 0 {
 		return nil, nil
 	}
-	return sql.ClientTLS(ca, pod+"."+HeadlessServiceName(c.Name))
+	return certs.ClientTLS(ca, pod+"."+HeadlessServiceName(c.Name))
 }
