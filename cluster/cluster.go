@@ -89,7 +89,7 @@ func New(k *kube.Client, name string) *Cluster {
 			return k.WaitStatefulSetReady(ctx, sts, want, progress)
 		},
 		Forward: func(ctx context.Context, pod string, port int) (Tunnel, error) {
-			t, err := k.OpenPodPort(ctx, "", pod, port)
+			t, err := k.OpenPodPort(ctx, pod, port)
 			if err != nil {
 				return nil, err
 			}
@@ -110,7 +110,7 @@ func New(k *kube.Client, name string) *Cluster {
 }
 
 // Namespace is where the cluster lives.
-func (c *Cluster) Namespace() string { return c.Kube.Namespace }
+func (c *Cluster) Namespace() string { return c.Kube.Namespace() }
 
 // WriteEndpoint is the Service clients write to: it follows the recorded
 // primary.

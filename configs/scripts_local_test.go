@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mysqlctl/mysqlctl/certs"
 	"github.com/mysqlctl/mysqlctl/sql"
 )
 
@@ -93,7 +94,7 @@ func localMariaDBMissing() []string {
 func writeLocalTLS(t *testing.T, dir string) {
 	t.Helper()
 	now := time.Now()
-	ca, err := sql.NewCA("local test CA", now, time.Hour)
+	ca, err := certs.NewCA("local test CA", now, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,7 @@ mariadb -h smoke-read -uroot -p"$PW" -N -e 'SELECT 42'`
 		}
 		fctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
-		f, err := client.ForwardPort(fctx, ns, "smoke-0", 3306)
+		f, err := client.ForwardPort(fctx, "smoke-0", 3306)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,7 +115,7 @@ func readFromPod(t *testing.T, ctx context.Context, client *kube.Client, pod str
 	t.Helper()
 	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	conn, err := client.DialPod(dctx, "", pod, port)
+	conn, err := client.DialPod(dctx, pod, port)
 	if err != nil {
 		t.Fatalf("the API server refused the channel protocol for %s:%d: %v", pod, port, err)
 	}

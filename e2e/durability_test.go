@@ -140,7 +140,7 @@ func (w *numberedWriter) connect(ctx context.Context) error {
 		return err
 	}
 	fctx, cancel := context.WithCancel(ctx)
-	forward, err := client.ForwardPort(fctx, w.ns, "mysql-0", 3306)
+	forward, err := client.ForwardPort(fctx, "mysql-0", 3306)
 	if err != nil {
 		cancel()
 		return err

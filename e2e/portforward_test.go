@@ -23,7 +23,7 @@ func (c *testCluster) queryThroughPortForward(t *testing.T, ctx context.Context,
 	}
 	fctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	port, err := client.OpenPodPort(fctx, ns, pod, 3306)
+	port, err := client.OpenPodPort(fctx, pod, 3306)
 	if err != nil {
 		t.Fatalf("port-forward to %s/%s: %v", ns, pod, err)
 	}

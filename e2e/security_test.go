@@ -14,9 +14,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/mysqlctl/mysqlctl/certs"
 	"github.com/mysqlctl/mysqlctl/cluster"
 	"github.com/mysqlctl/mysqlctl/kube"
-	"github.com/mysqlctl/mysqlctl/sql"
 )
 
 // TestSecureByDefault runs a cluster with tls: required in a namespace that
@@ -160,7 +160,7 @@ done`, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		cert, err := sql.ParseCertificate(renewed.Data[cluster.TLSKeyCert])
+		cert, err := certs.ParseCertificate(renewed.Data[cluster.TLSKeyCert])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -207,7 +207,7 @@ func (c *testCluster) backupsStarted(t *testing.T, ctx context.Context, kc *kube
 	t.Helper()
 	n := 0
 	for _, pod := range pods {
-		n += strings.Count(c.containerLogs(t, ctx, kc.Namespace, pod, cluster.ContainerSidecar), "streaming a hot backup")
+		n += strings.Count(c.containerLogs(t, ctx, kc.Namespace(), pod, cluster.ContainerSidecar), "streaming a hot backup")
 	}
 	return n
 }
@@ -245,7 +245,7 @@ func (c *testCluster) shortenCertificate(t *testing.T, ctx context.Context, ns s
 	if err != nil {
 		t.Fatal(err)
 	}
-	ca, err := sql.ParseCA(caSecret.Data[cluster.TLSKeyCA], caSecret.Data[cluster.CAKeyKey])
+	ca, err := certs.ParseCA(caSecret.Data[cluster.TLSKeyCA], caSecret.Data[cluster.CAKeyKey])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +253,7 @@ func (c *testCluster) shortenCertificate(t *testing.T, ctx context.Context, ns s
 	if err != nil {
 		t.Fatal(err)
 	}
-	current, err := sql.ParseCertificate(tlsSecret.Data[cluster.TLSKeyCert])
+	current, err := certs.ParseCertificate(tlsSecret.Data[cluster.TLSKeyCert])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +265,7 @@ func (c *testCluster) shortenCertificate(t *testing.T, ctx context.Context, ns s
 	if _, err := secrets.Update(ctx, tlsSecret, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	short, err := sql.ParseCertificate(cert)
+	short, err := certs.ParseCertificate(cert)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func (c *testCluster) execAs(t *testing.T, ctx context.Context, ns, pod, pw stri
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	forward, err := client.ForwardPort(ctx, ns, pod, cluster.PortMySQL)
+	forward, err := client.ForwardPort(ctx, pod, cluster.PortMySQL)
 	if err != nil {
 		t.Fatalf("port-forward to %s: %v", pod, err)
 	}

@@ -34,7 +34,7 @@ func (c *testCluster) openDB(ctx context.Context, ns, pod, user, password string
 	if err != nil {
 		return nil, nil, err
 	}
-	port, err := client.OpenPodPort(ctx, ns, pod, 3306)
+	port, err := client.OpenPodPort(ctx, pod, 3306)
 	if err != nil {
 		return nil, nil, err
 	}

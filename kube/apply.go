@@ -70,7 +70,7 @@ func (c *Client) applyTarget(obj ApplyConfiguration) (applyTarget, error) {
 	if obj == nil || obj.GetName() == nil || *obj.GetName() == "" {
 		return applyTarget{}, fmt.Errorf("apply: object has no name")
 	}
-	ns := c.Namespace
+	ns := c.namespace
 	if p := obj.GetNamespace(); p != nil && *p != "" {
 		ns = *p
 	}
@@ -177,10 +177,10 @@ func (c *Client) RefuseForeign(ctx context.Context, objs ...ApplyConfiguration) 
 // in c.Namespace, as field manager FieldManager. Unlike Apply it neither
 // checks the managed-by label nor reports what changed.
 func (c *Client) PatchStatefulSet(ctx context.Context, name string, mergePatch []byte) error {
-	_, err := c.clientset.AppsV1().StatefulSets(c.Namespace).Patch(ctx, name, types.MergePatchType, mergePatch,
+	_, err := c.clientset.AppsV1().StatefulSets(c.namespace).Patch(ctx, name, types.MergePatchType, mergePatch,
 		metav1.PatchOptions{FieldManager: FieldManager})
 	if err != nil {
-		return fmt.Errorf("patch statefulset %s/%s: %w", c.Namespace, name, err)
+		return fmt.Errorf("patch statefulset %s/%s: %w", c.namespace, name, err)
 	}
 	return nil
 }

@@ -29,9 +29,9 @@ type ConnectOptions struct {
 	Namespace string
 }
 
-// Client is a Kubernetes client bound to one namespace. Callers reach
-// Kubernetes only through its methods, never the clientset; methods that
-// take no namespace argument (or get "") use Namespace.
+// Client is a Kubernetes client bound to one namespace, fixed when it is
+// made. Callers reach Kubernetes only through its methods, never the
+// clientset, and every method acts in that namespace.
 type Client struct {
 	// clientset is the typed client; a fake.Clientset in unit tests.
 	clientset kubernetes.Interface
@@ -39,9 +39,12 @@ type Client struct {
 	// clients made by NewClientFromInterface; ForwardPort, DialPod and Exec
 	// need it.
 	config *rest.Config
-	// Namespace is --namespace, else the context's namespace, else "default".
-	Namespace string
+	// namespace is --namespace, else the context's namespace, else "default".
+	namespace string
 }
+
+// Namespace is the namespace every method of c acts in.
+func (c *Client) Namespace() string { return c.namespace }
 
 // NewClient loads the kubeconfig with kubectl's rules (--kubeconfig, else
 // KUBECONFIG, else ~/.kube/config, else in-cluster) and applies the context
@@ -69,7 +72,7 @@ func NewClient(opts ConnectOptions) (*Client, error) {
 	if err != nil {
 		return nil, newError(ErrNoKubeconfig, err, "%s: %v", ErrNoKubeconfig, err)
 	}
-	return &Client{clientset: cs, config: cfg, Namespace: ns}, nil
+	return &Client{clientset: cs, config: cfg, namespace: ns}, nil
 }
 
 // NewClientFromInterface wraps an existing clientset, typically
@@ -78,7 +81,7 @@ func NewClientFromInterface(cs kubernetes.Interface, ns string) *Client {
 	if ns == "" {
 		ns = "default"
 	}
-	return &Client{clientset: cs, Namespace: ns}
+	return &Client{clientset: cs, namespace: ns}
 }
 
 // kubeconfigError turns clientcmd's loading errors into an ErrNoKubeconfig

@@ -78,8 +78,8 @@ func TestNewClientNamespaces(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if c.Namespace != tc.want || c.Host() != "https://127.0.0.1:6443" || c.config.UserAgent != "mysqlctl" {
-				t.Errorf("namespace %q host %q agent %q; want namespace %q", c.Namespace, c.Host(), c.config.UserAgent, tc.want)
+			if c.namespace != tc.want || c.Host() != "https://127.0.0.1:6443" || c.config.UserAgent != "mysqlctl" {
+				t.Errorf("namespace %q host %q agent %q; want namespace %q", c.namespace, c.Host(), c.config.UserAgent, tc.want)
 			}
 		})
 	}

@@ -18,24 +18,24 @@ import (
 // whole content. It returns what was written, with its new version.
 func (c *Client) ReplaceConfigMap(ctx context.Context, cm *corev1.ConfigMap, create bool) (*corev1.ConfigMap, Result, error) {
 	cm = cm.DeepCopy()
-	cm.Namespace = c.Namespace
+	cm.Namespace = c.namespace
 	if cm.Labels == nil {
 		cm.Labels = map[string]string{}
 	}
 	cm.Labels[ManagedByLabel] = ManagedByValue
-	res := Result{Kind: KindConfigMap, Namespace: c.Namespace, Name: cm.Name, Action: Configured}
+	res := Result{Kind: KindConfigMap, Namespace: c.namespace, Name: cm.Name, Action: Configured}
 	var (
 		out *corev1.ConfigMap
 		err error
 	)
 	if create {
 		res.Action = Created
-		out, err = c.clientset.CoreV1().ConfigMaps(c.Namespace).Create(ctx, cm, metav1.CreateOptions{FieldManager: FieldManager})
+		out, err = c.clientset.CoreV1().ConfigMaps(c.namespace).Create(ctx, cm, metav1.CreateOptions{FieldManager: FieldManager})
 	} else {
-		out, err = c.clientset.CoreV1().ConfigMaps(c.Namespace).Update(ctx, cm, metav1.UpdateOptions{FieldManager: FieldManager})
+		out, err = c.clientset.CoreV1().ConfigMaps(c.namespace).Update(ctx, cm, metav1.UpdateOptions{FieldManager: FieldManager})
 	}
 	if err != nil {
-		return nil, res, fmt.Errorf("write configmap %s/%s: %w", c.Namespace, cm.Name, err)
+		return nil, res, fmt.Errorf("write configmap %s/%s: %w", c.namespace, cm.Name, err)
 	}
 	return out, res, nil
 }

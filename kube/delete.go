@@ -22,7 +22,7 @@ const hintDelete = "refusing to delete it"
 // a foreign one ErrNotManaged. Dependents (a StatefulSet's pods) are removed
 // by the garbage collector afterwards: see WaitGone.
 func (c *Client) Delete(ctx context.Context, kind, name string) (Result, error) {
-	r, err := c.resourceOf(kind, c.Namespace)
+	r, err := c.resourceOf(kind, c.namespace)
 	if err != nil {
 		return Result{}, err
 	}
@@ -33,7 +33,7 @@ func (c *Client) Delete(ctx context.Context, kind, name string) (Result, error) 
 // running: a StatefulSet whose immutable fields must change is deleted this
 // way and applied anew, and the new one adopts the pods that match it.
 func (c *Client) DeleteOrphaning(ctx context.Context, kind, name string) (Result, error) {
-	r, err := c.resourceOf(kind, c.Namespace)
+	r, err := c.resourceOf(kind, c.namespace)
 	if err != nil {
 		return Result{}, err
 	}
@@ -81,7 +81,7 @@ func (c *Client) DeletePVCs(ctx context.Context, selector string) ([]Result, err
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.resourceOf(KindPVC, c.Namespace)
+	r, err := c.resourceOf(KindPVC, c.namespace)
 	if err != nil {
 		return nil, err
 	}
@@ -143,9 +143,9 @@ func (c *Client) WaitGone(ctx context.Context, targets ...Gone) error {
 	case err == nil:
 		return nil
 	case ctx.Err() != nil:
-		return fmt.Errorf("wait for deletion in namespace %s: still present: %s: %w", c.Namespace, strings.Join(left, ", "), ctx.Err())
+		return fmt.Errorf("wait for deletion in namespace %s: still present: %s: %w", c.namespace, strings.Join(left, ", "), ctx.Err())
 	}
-	return fmt.Errorf("wait for deletion in namespace %s: %w", c.Namespace, err)
+	return fmt.Errorf("wait for deletion in namespace %s: %w", c.namespace, err)
 }
 
 // checkGone validates targets before the first API call, and describes them
@@ -153,7 +153,7 @@ func (c *Client) WaitGone(ctx context.Context, targets ...Gone) error {
 func (c *Client) checkGone(targets []Gone) ([]string, error) {
 	var all []string
 	for _, t := range targets {
-		if _, err := c.resourceOf(t.Kind, c.Namespace); err != nil {
+		if _, err := c.resourceOf(t.Kind, c.namespace); err != nil {
 			return nil, fmt.Errorf("wait for deletion: %w", err)
 		}
 		switch {
@@ -179,7 +179,7 @@ func (c *Client) checkGone(targets []Gone) ([]string, error) {
 func (c *Client) present(ctx context.Context, targets []Gone) ([]string, error) {
 	var left []string
 	for _, t := range targets {
-		r, err := c.resourceOf(t.Kind, c.Namespace)
+		r, err := c.resourceOf(t.Kind, c.namespace)
 		if err != nil {
 			return nil, err
 		}

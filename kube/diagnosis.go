@@ -273,9 +273,9 @@ func (c *Client) crashLogs(ctx context.Context, pod, container string) []string 
 // ignore it.
 func (c *Client) podEvents(ctx context.Context, name string) ([]corev1.Event, error) {
 	sel := fields.Set{"involvedObject.name": name, "involvedObject.kind": "Pod"}.AsSelector().String()
-	list, err := c.clientset.CoreV1().Events(c.Namespace).List(ctx, metav1.ListOptions{FieldSelector: sel})
+	list, err := c.clientset.CoreV1().Events(c.namespace).List(ctx, metav1.ListOptions{FieldSelector: sel})
 	if err != nil {
-		return nil, fmt.Errorf("list events of pod %s/%s: %w", c.Namespace, name, err)
+		return nil, fmt.Errorf("list events of pod %s/%s: %w", c.namespace, name, err)
 	}
 	return list.Items, nil
 }
@@ -289,9 +289,9 @@ const maxLogBytes = 64 << 10
 func (c *Client) logsTail(ctx context.Context, pod, container string, lines int64, previous bool) ([]string, error) {
 	limit := int64(maxLogBytes)
 	opts := &corev1.PodLogOptions{Container: container, TailLines: &lines, Previous: previous, LimitBytes: &limit}
-	raw, err := c.clientset.CoreV1().Pods(c.Namespace).GetLogs(pod, opts).DoRaw(ctx)
+	raw, err := c.clientset.CoreV1().Pods(c.namespace).GetLogs(pod, opts).DoRaw(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("get logs of container %s in pod %s/%s: %w", container, c.Namespace, pod, err)
+		return nil, fmt.Errorf("get logs of container %s in pod %s/%s: %w", container, c.namespace, pod, err)
 	}
 	text := strings.TrimRight(string(raw), "\n")
 	if text == "" {

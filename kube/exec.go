@@ -37,24 +37,24 @@ func (c *Client) Exec(ctx context.Context, pod, container string, command []stri
 		return errors.New("exec: the client has no REST config (made by NewClientFromInterface)")
 	}
 	req := c.clientset.CoreV1().RESTClient().Post().
-		Resource("pods").Namespace(c.Namespace).Name(pod).SubResource("exec").
+		Resource("pods").Namespace(c.namespace).Name(pod).SubResource("exec").
 		VersionedParams(&corev1.PodExecOptions{
 			Container: container, Command: command,
 			Stdin: o.Stdin != nil, Stdout: o.Stdout != nil, Stderr: o.Stderr != nil && !o.TTY, TTY: o.TTY,
 		}, scheme.ParameterCodec)
 	ws, err := remotecommand.NewWebSocketExecutor(c.config, http.MethodGet, req.URL().String())
 	if err != nil {
-		return fmt.Errorf("exec in %s/%s: %w", c.Namespace, pod, err)
+		return fmt.Errorf("exec in %s/%s: %w", c.namespace, pod, err)
 	}
 	spdy, err := remotecommand.NewSPDYExecutor(c.config, http.MethodPost, req.URL())
 	if err != nil {
-		return fmt.Errorf("exec in %s/%s: %w", c.Namespace, pod, err)
+		return fmt.Errorf("exec in %s/%s: %w", c.namespace, pod, err)
 	}
 	exec, err := remotecommand.NewFallbackExecutor(ws, spdy, func(err error) bool {
 		return httpstream.IsUpgradeFailure(err) || httpstream.IsHTTPSProxyError(err)
 	})
 	if err != nil {
-		return fmt.Errorf("exec in %s/%s: %w", c.Namespace, pod, err)
+		return fmt.Errorf("exec in %s/%s: %w", c.namespace, pod, err)
 	}
 	stderr := o.Stderr
 	if o.TTY {
@@ -68,7 +68,7 @@ func (c *Client) Exec(ctx context.Context, pod, container string, command []stri
 		return &ExitError{Code: exit.ExitStatus()}
 	}
 	if err != nil {
-		return fmt.Errorf("exec in %s/%s: %w", c.Namespace, pod, err)
+		return fmt.Errorf("exec in %s/%s: %w", c.namespace, pod, err)
 	}
 	return nil
 }

@@ -31,22 +31,19 @@ const (
 	maxMessage = 32 << 10
 )
 
-// DialPod connects to port of pod (in c.Namespace when namespace is "")
+// DialPod connects to port of pod (in c.Namespace)
 // through the API server, one WebSocket per connection. It is what a
 // status read needs, and cheaper than client-go's forwarder: no local
 // listener, and no SPDY framing, whose per-connection header compressor
 // was a fifth of the CLI's CPU in a status of five pods. A server that
 // refuses the protocol fails with an error httpstream.IsUpgradeFailure
 // recognises.
-func (c *Client) DialPod(ctx context.Context, namespace, pod string, port int) (net.Conn, error) {
+func (c *Client) DialPod(ctx context.Context, pod string, port int) (net.Conn, error) {
 	if c.config == nil {
 		return nil, errors.New("the client has no REST config (made by NewClientFromInterface)")
 	}
-	if namespace == "" {
-		namespace = c.Namespace
-	}
 	u := c.clientset.CoreV1().RESTClient().Get().
-		Resource("pods").Namespace(namespace).Name(pod).SubResource("portforward").
+		Resource("pods").Namespace(c.namespace).Name(pod).SubResource("portforward").
 		Param("ports", strconv.Itoa(port)).URL()
 	rt, holder, err := websocket.RoundTripperFor(c.config)
 	if err != nil {
@@ -58,9 +55,9 @@ func (c *Client) DialPod(ctx context.Context, namespace, pod string, port int) (
 	}
 	ws, err := websocket.Negotiate(rt, holder, req, channelProtocol)
 	if err != nil {
-		return nil, fmt.Errorf("connect to port %d of pod %s/%s: %w", port, namespace, pod, err)
+		return nil, fmt.Errorf("connect to port %d of pod %s/%s: %w", port, c.namespace, pod, err)
 	}
-	return &podConn{ws: ws, where: fmt.Sprintf("port %d of pod %s/%s", port, namespace, pod),
+	return &podConn{ws: ws, where: fmt.Sprintf("port %d of pod %s/%s", port, c.namespace, pod),
 		prefix: [2]int{portPrefixLength, portPrefixLength}}, nil
 }
 

@@ -18,7 +18,7 @@ import (
 // opened is closed by Close or when the context it was opened with ends.
 type PodPort struct {
 	c        *Client
-	ns, pod  string
+	pod      string
 	port     int
 	ctx      context.Context
 	stopWith func() bool
@@ -30,14 +30,10 @@ type PodPort struct {
 	closed  bool
 }
 
-// OpenPodPort connects to port of pod (in c.Namespace when namespace is
-// "") once, so that an unreachable pod fails here, and keeps that
-// connection for the first DialContext.
-func (c *Client) OpenPodPort(ctx context.Context, namespace, pod string, port int) (*PodPort, error) {
-	if namespace == "" {
-		namespace = c.Namespace
-	}
-	t := &PodPort{c: c, ns: namespace, pod: pod, port: port, ctx: ctx}
+// OpenPodPort connects to port of pod once, so that an unreachable pod
+// fails here, and keeps that connection for the first DialContext.
+func (c *Client) OpenPodPort(ctx context.Context, pod string, port int) (*PodPort, error) {
+	t := &PodPort{c: c, pod: pod, port: port, ctx: ctx}
 	conn, err := t.dial(ctx)
 	if err != nil {
 		return nil, err
@@ -61,7 +57,7 @@ func (t *PodPort) DialContext(ctx context.Context, _ string) (net.Conn, error) {
 	t.mu.Unlock()
 	switch {
 	case closed:
-		return nil, fmt.Errorf("connect to port %d of pod %s/%s: the tunnel is closed", t.port, t.ns, t.pod)
+		return nil, fmt.Errorf("connect to port %d of pod %s/%s: the tunnel is closed", t.port, t.c.namespace, t.pod)
 	case first != nil:
 		return first, nil
 	}
@@ -75,7 +71,7 @@ func (t *PodPort) dial(ctx context.Context) (net.Conn, error) {
 	fallback := t.forward != nil
 	t.mu.Unlock()
 	if !fallback {
-		conn, err := t.c.DialPod(ctx, t.ns, t.pod, t.port)
+		conn, err := t.c.DialPod(ctx, t.pod, t.port)
 		if err == nil {
 			return t.track(conn)
 		}
@@ -101,7 +97,7 @@ func (t *PodPort) fallback() (*Forward, error) {
 	if t.forward != nil {
 		return t.forward, nil
 	}
-	f, err := t.c.ForwardPort(t.ctx, t.ns, t.pod, t.port)
+	f, err := t.c.ForwardPort(t.ctx, t.pod, t.port)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +112,7 @@ func (t *PodPort) track(conn net.Conn) (net.Conn, error) {
 	defer t.mu.Unlock()
 	if t.closed {
 		_ = conn.Close()
-		return nil, fmt.Errorf("connect to port %d of pod %s/%s: the tunnel was closed", t.port, t.ns, t.pod)
+		return nil, fmt.Errorf("connect to port %d of pod %s/%s: the tunnel was closed", t.port, t.c.namespace, t.pod)
 	}
 	t.conns = append(t.conns, conn)
 	return conn, nil

@@ -68,7 +68,7 @@ func exchange(t *testing.T, conn net.Conn, msg, want string) {
 func TestPodPortSpeaksTheChannelProtocol(t *testing.T) {
 	api := &fakeAPI{phases: map[string]corev1.PodPhase{"mysql-0": corev1.PodRunning}}
 	c := newForwardClient(t, api)
-	p, err := c.OpenPodPort(context.Background(), "", "mysql-0", 3306)
+	p, err := c.OpenPodPort(context.Background(), "mysql-0", 3306)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestPodPortSpeaksTheChannelProtocol(t *testing.T) {
 func TestPodPortReportsTheForwardError(t *testing.T) {
 	api := &fakeAPI{phases: map[string]corev1.PodPhase{"mysql-0": corev1.PodRunning},
 		forwardError: "failed to connect to localhost:3306 inside namespace: connection refused"}
-	p, err := newForwardClient(t, api).OpenPodPort(context.Background(), "", "mysql-0", 3306)
+	p, err := newForwardClient(t, api).OpenPodPort(context.Background(), "mysql-0", 3306)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestPodPortReportsTheForwardError(t *testing.T) {
 func TestPodPortFallsBackToClientGo(t *testing.T) {
 	api := &fakeAPI{phases: map[string]corev1.PodPhase{"mysql-0": corev1.PodRunning, "mysql-1": corev1.PodPending}, noChannels: true}
 	c := newForwardClient(t, api)
-	p, err := c.OpenPodPort(context.Background(), "", "mysql-0", 3306)
+	p, err := c.OpenPodPort(context.Background(), "mysql-0", 3306)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,11 +132,11 @@ func TestPodPortFallsBackToClientGo(t *testing.T) {
 		t.Errorf("tunnelled SPDY connections %d, channel %d; want one forwarder for both", api.viaWS.Load(), api.viaChannels.Load())
 	}
 	// The forwarder's reasons are the clearer ones.
-	_, err = c.OpenPodPort(context.Background(), "", "mysql-1", 3306)
+	_, err = c.OpenPodPort(context.Background(), "mysql-1", 3306)
 	if err == nil || !strings.Contains(err.Error(), "pod is Pending, not Running") {
 		t.Errorf("pending pod: err = %v", err)
 	}
-	_, err = c.OpenPodPort(context.Background(), "", "mysql-9", 3306)
+	_, err = c.OpenPodPort(context.Background(), "mysql-9", 3306)
 	if err == nil || !strings.Contains(err.Error(), "db/mysql-9") {
 		t.Errorf("missing pod: err = %v", err)
 	}
@@ -145,7 +145,7 @@ func TestPodPortFallsBackToClientGo(t *testing.T) {
 func TestPodPortClosesWithItsContext(t *testing.T) {
 	c := newForwardClient(t, &fakeAPI{phases: map[string]corev1.PodPhase{"mysql-0": corev1.PodRunning}})
 	ctx, cancel := context.WithCancel(context.Background())
-	p, err := c.OpenPodPort(ctx, "", "mysql-0", 3306)
+	p, err := c.OpenPodPort(ctx, "mysql-0", 3306)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,17 +75,14 @@ func (f *Forward) Close() error {
 	return nil
 }
 
-// ForwardPort forwards a random local port to remotePort of pod (in
-// c.Namespace when namespace is ""), like kubectl port-forward: WebSocket
+// ForwardPort forwards a random local port to remotePort of pod, like
+// kubectl port-forward: WebSocket
 // first, SPDY when the server cannot upgrade to it. It fails at once when
 // the pod is not Running, and otherwise returns as soon as the local port
 // listens, or with ctx's error. The forward lasts until Close or until ctx
 // ends.
-func (c *Client) ForwardPort(ctx context.Context, namespace, pod string, remotePort int) (*Forward, error) {
-	if namespace == "" {
-		namespace = c.Namespace
-	}
-	f := &Forward{ns: namespace, name: pod, stop: make(chan struct{}), done: make(chan struct{})}
+func (c *Client) ForwardPort(ctx context.Context, pod string, remotePort int) (*Forward, error) {
+	f := &Forward{ns: c.namespace, name: pod, stop: make(chan struct{}), done: make(chan struct{})}
 	pf, err := c.newPortForwarder(ctx, f, remotePort)
 	if err != nil {
 		return nil, fmt.Errorf("port-forward to pod %s: %w", f.Pod(), err)

@@ -122,7 +122,7 @@ func newForwardClient(t *testing.T, api *fakeAPI) *Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Client{clientset: cs, config: cfg, Namespace: testNS}
+	return &Client{clientset: cs, config: cfg, namespace: testNS}
 }
 
 // roundTrip sends msg through f and returns the answer.
@@ -159,7 +159,7 @@ func TestForwardPort(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			api := &fakeAPI{phases: map[string]corev1.PodPhase{"mysql-0": corev1.PodRunning}, noWebSocket: tc.noWebSocket}
 			c := newForwardClient(t, api)
-			f, err := c.ForwardPort(context.Background(), "", "mysql-0", 3306)
+			f, err := c.ForwardPort(context.Background(), "mysql-0", 3306)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -191,7 +191,7 @@ func TestForwardPortInParallel(t *testing.T) {
 	for i := range forwards {
 		go func() {
 			var err error
-			forwards[i], err = c.ForwardPort(context.Background(), testNS, fmt.Sprintf("mysql-%d", i), 3306)
+			forwards[i], err = c.ForwardPort(context.Background(), fmt.Sprintf("mysql-%d", i), 3306)
 			errs <- err
 		}()
 	}
@@ -210,11 +210,11 @@ func TestForwardPortInParallel(t *testing.T) {
 
 func TestForwardPortPodNotRunning(t *testing.T) {
 	c := newForwardClient(t, &fakeAPI{phases: map[string]corev1.PodPhase{"mysql-0": corev1.PodPending}})
-	_, err := c.ForwardPort(context.Background(), "", "mysql-0", 3306)
+	_, err := c.ForwardPort(context.Background(), "mysql-0", 3306)
 	if err == nil || err.Error() != "port-forward to pod db/mysql-0: pod is Pending, not Running" {
 		t.Errorf("err = %v", err)
 	}
-	_, err = c.ForwardPort(context.Background(), "", "mysql-9", 3306)
+	_, err = c.ForwardPort(context.Background(), "mysql-9", 3306)
 	if err == nil || !strings.Contains(err.Error(), "db/mysql-9") {
 		t.Errorf("missing pod: err = %v, want it named", err)
 	}
@@ -222,7 +222,7 @@ func TestForwardPortPodNotRunning(t *testing.T) {
 
 func TestForwardPortStopsWithCloseAndContext(t *testing.T) {
 	c := newForwardClient(t, &fakeAPI{phases: map[string]corev1.PodPhase{"mysql-0": corev1.PodRunning}})
-	f, err := c.ForwardPort(context.Background(), "", "mysql-0", 3306)
+	f, err := c.ForwardPort(context.Background(), "mysql-0", 3306)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +237,7 @@ func TestForwardPortStopsWithCloseAndContext(t *testing.T) {
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
-	g, err := c.ForwardPort(ctx, "", "mysql-0", 3306)
+	g, err := c.ForwardPort(ctx, "mysql-0", 3306)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +251,7 @@ func TestForwardPortStopsWithCloseAndContext(t *testing.T) {
 
 func TestForwardPortNeedsRESTConfig(t *testing.T) {
 	c, _ := newTestClient(t, pod("mysql-0", readyStatus()))
-	if _, err := c.ForwardPort(context.Background(), "", "mysql-0", 3306); err == nil || !strings.Contains(err.Error(), "no REST config") {
+	if _, err := c.ForwardPort(context.Background(), "mysql-0", 3306); err == nil || !strings.Contains(err.Error(), "no REST config") {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -289,7 +289,7 @@ func TestSilencePortForwardErrorsCatchesRealForwardError(t *testing.T) {
 	api := &fakeAPI{phases: map[string]corev1.PodPhase{"mysql-0": corev1.PodRunning},
 		forwardError: "failed to connect to localhost:3306 inside namespace: connection refused"}
 	c := newForwardClient(t, api)
-	f, err := c.ForwardPort(context.Background(), "", "mysql-0", 3306)
+	f, err := c.ForwardPort(context.Background(), "mysql-0", 3306)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,9 +23,9 @@ func (c *Client) ListPods(ctx context.Context, selector string) ([]corev1.Pod, e
 	if err != nil {
 		return nil, err
 	}
-	list, err := c.clientset.CoreV1().Pods(c.Namespace).List(ctx, metav1.ListOptions{LabelSelector: sel})
+	list, err := c.clientset.CoreV1().Pods(c.namespace).List(ctx, metav1.ListOptions{LabelSelector: sel})
 	if err != nil {
-		return nil, fmt.Errorf("list pods %s in namespace %s: %w", selector, c.Namespace, err)
+		return nil, fmt.Errorf("list pods %s in namespace %s: %w", selector, c.namespace, err)
 	}
 	SortByOrdinal(list.Items)
 	return list.Items, nil
@@ -38,9 +38,9 @@ func (c *Client) ListPVCs(ctx context.Context, selector string) ([]corev1.Persis
 	if err != nil {
 		return nil, err
 	}
-	list, err := c.clientset.CoreV1().PersistentVolumeClaims(c.Namespace).List(ctx, metav1.ListOptions{LabelSelector: sel})
+	list, err := c.clientset.CoreV1().PersistentVolumeClaims(c.namespace).List(ctx, metav1.ListOptions{LabelSelector: sel})
 	if err != nil {
-		return nil, fmt.Errorf("list persistentvolumeclaims %s in namespace %s: %w", selector, c.Namespace, err)
+		return nil, fmt.Errorf("list persistentvolumeclaims %s in namespace %s: %w", selector, c.namespace, err)
 	}
 	slices.SortStableFunc(list.Items, func(a, b corev1.PersistentVolumeClaim) int { return compareByOrdinal(a.Name, b.Name) })
 	return list.Items, nil
@@ -53,9 +53,9 @@ func (c *Client) ListStatefulSets(ctx context.Context, selector string) ([]appsv
 	if err != nil {
 		return nil, err
 	}
-	list, err := c.clientset.AppsV1().StatefulSets(c.Namespace).List(ctx, metav1.ListOptions{LabelSelector: sel})
+	list, err := c.clientset.AppsV1().StatefulSets(c.namespace).List(ctx, metav1.ListOptions{LabelSelector: sel})
 	if err != nil {
-		return nil, fmt.Errorf("list statefulsets %s in namespace %s: %w", selector, c.Namespace, err)
+		return nil, fmt.Errorf("list statefulsets %s in namespace %s: %w", selector, c.namespace, err)
 	}
 	slices.SortFunc(list.Items, func(a, b appsv1.StatefulSet) int { return strings.Compare(a.Name, b.Name) })
 	return list.Items, nil
@@ -75,19 +75,19 @@ func parseSelector(what, selector string) (string, error) {
 // GetSecret reads Secret name in c.Namespace. Like GetStatefulSet it returns
 // (nil, nil) when there is none. Callers must never print its Data.
 func (c *Client) GetSecret(ctx context.Context, name string) (*corev1.Secret, error) {
-	return getOrNil(ctx, c.clientset.CoreV1().Secrets(c.Namespace).Get, KindSecret, c.Namespace, name)
+	return getOrNil(ctx, c.clientset.CoreV1().Secrets(c.namespace).Get, KindSecret, c.namespace, name)
 }
 
 // GetConfigMap reads ConfigMap name in c.Namespace; (nil, nil) when there
 // is none.
 func (c *Client) GetConfigMap(ctx context.Context, name string) (*corev1.ConfigMap, error) {
-	return getOrNil(ctx, c.clientset.CoreV1().ConfigMaps(c.Namespace).Get, KindConfigMap, c.Namespace, name)
+	return getOrNil(ctx, c.clientset.CoreV1().ConfigMaps(c.namespace).Get, KindConfigMap, c.namespace, name)
 }
 
 // GetStatefulSet reads StatefulSet name in c.Namespace. It returns (nil, nil)
 // when there is none; any other failure, Forbidden included, is an error.
 func (c *Client) GetStatefulSet(ctx context.Context, name string) (*appsv1.StatefulSet, error) {
-	return getOrNil(ctx, c.clientset.AppsV1().StatefulSets(c.Namespace).Get, KindStatefulSet, c.Namespace, name)
+	return getOrNil(ctx, c.clientset.AppsV1().StatefulSets(c.namespace).Get, KindStatefulSet, c.namespace, name)
 }
 
 // getOrNil calls a typed client's Get: NotFound is (nil, nil), any other
@@ -107,9 +107,9 @@ func getOrNil[T any](ctx context.Context, get func(context.Context, string, meta
 // exists in c.Namespace. Only NotFound means false; any other failure,
 // Forbidden included, is an error, as is an unknown kind.
 func (c *Client) Exists(ctx context.Context, kind, name string) (bool, error) {
-	r, err := c.resourceOf(kind, c.Namespace)
+	r, err := c.resourceOf(kind, c.namespace)
 	if err != nil {
-		return false, fmt.Errorf("get %s %s/%s: %w", kind, c.Namespace, name, err)
+		return false, fmt.Errorf("get %s %s/%s: %w", kind, c.namespace, name, err)
 	}
 	_, err = r.get(ctx, name)
 	switch {
@@ -118,7 +118,7 @@ func (c *Client) Exists(ctx context.Context, kind, name string) (bool, error) {
 	case apierrors.IsNotFound(err):
 		return false, nil
 	}
-	return false, fmt.Errorf("get %s %s/%s: %w", kind, c.Namespace, name, err)
+	return false, fmt.Errorf("get %s %s/%s: %w", kind, c.namespace, name, err)
 }
 
 // Ordinal parses the StatefulSet ordinal from a pod name ("mysql-2" -> 2).

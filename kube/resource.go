@@ -159,7 +159,7 @@ func CheckManaged(kind string, obj metav1.Object, hint string) error {
 // LabelsOf returns the labels of the object kind/name in c.Namespace, and
 // false when there is none.
 func (c *Client) LabelsOf(ctx context.Context, kind, name string) (map[string]string, bool, error) {
-	r, err := c.resourceOf(kind, c.Namespace)
+	r, err := c.resourceOf(kind, c.namespace)
 	if err != nil {
 		return nil, false, err
 	}
@@ -168,7 +168,7 @@ func (c *Client) LabelsOf(ctx context.Context, kind, name string) (map[string]st
 		return nil, false, nil
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("get %s %s/%s: %w", kind, c.Namespace, name, err)
+		return nil, false, fmt.Errorf("get %s %s/%s: %w", kind, c.namespace, name, err)
 	}
 	return obj.GetLabels(), true, nil
 }

@@ -45,9 +45,9 @@ func (c *Client) HealRollout(ctx context.Context, name string) ([]Replaced, erro
 			continue
 		}
 		uid := pod.UID
-		err := c.clientset.CoreV1().Pods(c.Namespace).Delete(ctx, pod.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
+		err := c.clientset.CoreV1().Pods(c.namespace).Delete(ctx, pod.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
 		if err != nil {
-			return out, fmt.Errorf("replace stuck pod %s/%s: %w", c.Namespace, pod.Name, err)
+			return out, fmt.Errorf("replace stuck pod %s/%s: %w", c.namespace, pod.Name, err)
 		}
 		out = append(out, Replaced{Pod: pod.Name, Problem: problem})
 	}
@@ -88,7 +88,7 @@ func (c *Client) observedStatefulSet(ctx context.Context, name string) (*appsv1.
 		return sts.Status.ObservedGeneration >= sts.Generation, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("wait for the controller to observe statefulset %s/%s: %w", c.Namespace, name, err)
+		return nil, fmt.Errorf("wait for the controller to observe statefulset %s/%s: %w", c.namespace, name, err)
 	}
 	return sts, nil
 }

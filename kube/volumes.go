@@ -47,9 +47,9 @@ func (c *Client) ResizePVC(ctx context.Context, name, size string) error {
 	if err != nil {
 		return err
 	}
-	_, err = c.clientset.CoreV1().PersistentVolumeClaims(c.Namespace).Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: FieldManager})
+	_, err = c.clientset.CoreV1().PersistentVolumeClaims(c.namespace).Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: FieldManager})
 	if err != nil {
-		return fmt.Errorf("resize persistentvolumeclaim %s/%s to %s: %w", c.Namespace, name, size, err)
+		return fmt.Errorf("resize persistentvolumeclaim %s/%s to %s: %w", c.namespace, name, size, err)
 	}
 	return nil
 }

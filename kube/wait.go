@@ -34,13 +34,13 @@ import (
 // pods by the StatefulSet's selector) and re-checks on every event from
 // either; watchtools.UntilWithSync follows a single kind.
 func (c *Client) WaitStatefulSetReady(ctx context.Context, name string, want int32, progress func(PodProgress)) error {
-	sts, err := c.clientset.AppsV1().StatefulSets(c.Namespace).Get(ctx, name, metav1.GetOptions{})
+	sts, err := c.clientset.AppsV1().StatefulSets(c.namespace).Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
-		return fmt.Errorf("wait for statefulset %s/%s: %w", c.Namespace, name, err)
+		return fmt.Errorf("wait for statefulset %s/%s: %w", c.namespace, name, err)
 	}
 	sel, err := metav1.LabelSelectorAsSelector(sts.Spec.Selector)
 	if err != nil {
-		return fmt.Errorf("wait for statefulset %s/%s: selector: %w", c.Namespace, name, err)
+		return fmt.Errorf("wait for statefulset %s/%s: selector: %w", c.namespace, name, err)
 	}
 	w := &stsWaiter{c: c, name: name, want: want, sel: sel, progress: progress, shown: map[string]PodProgress{}}
 	return w.run(ctx)
@@ -86,14 +86,14 @@ func (w *stsWaiter) run(ctx context.Context) error {
 
 // check reports progress, then fails on a pod problem or says whether done.
 func (w *stsWaiter) check(ctx context.Context) (bool, error) {
-	sts, err := storedStatefulSet(w.stsStore, w.c.Namespace, w.name)
+	sts, err := storedStatefulSet(w.stsStore, w.c.namespace, w.name)
 	if err != nil {
 		return false, err
 	}
 	if sts == nil {
-		return false, fmt.Errorf("statefulset %s/%s was deleted while waiting for it", w.c.Namespace, w.name)
+		return false, fmt.Errorf("statefulset %s/%s was deleted while waiting for it", w.c.namespace, w.name)
 	}
-	pods := stsPods(w.name, matchingPods(w.podStore, w.c.Namespace, w.sel))
+	pods := stsPods(w.name, matchingPods(w.podStore, w.c.namespace, w.sel))
 	w.report(pods)
 	for _, n := range sortedKeys(pods) {
 		if p := FindProblem(pods[n]); p != nil {
@@ -128,14 +128,14 @@ func (w *stsWaiter) report(pods map[int]*corev1.Pod) {
 // briefly, a deadline with everything that was still missing.
 func (w *stsWaiter) stopped(ctx context.Context) error {
 	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return fmt.Errorf("wait for statefulset %s/%s: %w", w.c.Namespace, w.name, ctx.Err())
+		return fmt.Errorf("wait for statefulset %s/%s: %w", w.c.namespace, w.name, ctx.Err())
 	}
-	e := &WaitError{Kind: KindStatefulSet, Namespace: w.c.Namespace, Name: w.name, Err: ctx.Err(), Missing: "the StatefulSet and its pods could not be listed in time"}
-	sts, _ := storedStatefulSet(w.stsStore, w.c.Namespace, w.name)
+	e := &WaitError{Kind: KindStatefulSet, Namespace: w.c.namespace, Name: w.name, Err: ctx.Err(), Missing: "the StatefulSet and its pods could not be listed in time"}
+	sts, _ := storedStatefulSet(w.stsStore, w.c.namespace, w.name)
 	if sts == nil {
 		return e
 	}
-	pods := stsPods(w.name, matchingPods(w.podStore, w.c.Namespace, w.sel))
+	pods := stsPods(w.name, matchingPods(w.podStore, w.c.namespace, w.sel))
 	e.Missing = notReady(sts, pods, w.want)
 	dctx, cancel := diagnosisContext(ctx)
 	defer cancel()
@@ -242,7 +242,7 @@ func sortedKeys[V any](m map[int]V) []int {
 
 // podListWatch lists and watches the pods of c.Namespace matching sel.
 func (c *Client) podListWatch(sel labels.Selector) *cache.ListWatch {
-	api := c.clientset.CoreV1().Pods(c.Namespace)
+	api := c.clientset.CoreV1().Pods(c.namespace)
 	return &cache.ListWatch{
 		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
 			o.LabelSelector = sel.String()
@@ -258,7 +258,7 @@ func (c *Client) podListWatch(sel labels.Selector) *cache.ListWatch {
 // statefulSetListWatch lists and watches one StatefulSet by name, the way
 // kubectl rollout status scopes its watch.
 func (c *Client) statefulSetListWatch(name string) *cache.ListWatch {
-	api := c.clientset.AppsV1().StatefulSets(c.Namespace)
+	api := c.clientset.AppsV1().StatefulSets(c.namespace)
 	byName := fields.OneTermEqualSelector("metadata.name", name).String()
 	return &cache.ListWatch{
 		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {

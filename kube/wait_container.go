@@ -15,12 +15,12 @@ import (
 // container or a regular one) of pod runs, and returns an error that says
 // what the pod was doing when ctx ends first.
 func (c *Client) WaitContainerRunning(ctx context.Context, pod, container string) error {
-	pods := c.clientset.CoreV1().Pods(c.Namespace)
+	pods := c.clientset.CoreV1().Pods(c.namespace)
 	seen := "no pod yet"
 	for {
 		list, err := pods.List(ctx, metav1.ListOptions{FieldSelector: fields.OneTermEqualSelector("metadata.name", pod).String()})
 		if err != nil {
-			return fmt.Errorf("wait for %s/%s: %w", c.Namespace, pod, err)
+			return fmt.Errorf("wait for %s/%s: %w", c.namespace, pod, err)
 		}
 		for i := range list.Items {
 			if running(&list.Items[i], container) {
@@ -32,7 +32,7 @@ func (c *Client) WaitContainerRunning(ctx context.Context, pod, container string
 			FieldSelector: fields.OneTermEqualSelector("metadata.name", pod).String(), ResourceVersion: list.ResourceVersion,
 		})
 		if err != nil {
-			return fmt.Errorf("watch %s/%s: %w", c.Namespace, pod, err)
+			return fmt.Errorf("watch %s/%s: %w", c.namespace, pod, err)
 		}
 		done, err := c.watchUntilRunning(ctx, w, container, &seen)
 		w.Stop()

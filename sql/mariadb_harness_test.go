@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mysqlctl/mysqlctl/certs"
 )
 
 // The MariaDB integration tests start real mariadbd processes on 127.0.0.1,
@@ -69,7 +71,7 @@ func writeTestTLS() (string, error) {
 		return "", err
 	}
 	now := time.Now()
-	ca, err := NewCA("test CA", now, time.Hour)
+	ca, err := certs.NewCA("test CA", now, time.Hour)
 	if err != nil {
 		return dir, err
 	}
@@ -304,7 +306,7 @@ func localTarget(name, tlsDir string, port int, user, password string) Target {
 	if err != nil {
 		panic(err)
 	}
-	cfg, err := ClientTLS(ca, "127.0.0.1")
+	cfg, err := certs.ClientTLS(ca, "127.0.0.1")
 	if err != nil {
 		panic(err)
 	}
