@@ -65,7 +65,7 @@ func adoptBackup(asked Spec, given Given, r *RestoreOptions) (Spec, error) {
 // checkNewCluster refuses a restore over anything that exists: a restore
 // makes a new cluster.
 func (c *Cluster) checkNewCluster(ctx context.Context) error {
-	sts, err := c.Kube.GetStatefulSet(ctx, StatefulSetName(c.Name))
+	sts, err := c.statefulSet(ctx)
 	if err != nil {
 		return err
 	}

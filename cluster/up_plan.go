@@ -45,7 +45,7 @@ func (p plan) recreateReason() string {
 // cannot grow them, new credentials for old volumes, more servers than
 // allowed or than the nodes can hold.
 func (c *Cluster) planUp(ctx context.Context, asked Spec, given Given) (plan, error) {
-	sts, err := c.Kube.GetStatefulSet(ctx, StatefulSetName(c.Name))
+	sts, err := c.statefulSet(ctx)
 	if err != nil {
 		return plan{}, err
 	}
