@@ -10,9 +10,10 @@ import (
 	"testing"
 )
 
-// TestImportArrows keeps the layering main -> cmd -> cluster -> {kube, sql,
-// configs, certs}: each package may not import what sits above it or beside
-// it, and the terminal libraries stay in cmd.
+// TestImportArrows keeps the layering main -> cmd -> cluster ->
+// cluster/manifest -> {kube, sql, configs, certs}: each package may not
+// import what sits above it or beside it, and the terminal libraries stay in
+// cmd.
 func TestImportArrows(t *testing.T) {
 	const module = "github.com/mysqlctl/mysqlctl/"
 	forbidden := map[string][]string{
@@ -22,6 +23,10 @@ func TestImportArrows(t *testing.T) {
 		// cluster reaches Kubernetes only through kube's methods, never the
 		// typed clientset (one place that knows how each call is made).
 		"cluster": {module + "cmd", "github.com/spf13/", "github.com/olekukonko/", "k8s.io/client-go/kubernetes", "k8s.io/client-go/rest"},
+		// manifest is pure: the spec and the objects built from it, with no
+		// way to reach a cluster (kube only for its label names).
+		"cluster/manifest": {module + "cmd", module + "cluster", "github.com/spf13/", "github.com/olekukonko/",
+			"k8s.io/client-go/kubernetes", "k8s.io/client-go/rest", "k8s.io/client-go/tools", "k8s.io/client-go/dynamic"},
 	}
 	// certs, the TLS material, imports the standard library alone (whose
 	// paths have no dot in their first element).

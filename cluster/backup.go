@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -41,7 +42,7 @@ func (c *Cluster) backup(ctx context.Context, opts BackupOptions) (*BackupInfo, 
 	if err != nil {
 		return nil, err
 	}
-	live := liveSpec(sts)
+	live := manifest.LiveSpec(sts)
 	from, err := c.backupSource(ctx, opts.From, live.Replicas)
 	if err != nil {
 		return nil, err
@@ -60,7 +61,7 @@ func (c *Cluster) backup(ctx context.Context, opts BackupOptions) (*BackupInfo, 
 		out = &countingWriter{w: w, copied: opts.Copied}
 	}
 	stderr := &tailBuffer{max: 64 << 10}
-	err = c.Kube.Exec(ctx, from, ContainerSidecar, backupCommand(), kube.ExecOptions{Stdout: out, Stderr: stderr})
+	err = c.Kube.Exec(ctx, from, manifest.ContainerSidecar, backupCommand(), kube.ExecOptions{Stdout: out, Stderr: stderr})
 	if err != nil {
 		var exit *kube.ExitError
 		if errors.As(err, &exit) {
@@ -110,11 +111,11 @@ func (c *Cluster) backupSource(ctx context.Context, asked string, replicas int32
 // streamFormat names what a backup file carries: the backup tool's stream,
 // or (mysql, no backup tool in its image) the tar of a CLONE LOCAL copy
 // (configs/scripts/backup-stream.sh).
-func streamFormat(f Flavor) string {
+func streamFormat(f manifest.Flavor) string {
 	switch f {
-	case FlavorMariaDB:
+	case manifest.FlavorMariaDB:
 		return "mbstream"
-	case FlavorMySQL:
+	case manifest.FlavorMySQL:
 		return "tar"
 	}
 	return "xbstream"

@@ -12,6 +12,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 )
 
 // A backup file is the hot backup stream of one server (mbstream or
@@ -35,13 +37,13 @@ const (
 
 // BackupHeader says what a backup holds, known before its first byte.
 type BackupHeader struct {
-	Flavor    Flavor    `json:"flavor"`
-	Version   string    `json:"version"`
-	Cluster   string    `json:"cluster"`
-	Namespace string    `json:"namespace"`
-	Source    string    `json:"source"`
-	Stream    string    `json:"stream"` // mbstream | xbstream
-	StartedAt time.Time `json:"startedAt"`
+	Flavor    manifest.Flavor `json:"flavor"`
+	Version   string          `json:"version"`
+	Cluster   string          `json:"cluster"`
+	Namespace string          `json:"namespace"`
+	Source    string          `json:"source"`
+	Stream    string          `json:"stream"` // mbstream | xbstream
+	StartedAt time.Time       `json:"startedAt"`
 }
 
 // BackupTrailer is what is known once the stream ended.

@@ -8,12 +8,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 )
 
 func writeTestBackup(t *testing.T, payload []byte) (string, []byte) {
 	t.Helper()
 	var buf bytes.Buffer
-	w, err := newBackupWriter(&buf, BackupHeader{Flavor: FlavorMariaDB, Version: "10.11", Cluster: "mysql", Namespace: "db",
+	w, err := newBackupWriter(&buf, BackupHeader{Flavor: manifest.FlavorMariaDB, Version: "10.11", Cluster: "mysql", Namespace: "db",
 		Source: "mysql-1", Stream: "mbstream", StartedAt: time.Unix(1, 0).UTC()})
 	if err != nil {
 		t.Fatal(err)

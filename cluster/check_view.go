@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"strings"
+
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 )
 
 // view is a status report as the checks see it: which member is the
@@ -16,7 +18,7 @@ type view struct {
 }
 
 func newView(r *StatusReport) view {
-	v := view{r: r, primary: cmp.Or(r.Cluster.Primary, r.Cluster.RecordedPrimary, PodName(r.Cluster.Name, 0))}
+	v := view{r: r, primary: cmp.Or(r.Cluster.Primary, r.Cluster.RecordedPrimary, manifest.PodName(r.Cluster.Name, 0))}
 	for i := range r.Members {
 		if r.Members[i].Pod != v.primary {
 			v.replicas = append(v.replicas, &r.Members[i])

@@ -1,3 +1,7 @@
+// Package cluster is mysqlctl's use cases (up, scale, status, check,
+// switchover, promote, backup, down, ...): they act on a live cluster
+// through the kube and sql packages, from the spec and objects package
+// manifest describes. It prints nothing and knows no command line.
 package cluster
 
 import (
@@ -6,6 +10,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 	"github.com/mysqlctl/mysqlctl/sql"
 )
@@ -84,7 +89,7 @@ func New(k *kube.Client, name string) *Cluster {
 	return &Cluster{
 		Name:           name,
 		Kube:           k,
-		NewCredentials: NewCredentials,
+		NewCredentials: manifest.NewCredentials,
 		WaitReady: func(ctx context.Context, sts string, want int32, progress func(kube.PodProgress)) error {
 			return k.WaitStatefulSetReady(ctx, sts, want, progress)
 		},
@@ -114,10 +119,10 @@ func (c *Cluster) Namespace() string { return c.Kube.Namespace() }
 
 // WriteEndpoint is the Service clients write to: it follows the recorded
 // primary.
-func (c *Cluster) WriteEndpoint() string { return PrimaryServiceName(c.Name) }
+func (c *Cluster) WriteEndpoint() string { return manifest.PrimaryServiceName(c.Name) }
 
 // ReadEndpoint is the Service clients read from.
-func (c *Cluster) ReadEndpoint() string { return ReadServiceName(c.Name) }
+func (c *Cluster) ReadEndpoint() string { return manifest.ReadServiceName(c.Name) }
 
 // checksumConns is sql.ChecksumTables over servers opened by sql.Open.
 func checksumConns(ctx context.Context, servers []Server) (*sql.Checksums, error) {
@@ -141,7 +146,7 @@ var ErrClusterNotFound = fmt.Errorf("cluster not found")
 
 func (e *ClusterNotFoundError) Error() string {
 	return fmt.Sprintf("no cluster named %q in namespace %q (no StatefulSet %s, no pods labelled %s): check --name and -n, or create it with mysqlctl up",
-		e.Name, e.Namespace, StatefulSetName(e.Name), PodSelector(e.Name))
+		e.Name, e.Namespace, manifest.StatefulSetName(e.Name), manifest.PodSelector(e.Name))
 }
 
 // Is makes errors.Is(err, ErrClusterNotFound) true.

@@ -3,6 +3,8 @@ package cluster
 import (
 	"context"
 	"fmt"
+
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 )
 
 // Connection is how a client reaches the cluster: hosts inside the
@@ -51,24 +53,24 @@ func (c *Cluster) Credentials(ctx context.Context, showPasswords bool) (*Connect
 		return nil, err
 	}
 	conn := &Connection{
-		Cluster: c.Name, Namespace: c.Namespace(), Port: PortMySQL, Secret: SecretName(c.Name),
+		Cluster: c.Name, Namespace: c.Namespace(), Port: manifest.PortMySQL, Secret: manifest.SecretName(c.Name),
 		WriteHost: c.qualified(c.WriteEndpoint()),
-		ReadHost:  c.qualified(ReadServiceName(c.Name)),
+		ReadHost:  c.qualified(manifest.ReadServiceName(c.Name)),
 		PodHosts:  []string{},
 		Accounts: []Account{
-			{User: RootUser, SecretKey: SecretKeyRootPassword, Purpose: "yours: every privilege; the account for applications and people"},
-			{User: AdminUser, SecretKey: SecretKeyAdminPassword, Purpose: "mysqlctl's own: status, check, replication setup"},
-			{User: ReplicationUser, SecretKey: SecretKeyReplicationPassword, Purpose: "replicas' connection to their source (TLS required)"},
-			{User: ProbeUser, SecretKey: SecretKeyProbePassword, Purpose: "the servers' probes: replication status only"},
+			{User: manifest.RootUser, SecretKey: manifest.SecretKeyRootPassword, Purpose: "yours: every privilege; the account for applications and people"},
+			{User: manifest.AdminUser, SecretKey: manifest.SecretKeyAdminPassword, Purpose: "mysqlctl's own: status, check, replication setup"},
+			{User: manifest.ReplicationUser, SecretKey: manifest.SecretKeyReplicationPassword, Purpose: "replicas' connection to their source (TLS required)"},
+			{User: manifest.ProbeUser, SecretKey: manifest.SecretKeyProbePassword, Purpose: "the servers' probes: replication status only"},
 		},
-		TLS: TLSInfo{CASecret: TLSSecretName(c.Name), CAKey: TLSKeyCA, Clients: liveSpec(sts).WithDefaults().TLS},
+		TLS: TLSInfo{CASecret: manifest.TLSSecretName(c.Name), CAKey: manifest.TLSKeyCA, Clients: manifest.LiveSpec(sts).WithDefaults().TLS},
 	}
 	replicas := int32(1)
 	if sts.Spec.Replicas != nil {
 		replicas = *sts.Spec.Replicas
 	}
 	for i := 0; i < int(replicas); i++ {
-		conn.PodHosts = append(conn.PodHosts, c.qualified(PodHost(c.Name, i)))
+		conn.PodHosts = append(conn.PodHosts, c.qualified(manifest.PodHost(c.Name, i)))
 	}
 	if showPasswords {
 		if err := c.fillPasswords(ctx, conn); err != nil {
@@ -85,21 +87,21 @@ func (c *Cluster) qualified(host string) string {
 }
 
 func (c *Cluster) fillPasswords(ctx context.Context, conn *Connection) error {
-	secret, err := c.Kube.GetSecret(ctx, SecretName(c.Name))
+	secret, err := c.Kube.GetSecret(ctx, manifest.SecretName(c.Name))
 	if err != nil {
 		return err
 	}
 	if secret == nil {
-		return fmt.Errorf("secret %s/%s does not exist: the passwords are gone (see 'mysqlctl check')", c.Namespace(), SecretName(c.Name))
+		return fmt.Errorf("secret %s/%s does not exist: the passwords are gone (see 'mysqlctl check')", c.Namespace(), manifest.SecretName(c.Name))
 	}
 	for i := range conn.Accounts {
 		a := &conn.Accounts[i]
 		pw := secret.Data[a.SecretKey]
-		if len(pw) == 0 && a.SecretKey == SecretKeyProbePassword {
+		if len(pw) == 0 && a.SecretKey == manifest.SecretKeyProbePassword {
 			continue // a cluster made before the probe account: its probes use root
 		}
 		if len(pw) == 0 {
-			return fmt.Errorf("secret %s/%s has no key %s", c.Namespace(), SecretName(c.Name), a.SecretKey)
+			return fmt.Errorf("secret %s/%s has no key %s", c.Namespace(), manifest.SecretName(c.Name), a.SecretKey)
 		}
 		a.Password = string(pw)
 	}
@@ -109,12 +111,12 @@ func (c *Cluster) fillPasswords(ctx context.Context, conn *Connection) error {
 // CACertificate is the PEM certificate of the cluster's CA, which a client
 // verifies the servers' certificate against.
 func (c *Cluster) CACertificate(ctx context.Context) ([]byte, error) {
-	secret, err := c.Kube.GetSecret(ctx, TLSSecretName(c.Name))
+	secret, err := c.Kube.GetSecret(ctx, manifest.TLSSecretName(c.Name))
 	if err != nil {
 		return nil, err
 	}
-	if secret == nil || len(secret.Data[TLSKeyCA]) == 0 {
-		return nil, fmt.Errorf("secret %s/%s holds no CA certificate: run mysqlctl up, which makes it", c.Namespace(), TLSSecretName(c.Name))
+	if secret == nil || len(secret.Data[manifest.TLSKeyCA]) == 0 {
+		return nil, fmt.Errorf("secret %s/%s holds no CA certificate: run mysqlctl up, which makes it", c.Namespace(), manifest.TLSSecretName(c.Name))
 	}
-	return secret.Data[TLSKeyCA], nil
+	return secret.Data[manifest.TLSKeyCA], nil
 }

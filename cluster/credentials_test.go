@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 )
 
 func TestCredentialsShowPasswordsOnlyWhenAsked(t *testing.T) {
@@ -24,7 +26,7 @@ func TestCredentialsShowPasswordsOnlyWhenAsked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if conn.Accounts[1].User != AdminUser || conn.Accounts[1].Password != testPassword {
+	if conn.Accounts[1].User != manifest.AdminUser || conn.Accounts[1].Password != testPassword {
 		t.Errorf("accounts %+v: want the admin password shown", conn.Accounts)
 	}
 }

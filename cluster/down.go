@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -49,7 +50,7 @@ func (c *Cluster) down(ctx context.Context, opts DownOptions) (bool, error) {
 		record(result)
 	}
 	c.say("waiting for the pods of " + c.Name + " to stop")
-	if err := c.Kube.WaitGone(ctx, kube.Gone{Kind: kube.KindPod, Selector: PodSelector(c.Name)}); err != nil {
+	if err := c.Kube.WaitGone(ctx, kube.Gone{Kind: kube.KindPod, Selector: manifest.PodSelector(c.Name)}); err != nil {
 		return found, err
 	}
 	if !opts.Purge {
@@ -63,7 +64,7 @@ func (c *Cluster) down(ctx context.Context, opts DownOptions) (bool, error) {
 // volumes without the passwords their servers were initialised with, nor
 // a record of data that is gone.
 func (c *Cluster) purge(ctx context.Context, record func(kube.Result)) error {
-	pvcs, err := c.Kube.DeletePVCs(ctx, PodSelector(c.Name))
+	pvcs, err := c.Kube.DeletePVCs(ctx, manifest.PodSelector(c.Name))
 	for _, r := range pvcs {
 		record(r)
 	}
@@ -71,7 +72,7 @@ func (c *Cluster) purge(ctx context.Context, record func(kube.Result)) error {
 		return fmt.Errorf("delete volumes: %w", err)
 	}
 	c.say("waiting for the volumes of " + c.Name + " to be deleted")
-	if err := c.Kube.WaitGone(ctx, kube.Gone{Kind: kube.KindPVC, Selector: PodSelector(c.Name)}); err != nil {
+	if err := c.Kube.WaitGone(ctx, kube.Gone{Kind: kube.KindPVC, Selector: manifest.PodSelector(c.Name)}); err != nil {
 		return err
 	}
 	for _, o := range c.dataObjects() {
@@ -90,23 +91,23 @@ type namedObject struct{ kind, name string }
 // workloadObjects are what down deletes: the data stays.
 func (c *Cluster) workloadObjects() []namedObject {
 	return []namedObject{
-		{kube.KindStatefulSet, StatefulSetName(c.Name)},
-		{kube.KindPodDisruptionBudget, DisruptionBudgetName(c.Name)},
-		{kube.KindService, HeadlessServiceName(c.Name)},
-		{kube.KindService, ReadServiceName(c.Name)},
-		{kube.KindService, PrimaryServiceName(c.Name)},
-		{kube.KindConfigMap, ConfigMapName(c.Name)},
-		{kube.KindNetworkPolicy, NetworkPolicyName(c.Name)},
+		{kube.KindStatefulSet, manifest.StatefulSetName(c.Name)},
+		{kube.KindPodDisruptionBudget, manifest.DisruptionBudgetName(c.Name)},
+		{kube.KindService, manifest.HeadlessServiceName(c.Name)},
+		{kube.KindService, manifest.ReadServiceName(c.Name)},
+		{kube.KindService, manifest.PrimaryServiceName(c.Name)},
+		{kube.KindConfigMap, manifest.ConfigMapName(c.Name)},
+		{kube.KindNetworkPolicy, manifest.NetworkPolicyName(c.Name)},
 	}
 }
 
 // dataObjects are what down --purge deletes once the volumes are gone.
 func (c *Cluster) dataObjects() []namedObject {
 	return []namedObject{
-		{kube.KindConfigMap, StateConfigMapName(c.Name)},
-		{kube.KindSecret, SecretName(c.Name)},
-		{kube.KindSecret, TLSSecretName(c.Name)},
-		{kube.KindSecret, CASecretName(c.Name)},
+		{kube.KindConfigMap, manifest.StateConfigMapName(c.Name)},
+		{kube.KindSecret, manifest.SecretName(c.Name)},
+		{kube.KindSecret, manifest.TLSSecretName(c.Name)},
+		{kube.KindSecret, manifest.CASecretName(c.Name)},
 	}
 }
 
@@ -120,8 +121,8 @@ func (c *Cluster) refuseOthersObjects(ctx context.Context, objs []namedObject) e
 		if err != nil {
 			return err
 		}
-		if owner := labels[LabelInstance]; found && owner != "" && owner != c.Name {
-			return invalidSpec("name", "%s %s belongs to cluster %s, not to cluster %s: nothing was deleted; to take that cluster down pass --name %s",
+		if owner := labels[manifest.LabelInstance]; found && owner != "" && owner != c.Name {
+			return manifest.InvalidSpec("name", "%s %s belongs to cluster %s, not to cluster %s: nothing was deleted; to take that cluster down pass --name %s",
 				o.kind, o.name, owner, c.Name, owner)
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -41,7 +42,7 @@ func newLifecycle(t *testing.T, objs ...runtime.Object) *lifecycle {
 	l := &lifecycle{t: t, cs: fake.NewClientset(objs...)}
 	l.c = New(kube.NewClientFromInterface(l.cs, testNS), "mysql")
 	l.c.NewCredentials = func() (map[string][]byte, error) {
-		return map[string][]byte{SecretKeyAdminPassword: []byte(testPassword)}, nil
+		return map[string][]byte{manifest.SecretKeyAdminPassword: []byte(testPassword)}, nil
 	}
 	l.c.Changed = func(line string) { l.changed = append(l.changed, line) }
 	l.c.WaitReady = l.controller
@@ -69,13 +70,13 @@ func (l *lifecycle) controller(ctx context.Context, name string, want int32, _ f
 
 func (l *lifecycle) removePods(from int) {
 	for i := from; i < 10; i++ {
-		_ = l.cs.Tracker().Delete(schema.GroupVersionResource{Version: "v1", Resource: "pods"}, testNS, PodName("mysql", i))
+		_ = l.cs.Tracker().Delete(schema.GroupVersionResource{Version: "v1", Resource: "pods"}, testNS, manifest.PodName("mysql", i))
 	}
 }
 
 func (l *lifecycle) removeVolumes(from int) {
 	for i := from; i < 10; i++ {
-		_ = l.cs.Tracker().Delete(schema.GroupVersionResource{Version: "v1", Resource: "persistentvolumeclaims"}, testNS, PVCName("mysql", i))
+		_ = l.cs.Tracker().Delete(schema.GroupVersionResource{Version: "v1", Resource: "persistentvolumeclaims"}, testNS, manifest.PVCName("mysql", i))
 	}
 }
 
@@ -101,7 +102,7 @@ func (l *lifecycle) exists(get func() error) bool {
 func (l *lifecycle) addServers(n int) {
 	l.t.Helper()
 	for i := 0; i < n; i++ {
-		for _, obj := range []runtime.Object{&corev1.PersistentVolumeClaim{ObjectMeta: meta(PVCName("mysql", i))}, testPod(i, true)} {
+		for _, obj := range []runtime.Object{&corev1.PersistentVolumeClaim{ObjectMeta: meta(manifest.PVCName("mysql", i))}, testPod(i, true)} {
 			if err := l.cs.Tracker().Add(obj); err != nil {
 				l.t.Fatal(err)
 			}
@@ -124,7 +125,7 @@ func testNode() *corev1.Node {
 
 func TestUpCreatesEveryObjectAndWaits(t *testing.T) {
 	l := newLifecycle(t)
-	if err := l.c.Up(context.Background(), DefaultSpec(), UpOptions{}); err != nil {
+	if err := l.c.Up(context.Background(), manifest.DefaultSpec(), UpOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// The record first: it names the primary before any pod starts.
@@ -135,11 +136,11 @@ func TestUpCreatesEveryObjectAndWaits(t *testing.T) {
 	if !slices.Equal(l.changed, want) {
 		t.Errorf("changes %q, want %q", l.changed, want)
 	}
-	if !slices.Equal(l.waits, []int32{DefaultReplicas}) || l.replicas() != DefaultReplicas {
-		t.Errorf("waited for %v, statefulset has %d replicas; want %d", l.waits, l.replicas(), DefaultReplicas)
+	if !slices.Equal(l.waits, []int32{manifest.DefaultReplicas}) || l.replicas() != manifest.DefaultReplicas {
+		t.Errorf("waited for %v, statefulset has %d replicas; want %d", l.waits, l.replicas(), manifest.DefaultReplicas)
 	}
 	l.changed = nil
-	if err := l.c.Up(context.Background(), DefaultSpec(), UpOptions{}); err != nil {
+	if err := l.c.Up(context.Background(), manifest.DefaultSpec(), UpOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, line := range l.changed {
@@ -152,19 +153,19 @@ func TestUpCreatesEveryObjectAndWaits(t *testing.T) {
 // A plain up keeps the live replica count; an explicit one changes it.
 func TestUpKeepsTheLiveReplicaCountUnlessGiven(t *testing.T) {
 	l := newLifecycle(t)
-	spec := DefaultSpec()
+	spec := manifest.DefaultSpec()
 	spec.Replicas = 5
-	if err := l.c.Up(context.Background(), spec, UpOptions{Given: Given{KeyReplicas: true}}); err != nil {
+	if err := l.c.Up(context.Background(), spec, UpOptions{Given: manifest.Given{manifest.KeyReplicas: true}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := l.c.Up(context.Background(), DefaultSpec(), UpOptions{}); err != nil {
+	if err := l.c.Up(context.Background(), manifest.DefaultSpec(), UpOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := l.replicas(); got != 5 {
 		t.Errorf("plain up after 5 servers: %d replicas, want 5", got)
 	}
 	spec.Replicas = 2
-	if err := l.c.Up(context.Background(), spec, UpOptions{Given: Given{KeyReplicas: true}}); err != nil {
+	if err := l.c.Up(context.Background(), spec, UpOptions{Given: manifest.Given{manifest.KeyReplicas: true}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := l.replicas(); got != 2 {
@@ -184,13 +185,13 @@ func TestScale(t *testing.T) {
 		{"down 5 to 2 keeps volumes", 2, true, 5},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			spec := DefaultSpec()
+			spec := manifest.DefaultSpec()
 			spec.Replicas = 5
 			if tc.to == 5 {
 				spec.Replicas = 3
 			}
 			l := newLifecycle(t)
-			if err := l.c.Up(context.Background(), spec, UpOptions{Given: Given{KeyReplicas: true}}); err != nil {
+			if err := l.c.Up(context.Background(), spec, UpOptions{Given: manifest.Given{manifest.KeyReplicas: true}}); err != nil {
 				t.Fatal(err)
 			}
 			l.addServers(int(spec.Replicas))
@@ -231,7 +232,7 @@ func TestDown(t *testing.T) {
 		t.Run(fmt.Sprintf("purge=%v", purge), func(t *testing.T) {
 			l := newLifecycle(t)
 			ctx := context.Background()
-			if err := l.c.Up(ctx, DefaultSpec(), UpOptions{}); err != nil {
+			if err := l.c.Up(ctx, manifest.DefaultSpec(), UpOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			l.addServers(3)
@@ -241,12 +242,12 @@ func TestDown(t *testing.T) {
 				t.Fatalf("down: found %v, err %v", found, err)
 			}
 			secret := l.exists(func() error {
-				_, err := l.cs.CoreV1().Secrets(testNS).Get(ctx, SecretName("mysql"), metav1.GetOptions{})
+				_, err := l.cs.CoreV1().Secrets(testNS).Get(ctx, manifest.SecretName("mysql"), metav1.GetOptions{})
 				return err
 			})
 			pvcs, _ := l.cs.CoreV1().PersistentVolumeClaims(testNS).List(ctx, metav1.ListOptions{})
 			state := l.exists(func() error {
-				_, err := l.cs.CoreV1().ConfigMaps(testNS).Get(ctx, StateConfigMapName("mysql"), metav1.GetOptions{})
+				_, err := l.cs.CoreV1().ConfigMaps(testNS).Get(ctx, manifest.StateConfigMapName("mysql"), metav1.GetOptions{})
 				return err
 			})
 			if secret == purge || state == purge || (len(pvcs.Items) == 0) != purge {

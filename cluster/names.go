@@ -6,6 +6,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/labels"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -16,7 +17,7 @@ import (
 // PodNames lists the cluster's pods by ordinal, ready or not: any of them
 // can be the one a user wants to open a client on.
 func (c *Cluster) PodNames(ctx context.Context) ([]string, error) {
-	pods, err := c.Kube.ListPods(ctx, PodSelector(c.Name))
+	pods, err := c.Kube.ListPods(ctx, manifest.PodSelector(c.Name))
 	if err != nil {
 		return nil, err
 	}
@@ -46,14 +47,14 @@ func (c *Cluster) ReplicaNames(ctx context.Context) ([]string, error) {
 // StatefulSets mysqlctl manages, by name. A StatefulSet of another manager
 // with the same name labels is not one.
 func ClusterNames(ctx context.Context, k *kube.Client) ([]string, error) {
-	selector := labels.SelectorFromSet(map[string]string{LabelName: AppName, LabelManagedBy: ManagedBy}).String()
+	selector := labels.SelectorFromSet(map[string]string{manifest.LabelName: manifest.AppName, manifest.LabelManagedBy: manifest.ManagedBy}).String()
 	sets, err := k.ListStatefulSets(ctx, selector)
 	if err != nil {
 		return nil, err
 	}
 	var names []string
 	for _, s := range sets {
-		if name := s.Labels[LabelInstance]; name != "" {
+		if name := s.Labels[manifest.LabelInstance]; name != "" {
 			names = append(names, name)
 		}
 	}

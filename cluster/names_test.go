@@ -13,6 +13,7 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -22,18 +23,18 @@ import (
 func namesFixture() []runtime.Object {
 	objs := clusterObjects(3)
 	for _, o := range objs {
-		if cm, ok := o.(*corev1.ConfigMap); ok && cm.Name == StateConfigMapName("mysql") {
+		if cm, ok := o.(*corev1.ConfigMap); ok && cm.Name == manifest.StateConfigMapName("mysql") {
 			cm.Data[StateKeyPrimary] = "mysql-1"
 		}
 	}
-	orders := metav1.ObjectMeta{Name: "orders", Namespace: testNS, Labels: Labels("orders", ComponentDatabase)}
+	orders := metav1.ObjectMeta{Name: "orders", Namespace: testNS, Labels: manifest.Labels("orders", manifest.ComponentDatabase)}
 	objs = append(objs, &appsv1.StatefulSet{ObjectMeta: orders})
-	orders.Name = PodName("orders", 0)
+	orders.Name = manifest.PodName("orders", 0)
 	objs = append(objs, &corev1.Pod{ObjectMeta: orders})
-	helm := metav1.ObjectMeta{Name: "legacy", Namespace: testNS, Labels: Labels("legacy", ComponentDatabase)}
-	helm.Labels[LabelManagedBy] = "Helm"
+	helm := metav1.ObjectMeta{Name: "legacy", Namespace: testNS, Labels: manifest.Labels("legacy", manifest.ComponentDatabase)}
+	helm.Labels[manifest.LabelManagedBy] = "Helm"
 	objs = append(objs, &appsv1.StatefulSet{ObjectMeta: helm})
-	away := metav1.ObjectMeta{Name: "away", Namespace: "elsewhere", Labels: Labels("away", ComponentDatabase)}
+	away := metav1.ObjectMeta{Name: "away", Namespace: "elsewhere", Labels: manifest.Labels("away", manifest.ComponentDatabase)}
 	return append(objs, &appsv1.StatefulSet{ObjectMeta: away})
 }
 

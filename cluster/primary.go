@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -23,7 +24,7 @@ func (c *Cluster) RecordedPrimary(ctx context.Context) (string, error) {
 // pods read the record the same way.
 func (c *Cluster) validPrimary(pod string) string {
 	ordinal, ok := kube.Ordinal(pod)
-	if !ok || PodName(c.Name, ordinal) != pod {
+	if !ok || manifest.PodName(c.Name, ordinal) != pod {
 		return ""
 	}
 	return pod
@@ -33,18 +34,18 @@ func (c *Cluster) validPrimary(pod string) string {
 // the record names none.
 func (c *Cluster) errNoRecordedPrimary() error {
 	return fmt.Errorf("the cluster's record (ConfigMap %s) names no primary, so every server stays read-only: find the server that holds the writes with mysqlctl status, then record it with mysqlctl promote POD --adopt",
-		StateConfigMapName(c.Name))
+		manifest.StateConfigMapName(c.Name))
 }
 
 // checkKeepsPrimary refuses a replica count that would remove the recorded
 // primary: the StatefulSet removes the highest ordinals first.
 func checkKeepsPrimary(name, primary string, replicas int32) error {
 	ordinal, ok := kube.Ordinal(primary)
-	if !ok || PodName(name, ordinal) != primary || int32(ordinal) < replicas {
+	if !ok || manifest.PodName(name, ordinal) != primary || int32(ordinal) < replicas {
 		return nil
 	}
-	return invalidSpec("replicas", "%d replicas would remove %s, the primary: move the primary first with mysqlctl switchover --to %s, then scale",
-		replicas, primary, PodName(name, 0))
+	return manifest.InvalidSpec("replicas", "%d replicas would remove %s, the primary: move the primary first with mysqlctl switchover --to %s, then scale",
+		replicas, primary, manifest.PodName(name, 0))
 }
 
 // memberOrdinal is the ordinal of pod when it is one of the cluster's
@@ -52,9 +53,9 @@ func checkKeepsPrimary(name, primary string, replicas int32) error {
 func memberOrdinal(name, pod string, replicas int32) (int, error) {
 	replicas = max(replicas, 1)
 	ordinal, ok := kube.Ordinal(pod)
-	if !ok || PodName(name, ordinal) != pod || int32(ordinal) >= replicas {
-		return 0, invalidSpec("pod", "%s is not a server of cluster %s, whose pods are %s to %s: pass one of them",
-			pod, name, PodName(name, 0), PodName(name, int(replicas)-1))
+	if !ok || manifest.PodName(name, ordinal) != pod || int32(ordinal) >= replicas {
+		return 0, manifest.InvalidSpec("pod", "%s is not a server of cluster %s, whose pods are %s to %s: pass one of them",
+			pod, name, manifest.PodName(name, 0), manifest.PodName(name, int(replicas)-1))
 	}
 	return ordinal, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -40,7 +41,7 @@ func (c *Cluster) reclone(ctx context.Context, pod string) error {
 		return err
 	}
 	if pod == primary {
-		return invalidSpec("pod", "%s is the primary: its data is the cluster's and is never replaced by a clone; reclone a replica, or move the primary first with mysqlctl switchover",
+		return manifest.InvalidSpec("pod", "%s is the primary: its data is the cluster's and is never replaced by a clone; reclone a replica, or move the primary first with mysqlctl switchover",
 			pod)
 	}
 	if err := c.requireDonor(ctx, pod); err != nil {
@@ -48,7 +49,7 @@ func (c *Cluster) reclone(ctx context.Context, pod string) error {
 	}
 	// The volume first: it stays until its pod is gone (the claim's
 	// protection finalizer), so the re-created pod cannot find the old data.
-	volume, err := c.Kube.Delete(ctx, kube.KindPVC, PVCName(c.Name, ordinal))
+	volume, err := c.Kube.Delete(ctx, kube.KindPVC, manifest.PVCName(c.Name, ordinal))
 	if err != nil {
 		return err
 	}
@@ -61,7 +62,7 @@ func (c *Cluster) reclone(ctx context.Context, pod string) error {
 	// The controller re-creates the claim under the same name at once:
 	// only the old one's UID tells it is gone.
 	c.say("waiting for the old volume of " + pod + " to be released")
-	claim := PVCName(c.Name, ordinal)
+	claim := manifest.PVCName(c.Name, ordinal)
 	if err := c.Kube.WaitGone(ctx, kube.Gone{Kind: kube.KindPVC, Names: []string{claim}, UIDs: map[string]types.UID{claim: volume.UID}}); err != nil {
 		return err
 	}
@@ -71,7 +72,7 @@ func (c *Cluster) reclone(ctx context.Context, pod string) error {
 // requireDonor refuses when no other server is Ready: the clone would wait
 // for a donor that is not there.
 func (c *Cluster) requireDonor(ctx context.Context, pod string) error {
-	pods, err := c.Kube.ListPods(ctx, PodSelector(c.Name))
+	pods, err := c.Kube.ListPods(ctx, manifest.PodSelector(c.Name))
 	if err != nil {
 		return err
 	}

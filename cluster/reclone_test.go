@@ -5,13 +5,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 func TestRecloneReplacesTheReplicasVolumeAndPod(t *testing.T) {
 	l := newLifecycle(t)
 	ctx := context.Background()
-	if err := l.c.Up(ctx, DefaultSpec(), UpOptions{}); err != nil {
+	if err := l.c.Up(ctx, manifest.DefaultSpec(), UpOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	l.addServers(3)
@@ -36,7 +37,7 @@ func TestRecloneReplacesTheReplicasVolumeAndPod(t *testing.T) {
 func TestRecloneRefuses(t *testing.T) {
 	l := newLifecycle(t)
 	ctx := context.Background()
-	if err := l.c.Up(ctx, DefaultSpec(), UpOptions{}); err != nil {
+	if err := l.c.Up(ctx, manifest.DefaultSpec(), UpOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for pod, want := range map[string]string{

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -32,31 +33,31 @@ type RestoreOptions struct {
 
 // adoptBackup makes the asked spec the backup's flavour and version where
 // the user gave none, and refuses another flavour or an older series.
-func adoptBackup(asked Spec, given Given, r *RestoreOptions) (Spec, error) {
+func adoptBackup(asked manifest.Spec, given manifest.Given, r *RestoreOptions) (manifest.Spec, error) {
 	info := r.Info
-	if !given.Has(KeyFlavor) {
+	if !given.Has(manifest.KeyFlavor) {
 		asked.Flavor = info.Flavor
-		if !given.Has(KeyImage) {
+		if !given.Has(manifest.KeyImage) {
 			asked.Image = ""
 		}
 	}
-	if !given.Has(KeyVersion) && asked.Flavor == info.Flavor {
+	if !given.Has(manifest.KeyVersion) && asked.Flavor == info.Flavor {
 		asked.Version = info.Version
 	}
 	if asked.Flavor != info.Flavor {
-		return asked, invalidSpec("flavor", "%s is a backup of a %s server and cannot start a %s cluster: leave --flavor out or pass --flavor %s", r.File, info.Flavor, asked.Flavor, info.Flavor)
+		return asked, manifest.InvalidSpec("flavor", "%s is a backup of a %s server and cannot start a %s cluster: leave --flavor out or pass --flavor %s", r.File, info.Flavor, asked.Flavor, info.Flavor)
 	}
-	if older(asked.WithDefaults().Version, info.Version) {
-		return asked, invalidSpec("version", "%s is a backup of %s %s, newer than %s: a server never starts on a newer series' data; pass --version %s or later", r.File, info.Flavor, info.Version, asked.WithDefaults().Version, info.Version)
+	if manifest.OlderVersion(asked.WithDefaults().Version, info.Version) {
+		return asked, manifest.InvalidSpec("version", "%s is a backup of %s %s, newer than %s: a server never starts on a newer series' data; pass --version %s or later", r.File, info.Flavor, info.Version, asked.WithDefaults().Version, info.Version)
 	}
-	if r.Credentials == nil && asked.Flavor == FlavorMySQL57 {
-		return asked, invalidSpec("credentials", "a %s backup keeps its accounts' passwords: pass the backed-up cluster's Secret with --credentials-from", asked.Flavor)
+	if r.Credentials == nil && asked.Flavor == manifest.FlavorMySQL57 {
+		return asked, manifest.InvalidSpec("credentials", "a %s backup keeps its accounts' passwords: pass the backed-up cluster's Secret with --credentials-from", asked.Flavor)
 	}
-	for _, k := range SecretKeys() {
+	for _, k := range manifest.SecretKeys() {
 		// A cluster made before the probe account had no key for it: the
 		// restored cluster gets a new password (restoreCredentials).
-		if r.Credentials != nil && len(r.Credentials[k]) == 0 && k != SecretKeyProbePassword {
-			return asked, invalidSpec("credentials", "the credentials given lack %s: pass the backed-up cluster's Secret (%s)", k, SecretName(info.Cluster))
+		if r.Credentials != nil && len(r.Credentials[k]) == 0 && k != manifest.SecretKeyProbePassword {
+			return asked, manifest.InvalidSpec("credentials", "the credentials given lack %s: pass the backed-up cluster's Secret (%s)", k, manifest.SecretName(info.Cluster))
 		}
 	}
 	return asked, nil
@@ -69,12 +70,12 @@ func (c *Cluster) checkNewCluster(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	pvcs, err := c.Kube.ListPVCs(ctx, PodSelector(c.Name))
+	pvcs, err := c.Kube.ListPVCs(ctx, manifest.PodSelector(c.Name))
 	if err != nil {
 		return err
 	}
 	if sts != nil || len(pvcs) > 0 {
-		return invalidSpec("name", "cluster %s exists in namespace %s (or its volumes do): a restore makes a new cluster; choose another --name or -n", c.Name, c.Namespace())
+		return manifest.InvalidSpec("name", "cluster %s exists in namespace %s (or its volumes do): a restore makes a new cluster; choose another --name or -n", c.Name, c.Namespace())
 	}
 	return nil
 }
@@ -82,9 +83,9 @@ func (c *Cluster) checkNewCluster(ctx context.Context) error {
 // restore streams the backup into the primary's clone container, which
 // waits for it, then removes the record's request.
 func (c *Cluster) restore(ctx context.Context, r *RestoreOptions) error {
-	primary := PodName(c.Name, 0)
+	primary := manifest.PodName(c.Name, 0)
 	c.say(fmt.Sprintf("waiting for %s to wait for the backup", primary))
-	if err := c.Kube.WaitContainerRunning(ctx, primary, ContainerClone); err != nil {
+	if err := c.Kube.WaitContainerRunning(ctx, primary, manifest.ContainerClone); err != nil {
 		return err
 	}
 	payload, err := OpenBackupPayload(r.File, r.Info)
@@ -98,7 +99,7 @@ func (c *Cluster) restore(ctx context.Context, r *RestoreOptions) error {
 	}
 	c.say(fmt.Sprintf("restoring %s into %s", filepath.Base(r.File), primary))
 	stderr := &tailBuffer{max: 64 << 10}
-	err = c.Kube.Exec(ctx, primary, ContainerClone, restoreCommand(r.Credentials == nil), kube.ExecOptions{Stdin: in, Stderr: stderr})
+	err = c.Kube.Exec(ctx, primary, manifest.ContainerClone, restoreCommand(r.Credentials == nil), kube.ExecOptions{Stdin: in, Stderr: stderr})
 	var exit *kube.ExitError
 	if errors.As(err, &exit) { // the script's failure, not the command's exit code
 		return fmt.Errorf("the restore in %s failed (exit %d): %s", primary, exit.Code, lastLines(stderr.String(), 3))
@@ -140,7 +141,7 @@ func OpenBackupPayload(path string, info *BackupInfo) (io.ReadCloser, error) {
 // restoreCredentials are the backed-up cluster's passwords, with a new one
 // for any key that cluster's Secret did not have yet.
 func restoreCredentials(given map[string][]byte) (map[string][]byte, error) {
-	fresh, err := NewCredentials()
+	fresh, err := manifest.NewCredentials()
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 )
 
 // reopen gives the recorded primary its writes back when no server takes
@@ -13,7 +15,7 @@ import (
 func (c *Cluster) reopen(ctx context.Context, r *roleChange, pod string) (*RoleChange, error) {
 	srv, rep := r.g.server(pod), r.report(pod)
 	if len(r.writers()) > 0 || srv == nil || rep == nil || rep.IsReplica() {
-		return nil, invalidSpec("pod", "%s is the recorded primary already", pod)
+		return nil, manifest.InvalidSpec("pod", "%s is the recorded primary already", pod)
 	}
 	c.say(fmt.Sprintf("no server takes writes: %s, the recorded primary, takes them again", pod))
 	if err := c.giveWritesBack(ctx, r, srv); err != nil {

@@ -13,6 +13,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 	"github.com/mysqlctl/mysqlctl/sql"
 )
@@ -21,7 +22,7 @@ import (
 func withRecord(n int, data map[string]string, readyPods ...int) []runtime.Object {
 	objs := clusterObjects(n, readyPods...)
 	for _, o := range objs {
-		if cm, ok := o.(*corev1.ConfigMap); ok && cm.Name == StateConfigMapName("mysql") {
+		if cm, ok := o.(*corev1.ConfigMap); ok && cm.Name == manifest.StateConfigMapName("mysql") {
 			cm.Data = data
 		}
 	}
@@ -39,7 +40,7 @@ func intentJSON(t *testing.T, in Intent) string {
 
 func recordData(t *testing.T, c *Cluster) map[string]string {
 	t.Helper()
-	cm, err := c.Kube.GetConfigMap(context.Background(), StateConfigMapName("mysql"))
+	cm, err := c.Kube.GetConfigMap(context.Background(), manifest.StateConfigMapName("mysql"))
 	if err != nil || cm == nil {
 		t.Fatalf("the record: %v, %v", cm, err)
 	}
@@ -232,7 +233,7 @@ func TestPromoteAdopt(t *testing.T) {
 	objs := clusterObjects(3)
 	objs = slices.DeleteFunc(objs, func(o runtime.Object) bool {
 		cm, ok := o.(*corev1.ConfigMap)
-		return ok && cm.Name == StateConfigMapName("mysql")
+		return ok && cm.Name == manifest.StateConfigMapName("mysql")
 	})
 	c := newTestCluster(t, objs, servers)
 	if _, err := c.Promote(ctx, PromoteOptions{Pod: "mysql-1", Adopt: true}); err == nil || !strings.Contains(err.Error(), "the writable servers are mysql-0") {
@@ -257,7 +258,7 @@ func TestDownRefusesAnotherClustersObjects(t *testing.T) {
 	c := newTestCluster(t, clusterObjects(3), healthyServers(3))
 	other := New(c.Kube, "mysql-read")
 	_, err := other.Down(ctx, DownOptions{Purge: true})
-	var invalid *InvalidSpecError
+	var invalid *manifest.InvalidSpecError
 	if !errors.As(err, &invalid) || !strings.Contains(err.Error(), "belongs to cluster mysql") {
 		t.Fatalf("down --name mysql-read: %v, want a refusal", err)
 	}

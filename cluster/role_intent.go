@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/configs"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
@@ -47,7 +48,7 @@ func (c *Cluster) intentOf(rec *record) (*Intent, error) {
 	}
 	in := &Intent{}
 	if err := json.Unmarshal([]byte(raw), in); err != nil || in.From == "" || in.To == "" {
-		return nil, fmt.Errorf("the record's %s key is not a role change mysqlctl wrote (%q): remove the key from ConfigMap %s", StateKeyChange, raw, StateConfigMapName(c.Name))
+		return nil, fmt.Errorf("the record's %s key is not a role change mysqlctl wrote (%q): remove the key from ConfigMap %s", StateKeyChange, raw, manifest.StateConfigMapName(c.Name))
 	}
 	return in, nil
 }
@@ -88,9 +89,9 @@ func (c *Cluster) endChange(ctx context.Context, rec *record, primary string) er
 	if err := c.save(ctx, rec, map[string]string{StateKeyPrimary: primary}, StateKeyChange); err != nil {
 		return err
 	}
-	result, err := c.Kube.Apply(ctx, buildPrimaryService(c.Name, c.Namespace(), primary))
+	result, err := c.Kube.Apply(ctx, manifest.BuildPrimaryService(c.Name, c.Namespace(), primary))
 	if err != nil {
-		return fmt.Errorf("point service %s at %s: %w", PrimaryServiceName(c.Name), primary, err)
+		return fmt.Errorf("point service %s at %s: %w", manifest.PrimaryServiceName(c.Name), primary, err)
 	}
 	c.changed(result.String())
 	return nil
@@ -121,7 +122,7 @@ func (c *Cluster) runFence(ctx context.Context, pod string, args ...string) erro
 		return fmt.Errorf("%s %s: no way to run commands in pods", args[0], pod)
 	}
 	var stderr bytes.Buffer
-	err := c.RunInPod(ctx, pod, ContainerSidecar, fenceCommand(args...), kube.ExecOptions{Stderr: &stderr})
+	err := c.RunInPod(ctx, pod, manifest.ContainerSidecar, fenceCommand(args...), kube.ExecOptions{Stderr: &stderr})
 	if err != nil {
 		msg := strings.TrimSpace(stderr.String())
 		if msg != "" {
@@ -134,5 +135,5 @@ func (c *Cluster) runFence(ctx context.Context, pod string, args ...string) erro
 
 // fenceCommand is what runFence runs in the sidecar.
 func fenceCommand(args ...string) []string {
-	return append([]string{"bash", scriptPath(configs.ScriptFence)}, args...)
+	return append([]string{"bash", manifest.ScriptPath(configs.ScriptFence)}, args...)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/sql"
 )
 
@@ -44,19 +45,19 @@ func (c *Cluster) openRoleChange(ctx context.Context) (*roleChange, error) {
 	if err != nil {
 		return nil, err
 	}
-	secret, err := c.Kube.GetSecret(ctx, SecretName(c.Name))
+	secret, err := c.Kube.GetSecret(ctx, manifest.SecretName(c.Name))
 	if err != nil {
 		return nil, err
 	}
-	if secret == nil || len(secret.Data[SecretKeyReplicationPassword]) == 0 {
-		return nil, fmt.Errorf("secret %s has no %s: replicas cannot be pointed at a new primary without it", SecretName(c.Name), SecretKeyReplicationPassword)
+	if secret == nil || len(secret.Data[manifest.SecretKeyReplicationPassword]) == 0 {
+		return nil, fmt.Errorf("secret %s has no %s: replicas cannot be pointed at a new primary without it", manifest.SecretName(c.Name), manifest.SecretKeyReplicationPassword)
 	}
 	g, err := c.gather(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return &roleChange{g: g, rec: rec, primary: c.validPrimary(rec.data[StateKeyPrimary]),
-		password: string(secret.Data[SecretKeyReplicationPassword])}, nil
+		password: string(secret.Data[manifest.SecretKeyReplicationPassword])}, nil
 }
 
 // report is the member's last read report, or nil.
@@ -85,7 +86,7 @@ func replicatesFrom(rep *sql.InstanceReport, cluster, pod string) bool {
 		return false
 	}
 	host := strings.TrimSuffix(rep.Replica.SourceHost, ".")
-	return host == pod || strings.HasPrefix(host, pod+"."+HeadlessServiceName(cluster))
+	return host == pod || strings.HasPrefix(host, pod+"."+manifest.HeadlessServiceName(cluster))
 }
 
 // binlogGTID is what a server wrote to its binary log, which a new primary
@@ -109,9 +110,9 @@ func (c *Cluster) pointAt(ctx context.Context, srv Server, primary, password str
 		return err
 	}
 	stmts, err := sql.PointAt(srv.Adapter(), sql.Source{
-		Host: primary + "." + HeadlessServiceName(c.Name), Port: PortMySQL,
-		User: ReplicationUser, Password: password, GTID: executedGTID(rep),
-		CA: path.Join(MountTLS, TLSKeyCA),
+		Host: primary + "." + manifest.HeadlessServiceName(c.Name), Port: manifest.PortMySQL,
+		User: manifest.ReplicationUser, Password: password, GTID: executedGTID(rep),
+		CA: path.Join(manifest.MountTLS, manifest.TLSKeyCA),
 	})
 	if err != nil {
 		return err
@@ -169,7 +170,7 @@ func fence(ctx context.Context, srv Server) error {
 		return err
 	}
 	q := a.ClientSessionsQuery()
-	q.Args = []any{AdminUser, ReplicationUser}
+	q.Args = []any{manifest.AdminUser, manifest.ReplicationUser}
 	ids, err := srv.Column(ctx, q)
 	if err != nil {
 		return nil // fenced: the sessions only learn it at their next write

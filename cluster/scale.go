@@ -8,6 +8,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -27,7 +28,7 @@ type ScaleOptions struct {
 // primary is refused before anything changes.
 func (c *Cluster) Scale(ctx context.Context, opts ScaleOptions) error {
 	if opts.Replicas < 1 {
-		return &InvalidSpecError{Field: "replicas", Message: fmt.Sprintf("replicas must be 1 or more, got %d: the primary is never removed; use 'mysqlctl down' to delete the cluster", opts.Replicas)}
+		return &manifest.InvalidSpecError{Field: "replicas", Message: fmt.Sprintf("replicas must be 1 or more, got %d: the primary is never removed; use 'mysqlctl down' to delete the cluster", opts.Replicas)}
 	}
 	if err := c.scale(ctx, opts); err != nil {
 		return fmt.Errorf("scale %s: %w", c.Name, err)
@@ -54,7 +55,7 @@ func (c *Cluster) scale(ctx context.Context, opts ScaleOptions) error {
 	if err := checkKeepsPrimary(c.Name, primary, opts.Replicas); err != nil {
 		return err
 	}
-	if err := c.checkCapacity(ctx, liveSpec(sts), opts.Replicas); err != nil {
+	if err := c.checkCapacity(ctx, manifest.LiveSpec(sts), opts.Replicas); err != nil {
 		return err
 	}
 	if err := c.patchReplicas(ctx, opts); err != nil {
@@ -85,7 +86,7 @@ func (c *Cluster) patchReplicas(ctx context.Context, opts ScaleOptions) error {
 	if err != nil {
 		return err
 	}
-	return c.Kube.PatchStatefulSet(ctx, StatefulSetName(c.Name), patch)
+	return c.Kube.PatchStatefulSet(ctx, manifest.StatefulSetName(c.Name), patch)
 }
 
 // waitRemoved waits until pods from..to-1 are gone and, when deleting
@@ -94,8 +95,8 @@ func (c *Cluster) patchReplicas(ctx context.Context, opts ScaleOptions) error {
 func (c *Cluster) waitRemoved(ctx context.Context, from, to int32, volumes bool) error {
 	var pods, pvcs []string
 	for i := from; i < to; i++ {
-		pods = append(pods, PodName(c.Name, int(i)))
-		pvcs = append(pvcs, PVCName(c.Name, int(i)))
+		pods = append(pods, manifest.PodName(c.Name, int(i)))
+		pvcs = append(pvcs, manifest.PVCName(c.Name, int(i)))
 	}
 	c.say("waiting for " + strings.Join(pods, ", ") + " to be removed")
 	targets := []kube.Gone{{Kind: kube.KindPod, Names: pods}}

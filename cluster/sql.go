@@ -3,6 +3,8 @@ package cluster
 import (
 	"context"
 	"fmt"
+
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/configs"
 
 	"github.com/mysqlctl/mysqlctl/kube"
@@ -29,7 +31,7 @@ func (c *Cluster) SQL(ctx context.Context, o SQLOptions) error {
 	if err != nil {
 		return err
 	}
-	live := liveSpec(sts)
+	live := manifest.LiveSpec(sts)
 	pod := o.Pod
 	if pod == "" {
 		if pod, err = c.RecordedPrimary(ctx); err != nil {
@@ -41,9 +43,9 @@ func (c *Cluster) SQL(ctx context.Context, o SQLOptions) error {
 	}
 	host := "127.0.0.1"
 	if o.Read {
-		host = ReadServiceName(c.Name)
+		host = manifest.ReadServiceName(c.Name)
 	}
-	return c.Kube.Exec(ctx, pod, ContainerServer, sqlCommand(live.Flavor, host, o.Args), o.ExecOptions)
+	return c.Kube.Exec(ctx, pod, manifest.ContainerServer, sqlCommand(live.Flavor, host, o.Args), o.ExecOptions)
 }
 
 // sqlCommand starts the client as root with the option file the pod
@@ -51,12 +53,12 @@ func (c *Cluster) SQL(ctx context.Context, o SQLOptions) error {
 // names the CA), so that the password is on no command line and in no
 // environment; the user's arguments follow as separate words, never read
 // by a shell.
-func sqlCommand(f Flavor, host string, args []string) []string {
+func sqlCommand(f manifest.Flavor, host string, args []string) []string {
 	client := "mysql"
-	if f == FlavorMariaDB {
+	if f == manifest.FlavorMariaDB {
 		client = "mariadb"
 	}
 	script := fmt.Sprintf(`source %s && cnf=$(root_cnf) && exec "$0" --defaults-extra-file="$cnf" --host="$1" "${@:2}"`,
-		scriptPath(configs.ScriptLib))
+		manifest.ScriptPath(configs.ScriptLib))
 	return append([]string{"bash", "-c", script, client, host}, args...)
 }

@@ -4,10 +4,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 )
 
 func TestSQLCommandKeepsThePasswordOffTheCommandLine(t *testing.T) {
-	for f, want := range map[Flavor]string{FlavorMariaDB: "mariadb", FlavorMySQL: "mysql", FlavorMySQL57: "mysql"} {
+	for f, want := range map[manifest.Flavor]string{manifest.FlavorMariaDB: "mariadb", manifest.FlavorMySQL: "mysql", manifest.FlavorMySQL57: "mysql"} {
 		cmd := sqlCommand(f, "mysql-read", []string{"-e", "SELECT 'a b'; SELECT $HOME"})
 		// The option file lib.sh writes from the mounted Secret: no
 		// password in the environment or on the command line.

@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -49,7 +50,7 @@ var ErrRecordChanged = errors.New("the cluster's record changed while this comma
 
 // loadRecord reads the record; an absent one has no keys.
 func (c *Cluster) loadRecord(ctx context.Context) (*record, error) {
-	cm, err := c.Kube.GetConfigMap(ctx, StateConfigMapName(c.Name))
+	cm, err := c.Kube.GetConfigMap(ctx, manifest.StateConfigMapName(c.Name))
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +86,7 @@ func (c *Cluster) save(ctx context.Context, rec *record, set map[string]string, 
 	}
 	cm := rec.cm
 	if cm == nil {
-		cm = &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: StateConfigMapName(c.Name), Labels: Labels(c.Name, ComponentState)}}
+		cm = &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: manifest.StateConfigMapName(c.Name), Labels: manifest.Labels(c.Name, ComponentState)}}
 	}
 	cm = cm.DeepCopy()
 	cm.Data = data

@@ -3,12 +3,13 @@ package cluster
 import (
 	"context"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	appsv1 "k8s.io/api/apps/v1"
 )
 
 // statefulSet reads the cluster's StatefulSet; nil when there is none.
 func (c *Cluster) statefulSet(ctx context.Context) (*appsv1.StatefulSet, error) {
-	return c.Kube.GetStatefulSet(ctx, StatefulSetName(c.Name))
+	return c.Kube.GetStatefulSet(ctx, manifest.StatefulSetName(c.Name))
 }
 
 // existingStatefulSet reads the cluster's StatefulSet for a command that

@@ -17,6 +17,7 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 	"k8s.io/utils/ptr"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 	"github.com/mysqlctl/mysqlctl/sql"
 )
@@ -145,7 +146,7 @@ func newTestClusterOn(t *testing.T, cs *fake.Clientset, servers map[string]*fake
 	}
 	c.RunInPod = func(_ context.Context, pod, container string, command []string, _ kube.ExecOptions) error {
 		srv, ok := servers[pod]
-		if !ok || container != ContainerSidecar || len(command) < 3 {
+		if !ok || container != manifest.ContainerSidecar || len(command) < 3 {
 			return fmt.Errorf("exec in %s/%s: no such fake pod or command %v", testNS, pod, command)
 		}
 		srv.mu.Lock()
@@ -160,7 +161,7 @@ func newTestClusterOn(t *testing.T, cs *fake.Clientset, servers map[string]*fake
 		return nil
 	}
 	c.Open = func(ctx context.Context, target sql.Target) (Server, error) {
-		if target.User != AdminUser || target.Password != testPassword {
+		if target.User != manifest.AdminUser || target.Password != testPassword {
 			return nil, fmt.Errorf("connect to %s: access denied for %s", target.Name, target.User)
 		}
 		srv := servers[target.Name]
@@ -182,12 +183,12 @@ func clusterObjects(n int, readyPods ...int) []runtime.Object {
 		&corev1.Service{ObjectMeta: meta("mysql-primary")},
 		&corev1.ConfigMap{ObjectMeta: meta("mysql-config")},
 		// The record, as up writes it: mysql-0 is the primary.
-		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "mysql-state", Namespace: testNS, Labels: Labels("mysql", ComponentState)},
+		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "mysql-state", Namespace: testNS, Labels: manifest.Labels("mysql", ComponentState)},
 			Data: map[string]string{StateKeyPrimary: "mysql-0"}},
 		&policyv1.PodDisruptionBudget{ObjectMeta: meta("mysql")},
 		&corev1.Secret{ObjectMeta: meta("mysql-credentials"), Data: map[string][]byte{
-			SecretKeyAdminPassword: []byte(testPassword), SecretKeyRootPassword: []byte("root-pw-never-used"),
-			SecretKeyReplicationPassword: []byte("repl-pw-never-used"),
+			manifest.SecretKeyAdminPassword: []byte(testPassword), manifest.SecretKeyRootPassword: []byte("root-pw-never-used"),
+			manifest.SecretKeyReplicationPassword: []byte("repl-pw-never-used"),
 		}},
 	}
 	ready := map[int]bool{}
@@ -201,11 +202,11 @@ func clusterObjects(n int, readyPods ...int) []runtime.Object {
 }
 
 func meta(name string) metav1.ObjectMeta {
-	return metav1.ObjectMeta{Name: name, Namespace: testNS, Labels: Labels("mysql", ComponentDatabase)}
+	return metav1.ObjectMeta{Name: name, Namespace: testNS, Labels: manifest.Labels("mysql", manifest.ComponentDatabase)}
 }
 
 func testPod(ordinal int, ready bool) *corev1.Pod {
-	m := meta(PodName("mysql", ordinal))
+	m := meta(manifest.PodName("mysql", ordinal))
 	m.CreationTimestamp = metav1.NewTime(testNow.Add(-time.Hour))
 	status := corev1.ConditionFalse
 	if ready {
@@ -213,13 +214,13 @@ func testPod(ordinal int, ready bool) *corev1.Pod {
 	}
 	return &corev1.Pod{
 		ObjectMeta: m,
-		Spec:       corev1.PodSpec{NodeName: "node-1", Containers: []corev1.Container{{Name: ContainerServer}, {Name: ContainerSidecar}}},
+		Spec:       corev1.PodSpec{NodeName: "node-1", Containers: []corev1.Container{{Name: manifest.ContainerServer}, {Name: manifest.ContainerSidecar}}},
 		Status: corev1.PodStatus{
 			Phase:      corev1.PodRunning,
 			Conditions: []corev1.PodCondition{{Type: corev1.PodReady, Status: status}, {Type: corev1.PodScheduled, Status: corev1.ConditionTrue}},
 			ContainerStatuses: []corev1.ContainerStatus{
-				{Name: ContainerServer, Ready: ready, State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}},
-				{Name: ContainerSidecar, Ready: true, State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}},
+				{Name: manifest.ContainerServer, Ready: ready, State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}},
+				{Name: manifest.ContainerSidecar, Ready: true, State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}},
 			},
 		},
 	}
@@ -237,7 +238,7 @@ func mariadbPrimary() *sql.InstanceReport {
 }
 
 func mariadbReplica(ordinal int, gtid string) *sql.InstanceReport {
-	name := PodName("mysql", ordinal)
+	name := manifest.PodName("mysql", ordinal)
 	return &sql.InstanceReport{
 		Name: name, Flavour: sql.MariaDB, Version: "10.11.6-MariaDB-log", ServerID: uint32(100 + ordinal),
 		Hostname: name, ReportHost: name + ".mysql", Port: 3306, ReadOnly: true, LogBin: true,
@@ -257,7 +258,7 @@ func mariadbReplica(ordinal int, gtid string) *sql.InstanceReport {
 func healthyServers(n int) map[string]*fakeServer {
 	out := map[string]*fakeServer{"mysql-0": {reports: []*sql.InstanceReport{mariadbPrimary()}}}
 	for i := 1; i < n; i++ {
-		out[PodName("mysql", i)] = &fakeServer{reports: []*sql.InstanceReport{mariadbReplica(i, "0-100-42")}}
+		out[manifest.PodName("mysql", i)] = &fakeServer{reports: []*sql.InstanceReport{mariadbReplica(i, "0-100-42")}}
 	}
 	return out
 }

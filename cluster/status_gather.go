@@ -8,6 +8,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 	"github.com/mysqlctl/mysqlctl/sql"
 )
@@ -44,7 +45,7 @@ func (c *Cluster) gather(ctx context.Context) (*gathering, error) {
 	if err != nil {
 		return nil, err
 	}
-	pods, err := c.Kube.ListPods(ctx, PodSelector(c.Name))
+	pods, err := c.Kube.ListPods(ctx, manifest.PodSelector(c.Name))
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +107,7 @@ func memberSlots(name string, pods []corev1.Pod, want int) []slot {
 	}
 	for ord := 0; ord < want; ord++ {
 		if !seen[ord] {
-			out = append(out, slot{name: PodName(name, ord), ordinal: ord})
+			out = append(out, slot{name: manifest.PodName(name, ord), ordinal: ord})
 		}
 	}
 	slices.SortStableFunc(out, func(a, b slot) int {

@@ -7,6 +7,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -32,23 +33,23 @@ type credentials struct {
 // objects tells which of the cluster's objects exist and reads the admin
 // credentials from the Secret on the way. The StatefulSet was read already.
 func (c *Cluster) objects(ctx context.Context, sts *appsv1.StatefulSet) ([]ObjectPresence, credentials) {
-	out := []ObjectPresence{{Kind: KindStatefulSet, Name: StatefulSetName(c.Name), Present: sts != nil}}
-	for _, name := range []string{HeadlessServiceName(c.Name), ReadServiceName(c.Name), PrimaryServiceName(c.Name)} {
+	out := []ObjectPresence{{Kind: KindStatefulSet, Name: manifest.StatefulSetName(c.Name), Present: sts != nil}}
+	for _, name := range []string{manifest.HeadlessServiceName(c.Name), manifest.ReadServiceName(c.Name), manifest.PrimaryServiceName(c.Name)} {
 		ok, err := c.Kube.Exists(ctx, kube.KindService, name)
 		out = append(out, presence(KindService, name, ok, err))
 	}
-	secret, err := c.Kube.GetSecret(ctx, SecretName(c.Name))
-	out = append(out, presence(KindSecret, SecretName(c.Name), secret != nil, err))
+	secret, err := c.Kube.GetSecret(ctx, manifest.SecretName(c.Name))
+	out = append(out, presence(KindSecret, manifest.SecretName(c.Name), secret != nil, err))
 	creds := c.adminCredentials(secret, err)
-	if tlsSecret, err := c.Kube.GetSecret(ctx, TLSSecretName(c.Name)); err != nil {
-		creds.err = fmt.Errorf("no CA to verify the servers: read secret %s/%s: %w", c.Namespace(), TLSSecretName(c.Name), err)
+	if tlsSecret, err := c.Kube.GetSecret(ctx, manifest.TLSSecretName(c.Name)); err != nil {
+		creds.err = fmt.Errorf("no CA to verify the servers: read secret %s/%s: %w", c.Namespace(), manifest.TLSSecretName(c.Name), err)
 	} else if tlsSecret != nil {
-		creds.ca = tlsSecret.Data[TLSKeyCA]
+		creds.ca = tlsSecret.Data[manifest.TLSKeyCA]
 	}
-	ok, err := c.Kube.Exists(ctx, kube.KindConfigMap, ConfigMapName(c.Name))
-	out = append(out, presence(KindConfigMap, ConfigMapName(c.Name), ok, err))
-	ok, err = c.Kube.Exists(ctx, kube.KindPodDisruptionBudget, DisruptionBudgetName(c.Name))
-	out = append(out, presence(KindPDB, DisruptionBudgetName(c.Name), ok, err))
+	ok, err := c.Kube.Exists(ctx, kube.KindConfigMap, manifest.ConfigMapName(c.Name))
+	out = append(out, presence(KindConfigMap, manifest.ConfigMapName(c.Name), ok, err))
+	ok, err = c.Kube.Exists(ctx, kube.KindPodDisruptionBudget, manifest.DisruptionBudgetName(c.Name))
+	out = append(out, presence(KindPDB, manifest.DisruptionBudgetName(c.Name), ok, err))
 	return out, creds
 }
 
@@ -63,17 +64,17 @@ func presence(kind, name string, present bool, err error) ObjectPresence {
 // adminCredentials picks the admin password out of the Secret (nil when it
 // does not exist). The error names the Secret and key, never any of its data.
 func (c *Cluster) adminCredentials(secret *corev1.Secret, err error) credentials {
-	creds := credentials{user: AdminUser}
-	where := fmt.Sprintf("secret %s/%s", c.Namespace(), SecretName(c.Name))
+	creds := credentials{user: manifest.AdminUser}
+	where := fmt.Sprintf("secret %s/%s", c.Namespace(), manifest.SecretName(c.Name))
 	switch {
 	case err != nil:
 		creds.err = fmt.Errorf("no credentials: read %s: %w", where, err)
 	case secret == nil:
 		creds.err = fmt.Errorf("no credentials: %s does not exist", where)
-	case len(secret.Data[SecretKeyAdminPassword]) == 0:
-		creds.err = fmt.Errorf("no credentials: %s has no key %s", where, SecretKeyAdminPassword)
+	case len(secret.Data[manifest.SecretKeyAdminPassword]) == 0:
+		creds.err = fmt.Errorf("no credentials: %s has no key %s", where, manifest.SecretKeyAdminPassword)
 	default:
-		creds.password = string(secret.Data[SecretKeyAdminPassword])
+		creds.password = string(secret.Data[manifest.SecretKeyAdminPassword])
 	}
 	return creds
 }

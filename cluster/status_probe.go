@@ -10,6 +10,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/sql"
 )
 
@@ -115,7 +116,7 @@ func (c *Cluster) probeWithin(parent context.Context, pod string, creds credenti
 func (c *Cluster) probe(ctx context.Context, pod string, creds credentials, step *atomic.Value) *probe {
 	p := &probe{}
 	since := time.Now()
-	t, err := c.Forward(ctx, pod, PortMySQL)
+	t, err := c.Forward(ctx, pod, manifest.PortMySQL)
 	if err != nil {
 		p.err = err
 		return p
@@ -125,7 +126,7 @@ func (c *Cluster) probe(ctx context.Context, pod string, creds credentials, step
 	step.Store("login")
 	tlsConfig, err := c.clientTLS(creds.ca, pod)
 	if err != nil {
-		p.err = fmt.Errorf("the CA of secret %s: %w", TLSSecretName(c.Name), err)
+		p.err = fmt.Errorf("the CA of secret %s: %w", manifest.TLSSecretName(c.Name), err)
 		return p
 	}
 	srv, err := c.Open(ctx, sql.Target{

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/sql"
 )
 
@@ -154,7 +155,7 @@ func (c *Cluster) undo(ctx context.Context, r *roleChange, old Server, cause err
 func (c *Cluster) switchoverTarget(r *roleChange, asked string) (string, error) {
 	if asked != "" {
 		if asked == r.primary {
-			return "", invalidSpec("to", "%s is the primary already: pass one of its replicas", asked)
+			return "", manifest.InvalidSpec("to", "%s is the primary already: pass one of its replicas", asked)
 		}
 		if _, err := memberOrdinal(c.Name, asked, int32(len(r.g.slots))); err != nil {
 			return "", err

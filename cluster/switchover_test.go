@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/sql"
 )
 
@@ -39,8 +40,8 @@ func TestSwitchoverMovesTheRole(t *testing.T) {
 	if p, _ := c.RecordedPrimary(ctx); p != "mysql-2" {
 		t.Errorf("recorded primary %q, want mysql-2", p)
 	}
-	svc, err := cs.CoreV1().Services(testNS).Get(ctx, PrimaryServiceName("mysql"), metav1.GetOptions{})
-	if err != nil || svc.Spec.Selector[LabelPodName] != "mysql-2" {
+	svc, err := cs.CoreV1().Services(testNS).Get(ctx, manifest.PrimaryServiceName("mysql"), metav1.GetOptions{})
+	if err != nil || svc.Spec.Selector[manifest.LabelPodName] != "mysql-2" {
 		t.Errorf("write Service %v: %v", svc, err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 
 	"github.com/mysqlctl/mysqlctl/certs"
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 )
 
 // The cluster's TLS: up makes a CA once (Secret <name>-ca, which no pod
@@ -42,9 +43,9 @@ const clusterDomain = "cluster.local"
 // name (peers found by address check it on the clone stream), each short
 // and qualified, and the loopback address the pods' own scripts use.
 func certificateNames(name, ns string) ([]string, []net.IP) {
-	hosts := []string{HeadlessServiceName(name), ReadServiceName(name), PrimaryServiceName(name)}
+	hosts := []string{manifest.HeadlessServiceName(name), manifest.ReadServiceName(name), manifest.PrimaryServiceName(name)}
 	for i := 0; i < MaxReplicas; i++ {
-		hosts = append(hosts, PodHost(name, i))
+		hosts = append(hosts, manifest.PodHost(name, i))
 	}
 	var dns []string
 	for _, h := range hosts {
@@ -61,7 +62,7 @@ func (c *Cluster) ensureTLS(ctx context.Context, now time.Time) (string, error) 
 	if err != nil {
 		return "", err
 	}
-	secret, err := c.Kube.GetSecret(ctx, TLSSecretName(c.Name))
+	secret, err := c.Kube.GetSecret(ctx, manifest.TLSSecretName(c.Name))
 	if err != nil {
 		return "", err
 	}
@@ -73,14 +74,14 @@ func (c *Cluster) ensureTLS(ctx context.Context, now time.Time) (string, error) 
 		}
 		c.say(fmt.Sprintf("the servers' certificate %s: issuing a new one", why))
 	}
-	certPEM, keyPEM, err := ca.Issue(HeadlessServiceName(c.Name), dns, ips, now, certValidity)
+	certPEM, keyPEM, err := ca.Issue(manifest.HeadlessServiceName(c.Name), dns, ips, now, certValidity)
 	if err != nil {
 		return "", fmt.Errorf("issue the servers' certificate: %w", err)
 	}
-	s := corev1ac.Secret(TLSSecretName(c.Name), c.Namespace()).
-		WithLabels(Labels(c.Name, ComponentTLS)).
+	s := corev1ac.Secret(manifest.TLSSecretName(c.Name), c.Namespace()).
+		WithLabels(manifest.Labels(c.Name, manifest.ComponentTLS)).
 		WithType(corev1.SecretTypeOpaque).
-		WithData(map[string][]byte{TLSKeyCA: ca.CertPEM, TLSKeyCert: certPEM, TLSKeyKey: keyPEM})
+		WithData(map[string][]byte{manifest.TLSKeyCA: ca.CertPEM, manifest.TLSKeyCert: certPEM, manifest.TLSKeyKey: keyPEM})
 	result, err := c.Kube.Apply(ctx, s)
 	if err != nil {
 		return "", err
@@ -96,7 +97,7 @@ func (c *Cluster) ensureTLS(ctx context.Context, now time.Time) (string, error) 
 // ensureCA reads the cluster's CA, making it the first time. Create, not
 // apply: two racing runs must not each make their own.
 func (c *Cluster) ensureCA(ctx context.Context, now time.Time) (*certs.CA, error) {
-	secret, err := c.Kube.GetSecret(ctx, CASecretName(c.Name))
+	secret, err := c.Kube.GetSecret(ctx, manifest.CASecretName(c.Name))
 	if err != nil {
 		return nil, err
 	}
@@ -105,33 +106,33 @@ func (c *Cluster) ensureCA(ctx context.Context, now time.Time) (*certs.CA, error
 		if err != nil {
 			return nil, err
 		}
-		s := corev1ac.Secret(CASecretName(c.Name), c.Namespace()).
-			WithLabels(Labels(c.Name, ComponentTLS)).
+		s := corev1ac.Secret(manifest.CASecretName(c.Name), c.Namespace()).
+			WithLabels(manifest.Labels(c.Name, manifest.ComponentTLS)).
 			WithType(corev1.SecretTypeOpaque).
-			WithData(map[string][]byte{TLSKeyCA: ca.CertPEM, CAKeyKey: ca.KeyPEM})
+			WithData(map[string][]byte{manifest.TLSKeyCA: ca.CertPEM, manifest.CAKeyKey: ca.KeyPEM})
 		result, err := c.Kube.CreateSecretIfAbsent(ctx, s)
 		if err != nil {
 			return nil, err
 		}
 		c.changed(result.String())
-		if secret, err = c.Kube.GetSecret(ctx, CASecretName(c.Name)); err != nil || secret == nil {
-			return nil, fmt.Errorf("read secret %s back: %v", CASecretName(c.Name), err)
+		if secret, err = c.Kube.GetSecret(ctx, manifest.CASecretName(c.Name)); err != nil || secret == nil {
+			return nil, fmt.Errorf("read secret %s back: %v", manifest.CASecretName(c.Name), err)
 		}
 	}
-	ca, err := certs.ParseCA(secret.Data[TLSKeyCA], secret.Data[CAKeyKey])
+	ca, err := certs.ParseCA(secret.Data[manifest.TLSKeyCA], secret.Data[manifest.CAKeyKey])
 	if err != nil {
-		return nil, fmt.Errorf("secret %s/%s: %w: delete it and the TLS Secret %s to make new ones", c.Namespace(), CASecretName(c.Name), err, TLSSecretName(c.Name))
+		return nil, fmt.Errorf("secret %s/%s: %w: delete it and the TLS Secret %s to make new ones", c.Namespace(), manifest.CASecretName(c.Name), err, manifest.TLSSecretName(c.Name))
 	}
 	return ca, nil
 }
 
 // usableCertificate returns the Secret's certificate, or why it will not do.
 func usableCertificate(secret *corev1.Secret, ca *certs.CA, dns []string, now time.Time) (*x509.Certificate, string) {
-	cert, err := certs.ParseCertificate(secret.Data[TLSKeyCert])
-	if err != nil || len(secret.Data[TLSKeyKey]) == 0 {
+	cert, err := certs.ParseCertificate(secret.Data[manifest.TLSKeyCert])
+	if err != nil || len(secret.Data[manifest.TLSKeyKey]) == 0 {
 		return nil, "is unreadable"
 	}
-	if !bytes.Equal(secret.Data[TLSKeyCA], ca.CertPEM) || cert.CheckSignatureFrom(ca.Cert) != nil {
+	if !bytes.Equal(secret.Data[manifest.TLSKeyCA], ca.CertPEM) || cert.CheckSignatureFrom(ca.Cert) != nil {
 		return nil, "is not signed by the cluster's CA"
 	}
 	if left := cert.NotAfter.Sub(now); left < RenewBefore {
@@ -152,5 +153,5 @@ func (c *Cluster) clientTLS(ca []byte, pod string) (*tls.Config, error) {
 	if len(ca) == 0 {
 		return nil, nil
 	}
-	return certs.ClientTLS(ca, pod+"."+HeadlessServiceName(c.Name))
+	return certs.ClientTLS(ca, pod+"."+manifest.HeadlessServiceName(c.Name))
 }

@@ -8,6 +8,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -17,7 +18,7 @@ type UpOptions struct {
 	// Given are the spec keys the user gave explicitly. On a running
 	// cluster every other key keeps the value that runs, so a plain `up`
 	// changes nothing.
-	Given Given
+	Given manifest.Given
 	// Restore, when set, makes a new cluster whose primary starts from a
 	// backup file; its replicas clone it as usual.
 	Restore *RestoreOptions
@@ -26,7 +27,7 @@ type UpOptions struct {
 // Up applies the cluster's objects and waits until every server is ready.
 // It is idempotent: objects already as specified are reported unchanged.
 // spec.Name must be the cluster's name.
-func (c *Cluster) Up(ctx context.Context, spec Spec, opts UpOptions) error {
+func (c *Cluster) Up(ctx context.Context, spec manifest.Spec, opts UpOptions) error {
 	if spec.Name != c.Name {
 		return fmt.Errorf("up %s: the spec names cluster %q", c.Name, spec.Name)
 	}
@@ -36,7 +37,7 @@ func (c *Cluster) Up(ctx context.Context, spec Spec, opts UpOptions) error {
 	return nil
 }
 
-func (c *Cluster) up(ctx context.Context, asked Spec, opts UpOptions) error {
+func (c *Cluster) up(ctx context.Context, asked manifest.Spec, opts UpOptions) error {
 	run, err := c.prepareUp(ctx, asked, opts)
 	if err != nil {
 		return err
@@ -46,10 +47,10 @@ func (c *Cluster) up(ctx context.Context, asked Spec, opts UpOptions) error {
 
 // prepareUp reads the cluster and builds every object up will write, before
 // anything is written: whatever can be refused is refused here.
-func (c *Cluster) prepareUp(ctx context.Context, asked Spec, opts UpOptions) (*upRun, error) {
+func (c *Cluster) prepareUp(ctx context.Context, asked manifest.Spec, opts UpOptions) (*upRun, error) {
 	run := &upRun{createNamespace: opts.CreateNamespace, restore: opts.Restore, credentials: c.NewCredentials}
 	if run.credentials == nil {
-		run.credentials = NewCredentials
+		run.credentials = manifest.NewCredentials
 	}
 	if r := opts.Restore; r != nil {
 		var err error
@@ -82,12 +83,12 @@ func (c *Cluster) prepareUp(ctx context.Context, asked Spec, opts UpOptions) (*u
 
 // buildUpObjects are the objects of spec, with the write Service selecting
 // primary.
-func (c *Cluster) buildUpObjects(spec Spec, primary string) (*Objects, error) {
-	objects, err := BuildObjects(spec, c.Namespace())
+func (c *Cluster) buildUpObjects(spec manifest.Spec, primary string) (*manifest.Objects, error) {
+	objects, err := manifest.BuildObjects(spec, c.Namespace())
 	if err != nil {
 		return nil, err
 	}
-	objects.PrimaryService = buildPrimaryService(c.Name, c.Namespace(), primary)
+	objects.PrimaryService = manifest.BuildPrimaryService(c.Name, c.Namespace(), primary)
 	return objects, nil
 }
 
@@ -96,7 +97,7 @@ func (c *Cluster) buildUpObjects(spec Spec, primary string) (*Objects, error) {
 // holds the most data: what the person reading the error needs next.
 func (c *Cluster) explainRefusedPrimary(ctx context.Context, err error) error {
 	var stuck *kube.PodError
-	if !errors.As(err, &stuck) || stuck.Container != ContainerClone {
+	if !errors.As(err, &stuck) || stuck.Container != manifest.ContainerClone {
 		return err
 	}
 	if primary, perr := c.RecordedPrimary(ctx); perr != nil || stuck.Pod != primary {
@@ -116,7 +117,7 @@ func (c *Cluster) explainRefusedPrimary(ctx context.Context, err error) error {
 // StatefulSet rollout would otherwise wait on for ever. Ready pods are
 // never touched.
 func (c *Cluster) healRollout(ctx context.Context) (int, error) {
-	replaced, err := c.Kube.HealRollout(ctx, StatefulSetName(c.Name))
+	replaced, err := c.Kube.HealRollout(ctx, manifest.StatefulSetName(c.Name))
 	for _, r := range replaced {
 		c.changed(fmt.Sprintf("pod/%s replaced: it was stuck on the previous revision (%s), so the new one could not roll out", r.Pod, r.Problem.Reason))
 	}
@@ -144,7 +145,7 @@ func (c *Cluster) waitHealing(ctx context.Context, replicas int32, primary strin
 // apply writes every object: the Secret only when absent, with the data
 // credentials make (its passwords were used to initialise the servers),
 // the rest with server-side apply.
-func (c *Cluster) apply(ctx context.Context, objects *Objects, credentials func() (map[string][]byte, error)) error {
+func (c *Cluster) apply(ctx context.Context, objects *manifest.Objects, credentials func() (map[string][]byte, error)) error {
 	data, err := credentials()
 	if err != nil {
 		return fmt.Errorf("generate credentials: %w", err)
@@ -162,7 +163,7 @@ func (c *Cluster) apply(ctx context.Context, objects *Objects, credentials func(
 		c.changed(result.String())
 	}
 	if objects.NetworkPolicy == nil { // networkPolicy turned off, or never on
-		result, err := c.Kube.Delete(ctx, kube.KindNetworkPolicy, NetworkPolicyName(c.Name))
+		result, err := c.Kube.Delete(ctx, kube.KindNetworkPolicy, manifest.NetworkPolicyName(c.Name))
 		if err != nil && !errors.Is(err, kube.ErrNotManaged) {
 			return err
 		}
@@ -181,7 +182,7 @@ func (c *Cluster) apply(ctx context.Context, objects *Objects, credentials func(
 func (c *Cluster) waitReady(ctx context.Context, replicas int32, primary string) error {
 	c.say(fmt.Sprintf("waiting for %d server(s) to be ready", replicas))
 	initialized := false
-	err := c.WaitReady(ctx, StatefulSetName(c.Name), replicas, func(p kube.PodProgress) {
+	err := c.WaitReady(ctx, manifest.StatefulSetName(c.Name), replicas, func(p kube.PodProgress) {
 		// Recorded before it is said: whoever reads "ready" (and presses
 		// Ctrl-C) finds it in the record.
 		if p.Pod == primary && p.Stage == kube.StageReady && !initialized {
@@ -205,9 +206,9 @@ func (c *Cluster) waitReady(ctx context.Context, replicas int32, primary string)
 // provisioned is not a scheduling problem.
 func describeProgress(p kube.PodProgress) string {
 	switch {
-	case p.Stage == kube.StageInitializing && p.InitContainer == ContainerClone:
+	case p.Stage == kube.StageInitializing && p.InitContainer == manifest.ContainerClone:
 		return p.Pod + ": cloning data from a peer, or waiting for one"
-	case p.Stage == kube.StageInitializing && p.InitContainer == ContainerInitConfig:
+	case p.Stage == kube.StageInitializing && p.InitContainer == manifest.ContainerInitConfig:
 		return p.Pod + ": configuring server identity"
 	case p.Stage == kube.StagePending && strings.Contains(p.Message, "unbound immediate PersistentVolumeClaims"):
 		return p.Pod + ": waiting for its volume"
@@ -218,7 +219,7 @@ func describeProgress(p kube.PodProgress) string {
 // growVolumes asks every volume of the cluster for size; the StatefulSet is
 // then re-created with the larger volume template (recreateAroundPods).
 func (c *Cluster) growVolumes(ctx context.Context, size string) error {
-	pvcs, err := c.Kube.ListPVCs(ctx, PodSelector(c.Name))
+	pvcs, err := c.Kube.ListPVCs(ctx, manifest.PodSelector(c.Name))
 	if err != nil {
 		return err
 	}
@@ -236,11 +237,11 @@ func (c *Cluster) growVolumes(ctx context.Context, size string) error {
 // one adopts the running pods, and rolls them only if their template
 // changed too.
 func (c *Cluster) recreateAroundPods(ctx context.Context, why string) error {
-	old, err := c.Kube.DeleteOrphaning(ctx, kube.KindStatefulSet, StatefulSetName(c.Name))
+	old, err := c.Kube.DeleteOrphaning(ctx, kube.KindStatefulSet, manifest.StatefulSetName(c.Name))
 	if err != nil {
 		return err
 	}
 	c.say("re-creating statefulset/" + old.Name + " around its running pods: " + why)
-	name := StatefulSetName(c.Name)
+	name := manifest.StatefulSetName(c.Name)
 	return c.Kube.WaitGone(ctx, kube.Gone{Kind: kube.KindStatefulSet, Names: []string{name}, UIDs: map[string]types.UID{name: old.UID}})
 }

@@ -8,6 +8,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -18,7 +19,7 @@ const MaxReplicas = 32
 // plan is what up will do: apply spec, after growing the volumes when the
 // spec asks for larger ones than run.
 type plan struct {
-	spec        Spec
+	spec        manifest.Spec
 	growVolumes bool
 	// podManagement is the running StatefulSet's policy when it is not
 	// PodManagement: the StatefulSet is re-created around its pods.
@@ -36,7 +37,7 @@ func (p plan) recreateReason() string {
 	case p.growVolumes:
 		return "its volume template is immutable"
 	}
-	return fmt.Sprintf("its pod management policy (%s, now %s: pods start together) is immutable", p.podManagement, PodManagement)
+	return fmt.Sprintf("its pod management policy (%s, now %s: pods start together) is immutable", p.podManagement, manifest.PodManagement)
 }
 
 // planUp decides, reading only, the spec up will apply: the asked keys over
@@ -44,7 +45,7 @@ func (p plan) recreateReason() string {
 // first write: a change that would harm the data, volumes whose class
 // cannot grow them, new credentials for old volumes, more servers than
 // allowed or than the nodes can hold.
-func (c *Cluster) planUp(ctx context.Context, asked Spec, given Given) (plan, error) {
+func (c *Cluster) planUp(ctx context.Context, asked manifest.Spec, given manifest.Given) (plan, error) {
 	sts, err := c.statefulSet(ctx)
 	if err != nil {
 		return plan{}, err
@@ -55,19 +56,19 @@ func (c *Cluster) planUp(ctx context.Context, asked Spec, given Given) (plan, er
 		if err := kube.CheckManaged(kube.KindStatefulSet, sts, "delete it or choose another --name"); err != nil {
 			return p, err
 		}
-		live := liveSpec(sts)
-		if !given.Has(KeyReplicas) {
+		live := manifest.LiveSpec(sts)
+		if !given.Has(manifest.KeyReplicas) {
 			asked.Replicas = max(live.Replicas, 1)
 		}
-		if p.spec, err = declare(asked, given, live); err != nil {
+		if p.spec, err = manifest.Declare(asked, given, live); err != nil {
 			return p, err
 		}
-		if p.growVolumes = !sameQuantity(p.spec.StorageSize, live.StorageSize); p.growVolumes {
+		if p.growVolumes = !manifest.SameQuantity(p.spec.StorageSize, live.StorageSize); p.growVolumes {
 			if err := c.checkExpandable(ctx, live); err != nil {
 				return p, err
 			}
 		}
-		if sts.Spec.PodManagementPolicy != PodManagement {
+		if sts.Spec.PodManagementPolicy != manifest.PodManagement {
 			p.podManagement = string(sts.Spec.PodManagementPolicy)
 		}
 	}
@@ -81,7 +82,7 @@ func (c *Cluster) planUp(ctx context.Context, asked Spec, given Given) (plan, er
 	p.primary = c.validPrimary(rec.data[StateKeyPrimary])
 	p.primaryRecorded = p.primary != ""
 	if !p.primaryRecorded {
-		p.primary = PodName(c.Name, 0)
+		p.primary = manifest.PodName(c.Name, 0)
 	}
 	if err := checkKeepsPrimary(c.Name, p.primary, p.spec.Replicas); err != nil {
 		return p, err
@@ -97,14 +98,14 @@ func (c *Cluster) planUp(ctx context.Context, asked Spec, given Given) (plan, er
 
 // checkExpandable refuses larger volumes when their StorageClass cannot
 // grow them.
-func (c *Cluster) checkExpandable(ctx context.Context, live Spec) error {
+func (c *Cluster) checkExpandable(ctx context.Context, live manifest.Spec) error {
 	ok, class, err := c.Kube.StorageClassExpands(ctx, live.StorageClass)
 	if err != nil {
 		return fmt.Errorf("cannot tell whether the volumes of cluster %s can grow: %w", c.Name, err)
 	}
 	if !ok {
-		return invalidSpec("storage", "the volumes of cluster %s are %s and their StorageClass %s does not allow expansion (allowVolumeExpansion): leave --storage out",
-			c.Name, live.StorageSize, orDefaultClass(class))
+		return manifest.InvalidSpec("storage", "the volumes of cluster %s are %s and their StorageClass %s does not allow expansion (allowVolumeExpansion): leave --storage out",
+			c.Name, live.StorageSize, manifest.ClassOrDefault(class))
 	}
 	return nil
 }
@@ -112,11 +113,11 @@ func (c *Cluster) checkExpandable(ctx context.Context, live Spec) error {
 // checkCredentials refuses to make a new Secret while volumes of the
 // cluster exist: their servers were initialised with the old passwords.
 func (c *Cluster) checkCredentials(ctx context.Context) error {
-	secret, err := c.Kube.GetSecret(ctx, SecretName(c.Name))
+	secret, err := c.Kube.GetSecret(ctx, manifest.SecretName(c.Name))
 	if err != nil || secret != nil {
 		return err
 	}
-	pvcs, err := c.Kube.ListPVCs(ctx, PodSelector(c.Name))
+	pvcs, err := c.Kube.ListPVCs(ctx, manifest.PodSelector(c.Name))
 	if err != nil || len(pvcs) == 0 {
 		return err
 	}
@@ -137,7 +138,7 @@ func (c *Cluster) checkRecord(ctx context.Context, rec *record) error {
 	if c.validPrimary(rec.data[StateKeyPrimary]) != "" {
 		return nil
 	}
-	pvcs, err := c.Kube.ListPVCs(ctx, PodSelector(c.Name))
+	pvcs, err := c.Kube.ListPVCs(ctx, manifest.PodSelector(c.Name))
 	if err != nil || len(pvcs) == 0 {
 		return err
 	}
@@ -145,17 +146,17 @@ func (c *Cluster) checkRecord(ctx context.Context, rec *record) error {
 	if rec.exists() {
 		what = fmt.Sprintf("names no primary (%q)", rec.data[StateKeyPrimary])
 	}
-	return invalidSpec("record",
+	return manifest.InvalidSpec("record",
 		"the cluster's record (ConfigMap %s) %s, but %d volume(s) of cluster %s hold data: mysqlctl will not guess which server is the primary. Find the server that holds the writes with mysqlctl status, then record it with mysqlctl promote POD --adopt (or delete the volumes with mysqlctl down --purge for a new cluster)",
-		StateConfigMapName(c.Name), what, len(pvcs), c.Name)
+		manifest.StateConfigMapName(c.Name), what, len(pvcs), c.Name)
 }
 
 // checkCapacity refuses a server count above MaxReplicas, or whose requests
 // exceed what the schedulable nodes offer in all: such pods would stay
 // Pending. Without the right to list nodes the second check is skipped.
-func (c *Cluster) checkCapacity(ctx context.Context, spec Spec, replicas int32) error {
+func (c *Cluster) checkCapacity(ctx context.Context, spec manifest.Spec, replicas int32) error {
 	if replicas > MaxReplicas {
-		return invalidSpec("replicas", "replicas %d is more than the %d servers a cluster may have: pass --replicas %d or less", replicas, MaxReplicas, MaxReplicas)
+		return manifest.InvalidSpec("replicas", "replicas %d is more than the %d servers a cluster may have: pass --replicas %d or less", replicas, MaxReplicas, MaxReplicas)
 	}
 	capacity, err := c.Kube.SchedulableCapacity(ctx)
 	if apierrors.IsForbidden(err) {
@@ -177,7 +178,7 @@ func (c *Cluster) checkCapacity(ctx context.Context, spec Spec, replicas int32) 
 		need := q.DeepCopy()
 		need.Mul(int64(replicas))
 		if need.Cmp(r.available) > 0 {
-			return invalidSpec("replicas", "%d servers need %s %s in all (%s each) but the %d schedulable node(s) offer %s: pass fewer --replicas or a smaller --%s",
+			return manifest.InvalidSpec("replicas", "%d servers need %s %s in all (%s each) but the %d schedulable node(s) offer %s: pass fewer --replicas or a smaller --%s",
 				replicas, need.String(), r.what, r.request, capacity.Nodes, r.available.String(), map[string]string{"CPU": "cpu", "memory": "memory"}[r.what])
 		}
 	}
@@ -187,6 +188,6 @@ func (c *Cluster) checkCapacity(ctx context.Context, spec Spec, replicas int32) 
 // errNoCredentials refuses to make new passwords for data that was
 // initialised with the old ones.
 func errNoCredentials(name string, volumes []string) error {
-	return invalidSpec("credentials", "secret %s is gone but cluster %s still has %d volume(s) (%s) whose servers use its passwords: restore the Secret (e.g. from a backup of it), or delete the data with 'mysqlctl down --purge'",
-		SecretName(name), name, len(volumes), strings.Join(volumes, ", "))
+	return manifest.InvalidSpec("credentials", "secret %s is gone but cluster %s still has %d volume(s) (%s) whose servers use its passwords: restore the Secret (e.g. from a backup of it), or delete the data with 'mysqlctl down --purge'",
+		manifest.SecretName(name), name, len(volumes), strings.Join(volumes, ", "))
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/utils/ptr"
@@ -13,11 +14,11 @@ import (
 
 // mariadbLifecycle is a running MariaDB cluster of 3 servers with its
 // volumes, made by up with a custom image.
-func mariadbLifecycle(t *testing.T) (*lifecycle, Spec) {
+func mariadbLifecycle(t *testing.T) (*lifecycle, manifest.Spec) {
 	t.Helper()
 	l := newLifecycle(t)
-	spec := Spec{Name: "mysql", Replicas: 3, Flavor: FlavorMariaDB, Image: "localhost/mariadb:10.11.19"}.WithDefaults()
-	given := Given{KeyFlavor: true, KeyImage: true}
+	spec := manifest.Spec{Name: "mysql", Replicas: 3, Flavor: manifest.FlavorMariaDB, Image: "localhost/mariadb:10.11.19"}.WithDefaults()
+	given := manifest.Given{manifest.KeyFlavor: true, manifest.KeyImage: true}
 	if err := l.c.Up(context.Background(), spec, UpOptions{Given: given}); err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +31,7 @@ func (l *lifecycle) resourceVersions() map[string]string {
 	l.t.Helper()
 	out := map[string]string{}
 	for _, r := range []struct{ res, name string }{
-		{"secrets", SecretName("mysql")}, {"configmaps", ConfigMapName("mysql")},
+		{"secrets", manifest.SecretName("mysql")}, {"configmaps", manifest.ConfigMapName("mysql")},
 		{"services", "mysql"}, {"services", "mysql-read"},
 	} {
 		obj, err := l.cs.Tracker().Get(schema.GroupVersionResource{Version: "v1", Resource: r.res}, testNS, r.name)
@@ -50,7 +51,7 @@ func (l *lifecycle) resourceVersions() map[string]string {
 func TestPlainUpKeepsWhatRuns(t *testing.T) {
 	l, _ := mariadbLifecycle(t)
 	l.changed = nil
-	if err := l.c.Up(context.Background(), DefaultSpec(), UpOptions{}); err != nil {
+	if err := l.c.Up(context.Background(), manifest.DefaultSpec(), UpOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, line := range l.changed {
@@ -70,28 +71,28 @@ func TestPlainUpKeepsWhatRuns(t *testing.T) {
 func TestUpRefusesWhatWouldHarmTheData(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		spec  func(*Spec)
-		given []SpecKey
+		spec  func(*manifest.Spec)
+		given []manifest.SpecKey
 		want  string
 	}{
-		{"another flavour", func(s *Spec) { s.Flavor, s.Version, s.Image = FlavorMySQL, "8.4", "mysql:8.4" }, []SpecKey{KeyFlavor}, "runs mariadb"},
-		{"another storage class", func(s *Spec) { s.StorageClass = "fast" }, []SpecKey{KeyStorageClass}, "cannot move"},
-		{"smaller volumes", func(s *Spec) { s.StorageSize = "5Gi" }, []SpecKey{KeyStorage}, "cannot shrink"},
-		{"larger volumes of a class that cannot grow", func(s *Spec) { s.StorageSize = "20Gi" }, []SpecKey{KeyStorage}, "does not allow expansion"},
-		{"too many servers", func(s *Spec) { s.Replicas = 100000 }, []SpecKey{KeyReplicas}, "32 servers"},
-		{"more than the node holds", func(s *Spec) { s.Replicas = 30; s.CPURequest = "1" }, []SpecKey{KeyReplicas, KeyCPU}, "schedulable node"},
+		{"another flavour", func(s *manifest.Spec) { s.Flavor, s.Version, s.Image = manifest.FlavorMySQL, "8.4", "mysql:8.4" }, []manifest.SpecKey{manifest.KeyFlavor}, "runs mariadb"},
+		{"another storage class", func(s *manifest.Spec) { s.StorageClass = "fast" }, []manifest.SpecKey{manifest.KeyStorageClass}, "cannot move"},
+		{"smaller volumes", func(s *manifest.Spec) { s.StorageSize = "5Gi" }, []manifest.SpecKey{manifest.KeyStorage}, "cannot shrink"},
+		{"larger volumes of a class that cannot grow", func(s *manifest.Spec) { s.StorageSize = "20Gi" }, []manifest.SpecKey{manifest.KeyStorage}, "does not allow expansion"},
+		{"too many servers", func(s *manifest.Spec) { s.Replicas = 100000 }, []manifest.SpecKey{manifest.KeyReplicas}, "32 servers"},
+		{"more than the node holds", func(s *manifest.Spec) { s.Replicas = 30; s.CPURequest = "1" }, []manifest.SpecKey{manifest.KeyReplicas, manifest.KeyCPU}, "schedulable node"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			l, base := mariadbLifecycle(t)
 			before := l.resourceVersions()
 			spec := base
 			tc.spec(&spec)
-			given := Given{}
+			given := manifest.Given{}
 			for _, k := range tc.given {
 				given[k] = true
 			}
 			err := l.c.Up(context.Background(), spec, UpOptions{Given: given})
-			var invalid *InvalidSpecError
+			var invalid *manifest.InvalidSpecError
 			if !errors.As(err, &invalid) || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
 				t.Fatalf("error %v, want one line refusing with %q", err, tc.want)
 			}
@@ -107,23 +108,23 @@ func TestUpRefusesWhatWouldHarmTheData(t *testing.T) {
 
 func TestUpRefusesADowngradeAndAllowsAnUpgrade(t *testing.T) {
 	l := newLifecycle(t)
-	spec := Spec{Name: "mysql", Replicas: 1, Flavor: FlavorMariaDB, Version: "11.4"}.WithDefaults()
+	spec := manifest.Spec{Name: "mysql", Replicas: 1, Flavor: manifest.FlavorMariaDB, Version: "11.4"}.WithDefaults()
 	if err := l.c.Up(context.Background(), spec, UpOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	older := Spec{Name: "mysql", Replicas: 1, Flavor: FlavorMariaDB, Version: "10.11"}.WithDefaults()
-	err := l.c.Up(context.Background(), older, UpOptions{Given: Given{KeyVersion: true}})
+	older := manifest.Spec{Name: "mysql", Replicas: 1, Flavor: manifest.FlavorMariaDB, Version: "10.11"}.WithDefaults()
+	err := l.c.Up(context.Background(), older, UpOptions{Given: manifest.Given{manifest.KeyVersion: true}})
 	if err == nil || !strings.Contains(err.Error(), "older") {
 		t.Errorf("downgrade 11.4 -> 10.11: %v, want a refusal", err)
 	}
 	l.c.NewCredentials = nil
-	newer := Spec{Name: "mysql", Replicas: 1, Flavor: FlavorMariaDB, Version: "11.8"}.WithDefaults()
-	if err := l.c.Up(context.Background(), newer, UpOptions{Given: Given{KeyVersion: true}}); err != nil {
+	newer := manifest.Spec{Name: "mysql", Replicas: 1, Flavor: manifest.FlavorMariaDB, Version: "11.8"}.WithDefaults()
+	if err := l.c.Up(context.Background(), newer, UpOptions{Given: manifest.Given{manifest.KeyVersion: true}}); err != nil {
 		t.Fatalf("upgrade 11.4 -> 11.8: %v", err)
 	}
 	sts, _ := l.cs.AppsV1().StatefulSets(testNS).Get(context.Background(), "mysql", metav1.GetOptions{})
-	if img := sts.Spec.Template.Spec.Containers[0].Image; img != "mariadb:11.8" || sts.Annotations[AnnotationVersion] != "11.8" {
-		t.Errorf("after the upgrade: image %q, recorded version %q", img, sts.Annotations[AnnotationVersion])
+	if img := sts.Spec.Template.Spec.Containers[0].Image; img != "mariadb:11.8" || sts.Annotations[manifest.AnnotationVersion] != "11.8" {
+		t.Errorf("after the upgrade: image %q, recorded version %q", img, sts.Annotations[manifest.AnnotationVersion])
 	}
 }
 
@@ -131,7 +132,7 @@ func TestUpRefusesADowngradeAndAllowsAnUpgrade(t *testing.T) {
 // re-create a deleted Secret while the volumes exist.
 func TestUpRefusesNewCredentialsForOldVolumes(t *testing.T) {
 	l, spec := mariadbLifecycle(t)
-	if err := l.cs.CoreV1().Secrets(testNS).Delete(context.Background(), SecretName("mysql"), metav1.DeleteOptions{}); err != nil {
+	if err := l.cs.CoreV1().Secrets(testNS).Delete(context.Background(), manifest.SecretName("mysql"), metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	before := l.resourceVersions()
@@ -149,16 +150,16 @@ func TestUpRefusesNewCredentialsForOldVolumes(t *testing.T) {
 // back, and writes nothing.
 func TestUpRefusesToGuessAMissingRecord(t *testing.T) {
 	l, spec := mariadbLifecycle(t)
-	if err := l.cs.CoreV1().ConfigMaps(testNS).Delete(context.Background(), StateConfigMapName("mysql"), metav1.DeleteOptions{}); err != nil {
+	if err := l.cs.CoreV1().ConfigMaps(testNS).Delete(context.Background(), manifest.StateConfigMapName("mysql"), metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	before := l.resourceVersions()
 	err := l.c.Up(context.Background(), spec, UpOptions{})
-	var invalid *InvalidSpecError
+	var invalid *manifest.InvalidSpecError
 	if !errors.As(err, &invalid) || !strings.Contains(err.Error(), "promote POD --adopt") {
 		t.Fatalf("up without the record: %v, want a refusal naming promote --adopt", err)
 	}
-	if _, gerr := l.cs.CoreV1().ConfigMaps(testNS).Get(context.Background(), StateConfigMapName("mysql"), metav1.GetOptions{}); gerr == nil {
+	if _, gerr := l.cs.CoreV1().ConfigMaps(testNS).Get(context.Background(), manifest.StateConfigMapName("mysql"), metav1.GetOptions{}); gerr == nil {
 		t.Error("the refused up re-created the record")
 	}
 	if after := l.resourceVersions(); len(after) != len(before) || after["statefulset"] != before["statefulset"] {
@@ -182,7 +183,7 @@ func TestUpGrowsTheVolumes(t *testing.T) {
 	pod0, _ := l.cs.CoreV1().Pods(testNS).Get(ctx, "mysql-0", metav1.GetOptions{})
 	l.changed = nil
 	spec.StorageSize = "20Gi"
-	if err := l.c.Up(ctx, spec, UpOptions{Given: Given{KeyStorage: true}}); err != nil {
+	if err := l.c.Up(ctx, spec, UpOptions{Given: manifest.Given{manifest.KeyStorage: true}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"data-mysql-0", "data-mysql-1", "data-mysql-2"} {
@@ -209,16 +210,16 @@ func TestUpChecksTheImages(t *testing.T) {
 	l := newLifecycle(t)
 	var progress []string
 	l.c.Progress = func(line string) { progress = append(progress, line) }
-	missing := Spec{Name: "mysql", Replicas: 1, Flavor: FlavorMariaDB, Image: "localhost/no-such-image:0"}.WithDefaults()
+	missing := manifest.Spec{Name: "mysql", Replicas: 1, Flavor: manifest.FlavorMariaDB, Image: "localhost/no-such-image:0"}.WithDefaults()
 	err := l.c.Up(context.Background(), missing, UpOptions{})
-	var invalid *InvalidSpecError
+	var invalid *manifest.InvalidSpecError
 	if !errors.As(err, &invalid) || !strings.Contains(err.Error(), "localhost/no-such-image:0 is on no node") {
 		t.Fatalf("up with a local image no node holds: %v", err)
 	}
 	if len(l.changed) != 0 {
 		t.Errorf("a refused up wrote %q", l.changed)
 	}
-	pulled := Spec{Name: "mysql", Replicas: 1, Flavor: FlavorMariaDB}.WithDefaults()
+	pulled := manifest.Spec{Name: "mysql", Replicas: 1, Flavor: manifest.FlavorMariaDB}.WithDefaults()
 	if err := l.c.Up(context.Background(), pulled, UpOptions{}); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -21,13 +22,13 @@ type upStep struct {
 // both made before anything is written, and the inputs the steps need.
 type upRun struct {
 	plan            plan
-	objects         *Objects
+	objects         *manifest.Objects
 	createNamespace bool
 	// restore, when set, is the backup the new cluster's primary starts
 	// from; alone is then the same cluster with its primary alone, applied
 	// first so that nothing clones an empty primary.
 	restore *RestoreOptions
-	alone   *Objects
+	alone   *manifest.Objects
 	// credentials make the Secret's data when it does not exist yet: new
 	// passwords, or a restored cluster's own.
 	credentials func() (map[string][]byte, error)
@@ -119,7 +120,7 @@ func (c *Cluster) tlsStep(ctx context.Context, run *upRun) error {
 	if err != nil {
 		return err
 	}
-	for _, o := range []*Objects{run.objects, run.alone} {
+	for _, o := range []*manifest.Objects{run.objects, run.alone} {
 		if o != nil {
 			o.StatefulSet.Spec.Template.WithAnnotations(map[string]string{AnnotationTLSSerial: serial})
 		}

@@ -12,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 	"github.com/mysqlctl/mysqlctl/sql"
 )
@@ -21,8 +22,8 @@ func TestDescribeProgress(t *testing.T) {
 		in   kube.PodProgress
 		want string
 	}{
-		{kube.PodProgress{Pod: "mysql-2", Stage: kube.StageInitializing, InitContainer: ContainerClone}, "mysql-2: cloning data from a peer, or waiting for one"},
-		{kube.PodProgress{Pod: "mysql-1", Stage: kube.StageInitializing, InitContainer: ContainerInitConfig}, "mysql-1: configuring server identity"},
+		{kube.PodProgress{Pod: "mysql-2", Stage: kube.StageInitializing, InitContainer: manifest.ContainerClone}, "mysql-2: cloning data from a peer, or waiting for one"},
+		{kube.PodProgress{Pod: "mysql-1", Stage: kube.StageInitializing, InitContainer: manifest.ContainerInitConfig}, "mysql-1: configuring server identity"},
 		{kube.PodProgress{Pod: "mysql-1", Stage: kube.StagePending, Reason: "Unschedulable",
 			Message: "0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims. not found"}, "mysql-1: waiting for its volume"},
 	}
@@ -42,11 +43,11 @@ func TestUpWritesNothingBesideAForeignObject(t *testing.T) {
 	foreign := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "mysql-config", Namespace: "db"}}
 	cs := fake.NewClientset(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "db"}}, foreign, testNode())
 	c := New(kube.NewClientFromInterface(cs, "db"), "mysql")
-	err := c.Up(ctx, DefaultSpec(), UpOptions{})
+	err := c.Up(ctx, manifest.DefaultSpec(), UpOptions{})
 	if !errors.Is(err, kube.ErrNotManaged) || !strings.Contains(err.Error(), "configmap/mysql-config") {
 		t.Fatalf("Up beside a foreign ConfigMap: want ErrNotManaged naming it, got %v", err)
 	}
-	if _, err := cs.CoreV1().Secrets("db").Get(ctx, SecretName("mysql"), metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+	if _, err := cs.CoreV1().Secrets("db").Get(ctx, manifest.SecretName("mysql"), metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 		t.Errorf("Up created the Secret before refusing (err %v)", err)
 	}
 	if _, err := cs.AppsV1().StatefulSets("db").Get(ctx, "mysql", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
@@ -59,7 +60,7 @@ func TestUpWritesNothingBesideAForeignObject(t *testing.T) {
 func TestUpRefusesAForeignStatefulSet(t *testing.T) {
 	foreign := &appsv1.StatefulSet{ObjectMeta: metav1.ObjectMeta{Name: "mysql", Namespace: "db"}}
 	cs := fake.NewClientset(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "db"}}, foreign, testNode())
-	err := New(kube.NewClientFromInterface(cs, "db"), "mysql").Up(context.Background(), DefaultSpec(), UpOptions{})
+	err := New(kube.NewClientFromInterface(cs, "db"), "mysql").Up(context.Background(), manifest.DefaultSpec(), UpOptions{})
 	if !errors.Is(err, kube.ErrNotManaged) {
 		t.Fatalf("Up beside a foreign StatefulSet: want ErrNotManaged, got %v", err)
 	}
@@ -76,9 +77,9 @@ func TestUpNamesTheServerWithTheDataWhenThePrimaryRefuses(t *testing.T) {
 	c := newTestCluster(t, append(clusterObjects(3), testNode(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: testNS}}), servers)
 	c.NewCredentials = func() (map[string][]byte, error) { return nil, nil }
 	c.WaitReady = func(context.Context, string, int32, func(kube.PodProgress)) error {
-		return &kube.PodError{Pod: "mysql-0", Container: ContainerClone, Reason: "CrashLoopBackOff"}
+		return &kube.PodError{Pod: "mysql-0", Container: manifest.ContainerClone, Reason: "CrashLoopBackOff"}
 	}
-	err := c.Up(context.Background(), Spec{Name: "mysql", Replicas: 3, Flavor: FlavorMariaDB}.WithDefaults(), UpOptions{})
+	err := c.Up(context.Background(), manifest.Spec{Name: "mysql", Replicas: 3, Flavor: manifest.FlavorMariaDB}.WithDefaults(), UpOptions{})
 	if err == nil || !strings.Contains(err.Error(), "mysql-1 holds the most transactions") || !errors.Is(err, kube.ErrPodFailed) {
 		t.Errorf("up with a refusing primary: %v", err)
 	}

@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/mysqlctl/mysqlctl/cluster"
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 )
 
 // fakeAPI is an API server of three namespaces: team-a (the kubeconfig's
@@ -30,15 +31,15 @@ func fakeAPI(t *testing.T) *httptest.Server {
 	records := map[string]*corev1.ConfigMap{}
 	add := func(ns, name string, n int) {
 		meta := func(obj string, component string) metav1.ObjectMeta {
-			return metav1.ObjectMeta{Name: obj, Namespace: ns, Labels: cluster.Labels(name, component)}
+			return metav1.ObjectMeta{Name: obj, Namespace: ns, Labels: manifest.Labels(name, component)}
 		}
-		sets[ns] = append(sets[ns], appsv1.StatefulSet{ObjectMeta: meta(name, cluster.ComponentDatabase)})
+		sets[ns] = append(sets[ns], appsv1.StatefulSet{ObjectMeta: meta(name, manifest.ComponentDatabase)})
 		for i := range n {
-			pods[ns] = append(pods[ns], corev1.Pod{ObjectMeta: meta(cluster.PodName(name, i), cluster.ComponentDatabase)})
+			pods[ns] = append(pods[ns], corev1.Pod{ObjectMeta: meta(manifest.PodName(name, i), manifest.ComponentDatabase)})
 		}
-		records[ns+"/"+cluster.StateConfigMapName(name)] = &corev1.ConfigMap{
-			ObjectMeta: meta(cluster.StateConfigMapName(name), cluster.ComponentState),
-			Data:       map[string]string{cluster.StateKeyPrimary: cluster.PodName(name, 0)},
+		records[ns+"/"+manifest.StateConfigMapName(name)] = &corev1.ConfigMap{
+			ObjectMeta: meta(manifest.StateConfigMapName(name), cluster.ComponentState),
+			Data:       map[string]string{cluster.StateKeyPrimary: manifest.PodName(name, 0)},
 		}
 	}
 	add("team-a", "mysql", 3)

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/mysqlctl/mysqlctl/cluster"
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -33,7 +33,7 @@ func usageError(err error) error { return &exitCodeError{code: exitUsage, err: e
 func reportError(w io.Writer, err error) int {
 	code := exitError
 	var coded *exitCodeError
-	var invalid *cluster.InvalidSpecError
+	var invalid *manifest.InvalidSpecError
 	var client *kube.ExitError
 	switch {
 	case errors.As(err, &client):

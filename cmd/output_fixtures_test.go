@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/mysqlctl/mysqlctl/cluster"
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 )
 
 // Fixed status reports for the golden tests of status and check output.
@@ -25,7 +26,7 @@ func fixtureObjects() []cluster.ObjectPresence {
 // fixtureMember is a ready MariaDB member: the primary at ordinal 0, else a
 // replica of mysql-0 with both threads running and no lag.
 func fixtureMember(ordinal int, gtid string, pos uint64) cluster.Member {
-	pod := cluster.PodName("mysql", ordinal)
+	pod := manifest.PodName("mysql", ordinal)
 	m := cluster.Member{
 		Pod: pod, Ordinal: ordinal, Role: cluster.RolePrimary, Ready: true, ReadyContainers: 2, Containers: 2,
 		PodState: "ready", Node: "node-1", CreatedAt: ptr(fixtureNow.Add(-time.Duration(90-10*ordinal) * time.Minute)),

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mysqlctl/mysqlctl/cluster"
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 )
 
 type scaleOptions struct {
@@ -52,7 +53,7 @@ func (o *scaleOptions) run(cmd *cobra.Command, g *globalOptions) error {
 
 // requireReplicas: scale has no default size; the new one must be given.
 func requireReplicas(in input) error {
-	if !in.given.Has(cluster.KeyReplicas) {
+	if !in.given.Has(manifest.KeyReplicas) {
 		return usageError(fmt.Errorf("scale needs the new number of servers: pass --replicas N (N ≥ 1), or set MYSQLCTL_REPLICAS or replicas in the config file"))
 	}
 	return nil

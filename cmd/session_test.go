@@ -3,7 +3,7 @@ package cmd
 import (
 	"testing"
 
-	"github.com/mysqlctl/mysqlctl/cluster"
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 )
 
 // The namespace (-n > MYSQLCTL_NAMESPACE > config file) is resolved once,
@@ -19,7 +19,7 @@ func TestNamespacePrecedence(t *testing.T) {
 		{"environment beats the file", nil, map[string]string{"MYSQLCTL_NAMESPACE": "from-env"}, "from-env"},
 		{"-n beats both", []string{"-n", "from-flag"}, map[string]string{"MYSQLCTL_NAMESPACE": "from-env"}, "from-flag"},
 	}
-	for _, keys := range [][]cluster.SpecKey{allKeys(), scaleKeys, nameKeys} {
+	for _, keys := range [][]manifest.SpecKey{allKeys(), scaleKeys, nameKeys} {
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
 				in, err := loadInputFrom(t, keys, tc.args, tc.env, "namespace: from-file\n")
@@ -51,13 +51,13 @@ func TestCommandKeys(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if !in.given.Has(cluster.KeyReplicas) || in.spec.Replicas != 5 {
-			t.Errorf("scale, replicas by %s: given %v, replicas %d; want given, 5", name, in.given.Has(cluster.KeyReplicas), in.spec.Replicas)
+		if !in.given.Has(manifest.KeyReplicas) || in.spec.Replicas != 5 {
+			t.Errorf("scale, replicas by %s: given %v, replicas %d; want given, 5", name, in.given.Has(manifest.KeyReplicas), in.spec.Replicas)
 		}
 	}
 	in, err := loadInputFrom(t, scaleKeys, nil, nil, "")
-	if err != nil || in.given.Has(cluster.KeyReplicas) {
-		t.Errorf("scale without replicas: given %v (err %v), want not given", in.given.Has(cluster.KeyReplicas), err)
+	if err != nil || in.given.Has(manifest.KeyReplicas) {
+		t.Errorf("scale without replicas: given %v (err %v), want not given", in.given.Has(manifest.KeyReplicas), err)
 	}
 	// down uses only the name: a file written for up, with values down
 	// never reads, is no reason to refuse.

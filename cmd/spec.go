@@ -8,12 +8,11 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 	"sigs.k8s.io/yaml"
-
-	"github.com/mysqlctl/mysqlctl/cluster"
 )
 
 // fileOnlyKeys are keys that have no flag of their own here.
@@ -40,15 +39,15 @@ func envName(key string) string {
 // Key sets: each command registers the spec keys it uses, and only those.
 var (
 	// nameKeys are all that status, check and down need of the spec.
-	nameKeys = []cluster.SpecKey{cluster.KeyName}
+	nameKeys = []manifest.SpecKey{manifest.KeyName}
 	// scaleKeys: scale changes only the number of servers.
-	scaleKeys = []cluster.SpecKey{cluster.KeyName, cluster.KeyReplicas}
+	scaleKeys = []manifest.SpecKey{manifest.KeyName, manifest.KeyReplicas}
 )
 
 // allKeys are every spec key, for up and render.
-func allKeys() []cluster.SpecKey {
-	var keys []cluster.SpecKey
-	for _, row := range cluster.SpecKeys() {
+func allKeys() []manifest.SpecKey {
+	var keys []manifest.SpecKey
+	for _, row := range manifest.SpecKeys() {
 		keys = append(keys, row.Key)
 	}
 	return keys
@@ -56,9 +55,9 @@ func allKeys() []cluster.SpecKey {
 
 // addSpecFlags adds a flag for each of keys to cmd. They are strings so that
 // loadSpec, not pflag, explains a bad value (replicas "abc").
-func addSpecFlags(cmd *cobra.Command, keys ...cluster.SpecKey) {
+func addSpecFlags(cmd *cobra.Command, keys ...manifest.SpecKey) {
 	flags := cmd.Flags()
-	for _, row := range cluster.SpecKeys() {
+	for _, row := range manifest.SpecKeys() {
 		if slices.Contains(keys, row.Key) {
 			flags.String(flagName(row.Name), row.Default, row.Usage+" ["+envName(row.Name)+"]")
 		}
@@ -73,9 +72,9 @@ func addSpecFlags(cmd *cobra.Command, keys ...cluster.SpecKey) {
 // to connect to ("" for the kubeconfig context's) and which spec keys were
 // given explicitly rather than defaulted.
 type input struct {
-	spec      cluster.Spec
+	spec      manifest.Spec
 	namespace string
-	given     cluster.Given
+	given     manifest.Given
 }
 
 // loadSpec resolves the keys cmd registered with precedence flag >
@@ -84,11 +83,11 @@ type input struct {
 // follows -n > MYSQLCTL_NAMESPACE > config file. Bad input comes back as a
 // usage error (exit code 2) whose message says what to pass instead.
 func loadSpec(cmd *cobra.Command, g *globalOptions) (input, error) {
-	in := input{given: cluster.Given{}}
+	in := input{given: manifest.Given{}}
 	v := viper.New()
 	names := []string{"namespace"}
-	var rows []cluster.SpecKeyRow
-	for _, row := range cluster.SpecKeys() {
+	var rows []manifest.SpecKeyRow
+	for _, row := range manifest.SpecKeys() {
 		v.SetDefault(row.Name, row.Default)
 		if f := cmd.Flags().Lookup(flagName(row.Name)); f != nil {
 			rows = append(rows, row)
@@ -137,7 +136,7 @@ func loadSpec(cmd *cobra.Command, g *globalOptions) (input, error) {
 	if g.namespace != "" {
 		in.namespace = g.namespace
 	}
-	if err := cluster.ValidateNamespace(in.namespace); err != nil {
+	if err := manifest.ValidateNamespace(in.namespace); err != nil {
 		return in, usageError(err)
 	}
 	in.spec = spec.WithDefaults()
@@ -149,11 +148,11 @@ func loadSpec(cmd *cobra.Command, g *globalOptions) (input, error) {
 
 // specFromViper reads every key of the table from v: keys a command did not
 // register read their defaults.
-func specFromViper(v *viper.Viper) (cluster.Spec, error) {
-	var spec cluster.Spec
-	for _, row := range cluster.SpecKeys() {
+func specFromViper(v *viper.Viper) (manifest.Spec, error) {
+	var spec manifest.Spec
+	for _, row := range manifest.SpecKeys() {
 		if err := row.Set(&spec, v.GetString(row.Name)); err != nil {
-			return cluster.Spec{}, err
+			return manifest.Spec{}, err
 		}
 	}
 	return spec, nil
@@ -223,7 +222,7 @@ func checkFileValue(path, key string, value any) error {
 // specKeyNames are the names of the table's keys, in help order.
 func specKeyNames() []string {
 	names := []string{}
-	for _, row := range cluster.SpecKeys() {
+	for _, row := range manifest.SpecKeys() {
 		names = append(names, row.Name)
 	}
 	return names

@@ -8,9 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/spf13/cobra"
-
-	"github.com/mysqlctl/mysqlctl/cluster"
 )
 
 // clearSpecEnv unsets every MYSQLCTL_* variable a developer's shell may hold.
@@ -23,14 +22,14 @@ func clearSpecEnv(t *testing.T) {
 
 // loadSpecFrom runs loadSpec the way up does: global --config and -n flags
 // as on the root command, every spec key's flag.
-func loadSpecFrom(t *testing.T, args []string, env map[string]string, file string) (cluster.Spec, error) {
+func loadSpecFrom(t *testing.T, args []string, env map[string]string, file string) (manifest.Spec, error) {
 	t.Helper()
 	in, err := loadInputFrom(t, allKeys(), args, env, file)
 	return in.spec, err
 }
 
 // loadInputFrom runs loadSpec for a command that registered keys.
-func loadInputFrom(t *testing.T, keys []cluster.SpecKey, args []string, env map[string]string, file string) (input, error) {
+func loadInputFrom(t *testing.T, keys []manifest.SpecKey, args []string, env map[string]string, file string) (input, error) {
 	t.Helper()
 	clearSpecEnv(t)
 	for k, v := range env {
@@ -59,33 +58,33 @@ func loadInputFrom(t *testing.T, keys []cluster.SpecKey, args []string, env map[
 }
 
 func TestLoadSpecPrecedence(t *testing.T) {
-	def := cluster.DefaultSpec()
+	def := manifest.DefaultSpec()
 	tests := []struct {
 		name string
 		args []string
 		env  map[string]string
 		file string
-		want func(s *cluster.Spec)
+		want func(s *manifest.Spec)
 	}{
-		{"defaults", nil, nil, "", func(*cluster.Spec) {}},
-		{"file", nil, nil, "replicas: 5\nflavor: mariadb\nstorageClass: fast\n", func(s *cluster.Spec) {
+		{"defaults", nil, nil, "", func(*manifest.Spec) {}},
+		{"file", nil, nil, "replicas: 5\nflavor: mariadb\nstorageClass: fast\n", func(s *manifest.Spec) {
 			s.Replicas, s.Flavor, s.Version, s.Image, s.StorageClass = 5, "mariadb", "10.11", "mariadb:10.11", "fast"
 		}},
 		{"env over file", nil, map[string]string{"MYSQLCTL_REPLICAS": "4", "MYSQLCTL_STORAGE_CLASS": "slow"},
-			"replicas: 5\nstorageClass: fast\n", func(s *cluster.Spec) { s.Replicas, s.StorageClass = 4, "slow" }},
+			"replicas: 5\nstorageClass: fast\n", func(s *manifest.Spec) { s.Replicas, s.StorageClass = 4, "slow" }},
 		{"flag over env over file", []string{"--replicas", "2", "--storage-class", "ssd"},
 			map[string]string{"MYSQLCTL_REPLICAS": "4", "MYSQLCTL_STORAGE_CLASS": "slow"},
-			"replicas: 5\nstorageClass: fast\n", func(s *cluster.Spec) { s.Replicas, s.StorageClass = 2, "ssd" }},
+			"replicas: 5\nstorageClass: fast\n", func(s *manifest.Spec) { s.Replicas, s.StorageClass = 2, "ssd" }},
 		{"camelCase flag", []string{"--storageClass", "ssd", "--backupImage", "tools:1"}, nil, "",
-			func(s *cluster.Spec) { s.StorageClass, s.BackupImage = "ssd", "tools:1" }},
+			func(s *manifest.Spec) { s.StorageClass, s.BackupImage = "ssd", "tools:1" }},
 		{"env only", nil, map[string]string{"MYSQLCTL_NAME": "db", "MYSQLCTL_FLAVOR": "mysql57", "MYSQLCTL_CPU": "50m"}, "",
-			func(s *cluster.Spec) {
+			func(s *manifest.Spec) {
 				s.Name, s.Flavor, s.Version, s.Image, s.BackupImage, s.CPURequest =
-					"db", "mysql57", "5.7", "mysql:5.7.44", cluster.DefaultXtrabackupImage, "50m"
+					"db", "mysql57", "5.7", "mysql:5.7.44", manifest.DefaultXtrabackupImage, "50m"
 			}},
 		{"explicit version and image", []string{"--flavor", "mysql", "--version", "8.0", "--image", "registry.local/mysql:8.0.36"}, nil, "",
-			func(s *cluster.Spec) { s.Version, s.Image = "8.0", "registry.local/mysql:8.0.36" }},
-		{"empty file", nil, nil, "# nothing\n", func(*cluster.Spec) {}},
+			func(s *manifest.Spec) { s.Version, s.Image = "8.0", "registry.local/mysql:8.0.36" }},
+		{"empty file", nil, nil, "# nothing\n", func(*manifest.Spec) {}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -183,7 +182,7 @@ func TestExampleConfigLoads(t *testing.T) {
 	if err != nil {
 		t.Fatalf("example config: %v", err)
 	}
-	if diff := cmp.Diff(cluster.DefaultSpec(), got); diff != "" {
+	if diff := cmp.Diff(manifest.DefaultSpec(), got); diff != "" {
 		t.Errorf("example config is not the defaults (-want +got):\n%s", diff)
 	}
 	for _, k := range append(specKeyNames(), fileOnlyKeys()...) {

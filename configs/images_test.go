@@ -15,6 +15,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/mysqlctl/mysqlctl/cluster"
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 )
 
 // contractOut is where TestImageContracts writes what it derived, for
@@ -143,9 +144,9 @@ type podContainer struct {
 
 // flavourPod builds a flavour's default objects, as `mysqlctl up` would,
 // and returns its containers and the pod scripts of its ConfigMap.
-func flavourPod(t *testing.T, flavor cluster.Flavor) ([]podContainer, map[string]string) {
+func flavourPod(t *testing.T, flavor manifest.Flavor) ([]podContainer, map[string]string) {
 	t.Helper()
-	objs, err := cluster.BuildObjects(cluster.Spec{Flavor: flavor, Replicas: 3}, "")
+	objs, err := manifest.BuildObjects(manifest.Spec{Flavor: flavor, Replicas: 3}, "")
 	if err != nil {
 		t.Fatalf("%s: build objects: %v", flavor, err)
 	}
@@ -200,7 +201,7 @@ func describe(c corev1.Container, podSecurity *corev1.PodSecurityContext) podCon
 		}
 	}
 	for _, m := range c.VolumeMounts {
-		if m.Name == cluster.VolumeClaimTemplateName {
+		if m.Name == manifest.VolumeClaimTemplateName {
 			pc.mountsData = true
 		}
 	}
@@ -246,7 +247,7 @@ func TestImageContracts(t *testing.T) {
 	contracts := loadContracts(t)
 	used, gaps := map[string]bool{}, map[string]bool{}
 	var table strings.Builder
-	for _, flavor := range cluster.Flavors() {
+	for _, flavor := range manifest.Flavors() {
 		containers, scripts := flavourPod(t, flavor)
 		for _, pc := range containers {
 			key := string(flavor) + "/" + pc.name
@@ -294,7 +295,7 @@ func checkDataOwner(t *testing.T, key string, pc podContainer, contract *imageCo
 	if !pc.script || !pc.mountsData {
 		return false
 	}
-	owner := strconv.Itoa(cluster.PodUser)
+	owner := strconv.Itoa(manifest.PodUser)
 	fmt.Fprintf(table, "%s\t%s\t%s\tuid=%s\n", key, pc.image, contract.file, owner)
 	uid, why := pc.effectiveUID(contract)
 	if uid == owner {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mysqlctl/mysqlctl/cluster"
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 )
 
 // The derivation on small scripts, one construct each: what bash would run
@@ -88,7 +88,7 @@ func TestImageContractsCatchANewProgram(t *testing.T) {
 		{`logger -t mysqlctl "sourced lib.sh"` + "\n", "logger"},
 		{`mkdir -p "$RUN_DIR"` + "\n", ""},
 	} {
-		for _, flavor := range cluster.Flavors() {
+		for _, flavor := range manifest.Flavors() {
 			containers, scripts := flavourPod(t, flavor)
 			if !strings.Contains(scripts["lib.sh"], anchor) {
 				t.Fatalf("lib.sh no longer sources statements.sh as %q: update this test", anchor)

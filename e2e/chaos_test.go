@@ -15,7 +15,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/mysqlctl/mysqlctl/cluster"
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -150,7 +150,7 @@ func (ch *chaos) deletePod() {
 func (ch *chaos) restartSidecar(pod string) {
 	ch.logf("restart the sidecar of %s", pod)
 	var stderr bytes.Buffer
-	if err := ch.kc.Exec(ch.ctx, pod, cluster.ContainerSidecar, []string{"bash", "-c", "kill 1"}, kube.ExecOptions{Stderr: &stderr}); err != nil {
+	if err := ch.kc.Exec(ch.ctx, pod, manifest.ContainerSidecar, []string{"bash", "-c", "kill 1"}, kube.ExecOptions{Stderr: &stderr}); err != nil {
 		ch.logf("restart the sidecar of %s: %v %s", pod, err, stderr.String())
 	}
 }
@@ -169,7 +169,7 @@ func (ch *chaos) failProbe() {
 func (ch *chaos) failReadiness(pod string) {
 	ch.logf("readiness of %s fails", pod)
 	var stderr bytes.Buffer
-	if err := ch.kc.Exec(ch.ctx, pod, cluster.ContainerServer, []string{"rm", "-f", "/run/mysqlctl/sidecar-ready"}, kube.ExecOptions{Stderr: &stderr}); err != nil {
+	if err := ch.kc.Exec(ch.ctx, pod, manifest.ContainerServer, []string{"rm", "-f", "/run/mysqlctl/sidecar-ready"}, kube.ExecOptions{Stderr: &stderr}); err != nil {
 		ch.logf("fail the probe of %s: %v %s", pod, err, stderr.String())
 	}
 }

@@ -10,9 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
-	"github.com/mysqlctl/mysqlctl/cluster"
 )
 
 // TestInterruptedUpConverges: Ctrl-C during `up` stops the wait at once
@@ -79,7 +78,7 @@ func TestUpInterruptedOnceThePrimaryIsReady(t *testing.T) {
 		t.Fatalf("after Ctrl-C at mysql-0's readiness the record is %v, want it to say the cluster holds data:\n%s",
 			record.Data, strings.Join(seen, "\n"))
 	}
-	c.waitPodsReady(t, ctx, ns, cluster.PodSelector("mysql"), 2)
+	c.waitPodsReady(t, ctx, ns, manifest.PodSelector("mysql"), 2)
 	c.execAs(t, ctx, ns, "mysql-0", c.adminPassword(t, ctx, ns),
 		"CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)", "INSERT INTO shop.orders VALUES (1), (2)")
 	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")

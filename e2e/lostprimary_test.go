@@ -6,11 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
-
-	"github.com/mysqlctl/mysqlctl/cluster"
 )
 
 // TestLostPrimaryVolumeIsNotAnEmptyPrimary: the primary's volume and pod
@@ -63,7 +62,7 @@ func lostPrimaryVolume(t *testing.T, c *testCluster, f flavour) {
 	}
 	c.runClientPod(t, ctx, ns, `for i in $(seq 60); do `+f.client+` -h mysql-primary -uroot -p"$PW" --connect-timeout=2 -e "INSERT INTO shop.orders VALUES (5)" && exit 0; sleep 1; done; exit 1`, root)
 	c.mustSucceed(t, 5*time.Minute, "reclone", "mysql-1", "-n", ns)
-	c.waitPodsReady(t, ctx, ns, cluster.PodSelector("mysql"), 3)
+	c.waitPodsReady(t, ctx, ns, manifest.PodSelector("mysql"), 3)
 	c.mustSucceed(t, 2*time.Minute, "check", "-n", ns, "--checksum")
 	for _, pod := range []string{"mysql-0", "mysql-1", "mysql-2"} {
 		got := c.queryThroughPortForward(t, ctx, ns, pod, root, "SELECT GROUP_CONCAT(id ORDER BY id) FROM shop.orders")

@@ -10,7 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 
-	"github.com/mysqlctl/mysqlctl/cluster"
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -48,7 +48,7 @@ func formerPrimaryWithUnsentTransactions(t *testing.T, c *testCluster, f flavour
 		t.Fatal(err)
 	}
 	var stderr bytes.Buffer
-	if err := kc.Exec(ctx, "mysql-0", cluster.ContainerServer, []string{"rm", "-f", "/run/mysqlctl/sidecar-ready"}, kube.ExecOptions{Stderr: &stderr}); err != nil {
+	if err := kc.Exec(ctx, "mysql-0", manifest.ContainerServer, []string{"rm", "-f", "/run/mysqlctl/sidecar-ready"}, kube.ExecOptions{Stderr: &stderr}); err != nil {
 		t.Fatalf("%v: %s", err, stderr.String())
 	}
 	c.waitPodReady(t, ctx, ns, "mysql-0", false)
@@ -85,7 +85,7 @@ func formerPrimaryWithUnsentTransactions(t *testing.T, c *testCluster, f flavour
 	}
 
 	c.mustSucceed(t, 5*time.Minute, "reclone", "mysql-0", "-n", ns)
-	c.waitPodsReady(t, ctx, ns, cluster.PodSelector("mysql"), 3)
+	c.waitPodsReady(t, ctx, ns, manifest.PodSelector("mysql"), 3)
 	c.mustSucceed(t, 2*time.Minute, "check", "-n", ns, "--checksum")
 	for _, pod := range []string{"mysql-0", "mysql-1", "mysql-2"} {
 		if got := c.queryThroughPortForward(t, ctx, ns, pod, root, "SELECT GROUP_CONCAT(id ORDER BY id) FROM app.t"); got != "1,2" {

@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/mysqlctl/mysqlctl/cluster"
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -58,7 +59,7 @@ func TestOneWritableServer(t *testing.T) {
 		// A restarted sidecar or a slow probe: the pod leaves the Services,
 		// the server goes on taking writes from pooled connections.
 		var stderr bytes.Buffer
-		if err := kc.Exec(ctx, "mysql-1", cluster.ContainerServer, []string{"rm", "-f", "/run/mysqlctl/sidecar-ready"}, kube.ExecOptions{Stderr: &stderr}); err != nil {
+		if err := kc.Exec(ctx, "mysql-1", manifest.ContainerServer, []string{"rm", "-f", "/run/mysqlctl/sidecar-ready"}, kube.ExecOptions{Stderr: &stderr}); err != nil {
 			t.Fatalf("%v: %s", err, stderr.String())
 		}
 		c.waitPodReady(t, ctx, ns, "mysql-1", false)
@@ -234,7 +235,7 @@ func (c *testCluster) restartCount(t *testing.T, ctx context.Context, ns, pod st
 		t.Fatal(err)
 	}
 	for _, s := range p.Status.ContainerStatuses {
-		if s.Name == cluster.ContainerServer {
+		if s.Name == manifest.ContainerServer {
 			return s.RestartCount
 		}
 	}
@@ -251,7 +252,7 @@ func (c *testCluster) waitRestarted(t *testing.T, ctx context.Context, ns, pod s
 			return false, nil
 		}
 		for _, s := range p.Status.ContainerStatuses {
-			if s.Name == cluster.ContainerServer {
+			if s.Name == manifest.ContainerServer {
 				return s.RestartCount > before && s.State.Running != nil && s.Started != nil && *s.Started, nil
 			}
 		}

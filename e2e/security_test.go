@@ -16,6 +16,7 @@ import (
 
 	"github.com/mysqlctl/mysqlctl/certs"
 	"github.com/mysqlctl/mysqlctl/cluster"
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -88,7 +89,7 @@ done`, "")
 		if after := c.backupsStarted(t, ctx, kc, "mysql-0", "mysql-1"); after != before {
 			t.Errorf("backups started on the donors went from %d to %d: an unauthenticated connection started one", before, after)
 		}
-		logs := c.containerLogs(t, ctx, ns, "mysql-0", cluster.ContainerSidecar)
+		logs := c.containerLogs(t, ctx, ns, "mysql-0", manifest.ContainerSidecar)
 		if !strings.Contains(logs, "accepting connection from") || !regexp.MustCompile(`SSL_accept\(\): .*`).MatchString(logs) {
 			t.Errorf("mysql-0's sidecar did not log the refused peer and the reason:\n%s", tail(logs, 20))
 		}
@@ -104,14 +105,14 @@ done`, "")
 			}
 		}
 		ssl := strings.TrimSpace(c.mustSucceed(t, time.Minute, "sql", "-n", ns, "--", "-N", "-e",
-			"SELECT ssl_type FROM mysql.user WHERE user = '"+cluster.ReplicationUser+"'").stdout)
+			"SELECT ssl_type FROM mysql.user WHERE user = '"+manifest.ReplicationUser+"'").stdout)
 		if ssl != "ANY" {
 			t.Errorf("the replication account's ssl_type is %q, want ANY (REQUIRE SSL)", ssl)
 		}
 		// MariaDB refuses a plain login under require_secure_transport as
 		// it refuses a REQUIRE SSL account's, with "Access denied" (MySQL
 		// says "insecure transport"); the same password over TLS works.
-		out, ok := c.tryClientPod(t, ctx, ns, f.client+` `+words.plain+` -h mysql-primary -uroot -p"$PW" -e 'SELECT 1' 2>&1`, passwords[cluster.SecretKeyRootPassword])
+		out, ok := c.tryClientPod(t, ctx, ns, f.client+` `+words.plain+` -h mysql-primary -uroot -p"$PW" -e 'SELECT 1' 2>&1`, passwords[manifest.SecretKeyRootPassword])
 		if ok || !(strings.Contains(out, "insecure transport") || strings.Contains(out, "Access denied")) {
 			t.Errorf("a client without TLS was not refused (succeeded %v):\n%s", ok, out)
 		}
@@ -121,7 +122,7 @@ done`, "")
 		script := fmt.Sprintf(`echo %s | base64 -d >/tmp/ca.pem
 %s %s -h mysql-primary -uroot -p"$PW" -N -e "SHOW STATUS LIKE 'Ssl_cipher'"`,
 			base64.StdEncoding.EncodeToString([]byte(ca)), f.client, words.verified)
-		cipher := c.runClientPod(t, ctx, ns, script, passwords[cluster.SecretKeyRootPassword])
+		cipher := c.runClientPod(t, ctx, ns, script, passwords[manifest.SecretKeyRootPassword])
 		if !strings.Contains(cipher, "TLS") {
 			t.Errorf("a client verifying the server against the CA got no cipher: %q", cipher)
 		}
@@ -143,7 +144,7 @@ done`, "")
 
 	t.Run("scale clones over the authenticated stream", func(t *testing.T) {
 		c.mustSucceed(t, 5*time.Minute, "scale", "-n", ns, "--replicas", "4")
-		logs := c.containerLogs(t, ctx, ns, "mysql-3", cluster.ContainerClone)
+		logs := c.containerLogs(t, ctx, ns, "mysql-3", manifest.ContainerClone)
 		if !strings.Contains(logs, "clone complete") {
 			t.Errorf("mysql-3 did not clone:\n%s", tail(logs, 20))
 		}
@@ -156,11 +157,11 @@ done`, "")
 		}
 		old := c.shortenCertificate(t, ctx, ns)
 		c.mustSucceed(t, 8*time.Minute, append([]string{"up", "-n", ns}, f.upFlags()...)...)
-		renewed, err := c.client.CoreV1().Secrets(ns).Get(ctx, cluster.TLSSecretName("mysql"), metav1.GetOptions{})
+		renewed, err := c.client.CoreV1().Secrets(ns).Get(ctx, manifest.TLSSecretName("mysql"), metav1.GetOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		cert, err := certs.ParseCertificate(renewed.Data[cluster.TLSKeyCert])
+		cert, err := certs.ParseCertificate(renewed.Data[manifest.TLSKeyCert])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -195,8 +196,8 @@ func (c *testCluster) enforceRestricted(t *testing.T, ctx context.Context, ns st
 func (c *testCluster) passwords(t *testing.T, ctx context.Context, ns string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	for _, key := range cluster.SecretKeys() {
-		out[key] = c.secretValue(t, ctx, ns, cluster.SecretName("mysql"), key)
+	for _, key := range manifest.SecretKeys() {
+		out[key] = c.secretValue(t, ctx, ns, manifest.SecretName("mysql"), key)
 	}
 	return out
 }
@@ -207,7 +208,7 @@ func (c *testCluster) backupsStarted(t *testing.T, ctx context.Context, kc *kube
 	t.Helper()
 	n := 0
 	for _, pod := range pods {
-		n += strings.Count(c.containerLogs(t, ctx, kc.Namespace(), pod, cluster.ContainerSidecar), "streaming a hot backup")
+		n += strings.Count(c.containerLogs(t, ctx, kc.Namespace(), pod, manifest.ContainerSidecar), "streaming a hot backup")
 	}
 	return n
 }
@@ -219,7 +220,7 @@ func (c *testCluster) assertNoPasswordInProcesses(t *testing.T, ctx context.Cont
 	t.Helper()
 	script := `for f in /proc/[0-9]*/environ /proc/[0-9]*/cmdline; do cat "$f" 2>/dev/null | tr '\0' '\n'; echo; done`
 	for _, pod := range pods {
-		for _, container := range []string{cluster.ContainerServer, cluster.ContainerSidecar} {
+		for _, container := range []string{manifest.ContainerServer, manifest.ContainerSidecar} {
 			var out, errOut bytes.Buffer
 			if err := kc.Exec(ctx, pod, container, []string{"bash", "-c", script}, kube.ExecOptions{Stdout: &out, Stderr: &errOut}); err != nil {
 				t.Fatalf("read /proc in %s/%s: %v (%s)", pod, container, err, errOut.String())
@@ -241,19 +242,19 @@ func (c *testCluster) assertNoPasswordInProcesses(t *testing.T, ctx context.Cont
 func (c *testCluster) shortenCertificate(t *testing.T, ctx context.Context, ns string) *big.Int {
 	t.Helper()
 	secrets := c.client.CoreV1().Secrets(ns)
-	caSecret, err := secrets.Get(ctx, cluster.CASecretName("mysql"), metav1.GetOptions{})
+	caSecret, err := secrets.Get(ctx, manifest.CASecretName("mysql"), metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ca, err := certs.ParseCA(caSecret.Data[cluster.TLSKeyCA], caSecret.Data[cluster.CAKeyKey])
+	ca, err := certs.ParseCA(caSecret.Data[manifest.TLSKeyCA], caSecret.Data[manifest.CAKeyKey])
 	if err != nil {
 		t.Fatal(err)
 	}
-	tlsSecret, err := secrets.Get(ctx, cluster.TLSSecretName("mysql"), metav1.GetOptions{})
+	tlsSecret, err := secrets.Get(ctx, manifest.TLSSecretName("mysql"), metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	current, err := certs.ParseCertificate(tlsSecret.Data[cluster.TLSKeyCert])
+	current, err := certs.ParseCertificate(tlsSecret.Data[manifest.TLSKeyCert])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +262,7 @@ func (c *testCluster) shortenCertificate(t *testing.T, ctx context.Context, ns s
 	if err != nil {
 		t.Fatal(err)
 	}
-	tlsSecret.Data[cluster.TLSKeyCert], tlsSecret.Data[cluster.TLSKeyKey] = cert, key
+	tlsSecret.Data[manifest.TLSKeyCert], tlsSecret.Data[manifest.TLSKeyKey] = cert, key
 	if _, err := secrets.Update(ctx, tlsSecret, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}

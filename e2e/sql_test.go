@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mysqlctl/mysqlctl/cluster"
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 	"github.com/mysqlctl/mysqlctl/sql"
 )
@@ -21,11 +21,11 @@ func (c *testCluster) execAs(t *testing.T, ctx context.Context, ns, pod, pw stri
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	forward, err := client.ForwardPort(ctx, pod, cluster.PortMySQL)
+	forward, err := client.ForwardPort(ctx, pod, manifest.PortMySQL)
 	if err != nil {
 		t.Fatalf("port-forward to %s: %v", pod, err)
 	}
-	conn, err := sql.Open(ctx, sql.Target{Name: pod, Addr: forward.Addr(), User: cluster.AdminUser, Password: pw, Dial: forward.DialContext})
+	conn, err := sql.Open(ctx, sql.Target{Name: pod, Addr: forward.Addr(), User: manifest.AdminUser, Password: pw, Dial: forward.DialContext})
 	if err != nil {
 		forward.Close()
 		t.Fatalf("connect to %s: %v", pod, err)
@@ -43,7 +43,7 @@ func (c *testCluster) execAs(t *testing.T, ctx context.Context, ns, pod, pw stri
 // adminPassword reads mysqlctl's admin password from the cluster's Secret.
 func (c *testCluster) adminPassword(t *testing.T, ctx context.Context, ns string) string {
 	t.Helper()
-	return c.secretValue(t, ctx, ns, cluster.SecretName("mysql"), cluster.SecretKeyAdminPassword)
+	return c.secretValue(t, ctx, ns, manifest.SecretName("mysql"), manifest.SecretKeyAdminPassword)
 }
 
 // mariadbScenario is the opening of a day-2 scenario that runs on MariaDB

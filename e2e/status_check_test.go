@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/mysqlctl/mysqlctl/cluster"
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 )
 
 // TestStatusAndCheck drives `mysqlctl status` and `mysqlctl check` against
@@ -31,7 +32,7 @@ func statusAndCheck(t *testing.T, c *testCluster, f flavour) {
 	ns := c.namespace(t, "status-"+f.name)
 	up := c.mustSucceed(t, 10*time.Minute, append([]string{"up", "-n", ns, "--replicas", "3"}, f.upFlags()...)...)
 	s := &statusScenario{c: c, f: f, ctx: ctx, ns: ns, printed: up.stdout + up.stderr}
-	s.adminPW = c.secretValue(t, ctx, ns, cluster.SecretName("mysql"), cluster.SecretKeyAdminPassword)
+	s.adminPW = c.secretValue(t, ctx, ns, manifest.SecretName("mysql"), manifest.SecretKeyAdminPassword)
 	defer s.assertNoPasswordPrinted(t)
 
 	t.Run("healthy cluster: ids, roles, read-only, binlog, threads", s.healthy)
@@ -119,7 +120,7 @@ func (s *statusScenario) healthy(t *testing.T) {
 			wantRole, wantRO = cluster.RolePrimary, false
 		}
 		switch {
-		case m.Pod != cluster.PodName("mysql", i) || m.Error != "":
+		case m.Pod != manifest.PodName("mysql", i) || m.Error != "":
 			t.Errorf("member %d: %s, error %q", i, m.Pod, m.Error)
 		case m.ServerID == nil || *m.ServerID != uint32(100+i):
 			t.Errorf("%s: server id %v, want %d", m.Pod, m.ServerID, 100+i)
@@ -273,8 +274,8 @@ func (s *statusScenario) deletedPod(t *testing.T) {
 // assertNoPasswordPrinted greps everything the binary printed for every
 // password of the cluster's Secret.
 func (s *statusScenario) assertNoPasswordPrinted(t *testing.T) {
-	for _, key := range cluster.SecretKeys() {
-		pw := s.c.secretValue(t, context.Background(), s.ns, cluster.SecretName("mysql"), key)
+	for _, key := range manifest.SecretKeys() {
+		pw := s.c.secretValue(t, context.Background(), s.ns, manifest.SecretName("mysql"), key)
 		if strings.Contains(s.printed, pw) {
 			t.Errorf("the %s appears in mysqlctl's output", key)
 		}

@@ -18,7 +18,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/mysqlctl/mysqlctl/cluster"
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -81,7 +81,7 @@ func (c *testCluster) watchWritable(ctx context.Context, ns, adminPassword strin
 		go func() {
 			defer w.done.Done()
 			for ctx.Err() == nil {
-				db, closeDB, err := c.openDB(ctx, ns, pod, cluster.AdminUser, adminPassword)
+				db, closeDB, err := c.openDB(ctx, ns, pod, manifest.AdminUser, adminPassword)
 				if err != nil {
 					sleepCtx(ctx, 200*time.Millisecond)
 					continue

@@ -14,7 +14,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/mysqlctl/mysqlctl/cluster"
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
@@ -51,10 +51,10 @@ func main() {
 	defer f.Close()
 	w := &counter{w: f}
 	start := time.Now()
-	err = client.Exec(context.Background(), *pod, cluster.ContainerSidecar,
+	err = client.Exec(context.Background(), *pod, manifest.ContainerSidecar,
 		// GNU tar exits 1 when a live file changed while read: a yardstick
 		// of bytes per second, not a backup.
-		[]string{"bash", "-c", `tar -C "$1" -cf - . 2>/dev/null; [ $? -le 1 ]`, "rawcopy", cluster.MountDatadir},
+		[]string{"bash", "-c", `tar -C "$1" -cf - . 2>/dev/null; [ $? -le 1 ]`, "rawcopy", manifest.MountDatadir},
 		kube.ExecOptions{Stdout: w, Stderr: os.Stderr})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "raw copy:", err)

@@ -1,4 +1,4 @@
-package cluster
+package manifest
 
 import (
 	"path"
@@ -102,7 +102,7 @@ func withProbes(c *corev1ac.ContainerApplyConfiguration) *corev1ac.ContainerAppl
 
 func execProbe(mode string) *corev1ac.ProbeApplyConfiguration {
 	return corev1ac.Probe().
-		WithExec(corev1ac.ExecAction().WithCommand("bash", scriptPath(configs.ScriptProbe), mode)).
+		WithExec(corev1ac.ExecAction().WithCommand("bash", ScriptPath(configs.ScriptProbe), mode)).
 		WithTimeoutSeconds(5)
 }
 
@@ -140,10 +140,11 @@ func scriptContainer(name, image, script string) *corev1ac.ContainerApplyConfigu
 		WithImage(image).
 		WithImagePullPolicy(corev1.PullIfNotPresent).
 		WithSecurityContext(containerSecurityContext()).
-		WithCommand("bash", scriptPath(script))
+		WithCommand("bash", ScriptPath(script))
 }
 
-func scriptPath(name string) string { return path.Join(MountScripts, name) }
+// ScriptPath is where the pods see one of configs/scripts.
+func ScriptPath(name string) string { return path.Join(MountScripts, name) }
 
 func volumeMount(volume, at string, readOnly bool) *corev1ac.VolumeMountApplyConfiguration {
 	m := corev1ac.VolumeMount().WithName(volume).WithMountPath(at)

@@ -1,4 +1,4 @@
-package cluster
+package manifest
 
 import (
 	"strconv"
@@ -18,11 +18,11 @@ const AnnotationVersion = "mysqlctl.io/version"
 // networkPolicy, so a later up without it keeps what runs.
 const AnnotationNetworkPolicy = "mysqlctl.io/network-policy"
 
-// liveSpec is the spec a running StatefulSet was applied from, read back
+// LiveSpec is the spec a running StatefulSet was applied from, read back
 // from its own fields: the flavour from the pods' environment, images,
 // requests and volumes from the template, the version from its
 // annotation (the flavour's default for a StatefulSet that predates it).
-func liveSpec(sts *appsv1.StatefulSet) Spec {
+func LiveSpec(sts *appsv1.StatefulSet) Spec {
 	s := Spec{Name: sts.Name}
 	if sts.Spec.Replicas != nil {
 		s.Replicas = *sts.Spec.Replicas
@@ -78,27 +78,27 @@ func quantity(list corev1.ResourceList, name corev1.ResourceName) string {
 	return ""
 }
 
-// declare is the spec up applies to a running cluster: asked for every key
+// Declare is the spec up applies to a running cluster: asked for every key
 // the user gave, what runs for every other, so a plain `up` changes nothing.
 // A new version given without an image takes that version's default image.
 // It refuses, as an *InvalidSpecError naming what runs and what to do,
 // every change that would harm the data: another flavour, an older
 // version, another StorageClass, smaller volumes. Larger volumes pass:
 // planUp checks that their StorageClass can grow them.
-func declare(asked Spec, given Given, live Spec) (Spec, error) {
+func Declare(asked Spec, given Given, live Spec) (Spec, error) {
 	if live.Flavor == "" { // a StatefulSet that does not say: take the asked one
 		live.Flavor, live.Version = asked.Flavor, asked.Version
 	}
 	if given.Has(KeyFlavor) && asked.Flavor != live.Flavor {
-		return Spec{}, invalidSpec("flavor", "cluster %s runs %s, and %s would start on its data: keep --flavor %s (or leave it out); another flavour needs a new cluster (another --name)",
+		return Spec{}, InvalidSpec("flavor", "cluster %s runs %s, and %s would start on its data: keep --flavor %s (or leave it out); another flavour needs a new cluster (another --name)",
 			live.Name, live.Flavor, asked.Flavor, live.Flavor)
 	}
 	if given.Has(KeyStorageClass) && asked.StorageClass != live.StorageClass {
-		return Spec{}, invalidSpec("storageClass", "the volumes of cluster %s are of StorageClass %s and cannot move to %q: leave --storage-class out; another class needs a new cluster",
-			live.Name, orDefaultClass(live.StorageClass), asked.StorageClass)
+		return Spec{}, InvalidSpec("storageClass", "the volumes of cluster %s are of StorageClass %s and cannot move to %q: leave --storage-class out; another class needs a new cluster",
+			live.Name, ClassOrDefault(live.StorageClass), asked.StorageClass)
 	}
 	if given.Has(KeyStorage) && smaller(asked.StorageSize, live.StorageSize) {
-		return Spec{}, invalidSpec("storage", "the volumes of cluster %s are %s and cannot shrink to %s: leave --storage out, or pass %s or more",
+		return Spec{}, InvalidSpec("storage", "the volumes of cluster %s are %s and cannot shrink to %s: leave --storage out, or pass %s or more",
 			live.Name, live.StorageSize, asked.StorageSize, live.StorageSize)
 	}
 	// Every key given takes the asked value (flavour and class are the
@@ -111,8 +111,8 @@ func declare(asked Spec, given Given, live Spec) (Spec, error) {
 	}
 	out.Name, out.Replicas = asked.Name, asked.Replicas
 	if given.Has(KeyVersion) {
-		if older(asked.Version, live.Version) {
-			return Spec{}, invalidSpec("version", "cluster %s runs %s %s; %s is older and cannot open its data: pass --version %s or newer (or leave it out)",
+		if OlderVersion(asked.Version, live.Version) {
+			return Spec{}, InvalidSpec("version", "cluster %s runs %s %s; %s is older and cannot open its data: pass --version %s or newer (or leave it out)",
 				live.Name, live.Flavor, live.Version, asked.Version, live.Version)
 		}
 		if !given.Has(KeyImage) {
@@ -126,9 +126,9 @@ func declare(asked Spec, given Given, live Spec) (Spec, error) {
 	return out, out.Validate()
 }
 
-// older says whether version a is older than b (both validated dotted
+// OlderVersion says whether version a is older than b (both validated dotted
 // versions; a missing patch level compares as equal to any).
-func older(a, b string) bool {
+func OlderVersion(a, b string) bool {
 	am, an, ap, ok1 := parseVersion(a)
 	bm, bn, bp, ok2 := parseVersion(b)
 	if !ok1 || !ok2 {
@@ -143,7 +143,8 @@ func older(a, b string) bool {
 	return ap >= 0 && bp >= 0 && ap < bp
 }
 
-func sameQuantity(a, b string) bool { return compareQuantity(a, b) == 0 }
+// SameQuantity says whether two quantities are equal (10Gi and 10240Mi are).
+func SameQuantity(a, b string) bool { return compareQuantity(a, b) == 0 }
 
 func smaller(a, b string) bool { return compareQuantity(a, b) < 0 }
 
@@ -158,7 +159,8 @@ func compareQuantity(a, b string) int {
 	return qa.Cmp(qb)
 }
 
-func orDefaultClass(class string) string {
+// ClassOrDefault names a StorageClass for a message, the default one included.
+func ClassOrDefault(class string) string {
 	if class == "" {
 		return "(the cluster's default)"
 	}

@@ -1,4 +1,4 @@
-package cluster
+package manifest
 
 import (
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
@@ -8,7 +8,7 @@ import (
 // holds no password: those are files (objects_security.go).
 
 // EnvFlavor names the pods' flavour; up reads it back from a running
-// StatefulSet to know what runs (liveSpec).
+// StatefulSet to know what runs (LiveSpec).
 const EnvFlavor = "FLAVOR"
 
 // EnvBinlogExpireSeconds is the binlog retention init-config writes into the

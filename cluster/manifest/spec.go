@@ -1,8 +1,9 @@
-// Package cluster is mysqlctl's domain: the validated spec of a replicated
-// MySQL, the Kubernetes objects built from it, and the use cases (up, scale,
-// status, check, down) that act on a live cluster through the kube and sql
-// packages. It prints nothing and knows no command line.
-package cluster
+// Package manifest is what a cluster should be, without a cluster: the spec
+// of a replicated MySQL (its keys, defaults and validation), what a running
+// StatefulSet says of the spec it was made from, and the Kubernetes objects
+// built from a spec. It is pure: nothing here reads or writes a cluster, so
+// all of it is tested without one.
+package manifest
 
 import "github.com/distribution/reference"
 
@@ -181,10 +182,10 @@ func (s Spec) ToolsImage() string {
 	return s.Image
 }
 
-// canonicalImage is the fully qualified form of an image reference
+// CanonicalImage is the fully qualified form of an image reference
 // ("mysql:8.4" is docker.io/library/mysql:8.4), as container runtimes
 // report them; ok is false for a string that is not a reference.
-func canonicalImage(image string) (string, bool) {
+func CanonicalImage(image string) (string, bool) {
 	named, err := reference.ParseNormalizedNamed(image)
 	if err != nil {
 		return "", false

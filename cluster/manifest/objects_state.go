@@ -1,4 +1,4 @@
-package cluster
+package manifest
 
 import (
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"

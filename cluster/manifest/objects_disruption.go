@@ -1,4 +1,4 @@
-package cluster
+package manifest
 
 import (
 	"k8s.io/apimachinery/pkg/util/intstr"

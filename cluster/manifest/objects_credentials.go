@@ -1,4 +1,4 @@
-package cluster
+package manifest
 
 import (
 	"crypto/rand"

@@ -1,4 +1,4 @@
-package cluster
+package manifest
 
 import (
 	"fmt"
@@ -25,7 +25,8 @@ type InvalidSpecError struct {
 
 func (e *InvalidSpecError) Error() string { return e.Message }
 
-func invalidSpec(field, format string, args ...any) error {
+// InvalidSpec is an *InvalidSpecError about field, worded by format.
+func InvalidSpec(field, format string, args ...any) error {
 	return &InvalidSpecError{Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
@@ -46,7 +47,7 @@ func (s Spec) Validate() error {
 
 func (s Spec) validateName() error {
 	if len(validation.IsDNS1035Label(s.Name)) > 0 || len(s.Name) > MaxNameLength {
-		return invalidSpec("name", "name %q is not usable: use at most %d lowercase letters, digits and '-', starting with a letter and ending with a letter or digit, e.g. --name mysql", s.Name, MaxNameLength)
+		return InvalidSpec("name", "name %q is not usable: use at most %d lowercase letters, digits and '-', starting with a letter and ending with a letter or digit, e.g. --name mysql", s.Name, MaxNameLength)
 	}
 	return nil
 }
@@ -55,14 +56,14 @@ func (s Spec) validateName() error {
 // means the kubeconfig context's namespace.
 func ValidateNamespace(ns string) error {
 	if ns != "" && len(validation.IsDNS1123Label(ns)) > 0 {
-		return invalidSpec("namespace", "namespace %q is not a valid namespace name: use lowercase letters, digits and '-' (at most 63), e.g. --namespace db", ns)
+		return InvalidSpec("namespace", "namespace %q is not a valid namespace name: use lowercase letters, digits and '-' (at most 63), e.g. --namespace db", ns)
 	}
 	return nil
 }
 
 func (s Spec) validateReplicas() error {
 	if s.Replicas < 1 {
-		return invalidSpec("replicas", "replicas must be a whole number ≥ 1, got %d: pass --replicas 1 or more", s.Replicas)
+		return InvalidSpec("replicas", "replicas must be a whole number ≥ 1, got %d: pass --replicas 1 or more", s.Replicas)
 	}
 	return nil
 }
@@ -73,7 +74,7 @@ func (s Spec) validateFlavor() error {
 			return nil
 		}
 	}
-	return invalidSpec("flavor", "flavor %q is not known: pass --flavor %s", s.Flavor, flavorList())
+	return InvalidSpec("flavor", "flavor %q is not known: pass --flavor %s", s.Flavor, flavorList())
 }
 
 func flavorList() string {
@@ -85,11 +86,11 @@ func flavorList() string {
 }
 
 func (s Spec) validateImages() error {
-	if _, ok := canonicalImage(s.Image); !ok {
-		return invalidSpec("image", "image %q is not an image reference: pass e.g. --image %s", s.Image, defaultImage(s.Flavor, DefaultVersion(s.Flavor)))
+	if _, ok := CanonicalImage(s.Image); !ok {
+		return InvalidSpec("image", "image %q is not an image reference: pass e.g. --image %s", s.Image, defaultImage(s.Flavor, DefaultVersion(s.Flavor)))
 	}
-	if _, ok := canonicalImage(s.BackupImage); s.BackupImage != "" && !ok {
-		return invalidSpec("backupImage", "backupImage %q is not an image reference: pass e.g. --backup-image %s", s.BackupImage, DefaultXtrabackupImage)
+	if _, ok := CanonicalImage(s.BackupImage); s.BackupImage != "" && !ok {
+		return InvalidSpec("backupImage", "backupImage %q is not an image reference: pass e.g. --backup-image %s", s.BackupImage, DefaultXtrabackupImage)
 	}
 	return nil
 }
@@ -103,11 +104,11 @@ func (s Spec) validateResources() error {
 	for _, q := range quantities {
 		v, err := resource.ParseQuantity(q.value)
 		if err != nil || v.Sign() <= 0 {
-			return invalidSpec(q.key, "%s %q is not a positive Kubernetes quantity: pass e.g. --%s %s", q.key, q.value, q.flag, q.example)
+			return InvalidSpec(q.key, "%s %q is not a positive Kubernetes quantity: pass e.g. --%s %s", q.key, q.value, q.flag, q.example)
 		}
 	}
 	if s.StorageClass != "" && len(validation.IsDNS1123Subdomain(s.StorageClass)) > 0 {
-		return invalidSpec("storageClass", "storageClass %q is not a valid StorageClass name: pass the name of one from `kubectl get storageclass`, or leave it empty for the default", s.StorageClass)
+		return InvalidSpec("storageClass", "storageClass %q is not a valid StorageClass name: pass the name of one from `kubectl get storageclass`, or leave it empty for the default", s.StorageClass)
 	}
 	return nil
 }
@@ -130,7 +131,7 @@ func (s Spec) validateVersion() error {
 		good = ok && major == 5 && minor == 7
 	}
 	if !good {
-		return invalidSpec("version", "version %q is not supported for flavor %s: pass --version %s", s.Version, s.Flavor, supportedVersions(s.Flavor))
+		return InvalidSpec("version", "version %q is not supported for flavor %s: pass --version %s", s.Version, s.Flavor, supportedVersions(s.Flavor))
 	}
 	return nil
 }
@@ -178,7 +179,7 @@ const (
 func (s Spec) validateBinlogRetention() error {
 	d, err := time.ParseDuration(s.BinlogRetention)
 	if err != nil || d < MinBinlogRetention || d > MaxBinlogRetention || d%time.Second != 0 {
-		return invalidSpec("binlogRetention", "binlogRetention %q is not a duration from 1h to 2376h (99 days) in whole seconds: pass e.g. --binlog-retention %s", s.BinlogRetention, DefaultBinlogRetention)
+		return InvalidSpec("binlogRetention", "binlogRetention %q is not a duration from 1h to 2376h (99 days) in whole seconds: pass e.g. --binlog-retention %s", s.BinlogRetention, DefaultBinlogRetention)
 	}
 	return nil
 }
@@ -193,7 +194,7 @@ const (
 func (s Spec) validateMaxReadLag() error {
 	d, err := time.ParseDuration(s.MaxReadLag)
 	if err != nil || d < MinMaxReadLag || d > MaxMaxReadLag || d%time.Second != 0 {
-		return invalidSpec("maxReadLag", "maxReadLag %q is not a duration from 5s to 24h in whole seconds: pass e.g. --max-read-lag %s", s.MaxReadLag, DefaultMaxReadLag)
+		return InvalidSpec("maxReadLag", "maxReadLag %q is not a duration from 5s to 24h in whole seconds: pass e.g. --max-read-lag %s", s.MaxReadLag, DefaultMaxReadLag)
 	}
 	return nil
 }
@@ -218,14 +219,14 @@ const (
 
 func (s Spec) validateTLS() error {
 	if s.TLS != TLSRequired && s.TLS != TLSPreferred {
-		return invalidSpec("tls", "tls %q is neither required nor preferred: pass --tls required (clients without TLS are refused) or --tls preferred", s.TLS)
+		return InvalidSpec("tls", "tls %q is neither required nor preferred: pass --tls required (clients without TLS are refused) or --tls preferred", s.TLS)
 	}
 	return nil
 }
 
 func (s Spec) validateNetworkPolicy() error {
 	if s.NetworkPolicy != "true" && s.NetworkPolicy != "false" {
-		return invalidSpec("networkPolicy", "networkPolicy %q is neither true nor false: pass --network-policy true or --network-policy false", s.NetworkPolicy)
+		return InvalidSpec("networkPolicy", "networkPolicy %q is neither true nor false: pass --network-policy true or --network-policy false", s.NetworkPolicy)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package cluster
+package manifest
 
 import (
 	appsv1 "k8s.io/api/apps/v1"

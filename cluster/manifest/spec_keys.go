@@ -1,4 +1,4 @@
-package cluster
+package manifest
 
 import (
 	"fmt"
@@ -88,7 +88,7 @@ func text(k SpecKey, name, def, usage string, field func(*Spec) *string) SpecKey
 func setReplicas(s *Spec, v string) error {
 	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 32)
 	if err != nil || n < 1 {
-		return invalidSpec("replicas", "replicas must be a whole number ≥ 1, got %q: pass --replicas 1 or more", v)
+		return InvalidSpec("replicas", "replicas must be a whole number ≥ 1, got %q: pass --replicas 1 or more", v)
 	}
 	s.Replicas = int32(n)
 	return nil

@@ -1,4 +1,4 @@
-package cluster
+package manifest
 
 import (
 	appsv1 "k8s.io/api/apps/v1"
@@ -16,10 +16,10 @@ func PrimaryServiceName(name string) string { return name + "-primary" }
 // running.
 const LabelPodName = appsv1.StatefulSetPodNameLabel
 
-// buildPrimaryService selects pod primary of the cluster. It only routes to
+// BuildPrimaryService selects pod primary of the cluster. It only routes to
 // it while it is ready, and the readiness probe of a server that
 // replicates from nobody passes only while it is writable.
-func buildPrimaryService(name, ns, primary string) *corev1ac.ServiceApplyConfiguration {
+func BuildPrimaryService(name, ns, primary string) *corev1ac.ServiceApplyConfiguration {
 	selector := SelectorLabels(name)
 	selector[LabelPodName] = primary
 	s := corev1ac.Service(PrimaryServiceName(name), ns).

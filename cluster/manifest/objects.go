@@ -1,4 +1,4 @@
-package cluster
+package manifest
 
 import (
 	"crypto/sha256"
@@ -86,7 +86,7 @@ func BuildObjects(spec Spec, ns string) (*Objects, error) {
 		ConfigMap:        cm,
 		HeadlessService:  buildHeadlessService(spec, ns),
 		ReadService:      buildReadService(spec, ns),
-		PrimaryService:   buildPrimaryService(spec.Name, ns, PodName(spec.Name, 0)),
+		PrimaryService:   BuildPrimaryService(spec.Name, ns, PodName(spec.Name, 0)),
 		StatefulSet:      buildStatefulSet(spec, ns, configHash(cm.Data)),
 		DisruptionBudget: buildDisruptionBudget(spec, ns),
 		NetworkPolicy:    buildNetworkPolicy(spec, ns),
