@@ -32,7 +32,7 @@ type BackupOptions struct {
 func (c *Cluster) Backup(ctx context.Context, opts BackupOptions) (*BackupInfo, error) {
 	info, err := c.backup(ctx, opts)
 	if err != nil {
-		return nil, fmt.Errorf("backup of %s: %w", c.Name, err)
+		return nil, fmt.Errorf("backup of %s: %w", c.name, err)
 	}
 	return info, nil
 }
@@ -48,8 +48,8 @@ func (c *Cluster) backup(ctx context.Context, opts BackupOptions) (*BackupInfo, 
 		return nil, err
 	}
 	info := &BackupInfo{BackupHeader: BackupHeader{
-		Flavor: live.Flavor, Version: live.Version, Cluster: c.Name, Namespace: c.Namespace(),
-		Source: from, Stream: streamFormat(live.Flavor), StartedAt: c.Now().UTC(),
+		Flavor: live.Flavor, Version: live.Version, Cluster: c.name, Namespace: c.Namespace(),
+		Source: from, Stream: streamFormat(live.Flavor), StartedAt: c.now().UTC(),
 	}}
 	w, err := newBackupWriter(opts.Out, info.BackupHeader)
 	if err != nil {
@@ -61,7 +61,7 @@ func (c *Cluster) backup(ctx context.Context, opts BackupOptions) (*BackupInfo, 
 		out = &countingWriter{w: w, copied: opts.Copied}
 	}
 	stderr := &tailBuffer{max: 64 << 10}
-	err = c.Kube.Exec(ctx, from, manifest.ContainerSidecar, backupCommand(), kube.ExecOptions{Stdout: out, Stderr: stderr})
+	err = c.api.Exec(ctx, from, manifest.ContainerSidecar, backupCommand(), kube.ExecOptions{Stdout: out, Stderr: stderr})
 	if err != nil {
 		var exit *kube.ExitError
 		if errors.As(err, &exit) {
@@ -70,7 +70,7 @@ func (c *Cluster) backup(ctx context.Context, opts BackupOptions) (*BackupInfo, 
 		return nil, fmt.Errorf("stream from %s: %w", from, err)
 	}
 	t := backupPosition(stderr.String())
-	t.FinishedAt = c.Now().UTC()
+	t.FinishedAt = c.now().UTC()
 	if info.BackupTrailer, err = w.finish(t); err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func (c *Cluster) backup(ctx context.Context, opts BackupOptions) (*BackupInfo, 
 // and is least behind; a cluster without one is backed up from its primary.
 func (c *Cluster) backupSource(ctx context.Context, asked string, replicas int32) (string, error) {
 	if asked != "" {
-		_, err := memberOrdinal(c.Name, asked, replicas)
+		_, err := memberOrdinal(c.name, asked, replicas)
 		return asked, err
 	}
 	g, err := c.gather(ctx)

@@ -30,7 +30,7 @@ func (c *Cluster) checksums(ctx context.Context, g *gathering, opts CheckOptions
 		return t.result(CheckChecksumsMatch, "")
 	}
 	servers := append([]Server{ps}, c.caughtUp(ctx, g, target, opts, &t)...)
-	sums, err := c.Checksum(ctx, servers)
+	sums, err := c.checksum(ctx, servers)
 	if err != nil {
 		t.fail("checksum: %s", oneLine(err.Error()))
 		return t.result(CheckChecksumsMatch, "")

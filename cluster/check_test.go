@@ -268,7 +268,7 @@ func TestCheckChecksums(t *testing.T) {
 			}
 			c := newTestCluster(t, clusterObjects(3), servers)
 			var compared []string
-			c.Checksum = func(ctx context.Context, ss []Server) (*sql.Checksums, error) {
+			c.checksum = func(ctx context.Context, ss []Server) (*sql.Checksums, error) {
 				for _, s := range ss {
 					compared = append(compared, s.Name())
 				}

@@ -45,84 +45,101 @@ type Server interface {
 	Close() error
 }
 
-// Cluster is the one handle every command acts through: a named cluster in
-// the namespace of its Kubernetes client, which is the only place the
-// namespace is held. Its function fields are the seams unit tests replace;
-// New fills them with the real port-forward, SQL client and clock.
-type Cluster struct {
-	// Name is the cluster's name (its app.kubernetes.io/instance label).
-	Name string
-	// Kube reads and writes the cluster's objects, in Kube.Namespace.
-	Kube *kube.Client
-
+// Options are what a command tells the handle when it makes it. Every field
+// may be left zero.
+type Options struct {
 	// Progress receives what is being waited for (stderr); Changed receives
 	// one line per object a command created, changed or deleted (stdout).
-	// Either may be nil.
 	Progress Progress
 	Changed  Progress
-	// NewCredentials makes the Secret's data the first time.
-	NewCredentials func() (map[string][]byte, error)
-	// WaitReady waits until the StatefulSet runs want Ready pods, reporting
-	// each pod's progress (kube.Client.WaitStatefulSetReady).
-	WaitReady func(ctx context.Context, name string, want int32, progress func(kube.PodProgress)) error
-
-	// Forward opens a tunnel to a pod's port; it lasts until closed or ctx ends.
-	Forward func(ctx context.Context, pod string, port int) (Tunnel, error)
-	// Open logs in to a server through t.Dial.
-	Open func(ctx context.Context, t sql.Target) (Server, error)
-	// RunInPod runs a command in a container of a pod through the API
-	// (kube.Client.Exec): the fence marker of a role change.
-	RunInPod func(ctx context.Context, pod, container string, command []string, o kube.ExecOptions) error
-	// Checksum compares the user tables of servers (sql.ChecksumTables).
-	Checksum func(ctx context.Context, servers []Server) (*sql.Checksums, error)
-	// Now is the clock reports are stamped with.
-	Now func() time.Time
+	// Debugf receives one line per step (for -v).
+	Debugf func(format string, args ...any)
 	// PodTimeout bounds the work on each member (DefaultPodTimeout if 0).
 	PodTimeout time.Duration
-	// Debugf, when set, receives one line per step (for -v).
-	Debugf func(format string, args ...any)
+}
+
+// Cluster is the one handle every command acts through: a named cluster in
+// the namespace of its Kubernetes client, which is the only place the
+// namespace is held. It is made once, by New, and does not change. Its
+// function fields are the seams unit tests replace; New fills them with the
+// real port-forward, SQL client and clock.
+type Cluster struct {
+	// name is the cluster's name (its app.kubernetes.io/instance label).
+	name string
+	// api reads and writes the cluster's objects, in its namespace.
+	api *kube.Client
+
+	progress Progress
+	changes  Progress
+	debugLog func(format string, args ...any)
+	// memberTimeout bounds the work on each member.
+	memberTimeout time.Duration
+
+	// newCredentials makes the Secret's data the first time.
+	newCredentials func() (map[string][]byte, error)
+	// waitStatefulSet waits until the StatefulSet runs want Ready pods, reporting
+	// each pod's progress (kube.Client.WaitStatefulSetReady).
+	waitStatefulSet func(ctx context.Context, name string, want int32, progress func(kube.PodProgress)) error
+
+	// forward opens a tunnel to a pod's port; it lasts until closed or ctx ends.
+	forward func(ctx context.Context, pod string, port int) (Tunnel, error)
+	// open logs in to a server through t.Dial.
+	open func(ctx context.Context, t sql.Target) (Server, error)
+	// runInPod runs a command in a container of a pod through the API
+	// (kube.Client.Exec): the fence marker of a role change.
+	runInPod func(ctx context.Context, pod, container string, command []string, o kube.ExecOptions) error
+	// checksum compares the user tables of servers (sql.ChecksumTables).
+	checksum func(ctx context.Context, servers []Server) (*sql.Checksums, error)
+	// now is the clock reports are stamped with.
+	now func() time.Time
 }
 
 // New returns the handle of cluster name in k's namespace, reaching its pods
 // through the API server's port-forwards and its servers with the sql package.
-func New(k *kube.Client, name string) *Cluster {
+func New(k *kube.Client, name string, o Options) *Cluster {
 	return &Cluster{
-		Name:           name,
-		Kube:           k,
-		NewCredentials: manifest.NewCredentials,
-		WaitReady: func(ctx context.Context, sts string, want int32, progress func(kube.PodProgress)) error {
+		name:           name,
+		api:            k,
+		progress:       o.Progress,
+		changes:        o.Changed,
+		debugLog:       o.Debugf,
+		memberTimeout:  o.PodTimeout,
+		newCredentials: manifest.NewCredentials,
+		waitStatefulSet: func(ctx context.Context, sts string, want int32, progress func(kube.PodProgress)) error {
 			return k.WaitStatefulSetReady(ctx, sts, want, progress)
 		},
-		Forward: func(ctx context.Context, pod string, port int) (Tunnel, error) {
+		forward: func(ctx context.Context, pod string, port int) (Tunnel, error) {
 			t, err := k.OpenPodPort(ctx, pod, port)
 			if err != nil {
 				return nil, err
 			}
 			return t, nil
 		},
-		Open: func(ctx context.Context, t sql.Target) (Server, error) {
+		open: func(ctx context.Context, t sql.Target) (Server, error) {
 			c, err := sql.Open(ctx, t)
 			if err != nil {
 				return nil, err
 			}
 			return c, nil
 		},
-		RunInPod:   k.Exec,
-		Checksum:   checksumConns,
-		Now:        time.Now,
-		PodTimeout: DefaultPodTimeout,
+		runInPod: k.Exec,
+		checksum: checksumConns,
+		now:      time.Now,
 	}
 }
 
+// Name is the cluster's name.
+func (c *Cluster) Name() string { return c.name }
+
 // Namespace is where the cluster lives.
-func (c *Cluster) Namespace() string { return c.Kube.Namespace() }
+func (c *Cluster) Namespace() string { return c.api.Namespace() }
 
 // WriteEndpoint is the Service clients write to: it follows the recorded
 // primary.
-func (c *Cluster) WriteEndpoint() string { return manifest.PrimaryServiceName(c.Name) }
+func (c *Cluster) WriteEndpoint() string { return manifest.PrimaryServiceName(c.name) }
 
 // ReadEndpoint is the Service clients read from.
-func (c *Cluster) ReadEndpoint() string { return manifest.ReadServiceName(c.Name) }
+func (c *Cluster) ReadEndpoint() string { return manifest.ReadServiceName(c.name) }
 
 // checksumConns is sql.ChecksumTables over servers opened by sql.Open.
 func checksumConns(ctx context.Context, servers []Server) (*sql.Checksums, error) {
@@ -153,30 +170,30 @@ func (e *ClusterNotFoundError) Error() string {
 func (e *ClusterNotFoundError) Is(target error) bool { return target == ErrClusterNotFound }
 
 func (c *Cluster) notFound() error {
-	return &ClusterNotFoundError{Name: c.Name, Namespace: c.Namespace()}
+	return &ClusterNotFoundError{Name: c.name, Namespace: c.Namespace()}
 }
 
 func (c *Cluster) say(line string) {
-	if c.Progress != nil {
-		c.Progress(line)
+	if c.progress != nil {
+		c.progress(line)
 	}
 }
 
 func (c *Cluster) changed(line string) {
-	if c.Changed != nil {
-		c.Changed(line)
+	if c.changes != nil {
+		c.changes(line)
 	}
 }
 
 func (c *Cluster) debugf(format string, args ...any) {
-	if c.Debugf != nil {
-		c.Debugf(format, args...)
+	if c.debugLog != nil {
+		c.debugLog(format, args...)
 	}
 }
 
 func (c *Cluster) podTimeout() time.Duration {
-	if c.PodTimeout > 0 {
-		return c.PodTimeout
+	if c.memberTimeout > 0 {
+		return c.memberTimeout
 	}
 	return DefaultPodTimeout
 }

@@ -53,9 +53,9 @@ func (c *Cluster) Credentials(ctx context.Context, showPasswords bool) (*Connect
 		return nil, err
 	}
 	conn := &Connection{
-		Cluster: c.Name, Namespace: c.Namespace(), Port: manifest.PortMySQL, Secret: manifest.SecretName(c.Name),
+		Cluster: c.name, Namespace: c.Namespace(), Port: manifest.PortMySQL, Secret: manifest.SecretName(c.name),
 		WriteHost: c.qualified(c.WriteEndpoint()),
-		ReadHost:  c.qualified(manifest.ReadServiceName(c.Name)),
+		ReadHost:  c.qualified(manifest.ReadServiceName(c.name)),
 		PodHosts:  []string{},
 		Accounts: []Account{
 			{User: manifest.RootUser, SecretKey: manifest.SecretKeyRootPassword, Purpose: "yours: every privilege; the account for applications and people"},
@@ -63,14 +63,14 @@ func (c *Cluster) Credentials(ctx context.Context, showPasswords bool) (*Connect
 			{User: manifest.ReplicationUser, SecretKey: manifest.SecretKeyReplicationPassword, Purpose: "replicas' connection to their source (TLS required)"},
 			{User: manifest.ProbeUser, SecretKey: manifest.SecretKeyProbePassword, Purpose: "the servers' probes: replication status only"},
 		},
-		TLS: TLSInfo{CASecret: manifest.TLSSecretName(c.Name), CAKey: manifest.TLSKeyCA, Clients: manifest.LiveSpec(sts).WithDefaults().TLS},
+		TLS: TLSInfo{CASecret: manifest.TLSSecretName(c.name), CAKey: manifest.TLSKeyCA, Clients: manifest.LiveSpec(sts).WithDefaults().TLS},
 	}
 	replicas := int32(1)
 	if sts.Spec.Replicas != nil {
 		replicas = *sts.Spec.Replicas
 	}
 	for i := 0; i < int(replicas); i++ {
-		conn.PodHosts = append(conn.PodHosts, c.qualified(manifest.PodHost(c.Name, i)))
+		conn.PodHosts = append(conn.PodHosts, c.qualified(manifest.PodHost(c.name, i)))
 	}
 	if showPasswords {
 		if err := c.fillPasswords(ctx, conn); err != nil {
@@ -87,12 +87,12 @@ func (c *Cluster) qualified(host string) string {
 }
 
 func (c *Cluster) fillPasswords(ctx context.Context, conn *Connection) error {
-	secret, err := c.Kube.GetSecret(ctx, manifest.SecretName(c.Name))
+	secret, err := c.api.GetSecret(ctx, manifest.SecretName(c.name))
 	if err != nil {
 		return err
 	}
 	if secret == nil {
-		return fmt.Errorf("secret %s/%s does not exist: the passwords are gone (see 'mysqlctl check')", c.Namespace(), manifest.SecretName(c.Name))
+		return fmt.Errorf("secret %s/%s does not exist: the passwords are gone (see 'mysqlctl check')", c.Namespace(), manifest.SecretName(c.name))
 	}
 	for i := range conn.Accounts {
 		a := &conn.Accounts[i]
@@ -101,7 +101,7 @@ func (c *Cluster) fillPasswords(ctx context.Context, conn *Connection) error {
 			continue // a cluster made before the probe account: its probes use root
 		}
 		if len(pw) == 0 {
-			return fmt.Errorf("secret %s/%s has no key %s", c.Namespace(), manifest.SecretName(c.Name), a.SecretKey)
+			return fmt.Errorf("secret %s/%s has no key %s", c.Namespace(), manifest.SecretName(c.name), a.SecretKey)
 		}
 		a.Password = string(pw)
 	}
@@ -111,12 +111,12 @@ func (c *Cluster) fillPasswords(ctx context.Context, conn *Connection) error {
 // CACertificate is the PEM certificate of the cluster's CA, which a client
 // verifies the servers' certificate against.
 func (c *Cluster) CACertificate(ctx context.Context) ([]byte, error) {
-	secret, err := c.Kube.GetSecret(ctx, manifest.TLSSecretName(c.Name))
+	secret, err := c.api.GetSecret(ctx, manifest.TLSSecretName(c.name))
 	if err != nil {
 		return nil, err
 	}
 	if secret == nil || len(secret.Data[manifest.TLSKeyCA]) == 0 {
-		return nil, fmt.Errorf("secret %s/%s holds no CA certificate: run mysqlctl up, which makes it", c.Namespace(), manifest.TLSSecretName(c.Name))
+		return nil, fmt.Errorf("secret %s/%s holds no CA certificate: run mysqlctl up, which makes it", c.Namespace(), manifest.TLSSecretName(c.name))
 	}
 	return secret.Data[manifest.TLSKeyCA], nil
 }

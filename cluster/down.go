@@ -22,7 +22,7 @@ type DownOptions struct {
 func (c *Cluster) Down(ctx context.Context, opts DownOptions) (found bool, err error) {
 	found, err = c.down(ctx, opts)
 	if err != nil {
-		return found, fmt.Errorf("down %s: %w", c.Name, err)
+		return found, fmt.Errorf("down %s: %w", c.name, err)
 	}
 	return found, nil
 }
@@ -43,14 +43,14 @@ func (c *Cluster) down(ctx context.Context, opts DownOptions) (bool, error) {
 		return false, err
 	}
 	for _, d := range c.workloadObjects() {
-		result, err := c.Kube.Delete(ctx, d.kind, d.name)
+		result, err := c.api.Delete(ctx, d.kind, d.name)
 		if err != nil {
 			return found, err
 		}
 		record(result)
 	}
-	c.say("waiting for the pods of " + c.Name + " to stop")
-	if err := c.Kube.WaitGone(ctx, kube.Gone{Kind: kube.KindPod, Selector: manifest.PodSelector(c.Name)}); err != nil {
+	c.say("waiting for the pods of " + c.name + " to stop")
+	if err := c.api.WaitGone(ctx, kube.Gone{Kind: kube.KindPod, Selector: manifest.PodSelector(c.name)}); err != nil {
 		return found, err
 	}
 	if !opts.Purge {
@@ -64,19 +64,19 @@ func (c *Cluster) down(ctx context.Context, opts DownOptions) (bool, error) {
 // volumes without the passwords their servers were initialised with, nor
 // a record of data that is gone.
 func (c *Cluster) purge(ctx context.Context, record func(kube.Result)) error {
-	pvcs, err := c.Kube.DeletePVCs(ctx, manifest.PodSelector(c.Name))
+	pvcs, err := c.api.DeletePVCs(ctx, manifest.PodSelector(c.name))
 	for _, r := range pvcs {
 		record(r)
 	}
 	if err != nil {
 		return fmt.Errorf("delete volumes: %w", err)
 	}
-	c.say("waiting for the volumes of " + c.Name + " to be deleted")
-	if err := c.Kube.WaitGone(ctx, kube.Gone{Kind: kube.KindPVC, Selector: manifest.PodSelector(c.Name)}); err != nil {
+	c.say("waiting for the volumes of " + c.name + " to be deleted")
+	if err := c.api.WaitGone(ctx, kube.Gone{Kind: kube.KindPVC, Selector: manifest.PodSelector(c.name)}); err != nil {
 		return err
 	}
 	for _, o := range c.dataObjects() {
-		result, err := c.Kube.Delete(ctx, o.kind, o.name)
+		result, err := c.api.Delete(ctx, o.kind, o.name)
 		if err != nil {
 			return err
 		}
@@ -91,23 +91,23 @@ type namedObject struct{ kind, name string }
 // workloadObjects are what down deletes: the data stays.
 func (c *Cluster) workloadObjects() []namedObject {
 	return []namedObject{
-		{kube.KindStatefulSet, manifest.StatefulSetName(c.Name)},
-		{kube.KindPodDisruptionBudget, manifest.DisruptionBudgetName(c.Name)},
-		{kube.KindService, manifest.HeadlessServiceName(c.Name)},
-		{kube.KindService, manifest.ReadServiceName(c.Name)},
-		{kube.KindService, manifest.PrimaryServiceName(c.Name)},
-		{kube.KindConfigMap, manifest.ConfigMapName(c.Name)},
-		{kube.KindNetworkPolicy, manifest.NetworkPolicyName(c.Name)},
+		{kube.KindStatefulSet, manifest.StatefulSetName(c.name)},
+		{kube.KindPodDisruptionBudget, manifest.DisruptionBudgetName(c.name)},
+		{kube.KindService, manifest.HeadlessServiceName(c.name)},
+		{kube.KindService, manifest.ReadServiceName(c.name)},
+		{kube.KindService, manifest.PrimaryServiceName(c.name)},
+		{kube.KindConfigMap, manifest.ConfigMapName(c.name)},
+		{kube.KindNetworkPolicy, manifest.NetworkPolicyName(c.name)},
 	}
 }
 
 // dataObjects are what down --purge deletes once the volumes are gone.
 func (c *Cluster) dataObjects() []namedObject {
 	return []namedObject{
-		{kube.KindConfigMap, manifest.StateConfigMapName(c.Name)},
-		{kube.KindSecret, manifest.SecretName(c.Name)},
-		{kube.KindSecret, manifest.TLSSecretName(c.Name)},
-		{kube.KindSecret, manifest.CASecretName(c.Name)},
+		{kube.KindConfigMap, manifest.StateConfigMapName(c.name)},
+		{kube.KindSecret, manifest.SecretName(c.name)},
+		{kube.KindSecret, manifest.TLSSecretName(c.name)},
+		{kube.KindSecret, manifest.CASecretName(c.name)},
 	}
 }
 
@@ -117,13 +117,13 @@ func (c *Cluster) dataObjects() []namedObject {
 // mysql's read Service (it is named mysql-read and managed by mysqlctl too).
 func (c *Cluster) refuseOthersObjects(ctx context.Context, objs []namedObject) error {
 	for _, o := range objs {
-		labels, found, err := c.Kube.LabelsOf(ctx, o.kind, o.name)
+		labels, found, err := c.api.LabelsOf(ctx, o.kind, o.name)
 		if err != nil {
 			return err
 		}
-		if owner := labels[manifest.LabelInstance]; found && owner != "" && owner != c.Name {
+		if owner := labels[manifest.LabelInstance]; found && owner != "" && owner != c.name {
 			return manifest.InvalidSpec("name", "%s %s belongs to cluster %s, not to cluster %s: nothing was deleted; to take that cluster down pass --name %s",
-				o.kind, o.name, owner, c.Name, owner)
+				o.kind, o.name, owner, c.name, owner)
 		}
 	}
 	return nil

@@ -19,7 +19,7 @@ const localOnlyDomain = "localhost"
 // or, for an image that only an import into the nodes can provide, refused
 // in one sentence. Without the right to list nodes the check is skipped.
 func (c *Cluster) checkImages(ctx context.Context, spec manifest.Spec) error {
-	held, err := c.Kube.NodeImages(ctx)
+	held, err := c.api.NodeImages(ctx)
 	if apierrors.IsForbidden(err) {
 		c.debugf("image check skipped: %v", err)
 		return nil

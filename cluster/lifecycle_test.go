@@ -40,12 +40,12 @@ func newLifecycle(t *testing.T, objs ...runtime.Object) *lifecycle {
 		&storagev1.StorageClass{ObjectMeta: metav1.ObjectMeta{Name: "standard",
 			Annotations: map[string]string{"storageclass.kubernetes.io/is-default-class": "true"}}})
 	l := &lifecycle{t: t, cs: fake.NewClientset(objs...)}
-	l.c = New(kube.NewClientFromInterface(l.cs, testNS), "mysql")
-	l.c.NewCredentials = func() (map[string][]byte, error) {
+	l.c = New(kube.NewClientFromInterface(l.cs, testNS), "mysql", Options{})
+	l.c.newCredentials = func() (map[string][]byte, error) {
 		return map[string][]byte{manifest.SecretKeyAdminPassword: []byte(testPassword)}, nil
 	}
-	l.c.Changed = func(line string) { l.changed = append(l.changed, line) }
-	l.c.WaitReady = l.controller
+	l.c.changes = func(line string) { l.changed = append(l.changed, line) }
+	l.c.waitStatefulSet = l.controller
 	l.cs.PrependReactor("delete", "statefulsets", func(a k8stesting.Action) (bool, runtime.Object, error) {
 		if p := a.(k8stesting.DeleteAction).GetDeleteOptions().PropagationPolicy; p == nil || *p != metav1.DeletePropagationOrphan {
 			l.removePods(0) // the garbage collector; orphaning keeps them

@@ -7,7 +7,6 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/mysqlctl/mysqlctl/cluster/manifest"
-	"github.com/mysqlctl/mysqlctl/kube"
 )
 
 // The names a user types after a command: pods and clusters, read from
@@ -17,7 +16,7 @@ import (
 // PodNames lists the cluster's pods by ordinal, ready or not: any of them
 // can be the one a user wants to open a client on.
 func (c *Cluster) PodNames(ctx context.Context) ([]string, error) {
-	pods, err := c.Kube.ListPods(ctx, manifest.PodSelector(c.Name))
+	pods, err := c.api.ListPods(ctx, manifest.PodSelector(c.name))
 	if err != nil {
 		return nil, err
 	}
@@ -46,9 +45,9 @@ func (c *Cluster) ReplicaNames(ctx context.Context) ([]string, error) {
 // ClusterNames lists the clusters in k's namespace: the instances of the
 // StatefulSets mysqlctl manages, by name. A StatefulSet of another manager
 // with the same name labels is not one.
-func ClusterNames(ctx context.Context, k *kube.Client) ([]string, error) {
+func (c *Cluster) ClusterNames(ctx context.Context) ([]string, error) {
 	selector := labels.SelectorFromSet(map[string]string{manifest.LabelName: manifest.AppName, manifest.LabelManagedBy: manifest.ManagedBy}).String()
-	sets, err := k.ListStatefulSets(ctx, selector)
+	sets, err := c.api.ListStatefulSets(ctx, selector)
 	if err != nil {
 		return nil, err
 	}

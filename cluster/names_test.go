@@ -41,20 +41,20 @@ func namesFixture() []runtime.Object {
 func TestPodAndReplicaNames(t *testing.T) {
 	k := kube.NewClientFromInterface(fake.NewClientset(namesFixture()...), testNS)
 	ctx := context.Background()
-	pods, err := New(k, "mysql").PodNames(ctx)
+	pods, err := New(k, "mysql", Options{}).PodNames(ctx)
 	if want := []string{"mysql-0", "mysql-1", "mysql-2"}; err != nil || !slices.Equal(pods, want) {
 		t.Errorf("PodNames = %v, %v; want %v", pods, err, want)
 	}
-	replicas, err := New(k, "mysql").ReplicaNames(ctx)
+	replicas, err := New(k, "mysql", Options{}).ReplicaNames(ctx)
 	if want := []string{"mysql-0", "mysql-2"}; err != nil || !slices.Equal(replicas, want) {
 		t.Errorf("ReplicaNames = %v, %v; want %v (all but the recorded primary)", replicas, err, want)
 	}
 	// Without a record no pod is the primary, ordinal 0 no more than any.
-	replicas, err = New(k, "orders").ReplicaNames(ctx)
+	replicas, err = New(k, "orders", Options{}).ReplicaNames(ctx)
 	if want := []string{"orders-0"}; err != nil || !slices.Equal(replicas, want) {
 		t.Errorf("ReplicaNames of orders = %v, %v; want %v", replicas, err, want)
 	}
-	pods, err = New(k, "nothing").PodNames(ctx)
+	pods, err = New(k, "nothing", Options{}).PodNames(ctx)
 	if err != nil || len(pods) != 0 {
 		t.Errorf("PodNames of a missing cluster = %v, %v; want none", pods, err)
 	}
@@ -62,7 +62,7 @@ func TestPodAndReplicaNames(t *testing.T) {
 
 func TestClusterNames(t *testing.T) {
 	k := kube.NewClientFromInterface(fake.NewClientset(namesFixture()...), testNS)
-	names, err := ClusterNames(context.Background(), k)
+	names, err := New(k, "", Options{}).ClusterNames(context.Background())
 	if want := []string{"mysql", "orders"}; err != nil || !slices.Equal(names, want) {
 		t.Errorf("ClusterNames = %v, %v; want %v", names, err, want)
 	}
@@ -75,10 +75,10 @@ func TestNamesReportListErrors(t *testing.T) {
 		return true, nil, errors.New("forbidden")
 	})
 	k := kube.NewClientFromInterface(cs, testNS)
-	if names, err := ClusterNames(context.Background(), k); err == nil {
+	if names, err := New(k, "", Options{}).ClusterNames(context.Background()); err == nil {
 		t.Errorf("ClusterNames = %v, want an error", names)
 	}
-	if names, err := New(k, "mysql").ReplicaNames(context.Background()); err == nil {
+	if names, err := New(k, "mysql", Options{}).ReplicaNames(context.Background()); err == nil {
 		t.Errorf("ReplicaNames = %v, want an error", names)
 	}
 }

@@ -24,7 +24,7 @@ func (c *Cluster) RecordedPrimary(ctx context.Context) (string, error) {
 // pods read the record the same way.
 func (c *Cluster) validPrimary(pod string) string {
 	ordinal, ok := kube.Ordinal(pod)
-	if !ok || manifest.PodName(c.Name, ordinal) != pod {
+	if !ok || manifest.PodName(c.name, ordinal) != pod {
 		return ""
 	}
 	return pod
@@ -34,7 +34,7 @@ func (c *Cluster) validPrimary(pod string) string {
 // the record names none.
 func (c *Cluster) errNoRecordedPrimary() error {
 	return fmt.Errorf("the cluster's record (ConfigMap %s) names no primary, so every server stays read-only: find the server that holds the writes with mysqlctl status, then record it with mysqlctl promote POD --adopt",
-		manifest.StateConfigMapName(c.Name))
+		manifest.StateConfigMapName(c.name))
 }
 
 // checkKeepsPrimary refuses a replica count that would remove the recorded

@@ -30,7 +30,7 @@ type PromoteOptions struct {
 func (c *Cluster) Promote(ctx context.Context, opts PromoteOptions) (*RoleChange, error) {
 	change, err := c.promote(ctx, opts)
 	if err != nil {
-		return change, fmt.Errorf("promote %s in %s: %w", opts.Pod, c.Name, err)
+		return change, fmt.Errorf("promote %s in %s: %w", opts.Pod, c.name, err)
 	}
 	return change, nil
 }
@@ -48,7 +48,7 @@ func (c *Cluster) promote(ctx context.Context, opts PromoteOptions) (*RoleChange
 	}
 	defer r.g.close()
 	from, to := r.primary, opts.Pod
-	if _, err := memberOrdinal(c.Name, to, int32(len(r.g.slots))); err != nil {
+	if _, err := memberOrdinal(c.name, to, int32(len(r.g.slots))); err != nil {
 		return nil, err
 	}
 	if err := c.refuseChangeInForce(r.rec); err != nil {
@@ -247,7 +247,7 @@ func (c *Cluster) restartOldPrimary(ctx context.Context, r *roleChange, from str
 	if m == nil || m.Ready || m.PodState == "missing" {
 		return
 	}
-	deleted, err := c.Kube.Delete(ctx, kube.KindPod, from)
+	deleted, err := c.api.Delete(ctx, kube.KindPod, from)
 	if err != nil {
 		change.NotRepointed = append(change.NotRepointed, fmt.Sprintf("%s: could not re-create its pod (%v): delete it to have it follow %s", from, err, change.To))
 		return

@@ -32,7 +32,7 @@ func (c *Cluster) reclone(ctx context.Context, pod string) error {
 	if sts.Spec.Replicas != nil {
 		replicas = *sts.Spec.Replicas
 	}
-	ordinal, err := memberOrdinal(c.Name, pod, replicas)
+	ordinal, err := memberOrdinal(c.name, pod, replicas)
 	if err != nil {
 		return err
 	}
@@ -49,12 +49,12 @@ func (c *Cluster) reclone(ctx context.Context, pod string) error {
 	}
 	// The volume first: it stays until its pod is gone (the claim's
 	// protection finalizer), so the re-created pod cannot find the old data.
-	volume, err := c.Kube.Delete(ctx, kube.KindPVC, manifest.PVCName(c.Name, ordinal))
+	volume, err := c.api.Delete(ctx, kube.KindPVC, manifest.PVCName(c.name, ordinal))
 	if err != nil {
 		return err
 	}
 	c.changed(volume.String())
-	deleted, err := c.Kube.Delete(ctx, kube.KindPod, pod)
+	deleted, err := c.api.Delete(ctx, kube.KindPod, pod)
 	if err != nil {
 		return err
 	}
@@ -62,8 +62,8 @@ func (c *Cluster) reclone(ctx context.Context, pod string) error {
 	// The controller re-creates the claim under the same name at once:
 	// only the old one's UID tells it is gone.
 	c.say("waiting for the old volume of " + pod + " to be released")
-	claim := manifest.PVCName(c.Name, ordinal)
-	if err := c.Kube.WaitGone(ctx, kube.Gone{Kind: kube.KindPVC, Names: []string{claim}, UIDs: map[string]types.UID{claim: volume.UID}}); err != nil {
+	claim := manifest.PVCName(c.name, ordinal)
+	if err := c.api.WaitGone(ctx, kube.Gone{Kind: kube.KindPVC, Names: []string{claim}, UIDs: map[string]types.UID{claim: volume.UID}}); err != nil {
 		return err
 	}
 	return c.waitReady(ctx, replicas, "")
@@ -72,7 +72,7 @@ func (c *Cluster) reclone(ctx context.Context, pod string) error {
 // requireDonor refuses when no other server is Ready: the clone would wait
 // for a donor that is not there.
 func (c *Cluster) requireDonor(ctx context.Context, pod string) error {
-	pods, err := c.Kube.ListPods(ctx, manifest.PodSelector(c.Name))
+	pods, err := c.api.ListPods(ctx, manifest.PodSelector(c.name))
 	if err != nil {
 		return err
 	}
@@ -81,5 +81,5 @@ func (c *Cluster) requireDonor(ctx context.Context, pod string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("no other server of cluster %s is ready to clone from: bring the cluster back first ('mysqlctl status' shows what is wrong)", c.Name)
+	return fmt.Errorf("no other server of cluster %s is ready to clone from: bring the cluster back first ('mysqlctl status' shows what is wrong)", c.name)
 }

@@ -70,12 +70,12 @@ func (c *Cluster) checkNewCluster(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	pvcs, err := c.Kube.ListPVCs(ctx, manifest.PodSelector(c.Name))
+	pvcs, err := c.api.ListPVCs(ctx, manifest.PodSelector(c.name))
 	if err != nil {
 		return err
 	}
 	if sts != nil || len(pvcs) > 0 {
-		return manifest.InvalidSpec("name", "cluster %s exists in namespace %s (or its volumes do): a restore makes a new cluster; choose another --name or -n", c.Name, c.Namespace())
+		return manifest.InvalidSpec("name", "cluster %s exists in namespace %s (or its volumes do): a restore makes a new cluster; choose another --name or -n", c.name, c.Namespace())
 	}
 	return nil
 }
@@ -83,9 +83,9 @@ func (c *Cluster) checkNewCluster(ctx context.Context) error {
 // restore streams the backup into the primary's clone container, which
 // waits for it, then removes the record's request.
 func (c *Cluster) restore(ctx context.Context, r *RestoreOptions) error {
-	primary := manifest.PodName(c.Name, 0)
+	primary := manifest.PodName(c.name, 0)
 	c.say(fmt.Sprintf("waiting for %s to wait for the backup", primary))
-	if err := c.Kube.WaitContainerRunning(ctx, primary, manifest.ContainerClone); err != nil {
+	if err := c.api.WaitContainerRunning(ctx, primary, manifest.ContainerClone); err != nil {
 		return err
 	}
 	payload, err := OpenBackupPayload(r.File, r.Info)
@@ -99,7 +99,7 @@ func (c *Cluster) restore(ctx context.Context, r *RestoreOptions) error {
 	}
 	c.say(fmt.Sprintf("restoring %s into %s", filepath.Base(r.File), primary))
 	stderr := &tailBuffer{max: 64 << 10}
-	err = c.Kube.Exec(ctx, primary, manifest.ContainerClone, restoreCommand(r.Credentials == nil), kube.ExecOptions{Stdin: in, Stderr: stderr})
+	err = c.api.Exec(ctx, primary, manifest.ContainerClone, restoreCommand(r.Credentials == nil), kube.ExecOptions{Stdin: in, Stderr: stderr})
 	var exit *kube.ExitError
 	if errors.As(err, &exit) { // the script's failure, not the command's exit code
 		return fmt.Errorf("the restore in %s failed (exit %d): %s", primary, exit.Code, lastLines(stderr.String(), 3))

@@ -34,7 +34,7 @@ func (c *Cluster) adopt(ctx context.Context, pod string) (*RoleChange, error) {
 		return nil, err
 	}
 	defer r.g.close()
-	if _, err := memberOrdinal(c.Name, pod, int32(len(r.g.slots))); err != nil {
+	if _, err := memberOrdinal(c.name, pod, int32(len(r.g.slots))); err != nil {
 		return nil, err
 	}
 	if err := c.refuseChangeInForce(r.rec); err != nil {

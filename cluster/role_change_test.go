@@ -40,7 +40,7 @@ func intentJSON(t *testing.T, in Intent) string {
 
 func recordData(t *testing.T, c *Cluster) map[string]string {
 	t.Helper()
-	cm, err := c.Kube.GetConfigMap(context.Background(), manifest.StateConfigMapName("mysql"))
+	cm, err := c.api.GetConfigMap(context.Background(), manifest.StateConfigMapName("mysql"))
 	if err != nil || cm == nil {
 		t.Fatalf("the record: %v, %v", cm, err)
 	}
@@ -256,13 +256,13 @@ func TestPromoteAdopt(t *testing.T) {
 func TestDownRefusesAnotherClustersObjects(t *testing.T) {
 	ctx := context.Background()
 	c := newTestCluster(t, clusterObjects(3), healthyServers(3))
-	other := New(c.Kube, "mysql-read")
+	other := New(c.api, "mysql-read", Options{})
 	_, err := other.Down(ctx, DownOptions{Purge: true})
 	var invalid *manifest.InvalidSpecError
 	if !errors.As(err, &invalid) || !strings.Contains(err.Error(), "belongs to cluster mysql") {
 		t.Fatalf("down --name mysql-read: %v, want a refusal", err)
 	}
-	if found, err := c.Kube.Exists(ctx, kube.KindService, "mysql-read"); err != nil || !found {
+	if found, err := c.api.Exists(ctx, kube.KindService, "mysql-read"); err != nil || !found {
 		t.Errorf("cluster mysql's read Service: found %v, %v", found, err)
 	}
 }

@@ -48,7 +48,7 @@ func (c *Cluster) intentOf(rec *record) (*Intent, error) {
 	}
 	in := &Intent{}
 	if err := json.Unmarshal([]byte(raw), in); err != nil || in.From == "" || in.To == "" {
-		return nil, fmt.Errorf("the record's %s key is not a role change mysqlctl wrote (%q): remove the key from ConfigMap %s", StateKeyChange, raw, manifest.StateConfigMapName(c.Name))
+		return nil, fmt.Errorf("the record's %s key is not a role change mysqlctl wrote (%q): remove the key from ConfigMap %s", StateKeyChange, raw, manifest.StateConfigMapName(c.name))
 	}
 	return in, nil
 }
@@ -57,7 +57,7 @@ func (c *Cluster) intentOf(rec *record) (*Intent, error) {
 // command may still be at work on it.
 func (c *Cluster) refuseChangeInForce(rec *record) error {
 	in, err := c.intentOf(rec)
-	if err != nil || in == nil || in.Interrupted(c.Now()) {
+	if err != nil || in == nil || in.Interrupted(c.now()) {
 		return err
 	}
 	return fmt.Errorf("a %s is under way, and its command may work on it until %s: nothing changed; wait for it (mysqlctl status shows where it stands)",
@@ -67,7 +67,7 @@ func (c *Cluster) refuseChangeInForce(rec *record) error {
 // beginChange writes the intent over the record the command read: of two
 // role commands that read the same record, only one gets here.
 func (c *Cluster) beginChange(ctx context.Context, rec *record, command, from, to string) (*Intent, error) {
-	now := c.Now()
+	now := c.now()
 	until := now.Add(DefaultCatchUp * 4)
 	if d, ok := ctx.Deadline(); ok {
 		until = d
@@ -89,9 +89,9 @@ func (c *Cluster) endChange(ctx context.Context, rec *record, primary string) er
 	if err := c.save(ctx, rec, map[string]string{StateKeyPrimary: primary}, StateKeyChange); err != nil {
 		return err
 	}
-	result, err := c.Kube.Apply(ctx, manifest.BuildPrimaryService(c.Name, c.Namespace(), primary))
+	result, err := c.api.Apply(ctx, manifest.BuildPrimaryService(c.name, c.Namespace(), primary))
 	if err != nil {
-		return fmt.Errorf("point service %s at %s: %w", manifest.PrimaryServiceName(c.Name), primary, err)
+		return fmt.Errorf("point service %s at %s: %w", manifest.PrimaryServiceName(c.name), primary, err)
 	}
 	c.changed(result.String())
 	return nil
@@ -118,11 +118,11 @@ func (c *Cluster) unmarkFenced(ctx context.Context, pod string) error {
 }
 
 func (c *Cluster) runFence(ctx context.Context, pod string, args ...string) error {
-	if c.RunInPod == nil {
+	if c.runInPod == nil {
 		return fmt.Errorf("%s %s: no way to run commands in pods", args[0], pod)
 	}
 	var stderr bytes.Buffer
-	err := c.RunInPod(ctx, pod, manifest.ContainerSidecar, fenceCommand(args...), kube.ExecOptions{Stderr: &stderr})
+	err := c.runInPod(ctx, pod, manifest.ContainerSidecar, fenceCommand(args...), kube.ExecOptions{Stderr: &stderr})
 	if err != nil {
 		msg := strings.TrimSpace(stderr.String())
 		if msg != "" {

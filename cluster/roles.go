@@ -45,12 +45,12 @@ func (c *Cluster) openRoleChange(ctx context.Context) (*roleChange, error) {
 	if err != nil {
 		return nil, err
 	}
-	secret, err := c.Kube.GetSecret(ctx, manifest.SecretName(c.Name))
+	secret, err := c.api.GetSecret(ctx, manifest.SecretName(c.name))
 	if err != nil {
 		return nil, err
 	}
 	if secret == nil || len(secret.Data[manifest.SecretKeyReplicationPassword]) == 0 {
-		return nil, fmt.Errorf("secret %s has no %s: replicas cannot be pointed at a new primary without it", manifest.SecretName(c.Name), manifest.SecretKeyReplicationPassword)
+		return nil, fmt.Errorf("secret %s has no %s: replicas cannot be pointed at a new primary without it", manifest.SecretName(c.name), manifest.SecretKeyReplicationPassword)
 	}
 	g, err := c.gather(ctx)
 	if err != nil {
@@ -110,7 +110,7 @@ func (c *Cluster) pointAt(ctx context.Context, srv Server, primary, password str
 		return err
 	}
 	stmts, err := sql.PointAt(srv.Adapter(), sql.Source{
-		Host: primary + "." + manifest.HeadlessServiceName(c.Name), Port: manifest.PortMySQL,
+		Host: primary + "." + manifest.HeadlessServiceName(c.name), Port: manifest.PortMySQL,
 		User: manifest.ReplicationUser, Password: password, GTID: executedGTID(rep),
 		CA: path.Join(manifest.MountTLS, manifest.TLSKeyCA),
 	})

@@ -31,7 +31,7 @@ func (c *Cluster) Scale(ctx context.Context, opts ScaleOptions) error {
 		return &manifest.InvalidSpecError{Field: "replicas", Message: fmt.Sprintf("replicas must be 1 or more, got %d: the primary is never removed; use 'mysqlctl down' to delete the cluster", opts.Replicas)}
 	}
 	if err := c.scale(ctx, opts); err != nil {
-		return fmt.Errorf("scale %s: %w", c.Name, err)
+		return fmt.Errorf("scale %s: %w", c.name, err)
 	}
 	return nil
 }
@@ -52,7 +52,7 @@ func (c *Cluster) scale(ctx context.Context, opts ScaleOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := checkKeepsPrimary(c.Name, primary, opts.Replicas); err != nil {
+	if err := checkKeepsPrimary(c.name, primary, opts.Replicas); err != nil {
 		return err
 	}
 	if err := c.checkCapacity(ctx, manifest.LiveSpec(sts), opts.Replicas); err != nil {
@@ -86,7 +86,7 @@ func (c *Cluster) patchReplicas(ctx context.Context, opts ScaleOptions) error {
 	if err != nil {
 		return err
 	}
-	return c.Kube.PatchStatefulSet(ctx, manifest.StatefulSetName(c.Name), patch)
+	return c.api.PatchStatefulSet(ctx, manifest.StatefulSetName(c.name), patch)
 }
 
 // waitRemoved waits until pods from..to-1 are gone and, when deleting
@@ -95,15 +95,15 @@ func (c *Cluster) patchReplicas(ctx context.Context, opts ScaleOptions) error {
 func (c *Cluster) waitRemoved(ctx context.Context, from, to int32, volumes bool) error {
 	var pods, pvcs []string
 	for i := from; i < to; i++ {
-		pods = append(pods, manifest.PodName(c.Name, int(i)))
-		pvcs = append(pvcs, manifest.PVCName(c.Name, int(i)))
+		pods = append(pods, manifest.PodName(c.name, int(i)))
+		pvcs = append(pvcs, manifest.PVCName(c.name, int(i)))
 	}
 	c.say("waiting for " + strings.Join(pods, ", ") + " to be removed")
 	targets := []kube.Gone{{Kind: kube.KindPod, Names: pods}}
 	if volumes {
 		targets = append(targets, kube.Gone{Kind: kube.KindPVC, Names: pvcs})
 	}
-	if err := c.Kube.WaitGone(ctx, targets...); err != nil {
+	if err := c.api.WaitGone(ctx, targets...); err != nil {
 		return fmt.Errorf("after the scale-down: %w", err)
 	}
 	for _, p := range pods {

@@ -38,14 +38,14 @@ func (c *Cluster) SQL(ctx context.Context, o SQLOptions) error {
 			return err
 		}
 	}
-	if _, err := memberOrdinal(c.Name, pod, live.Replicas); err != nil {
+	if _, err := memberOrdinal(c.name, pod, live.Replicas); err != nil {
 		return err
 	}
 	host := "127.0.0.1"
 	if o.Read {
-		host = manifest.ReadServiceName(c.Name)
+		host = manifest.ReadServiceName(c.name)
 	}
-	return c.Kube.Exec(ctx, pod, manifest.ContainerServer, sqlCommand(live.Flavor, host, o.Args), o.ExecOptions)
+	return c.api.Exec(ctx, pod, manifest.ContainerServer, sqlCommand(live.Flavor, host, o.Args), o.ExecOptions)
 }
 
 // sqlCommand starts the client as root with the option file the pod

@@ -50,7 +50,7 @@ var ErrRecordChanged = errors.New("the cluster's record changed while this comma
 
 // loadRecord reads the record; an absent one has no keys.
 func (c *Cluster) loadRecord(ctx context.Context) (*record, error) {
-	cm, err := c.Kube.GetConfigMap(ctx, manifest.StateConfigMapName(c.Name))
+	cm, err := c.api.GetConfigMap(ctx, manifest.StateConfigMapName(c.name))
 	if err != nil {
 		return nil, err
 	}
@@ -86,16 +86,16 @@ func (c *Cluster) save(ctx context.Context, rec *record, set map[string]string, 
 	}
 	cm := rec.cm
 	if cm == nil {
-		cm = &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: manifest.StateConfigMapName(c.Name), Labels: manifest.Labels(c.Name, ComponentState)}}
+		cm = &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: manifest.StateConfigMapName(c.name), Labels: manifest.Labels(c.name, ComponentState)}}
 	}
 	cm = cm.DeepCopy()
 	cm.Data = data
-	written, result, err := c.Kube.ReplaceConfigMap(ctx, cm, !rec.exists())
+	written, result, err := c.api.ReplaceConfigMap(ctx, cm, !rec.exists())
 	if kube.IsLostRace(err) {
 		return fmt.Errorf("%w: nothing was written; run mysqlctl status, then the command again", ErrRecordChanged)
 	}
 	if err != nil {
-		return fmt.Errorf("write the record of cluster %s: %w", c.Name, err)
+		return fmt.Errorf("write the record of cluster %s: %w", c.name, err)
 	}
 	rec.data, rec.cm = data, written
 	c.changed(result.String())
@@ -130,5 +130,5 @@ func (c *Cluster) recordInitialized(ctx context.Context) error {
 	if err != nil || data[StateKeyInitialized] != "" {
 		return err
 	}
-	return c.writeState(ctx, map[string]string{StateKeyInitialized: c.Now().UTC().Format(time.RFC3339)})
+	return c.writeState(ctx, map[string]string{StateKeyInitialized: c.now().UTC().Format(time.RFC3339)})
 }

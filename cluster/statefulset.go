@@ -9,7 +9,7 @@ import (
 
 // statefulSet reads the cluster's StatefulSet; nil when there is none.
 func (c *Cluster) statefulSet(ctx context.Context) (*appsv1.StatefulSet, error) {
-	return c.Kube.GetStatefulSet(ctx, manifest.StatefulSetName(c.Name))
+	return c.api.GetStatefulSet(ctx, manifest.StatefulSetName(c.name))
 }
 
 // existingStatefulSet reads the cluster's StatefulSet for a command that

@@ -129,10 +129,10 @@ func newTestCluster(t *testing.T, objs []runtime.Object, servers map[string]*fak
 // to look at objects kube has no getter for.
 func newTestClusterOn(t *testing.T, cs *fake.Clientset, servers map[string]*fakeServer) *Cluster {
 	t.Helper()
-	c := New(kube.NewClientFromInterface(cs, testNS), "mysql")
-	c.Now = func() time.Time { return testNow }
-	c.PodTimeout = 2 * time.Second
-	c.Forward = func(ctx context.Context, pod string, port int) (Tunnel, error) {
+	c := New(kube.NewClientFromInterface(cs, testNS), "mysql", Options{})
+	c.now = func() time.Time { return testNow }
+	c.memberTimeout = 2 * time.Second
+	c.forward = func(ctx context.Context, pod string, port int) (Tunnel, error) {
 		srv, ok := servers[pod]
 		if !ok {
 			return nil, fmt.Errorf("port-forward to pod %s/%s: no such fake", testNS, pod)
@@ -144,7 +144,7 @@ func newTestClusterOn(t *testing.T, cs *fake.Clientset, servers map[string]*fake
 		}
 		return fakeTunnel{pod}, nil
 	}
-	c.RunInPod = func(_ context.Context, pod, container string, command []string, _ kube.ExecOptions) error {
+	c.runInPod = func(_ context.Context, pod, container string, command []string, _ kube.ExecOptions) error {
 		srv, ok := servers[pod]
 		if !ok || container != manifest.ContainerSidecar || len(command) < 3 {
 			return fmt.Errorf("exec in %s/%s: no such fake pod or command %v", testNS, pod, command)
@@ -160,7 +160,7 @@ func newTestClusterOn(t *testing.T, cs *fake.Clientset, servers map[string]*fake
 		srv.fences = append(srv.fences, command[2])
 		return nil
 	}
-	c.Open = func(ctx context.Context, target sql.Target) (Server, error) {
+	c.open = func(ctx context.Context, target sql.Target) (Server, error) {
 		if target.User != manifest.AdminUser || target.Password != testPassword {
 			return nil, fmt.Errorf("connect to %s: access denied for %s", target.Name, target.User)
 		}

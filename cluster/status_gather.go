@@ -45,7 +45,7 @@ func (c *Cluster) gather(ctx context.Context) (*gathering, error) {
 	if err != nil {
 		return nil, err
 	}
-	pods, err := c.Kube.ListPods(ctx, manifest.PodSelector(c.Name))
+	pods, err := c.api.ListPods(ctx, manifest.PodSelector(c.name))
 	if err != nil {
 		return nil, err
 	}
@@ -53,18 +53,18 @@ func (c *Cluster) gather(ctx context.Context) (*gathering, error) {
 		return nil, c.notFound()
 	}
 	objects, creds := c.objects(ctx, sts)
-	g := &gathering{slots: memberSlots(c.Name, pods, desiredReplicas(sts))}
+	g := &gathering{slots: memberSlots(c.name, pods, desiredReplicas(sts))}
 	g.probes = c.probeAll(ctx, g.slots, creds)
 	facts := c.analyze(ctx, g.probes)
 	g.report = &StatusReport{
-		APIVersion: ReportAPIVersion, Kind: KindStatus, ObservedAt: c.Now().UTC(),
+		APIVersion: ReportAPIVersion, Kind: KindStatus, ObservedAt: c.now().UTC(),
 		Objects: objects, Errors: []string{},
 		Members: members(g.slots, g.probes, facts),
 	}
 	if creds.err != nil {
 		g.report.Errors = append(g.report.Errors, creds.err.Error())
 	}
-	g.report.Cluster = summarize(c.Name, c.Namespace(), g.report.Members, g.probes, facts)
+	g.report.Cluster = summarize(c.name, c.Namespace(), g.report.Members, g.probes, facts)
 	g.report.Cluster.WriteEndpoint = c.WriteEndpoint()
 	if rec, err := c.loadRecord(ctx); err != nil {
 		g.report.Errors = append(g.report.Errors, err.Error())

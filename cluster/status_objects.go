@@ -33,23 +33,23 @@ type credentials struct {
 // objects tells which of the cluster's objects exist and reads the admin
 // credentials from the Secret on the way. The StatefulSet was read already.
 func (c *Cluster) objects(ctx context.Context, sts *appsv1.StatefulSet) ([]ObjectPresence, credentials) {
-	out := []ObjectPresence{{Kind: KindStatefulSet, Name: manifest.StatefulSetName(c.Name), Present: sts != nil}}
-	for _, name := range []string{manifest.HeadlessServiceName(c.Name), manifest.ReadServiceName(c.Name), manifest.PrimaryServiceName(c.Name)} {
-		ok, err := c.Kube.Exists(ctx, kube.KindService, name)
+	out := []ObjectPresence{{Kind: KindStatefulSet, Name: manifest.StatefulSetName(c.name), Present: sts != nil}}
+	for _, name := range []string{manifest.HeadlessServiceName(c.name), manifest.ReadServiceName(c.name), manifest.PrimaryServiceName(c.name)} {
+		ok, err := c.api.Exists(ctx, kube.KindService, name)
 		out = append(out, presence(KindService, name, ok, err))
 	}
-	secret, err := c.Kube.GetSecret(ctx, manifest.SecretName(c.Name))
-	out = append(out, presence(KindSecret, manifest.SecretName(c.Name), secret != nil, err))
+	secret, err := c.api.GetSecret(ctx, manifest.SecretName(c.name))
+	out = append(out, presence(KindSecret, manifest.SecretName(c.name), secret != nil, err))
 	creds := c.adminCredentials(secret, err)
-	if tlsSecret, err := c.Kube.GetSecret(ctx, manifest.TLSSecretName(c.Name)); err != nil {
-		creds.err = fmt.Errorf("no CA to verify the servers: read secret %s/%s: %w", c.Namespace(), manifest.TLSSecretName(c.Name), err)
+	if tlsSecret, err := c.api.GetSecret(ctx, manifest.TLSSecretName(c.name)); err != nil {
+		creds.err = fmt.Errorf("no CA to verify the servers: read secret %s/%s: %w", c.Namespace(), manifest.TLSSecretName(c.name), err)
 	} else if tlsSecret != nil {
 		creds.ca = tlsSecret.Data[manifest.TLSKeyCA]
 	}
-	ok, err := c.Kube.Exists(ctx, kube.KindConfigMap, manifest.ConfigMapName(c.Name))
-	out = append(out, presence(KindConfigMap, manifest.ConfigMapName(c.Name), ok, err))
-	ok, err = c.Kube.Exists(ctx, kube.KindPodDisruptionBudget, manifest.DisruptionBudgetName(c.Name))
-	out = append(out, presence(KindPDB, manifest.DisruptionBudgetName(c.Name), ok, err))
+	ok, err := c.api.Exists(ctx, kube.KindConfigMap, manifest.ConfigMapName(c.name))
+	out = append(out, presence(KindConfigMap, manifest.ConfigMapName(c.name), ok, err))
+	ok, err = c.api.Exists(ctx, kube.KindPodDisruptionBudget, manifest.DisruptionBudgetName(c.name))
+	out = append(out, presence(KindPDB, manifest.DisruptionBudgetName(c.name), ok, err))
 	return out, creds
 }
 
@@ -65,7 +65,7 @@ func presence(kind, name string, present bool, err error) ObjectPresence {
 // does not exist). The error names the Secret and key, never any of its data.
 func (c *Cluster) adminCredentials(secret *corev1.Secret, err error) credentials {
 	creds := credentials{user: manifest.AdminUser}
-	where := fmt.Sprintf("secret %s/%s", c.Namespace(), manifest.SecretName(c.Name))
+	where := fmt.Sprintf("secret %s/%s", c.Namespace(), manifest.SecretName(c.name))
 	switch {
 	case err != nil:
 		creds.err = fmt.Errorf("no credentials: read %s: %w", where, err)

@@ -116,7 +116,7 @@ func (c *Cluster) probeWithin(parent context.Context, pod string, creds credenti
 func (c *Cluster) probe(ctx context.Context, pod string, creds credentials, step *atomic.Value) *probe {
 	p := &probe{}
 	since := time.Now()
-	t, err := c.Forward(ctx, pod, manifest.PortMySQL)
+	t, err := c.forward(ctx, pod, manifest.PortMySQL)
 	if err != nil {
 		p.err = err
 		return p
@@ -126,10 +126,10 @@ func (c *Cluster) probe(ctx context.Context, pod string, creds credentials, step
 	step.Store("login")
 	tlsConfig, err := c.clientTLS(creds.ca, pod)
 	if err != nil {
-		p.err = fmt.Errorf("the CA of secret %s: %w", manifest.TLSSecretName(c.Name), err)
+		p.err = fmt.Errorf("the CA of secret %s: %w", manifest.TLSSecretName(c.name), err)
 		return p
 	}
-	srv, err := c.Open(ctx, sql.Target{
+	srv, err := c.open(ctx, sql.Target{
 		Name: pod, Addr: t.Addr(), User: creds.user, Password: creds.password,
 		Dial: t.DialContext, Timeout: c.podTimeout(), TLS: tlsConfig,
 	})

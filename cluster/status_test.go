@@ -78,7 +78,7 @@ func TestStatusSlowPodDoesNotBlockOthers(t *testing.T) {
 	defer close(release)
 	servers["mysql-2"].forward = func(context.Context) error { <-release; return nil }
 	c := newTestCluster(t, clusterObjects(3), servers)
-	c.PodTimeout = 300 * time.Millisecond
+	c.memberTimeout = 300 * time.Millisecond
 
 	start := time.Now()
 	r, err := c.Status(context.Background())
@@ -233,7 +233,7 @@ func TestStatusRereadsPrimaryBeforeCallingTransactionsErrant(t *testing.T) {
 // report, not its errors, even when the login fails through the real client.
 func TestStatusNeverShowsThePassword(t *testing.T) {
 	c := newTestCluster(t, clusterObjects(2), healthyServers(2))
-	c.Open = New(nil, "mysql").Open // the real sql.Open, through a tunnel that cannot dial
+	c.open = New(nil, "mysql", Options{}).open // the real sql.Open, through a tunnel that cannot dial
 	r, err := c.Status(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -36,7 +36,7 @@ const DefaultCatchUp = 30 * time.Second
 func (c *Cluster) Switchover(ctx context.Context, opts SwitchoverOptions) (*RoleChange, error) {
 	change, err := c.switchover(ctx, opts)
 	if err != nil {
-		return change, fmt.Errorf("switchover of %s: %w", c.Name, err)
+		return change, fmt.Errorf("switchover of %s: %w", c.name, err)
 	}
 	return change, nil
 }
@@ -100,7 +100,7 @@ func (c *Cluster) switchover(ctx context.Context, opts SwitchoverOptions) (*Role
 		return nil, c.abandon(ctx, r, from, fmt.Errorf("fence %s: %w", from, err))
 	}
 	c.say(fmt.Sprintf("fencing %s: no client writes from here", from))
-	fenced := c.Now()
+	fenced := c.now()
 	if err := fence(ctx, old); err != nil {
 		return nil, c.undo(ctx, r, old, fmt.Errorf("fence %s: %w", from, err))
 	}
@@ -119,7 +119,7 @@ func (c *Cluster) switchover(ctx context.Context, opts SwitchoverOptions) (*Role
 	if err := c.endChange(ctx, r.rec, to); err != nil {
 		return change, fmt.Errorf("%s is the writable primary, but the record still names %s (%w): run mysqlctl switchover again to finish", to, from, err)
 	}
-	change.WriteDowntime = c.Now().Sub(fenced)
+	change.WriteDowntime = c.now().Sub(fenced)
 	c.say(fmt.Sprintf("%s takes writes; repointing the replicas", to))
 	c.repointOthers(ctx, r, to, change)
 	return change, nil
@@ -157,14 +157,14 @@ func (c *Cluster) switchoverTarget(r *roleChange, asked string) (string, error) 
 		if asked == r.primary {
 			return "", manifest.InvalidSpec("to", "%s is the primary already: pass one of its replicas", asked)
 		}
-		if _, err := memberOrdinal(c.Name, asked, int32(len(r.g.slots))); err != nil {
+		if _, err := memberOrdinal(c.name, asked, int32(len(r.g.slots))); err != nil {
 			return "", err
 		}
 		rep := r.report(asked)
 		// A receiver still connecting (just repointed) is fine: the
 		// catch-up wait below bounds it.
 		if r.g.server(asked) == nil || rep == nil || !rep.IsReplica() || !rep.Replica.SQLThread.Running() ||
-			(rep.Replica.IOThread != "Yes" && rep.Replica.IOThread != "Connecting") || !replicatesFrom(rep, c.Name, r.primary) {
+			(rep.Replica.IOThread != "Yes" && rep.Replica.IOThread != "Connecting") || !replicatesFrom(rep, c.name, r.primary) {
 			return "", fmt.Errorf("%s cannot take over: it is not a replica of %s with both threads running (%s); nothing changed", asked, r.primary, memberState(r.member(asked)))
 		}
 		return asked, nil
@@ -173,7 +173,7 @@ func (c *Cluster) switchoverTarget(r *roleChange, asked string) (string, error) 
 	for i, s := range r.g.slots {
 		rep := r.g.probes[i].report
 		if s.name == r.primary || r.g.probes[i].server == nil || rep == nil || !rep.IsReplica() ||
-			!rep.Replica.Replicating() || !replicatesFrom(rep, c.Name, r.primary) || rep.Replica.SQLDelay > 0 {
+			!rep.Replica.Replicating() || !replicatesFrom(rep, c.name, r.primary) || rep.Replica.SQLDelay > 0 {
 			continue
 		}
 		lag := int64(1 << 40)

@@ -62,11 +62,11 @@ func (c *Cluster) ensureTLS(ctx context.Context, now time.Time) (string, error) 
 	if err != nil {
 		return "", err
 	}
-	secret, err := c.Kube.GetSecret(ctx, manifest.TLSSecretName(c.Name))
+	secret, err := c.api.GetSecret(ctx, manifest.TLSSecretName(c.name))
 	if err != nil {
 		return "", err
 	}
-	dns, ips := certificateNames(c.Name, c.Namespace())
+	dns, ips := certificateNames(c.name, c.Namespace())
 	if secret != nil {
 		cert, why := usableCertificate(secret, ca, dns, now)
 		if why == "" {
@@ -74,15 +74,15 @@ func (c *Cluster) ensureTLS(ctx context.Context, now time.Time) (string, error) 
 		}
 		c.say(fmt.Sprintf("the servers' certificate %s: issuing a new one", why))
 	}
-	certPEM, keyPEM, err := ca.Issue(manifest.HeadlessServiceName(c.Name), dns, ips, now, certValidity)
+	certPEM, keyPEM, err := ca.Issue(manifest.HeadlessServiceName(c.name), dns, ips, now, certValidity)
 	if err != nil {
 		return "", fmt.Errorf("issue the servers' certificate: %w", err)
 	}
-	s := corev1ac.Secret(manifest.TLSSecretName(c.Name), c.Namespace()).
-		WithLabels(manifest.Labels(c.Name, manifest.ComponentTLS)).
+	s := corev1ac.Secret(manifest.TLSSecretName(c.name), c.Namespace()).
+		WithLabels(manifest.Labels(c.name, manifest.ComponentTLS)).
 		WithType(corev1.SecretTypeOpaque).
 		WithData(map[string][]byte{manifest.TLSKeyCA: ca.CertPEM, manifest.TLSKeyCert: certPEM, manifest.TLSKeyKey: keyPEM})
-	result, err := c.Kube.Apply(ctx, s)
+	result, err := c.api.Apply(ctx, s)
 	if err != nil {
 		return "", err
 	}
@@ -97,31 +97,31 @@ func (c *Cluster) ensureTLS(ctx context.Context, now time.Time) (string, error) 
 // ensureCA reads the cluster's CA, making it the first time. Create, not
 // apply: two racing runs must not each make their own.
 func (c *Cluster) ensureCA(ctx context.Context, now time.Time) (*certs.CA, error) {
-	secret, err := c.Kube.GetSecret(ctx, manifest.CASecretName(c.Name))
+	secret, err := c.api.GetSecret(ctx, manifest.CASecretName(c.name))
 	if err != nil {
 		return nil, err
 	}
 	if secret == nil {
-		ca, err := certs.NewCA(fmt.Sprintf("mysqlctl CA of %s/%s", c.Namespace(), c.Name), now, caValidity)
+		ca, err := certs.NewCA(fmt.Sprintf("mysqlctl CA of %s/%s", c.Namespace(), c.name), now, caValidity)
 		if err != nil {
 			return nil, err
 		}
-		s := corev1ac.Secret(manifest.CASecretName(c.Name), c.Namespace()).
-			WithLabels(manifest.Labels(c.Name, manifest.ComponentTLS)).
+		s := corev1ac.Secret(manifest.CASecretName(c.name), c.Namespace()).
+			WithLabels(manifest.Labels(c.name, manifest.ComponentTLS)).
 			WithType(corev1.SecretTypeOpaque).
 			WithData(map[string][]byte{manifest.TLSKeyCA: ca.CertPEM, manifest.CAKeyKey: ca.KeyPEM})
-		result, err := c.Kube.CreateSecretIfAbsent(ctx, s)
+		result, err := c.api.CreateSecretIfAbsent(ctx, s)
 		if err != nil {
 			return nil, err
 		}
 		c.changed(result.String())
-		if secret, err = c.Kube.GetSecret(ctx, manifest.CASecretName(c.Name)); err != nil || secret == nil {
-			return nil, fmt.Errorf("read secret %s back: %v", manifest.CASecretName(c.Name), err)
+		if secret, err = c.api.GetSecret(ctx, manifest.CASecretName(c.name)); err != nil || secret == nil {
+			return nil, fmt.Errorf("read secret %s back: %v", manifest.CASecretName(c.name), err)
 		}
 	}
 	ca, err := certs.ParseCA(secret.Data[manifest.TLSKeyCA], secret.Data[manifest.CAKeyKey])
 	if err != nil {
-		return nil, fmt.Errorf("secret %s/%s: %w: delete it and the TLS Secret %s to make new ones", c.Namespace(), manifest.CASecretName(c.Name), err, manifest.TLSSecretName(c.Name))
+		return nil, fmt.Errorf("secret %s/%s: %w: delete it and the TLS Secret %s to make new ones", c.Namespace(), manifest.CASecretName(c.name), err, manifest.TLSSecretName(c.name))
 	}
 	return ca, nil
 }
@@ -153,5 +153,5 @@ func (c *Cluster) clientTLS(ca []byte, pod string) (*tls.Config, error) {
 	if len(ca) == 0 {
 		return nil, nil
 	}
-	return certs.ClientTLS(ca, pod+"."+manifest.HeadlessServiceName(c.Name))
+	return certs.ClientTLS(ca, pod+"."+manifest.HeadlessServiceName(c.name))
 }

@@ -28,11 +28,11 @@ type UpOptions struct {
 // It is idempotent: objects already as specified are reported unchanged.
 // spec.Name must be the cluster's name.
 func (c *Cluster) Up(ctx context.Context, spec manifest.Spec, opts UpOptions) error {
-	if spec.Name != c.Name {
-		return fmt.Errorf("up %s: the spec names cluster %q", c.Name, spec.Name)
+	if spec.Name != c.name {
+		return fmt.Errorf("up %s: the spec names cluster %q", c.name, spec.Name)
 	}
 	if err := c.up(ctx, spec, opts); err != nil {
-		return fmt.Errorf("up %s: %w", c.Name, err)
+		return fmt.Errorf("up %s: %w", c.name, err)
 	}
 	return nil
 }
@@ -48,7 +48,7 @@ func (c *Cluster) up(ctx context.Context, asked manifest.Spec, opts UpOptions) e
 // prepareUp reads the cluster and builds every object up will write, before
 // anything is written: whatever can be refused is refused here.
 func (c *Cluster) prepareUp(ctx context.Context, asked manifest.Spec, opts UpOptions) (*upRun, error) {
-	run := &upRun{createNamespace: opts.CreateNamespace, restore: opts.Restore, credentials: c.NewCredentials}
+	run := &upRun{createNamespace: opts.CreateNamespace, restore: opts.Restore, credentials: c.newCredentials}
 	if run.credentials == nil {
 		run.credentials = manifest.NewCredentials
 	}
@@ -88,7 +88,7 @@ func (c *Cluster) buildUpObjects(spec manifest.Spec, primary string) (*manifest.
 	if err != nil {
 		return nil, err
 	}
-	objects.PrimaryService = manifest.BuildPrimaryService(c.Name, c.Namespace(), primary)
+	objects.PrimaryService = manifest.BuildPrimaryService(c.name, c.Namespace(), primary)
 	return objects, nil
 }
 
@@ -117,7 +117,7 @@ func (c *Cluster) explainRefusedPrimary(ctx context.Context, err error) error {
 // StatefulSet rollout would otherwise wait on for ever. Ready pods are
 // never touched.
 func (c *Cluster) healRollout(ctx context.Context) (int, error) {
-	replaced, err := c.Kube.HealRollout(ctx, manifest.StatefulSetName(c.Name))
+	replaced, err := c.api.HealRollout(ctx, manifest.StatefulSetName(c.name))
 	for _, r := range replaced {
 		c.changed(fmt.Sprintf("pod/%s replaced: it was stuck on the previous revision (%s), so the new one could not roll out", r.Pod, r.Problem.Reason))
 	}
@@ -150,20 +150,20 @@ func (c *Cluster) apply(ctx context.Context, objects *manifest.Objects, credenti
 	if err != nil {
 		return fmt.Errorf("generate credentials: %w", err)
 	}
-	secret, err := c.Kube.CreateSecretIfAbsent(ctx, objects.Secret.WithData(data))
+	secret, err := c.api.CreateSecretIfAbsent(ctx, objects.Secret.WithData(data))
 	if err != nil {
 		return err
 	}
 	c.changed(secret.String())
 	for _, obj := range objects.Applied() {
-		result, err := c.Kube.Apply(ctx, obj)
+		result, err := c.api.Apply(ctx, obj)
 		if err != nil {
 			return err
 		}
 		c.changed(result.String())
 	}
 	if objects.NetworkPolicy == nil { // networkPolicy turned off, or never on
-		result, err := c.Kube.Delete(ctx, kube.KindNetworkPolicy, manifest.NetworkPolicyName(c.Name))
+		result, err := c.api.Delete(ctx, kube.KindNetworkPolicy, manifest.NetworkPolicyName(c.name))
 		if err != nil && !errors.Is(err, kube.ErrNotManaged) {
 			return err
 		}
@@ -182,7 +182,7 @@ func (c *Cluster) apply(ctx context.Context, objects *manifest.Objects, credenti
 func (c *Cluster) waitReady(ctx context.Context, replicas int32, primary string) error {
 	c.say(fmt.Sprintf("waiting for %d server(s) to be ready", replicas))
 	initialized := false
-	err := c.WaitReady(ctx, manifest.StatefulSetName(c.Name), replicas, func(p kube.PodProgress) {
+	err := c.waitStatefulSet(ctx, manifest.StatefulSetName(c.name), replicas, func(p kube.PodProgress) {
 		// Recorded before it is said: whoever reads "ready" (and presses
 		// Ctrl-C) finds it in the record.
 		if p.Pod == primary && p.Stage == kube.StageReady && !initialized {
@@ -219,12 +219,12 @@ func describeProgress(p kube.PodProgress) string {
 // growVolumes asks every volume of the cluster for size; the StatefulSet is
 // then re-created with the larger volume template (recreateAroundPods).
 func (c *Cluster) growVolumes(ctx context.Context, size string) error {
-	pvcs, err := c.Kube.ListPVCs(ctx, manifest.PodSelector(c.Name))
+	pvcs, err := c.api.ListPVCs(ctx, manifest.PodSelector(c.name))
 	if err != nil {
 		return err
 	}
 	for _, pvc := range pvcs {
-		if err := c.Kube.ResizePVC(ctx, pvc.Name, size); err != nil {
+		if err := c.api.ResizePVC(ctx, pvc.Name, size); err != nil {
 			return err
 		}
 		c.changed(fmt.Sprintf("%s/%s resized to %s", kube.KindPVC, pvc.Name, size))
@@ -237,11 +237,11 @@ func (c *Cluster) growVolumes(ctx context.Context, size string) error {
 // one adopts the running pods, and rolls them only if their template
 // changed too.
 func (c *Cluster) recreateAroundPods(ctx context.Context, why string) error {
-	old, err := c.Kube.DeleteOrphaning(ctx, kube.KindStatefulSet, manifest.StatefulSetName(c.Name))
+	old, err := c.api.DeleteOrphaning(ctx, kube.KindStatefulSet, manifest.StatefulSetName(c.name))
 	if err != nil {
 		return err
 	}
 	c.say("re-creating statefulset/" + old.Name + " around its running pods: " + why)
-	name := manifest.StatefulSetName(c.Name)
-	return c.Kube.WaitGone(ctx, kube.Gone{Kind: kube.KindStatefulSet, Names: []string{name}, UIDs: map[string]types.UID{name: old.UID}})
+	name := manifest.StatefulSetName(c.name)
+	return c.api.WaitGone(ctx, kube.Gone{Kind: kube.KindStatefulSet, Names: []string{name}, UIDs: map[string]types.UID{name: old.UID}})
 }

@@ -82,9 +82,9 @@ func (c *Cluster) planUp(ctx context.Context, asked manifest.Spec, given manifes
 	p.primary = c.validPrimary(rec.data[StateKeyPrimary])
 	p.primaryRecorded = p.primary != ""
 	if !p.primaryRecorded {
-		p.primary = manifest.PodName(c.Name, 0)
+		p.primary = manifest.PodName(c.name, 0)
 	}
-	if err := checkKeepsPrimary(c.Name, p.primary, p.spec.Replicas); err != nil {
+	if err := checkKeepsPrimary(c.name, p.primary, p.spec.Replicas); err != nil {
 		return p, err
 	}
 	if err := c.checkCredentials(ctx); err != nil {
@@ -99,13 +99,13 @@ func (c *Cluster) planUp(ctx context.Context, asked manifest.Spec, given manifes
 // checkExpandable refuses larger volumes when their StorageClass cannot
 // grow them.
 func (c *Cluster) checkExpandable(ctx context.Context, live manifest.Spec) error {
-	ok, class, err := c.Kube.StorageClassExpands(ctx, live.StorageClass)
+	ok, class, err := c.api.StorageClassExpands(ctx, live.StorageClass)
 	if err != nil {
-		return fmt.Errorf("cannot tell whether the volumes of cluster %s can grow: %w", c.Name, err)
+		return fmt.Errorf("cannot tell whether the volumes of cluster %s can grow: %w", c.name, err)
 	}
 	if !ok {
 		return manifest.InvalidSpec("storage", "the volumes of cluster %s are %s and their StorageClass %s does not allow expansion (allowVolumeExpansion): leave --storage out",
-			c.Name, live.StorageSize, manifest.ClassOrDefault(class))
+			c.name, live.StorageSize, manifest.ClassOrDefault(class))
 	}
 	return nil
 }
@@ -113,11 +113,11 @@ func (c *Cluster) checkExpandable(ctx context.Context, live manifest.Spec) error
 // checkCredentials refuses to make a new Secret while volumes of the
 // cluster exist: their servers were initialised with the old passwords.
 func (c *Cluster) checkCredentials(ctx context.Context) error {
-	secret, err := c.Kube.GetSecret(ctx, manifest.SecretName(c.Name))
+	secret, err := c.api.GetSecret(ctx, manifest.SecretName(c.name))
 	if err != nil || secret != nil {
 		return err
 	}
-	pvcs, err := c.Kube.ListPVCs(ctx, manifest.PodSelector(c.Name))
+	pvcs, err := c.api.ListPVCs(ctx, manifest.PodSelector(c.name))
 	if err != nil || len(pvcs) == 0 {
 		return err
 	}
@@ -125,7 +125,7 @@ func (c *Cluster) checkCredentials(ctx context.Context) error {
 	for i, p := range pvcs {
 		names[i] = p.Name
 	}
-	return errNoCredentials(c.Name, names)
+	return errNoCredentials(c.name, names)
 }
 
 // checkRecord refuses to record a primary anew while volumes of the
@@ -138,7 +138,7 @@ func (c *Cluster) checkRecord(ctx context.Context, rec *record) error {
 	if c.validPrimary(rec.data[StateKeyPrimary]) != "" {
 		return nil
 	}
-	pvcs, err := c.Kube.ListPVCs(ctx, manifest.PodSelector(c.Name))
+	pvcs, err := c.api.ListPVCs(ctx, manifest.PodSelector(c.name))
 	if err != nil || len(pvcs) == 0 {
 		return err
 	}
@@ -148,7 +148,7 @@ func (c *Cluster) checkRecord(ctx context.Context, rec *record) error {
 	}
 	return manifest.InvalidSpec("record",
 		"the cluster's record (ConfigMap %s) %s, but %d volume(s) of cluster %s hold data: mysqlctl will not guess which server is the primary. Find the server that holds the writes with mysqlctl status, then record it with mysqlctl promote POD --adopt (or delete the volumes with mysqlctl down --purge for a new cluster)",
-		manifest.StateConfigMapName(c.Name), what, len(pvcs), c.Name)
+		manifest.StateConfigMapName(c.name), what, len(pvcs), c.name)
 }
 
 // checkCapacity refuses a server count above MaxReplicas, or whose requests
@@ -158,7 +158,7 @@ func (c *Cluster) checkCapacity(ctx context.Context, spec manifest.Spec, replica
 	if replicas > MaxReplicas {
 		return manifest.InvalidSpec("replicas", "replicas %d is more than the %d servers a cluster may have: pass --replicas %d or less", replicas, MaxReplicas, MaxReplicas)
 	}
-	capacity, err := c.Kube.SchedulableCapacity(ctx)
+	capacity, err := c.api.SchedulableCapacity(ctx)
 	if apierrors.IsForbidden(err) {
 		c.debugf("capacity check skipped: %v", err)
 		return nil

@@ -117,7 +117,7 @@ func TestUpRefusesADowngradeAndAllowsAnUpgrade(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "older") {
 		t.Errorf("downgrade 11.4 -> 10.11: %v, want a refusal", err)
 	}
-	l.c.NewCredentials = nil
+	l.c.newCredentials = nil
 	newer := manifest.Spec{Name: "mysql", Replicas: 1, Flavor: manifest.FlavorMariaDB, Version: "11.8"}.WithDefaults()
 	if err := l.c.Up(context.Background(), newer, UpOptions{Given: manifest.Given{manifest.KeyVersion: true}}); err != nil {
 		t.Fatalf("upgrade 11.4 -> 11.8: %v", err)
@@ -209,7 +209,7 @@ func TestUpGrowsTheVolumes(t *testing.T) {
 func TestUpChecksTheImages(t *testing.T) {
 	l := newLifecycle(t)
 	var progress []string
-	l.c.Progress = func(line string) { progress = append(progress, line) }
+	l.c.progress = func(line string) { progress = append(progress, line) }
 	missing := manifest.Spec{Name: "mysql", Replicas: 1, Flavor: manifest.FlavorMariaDB, Image: "localhost/no-such-image:0"}.WithDefaults()
 	err := l.c.Up(context.Background(), missing, UpOptions{})
 	var invalid *manifest.InvalidSpecError

@@ -77,7 +77,7 @@ func (c *Cluster) runSteps(ctx context.Context, run *upRun, steps []upStep) erro
 }
 
 func (c *Cluster) ensureNamespaceStep(ctx context.Context, run *upRun) error {
-	ns, err := c.Kube.EnsureNamespace(ctx, c.Namespace(), run.createNamespace)
+	ns, err := c.api.EnsureNamespace(ctx, c.Namespace(), run.createNamespace)
 	if err == nil && ns.Action == kube.Created {
 		c.changed(ns.String())
 	}
@@ -91,7 +91,7 @@ func (c *Cluster) refuseForeignStep(ctx context.Context, run *upRun) error {
 	for _, obj := range run.objects.InOrder() {
 		all = append(all, obj)
 	}
-	return c.Kube.RefuseForeign(ctx, all...)
+	return c.api.RefuseForeign(ctx, all...)
 }
 
 func (c *Cluster) growVolumesStep(ctx context.Context, run *upRun) error {

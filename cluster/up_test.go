@@ -42,7 +42,7 @@ func TestUpWritesNothingBesideAForeignObject(t *testing.T) {
 	ctx := context.Background()
 	foreign := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "mysql-config", Namespace: "db"}}
 	cs := fake.NewClientset(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "db"}}, foreign, testNode())
-	c := New(kube.NewClientFromInterface(cs, "db"), "mysql")
+	c := New(kube.NewClientFromInterface(cs, "db"), "mysql", Options{})
 	err := c.Up(ctx, manifest.DefaultSpec(), UpOptions{})
 	if !errors.Is(err, kube.ErrNotManaged) || !strings.Contains(err.Error(), "configmap/mysql-config") {
 		t.Fatalf("Up beside a foreign ConfigMap: want ErrNotManaged naming it, got %v", err)
@@ -60,7 +60,7 @@ func TestUpWritesNothingBesideAForeignObject(t *testing.T) {
 func TestUpRefusesAForeignStatefulSet(t *testing.T) {
 	foreign := &appsv1.StatefulSet{ObjectMeta: metav1.ObjectMeta{Name: "mysql", Namespace: "db"}}
 	cs := fake.NewClientset(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "db"}}, foreign, testNode())
-	err := New(kube.NewClientFromInterface(cs, "db"), "mysql").Up(context.Background(), manifest.DefaultSpec(), UpOptions{})
+	err := New(kube.NewClientFromInterface(cs, "db"), "mysql", Options{}).Up(context.Background(), manifest.DefaultSpec(), UpOptions{})
 	if !errors.Is(err, kube.ErrNotManaged) {
 		t.Fatalf("Up beside a foreign StatefulSet: want ErrNotManaged, got %v", err)
 	}
@@ -75,8 +75,8 @@ func TestUpNamesTheServerWithTheDataWhenThePrimaryRefuses(t *testing.T) {
 		"mysql-2": {reports: []*sql.InstanceReport{mariadbReplica(2, "0-100-40")}},
 	}
 	c := newTestCluster(t, append(clusterObjects(3), testNode(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: testNS}}), servers)
-	c.NewCredentials = func() (map[string][]byte, error) { return nil, nil }
-	c.WaitReady = func(context.Context, string, int32, func(kube.PodProgress)) error {
+	c.newCredentials = func() (map[string][]byte, error) { return nil, nil }
+	c.waitStatefulSet = func(context.Context, string, int32, func(kube.PodProgress)) error {
 		return &kube.PodError{Pod: "mysql-0", Container: manifest.ContainerClone, Reason: "CrashLoopBackOff"}
 	}
 	err := c.Up(context.Background(), manifest.Spec{Name: "mysql", Replicas: 3, Flavor: manifest.FlavorMariaDB}.WithDefaults(), UpOptions{})

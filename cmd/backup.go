@@ -60,14 +60,11 @@ func (o *backupOptions) run(cmd *cobra.Command, g *globalOptions) error {
 	case o.output == "":
 		return usageError(errors.New("backup needs -o FILE (or -o - for standard output), or --verify FILE"))
 	}
-	if err := positive("--timeout", o.timeout); err != nil {
-		return err
-	}
 	out, done, err := o.open(g)
 	if err != nil {
 		return err
 	}
-	s, err := openSession(cmd, g, o.timeout)
+	s, err := openSession(cmd, g, sessionOptions{timeout: o.timeout})
 	if err != nil {
 		done(false)
 		return err

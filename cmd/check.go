@@ -60,18 +60,11 @@ func (o *checkOptions) run(cmd *cobra.Command, g *globalOptions) error {
 	if o.maxLag < 0 {
 		return usageError(fmt.Errorf("--max-lag must be 0 or more, got %s", o.maxLag))
 	}
-	if err := positive("--pod-timeout", o.podTimeout); err != nil {
-		return err
-	}
-	if err := positive("--timeout", o.timeout); err != nil {
-		return err
-	}
-	s, err := openSession(cmd, g, o.timeout)
+	s, err := openSession(cmd, g, sessionOptions{timeout: o.timeout, podTimeout: o.podTimeout})
 	if err != nil {
 		return err
 	}
 	defer s.cancel()
-	s.cluster.PodTimeout = o.podTimeout
 	// The catch-up wait gets at most half the command's time, so the
 	// checksums themselves still have time to run.
 	opts := cluster.CheckOptions{MaxLag: o.maxLag, Checksum: o.checksum, CatchUpTimeout: min(cluster.DefaultCatchUp, o.timeout/2)}

@@ -28,7 +28,7 @@ func replicaNames(ctx context.Context, c *cluster.Cluster) ([]string, error) {
 	return c.ReplicaNames(ctx)
 }
 func clusterNames(ctx context.Context, c *cluster.Cluster) ([]string, error) {
-	return cluster.ClusterNames(ctx, c.Kube)
+	return c.ClusterNames(ctx)
 }
 
 // completeNames suggests the names list finds that start with what is typed.
@@ -39,7 +39,7 @@ func clusterNames(ctx context.Context, c *cluster.Cluster) ([]string, error) {
 // prints nothing: Tab is no place for an error.
 func completeNames(g *globalOptions, list lister) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		s, err := openSession(cmd, g, completionTimeout)
+		s, err := openSession(cmd, g, sessionOptions{timeout: completionTimeout})
 		if err != nil {
 			return nil, noFiles
 		}

@@ -54,10 +54,7 @@ func (o *credentialsOptions) run(cmd *cobra.Command, g *globalOptions) error {
 			return usageError(fmt.Errorf("output format %q is not known: pass -o table, json, yaml or env", o.output))
 		}
 	}
-	if err := positive("--timeout", o.timeout); err != nil {
-		return err
-	}
-	s, err := openSession(cmd, g, o.timeout)
+	s, err := openSession(cmd, g, sessionOptions{timeout: o.timeout})
 	if err != nil {
 		return err
 	}

@@ -40,17 +40,14 @@ func newDownCommand(g *globalOptions) *cobra.Command {
 }
 
 func (o *downOptions) run(cmd *cobra.Command, g *globalOptions) error {
-	if err := positive("--timeout", o.timeout); err != nil {
-		return err
-	}
-	s, err := openSession(cmd, g, o.timeout)
+	s, err := openSession(cmd, g, sessionOptions{timeout: o.timeout})
 	if err != nil {
 		return err
 	}
 	defer s.cancel()
 	c := s.cluster
 	if o.purge && !o.yes {
-		if err := confirmPurge(g, c.Name, c.Namespace()); err != nil {
+		if err := confirmPurge(g, c.Name(), c.Namespace()); err != nil {
 			return err
 		}
 	}
@@ -60,9 +57,9 @@ func (o *downOptions) run(cmd *cobra.Command, g *globalOptions) error {
 	}
 	switch {
 	case !found:
-		fmt.Fprintf(g.streams.Out, "nothing to delete: no cluster %s in namespace %s\n", c.Name, c.Namespace())
+		fmt.Fprintf(g.streams.Out, "nothing to delete: no cluster %s in namespace %s\n", c.Name(), c.Namespace())
 	case !o.purge:
-		fmt.Fprintf(g.streams.Out, "cluster %s stopped; its volumes and credentials are kept: 'mysqlctl up' brings it back, 'mysqlctl down --purge' deletes them\n", c.Name)
+		fmt.Fprintf(g.streams.Out, "cluster %s stopped; its volumes and credentials are kept: 'mysqlctl up' brings it back, 'mysqlctl down --purge' deletes them\n", c.Name())
 	}
 	return nil
 }

@@ -33,10 +33,7 @@ transactions). The primary is never recloned.`,
 }
 
 func (o *recloneOptions) run(cmd *cobra.Command, g *globalOptions, pod string) error {
-	if err := positive("--timeout", o.timeout); err != nil {
-		return err
-	}
-	s, err := openSession(cmd, g, o.timeout)
+	s, err := openSession(cmd, g, sessionOptions{timeout: o.timeout})
 	if err != nil {
 		return err
 	}

@@ -84,13 +84,7 @@ source.`,
 }
 
 func (o *roleOptions) runSwitchover(cmd *cobra.Command, g *globalOptions) error {
-	if err := positive("--timeout", o.timeout); err != nil {
-		return err
-	}
-	if err := positive("--catch-up", o.catchUp); err != nil {
-		return err
-	}
-	s, err := openSession(cmd, g, o.timeout)
+	s, err := openSession(cmd, g, sessionOptions{timeout: o.timeout})
 	if err != nil {
 		return err
 	}
@@ -101,13 +95,10 @@ func (o *roleOptions) runSwitchover(cmd *cobra.Command, g *globalOptions) error 
 }
 
 func (o *roleOptions) runPromote(cmd *cobra.Command, g *globalOptions, pod string) error {
-	if err := positive("--timeout", o.timeout); err != nil {
-		return err
-	}
 	if o.adopt && o.force {
 		return usageError(errors.New("--adopt records a primary that already takes writes, and --force does not apply to it: pass one of them"))
 	}
-	s, err := openSession(cmd, g, o.timeout)
+	s, err := openSession(cmd, g, sessionOptions{timeout: o.timeout})
 	if err != nil {
 		return err
 	}

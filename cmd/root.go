@@ -94,6 +94,9 @@ func NewRootCommand(invokedAs string, streams Streams) *cobra.Command {
 			}
 			return unknownCommand(cmd, args[0])
 		},
+		// Before any command does anything: a zero or negative bound is
+		// refused whichever command has it.
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return checkBounds(cmd) },
 	}
 	root.SuggestionsMinimumDistance = 2 // cobra sets it only on its own error path
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })

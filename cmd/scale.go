@@ -35,10 +35,7 @@ func newScaleCommand(g *globalOptions) *cobra.Command {
 }
 
 func (o *scaleOptions) run(cmd *cobra.Command, g *globalOptions) error {
-	if err := positive("--timeout", o.timeout); err != nil {
-		return err
-	}
-	s, err := openSession(cmd, g, o.timeout, requireReplicas)
+	s, err := openSession(cmd, g, sessionOptions{timeout: o.timeout, check: requireReplicas})
 	if err != nil {
 		return err
 	}
@@ -47,7 +44,7 @@ func (o *scaleOptions) run(cmd *cobra.Command, g *globalOptions) error {
 	if err := c.Scale(s.ctx, cluster.ScaleOptions{Replicas: s.spec.Replicas, KeepPVCs: o.keepPVCs}); err != nil {
 		return err
 	}
-	fmt.Fprintf(g.streams.Out, "cluster %s runs %d server(s)\n", c.Name, s.spec.Replicas)
+	fmt.Fprintf(g.streams.Out, "cluster %s runs %d server(s)\n", c.Name(), s.spec.Replicas)
 	return nil
 }
 

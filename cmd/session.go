@@ -41,40 +41,54 @@ type session struct {
 	cluster *cluster.Cluster
 }
 
+// sessionOptions are what a command asks of its session beyond the spec.
+type sessionOptions struct {
+	// timeout bounds the context; 0 leaves it unbounded (status --watch
+	// bounds each refresh itself).
+	timeout time.Duration
+	// podTimeout bounds the work on each server (cluster.DefaultPodTimeout
+	// if 0).
+	podTimeout time.Duration
+	// check runs on the input before any connection.
+	check func(input) error
+}
+
 // openSession is every command's one prologue. It loads and validates the
-// spec before contacting anything, so bad input never reaches the cluster;
-// timeout 0 leaves the context unbounded (status --watch bounds each
-// refresh itself). checks run on the input before any connection. The
-// caller must call cancel.
-func openSession(cmd *cobra.Command, g *globalOptions, timeout time.Duration, checks ...func(input) error) (*session, error) {
+// spec before contacting anything, so bad input never reaches the cluster,
+// and makes the cluster's handle with everything it needs. The caller must
+// call cancel.
+func openSession(cmd *cobra.Command, g *globalOptions, o sessionOptions) (*session, error) {
 	in, err := loadSpec(cmd, g)
 	if err != nil {
 		return nil, err
 	}
-	for _, check := range checks {
-		if err := check(in); err != nil {
+	if o.check != nil {
+		if err := o.check(in); err != nil {
 			return nil, err
 		}
 	}
-	ctx, cancel := withTimeout(cmd.Context(), timeout)
+	ctx, cancel := withTimeout(cmd.Context(), o.timeout)
 	client, err := connect(ctx, g, in.namespace)
 	if err != nil {
 		cancel()
 		return nil, err
 	}
-	c := cluster.New(client, in.spec.Name)
-	c.Changed = func(line string) { fmt.Fprintln(g.streams.Out, line) }
+	opts := cluster.Options{
+		Changed:    func(line string) { fmt.Fprintln(g.streams.Out, line) },
+		PodTimeout: o.podTimeout,
+	}
 	if !g.quiet {
-		c.Progress = func(line string) { fmt.Fprintln(g.streams.ErrOut, line) }
+		opts.Progress = func(line string) { fmt.Fprintln(g.streams.ErrOut, line) }
 	}
 	if g.verbosity > 0 {
 		var mu sync.Mutex // members are read concurrently
-		c.Debugf = func(format string, args ...any) {
+		opts.Debugf = func(format string, args ...any) {
 			mu.Lock()
 			defer mu.Unlock()
 			fmt.Fprintf(g.streams.ErrOut, format+"\n", args...)
 		}
 	}
+	c := cluster.New(client, in.spec.Name, opts)
 	return &session{input: in, ctx: ctx, cancel: cancel, cluster: c}, nil
 }
 
@@ -84,6 +98,27 @@ func withTimeout(ctx context.Context, timeout time.Duration) (context.Context, c
 		return context.WithCancel(ctx)
 	}
 	return context.WithTimeout(ctx, timeout)
+}
+
+// boundFlags are the duration flags that bound a wait: zero or negative
+// makes no sense for any of them.
+var boundFlags = []string{"timeout", "pod-timeout", "catch-up", "interval"}
+
+// checkBounds refuses a zero or negative bound among the flags cmd has.
+func checkBounds(cmd *cobra.Command) error {
+	for _, name := range boundFlags {
+		if cmd.Flags().Lookup(name) == nil {
+			continue
+		}
+		d, err := cmd.Flags().GetDuration(name)
+		if err != nil {
+			continue // not a duration here
+		}
+		if err := positive("--"+name, d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // positive refuses a zero or negative duration flag.

@@ -49,7 +49,7 @@ The client's exit code is mysqlctl's.`,
 }
 
 func (o *sqlOptions) run(cmd *cobra.Command, g *globalOptions, args []string) error {
-	s, err := openSession(cmd, g, 0)
+	s, err := openSession(cmd, g, sessionOptions{})
 	if err != nil {
 		return err
 	}

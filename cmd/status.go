@@ -58,18 +58,12 @@ func (o *statusOptions) run(cmd *cobra.Command, g *globalOptions) error {
 	if err != nil {
 		return err
 	}
-	for flag, d := range map[string]time.Duration{"--pod-timeout": o.podTimeout, "--interval": o.interval, "--timeout": o.timeout} {
-		if err := positive(flag, d); err != nil {
-			return err
-		}
-	}
 	// No bound on the session: --timeout bounds each refresh.
-	s, err := openSession(cmd, g, 0)
+	s, err := openSession(cmd, g, sessionOptions{podTimeout: o.podTimeout})
 	if err != nil {
 		return err
 	}
 	defer s.cancel()
-	s.cluster.PodTimeout = o.podTimeout
 	show := func(ctx context.Context, w io.Writer) error {
 		ctx, cancel := withTimeout(ctx, o.timeout)
 		defer cancel()

@@ -115,3 +115,22 @@ func TestSQLTakesOnePodBeforeTheDash(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q; want exit 2", code, stdout, stderr)
 	}
 }
+
+// Every command's bounds are checked in one place, before the command does
+// anything: backup has not created its output file when it refuses.
+func TestEveryBoundMustBePositive(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "b.backup")
+	for _, args := range [][]string{
+		{"up", "--timeout", "0s"}, {"down", "--timeout", "-1s"}, {"scale", "--replicas", "2", "--timeout", "0s"},
+		{"reclone", "mysql-1", "--timeout", "0s"}, {"switchover", "--catch-up", "0s"}, {"promote", "mysql-1", "--timeout", "0s"},
+		{"credentials", "--timeout", "0s"}, {"backup", "-o", out, "--timeout", "0s"},
+	} {
+		code, stdout, stderr := runMysqlctl(t, args...)
+		if code != exitUsage || !strings.Contains(stderr, "must be a positive duration") || stdout != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 refusing the bound", args, code, stdout, stderr)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("backup refused its --timeout but left %s (stat: %v)", out, err)
+	}
+}

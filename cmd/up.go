@@ -49,14 +49,11 @@ func newUpCommand(g *globalOptions) *cobra.Command {
 }
 
 func (o *upOptions) run(cmd *cobra.Command, g *globalOptions) error {
-	if err := positive("--timeout", o.timeout); err != nil {
-		return err
-	}
 	restore, err := o.restoreOptions(g)
 	if err != nil {
 		return err
 	}
-	s, err := openSession(cmd, g, o.timeout)
+	s, err := openSession(cmd, g, sessionOptions{timeout: o.timeout})
 	if err != nil {
 		return err
 	}
@@ -83,7 +80,7 @@ func (o *upOptions) run(cmd *cobra.Command, g *globalOptions) error {
 		fmt.Fprintf(g.streams.Out, "restored %s: %s; credentials: %s\n", o.fromBackup, describeBackup(restore.Info), creds)
 	}
 	fmt.Fprintf(g.streams.Out, "cluster %s is ready in namespace %s: write to %s, read from %s\n",
-		c.Name, c.Namespace(), c.WriteEndpoint(), c.ReadEndpoint())
+		c.Name(), c.Namespace(), c.WriteEndpoint(), c.ReadEndpoint())
 	return nil
 }
 
