@@ -13,10 +13,10 @@ import (
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
-// StateKeyRestore in the cluster's record asks the primary of a new cluster
+// stateKeyRestore in the cluster's record asks the primary of a new cluster
 // to wait for a backup (configs/scripts/clone.sh) instead of starting
 // empty; up --from-backup writes it and removes it once restored.
-const StateKeyRestore = "restore"
+const stateKeyRestore = "restore"
 
 // RestoreOptions make up create a new cluster whose primary starts from a
 // backup file.
@@ -88,7 +88,7 @@ func (c *Cluster) restore(ctx context.Context, r *RestoreOptions) error {
 	if err := c.api.WaitContainerRunning(ctx, primary, manifest.ContainerClone); err != nil {
 		return err
 	}
-	payload, err := OpenBackupPayload(r.File, r.Info)
+	payload, err := openBackupPayload(r.File, r.Info)
 	if err != nil {
 		return err
 	}
@@ -107,11 +107,11 @@ func (c *Cluster) restore(ctx context.Context, r *RestoreOptions) error {
 	if err != nil {
 		return fmt.Errorf("stream the backup into %s: %w", primary, err)
 	}
-	return c.dropStateKey(ctx, StateKeyRestore)
+	return c.dropStateKey(ctx, stateKeyRestore)
 }
 
-// OpenBackupPayload reads the payload of a backup file VerifyBackup read.
-func OpenBackupPayload(path string, info *BackupInfo) (io.ReadCloser, error) {
+// openBackupPayload reads the payload of a backup file VerifyBackup read.
+func openBackupPayload(path string, info *BackupInfo) (io.ReadCloser, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

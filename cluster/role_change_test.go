@@ -62,7 +62,7 @@ func TestSwitchoverMarksTheFence(t *testing.T) {
 	if got := servers["mysql-2"].fences; !slices.Equal(got, []string{"unfence"}) {
 		t.Errorf("mysql-2's fence commands %q, want [unfence]", got)
 	}
-	if data := recordData(t, c); data[StateKeyPrimary] != "mysql-2" || data[StateKeyChange] != "" {
+	if data := recordData(t, c); data[StateKeyPrimary] != "mysql-2" || data[stateKeyChange] != "" {
 		t.Errorf("record %v, want mysql-2 and no change under way", data)
 	}
 }
@@ -83,7 +83,7 @@ func TestSwitchoverStopsWhenTheMarkerFails(t *testing.T) {
 	if got := servers["mysql-0"].fences; !slices.Equal(got, []string{"unfence"}) {
 		t.Errorf("mysql-0's fence commands %q, want a marker that may have been written removed", got)
 	}
-	if data := recordData(t, c); data[StateKeyPrimary] != "mysql-0" || data[StateKeyChange] != "" {
+	if data := recordData(t, c); data[StateKeyPrimary] != "mysql-0" || data[stateKeyChange] != "" {
 		t.Errorf("record %v, want mysql-0 and no change under way", data)
 	}
 }
@@ -93,7 +93,7 @@ func TestSwitchoverStopsWhenTheMarkerFails(t *testing.T) {
 func TestRoleCommandsRefuseAChangeUnderWay(t *testing.T) {
 	in := Intent{Command: "switchover", From: "mysql-0", To: "mysql-1", Started: testNow.Add(-time.Second), Until: testNow.Add(time.Minute)}
 	servers := healthyServers(3)
-	c := newTestCluster(t, withRecord(3, map[string]string{StateKeyPrimary: "mysql-0", StateKeyChange: intentJSON(t, in)}), servers)
+	c := newTestCluster(t, withRecord(3, map[string]string{StateKeyPrimary: "mysql-0", stateKeyChange: intentJSON(t, in)}), servers)
 	ctx := context.Background()
 	if _, err := c.Switchover(ctx, SwitchoverOptions{To: "mysql-2"}); err == nil || !strings.Contains(err.Error(), "is under way") {
 		t.Errorf("switchover during another: %v", err)
@@ -120,7 +120,7 @@ func TestSwitchoverFinishesAnInterruptedOne(t *testing.T) {
 	promoted := mariadbPrimary()
 	promoted.Name, promoted.ServerID = "mysql-1", 101
 	servers["mysql-1"].reports = []*sql.InstanceReport{promoted}
-	c := newTestCluster(t, withRecord(3, map[string]string{StateKeyPrimary: "mysql-0", StateKeyChange: intentJSON(t, in)}), servers)
+	c := newTestCluster(t, withRecord(3, map[string]string{StateKeyPrimary: "mysql-0", stateKeyChange: intentJSON(t, in)}), servers)
 	change, err := c.Switchover(context.Background(), SwitchoverOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +128,7 @@ func TestSwitchoverFinishesAnInterruptedOne(t *testing.T) {
 	if change.To != "mysql-1" || !slices.Contains(change.Repointed, "mysql-0") || !slices.Contains(change.Repointed, "mysql-2") {
 		t.Errorf("change %+v", change)
 	}
-	if data := recordData(t, c); data[StateKeyPrimary] != "mysql-1" || data[StateKeyChange] != "" {
+	if data := recordData(t, c); data[StateKeyPrimary] != "mysql-1" || data[stateKeyChange] != "" {
 		t.Errorf("record %v, want mysql-1 and no change under way", data)
 	}
 }
@@ -141,7 +141,7 @@ func TestSwitchoverUndoesAnInterruptedOne(t *testing.T) {
 	fenced := mariadbReplica(0, "0-100-42")
 	fenced.Replica = nil
 	servers["mysql-0"].reports = []*sql.InstanceReport{fenced, mariadbPrimary()}
-	c := newTestCluster(t, withRecord(3, map[string]string{StateKeyPrimary: "mysql-0", StateKeyChange: intentJSON(t, in)}), servers)
+	c := newTestCluster(t, withRecord(3, map[string]string{StateKeyPrimary: "mysql-0", stateKeyChange: intentJSON(t, in)}), servers)
 	if _, err := c.Switchover(context.Background(), SwitchoverOptions{To: "mysql-2"}); err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestSwitchoverUndoesAnInterruptedOne(t *testing.T) {
 	if got := servers["mysql-0"].executed; len(got) < 2 || got[0] != "SET GLOBAL read_only = OFF" || got[1] != "SET GLOBAL read_only = ON" {
 		t.Errorf("mysql-0 ran %q, want its writes back, then the new fence", got)
 	}
-	if data := recordData(t, c); data[StateKeyPrimary] != "mysql-2" || data[StateKeyChange] != "" {
+	if data := recordData(t, c); data[StateKeyPrimary] != "mysql-2" || data[stateKeyChange] != "" {
 		t.Errorf("record %v, want mysql-2", data)
 	}
 }
@@ -303,7 +303,7 @@ func TestSwitchoverLeavesNoIntentWhenTheSidecarIsAway(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "may carry a fence marker") || !strings.Contains(err.Error(), "mysqlctl promote mysql-0") {
 		t.Fatalf("err %v", err)
 	}
-	if data := recordData(t, c); data[StateKeyPrimary] != "mysql-0" || data[StateKeyChange] != "" {
+	if data := recordData(t, c); data[StateKeyPrimary] != "mysql-0" || data[stateKeyChange] != "" {
 		t.Errorf("record %v, want mysql-0 and no change under way", data)
 	}
 	if len(servers["mysql-0"].executed) != 0 || len(servers["mysql-2"].executed) != 0 {

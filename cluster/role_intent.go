@@ -13,13 +13,13 @@ import (
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
-// StateKeyChange holds the role change under way, written before anything
+// stateKeyChange holds the role change under way, written before anything
 // is fenced and removed with the record of the new primary in one write.
 // The pods read it (configs/scripts/lib.sh: role_change_in_progress): the
 // recorded primary does not make itself writable while one is under way.
 // Another role command refuses while it is in force (Until), and finishes
 // or undoes it once it is over: a command that died leaves it behind.
-const StateKeyChange = "change"
+const stateKeyChange = "change"
 
 // Intent is a role change as the record holds it.
 type Intent struct {
@@ -42,13 +42,13 @@ func (in *Intent) Interrupted(now time.Time) bool { return now.After(in.Until) }
 // intentOf reads the record's role change; nil when there is none. One the
 // pods could not have written (bad JSON) is reported, never guessed at.
 func (c *Cluster) intentOf(rec *record) (*Intent, error) {
-	raw := rec.data[StateKeyChange]
+	raw := rec.data[stateKeyChange]
 	if raw == "" {
 		return nil, nil
 	}
 	in := &Intent{}
 	if err := json.Unmarshal([]byte(raw), in); err != nil || in.From == "" || in.To == "" {
-		return nil, fmt.Errorf("the record's %s key is not a role change mysqlctl wrote (%q): remove the key from ConfigMap %s", StateKeyChange, raw, manifest.StateConfigMapName(c.name))
+		return nil, fmt.Errorf("the record's %s key is not a role change mysqlctl wrote (%q): remove the key from ConfigMap %s", stateKeyChange, raw, manifest.StateConfigMapName(c.name))
 	}
 	return in, nil
 }
@@ -77,7 +77,7 @@ func (c *Cluster) beginChange(ctx context.Context, rec *record, command, from, t
 	if err != nil {
 		return nil, err
 	}
-	if err := c.save(ctx, rec, map[string]string{StateKeyChange: string(raw)}); err != nil {
+	if err := c.save(ctx, rec, map[string]string{stateKeyChange: string(raw)}); err != nil {
 		return nil, fmt.Errorf("record the %s: %w", command, err)
 	}
 	return in, nil
@@ -86,7 +86,7 @@ func (c *Cluster) beginChange(ctx context.Context, rec *record, command, from, t
 // endChange records the new primary and drops the intent in one write, then
 // points the write Service at it.
 func (c *Cluster) endChange(ctx context.Context, rec *record, primary string) error {
-	if err := c.save(ctx, rec, map[string]string{StateKeyPrimary: primary}, StateKeyChange); err != nil {
+	if err := c.save(ctx, rec, map[string]string{StateKeyPrimary: primary}, stateKeyChange); err != nil {
 		return err
 	}
 	result, err := c.api.Apply(ctx, manifest.BuildPrimaryService(c.name, c.Namespace(), primary))
@@ -99,10 +99,10 @@ func (c *Cluster) endChange(ctx context.Context, rec *record, primary string) er
 
 // dropChange removes the intent, the primary unchanged.
 func (c *Cluster) dropChange(ctx context.Context, rec *record) error {
-	if _, ok := rec.data[StateKeyChange]; !ok {
+	if _, ok := rec.data[stateKeyChange]; !ok {
 		return nil
 	}
-	return c.save(ctx, rec, nil, StateKeyChange)
+	return c.save(ctx, rec, nil, stateKeyChange)
 }
 
 // markFenced writes the fence marker on pod's volume through its sidecar

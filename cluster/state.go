@@ -19,11 +19,11 @@ import (
 const (
 	// ComponentState labels the record.
 	ComponentState = "state"
-	// StateKeyInitialized holds when the cluster was first ready. From then
+	// stateKeyInitialized holds when the cluster was first ready. From then
 	// on its servers hold data, and a primary that starts on an empty
 	// volume has lost it: its clone container refuses to initialise a new,
 	// empty, writable primary (configs/scripts/clone.sh).
-	StateKeyInitialized = "initialized"
+	stateKeyInitialized = "initialized"
 	// StateKeyPrimary names the pod that takes writes. up records ordinal 0
 	// on a new cluster; switchover and promote move it. Every pod decides
 	// its role from it at each start (configs/scripts/lib.sh:
@@ -127,8 +127,8 @@ func (c *Cluster) dropStateKey(ctx context.Context, key string) error {
 // record has it: the first time is the one that counts.
 func (c *Cluster) recordInitialized(ctx context.Context) error {
 	data, err := c.readState(ctx)
-	if err != nil || data[StateKeyInitialized] != "" {
+	if err != nil || data[stateKeyInitialized] != "" {
 		return err
 	}
-	return c.writeState(ctx, map[string]string{StateKeyInitialized: c.now().UTC().Format(time.RFC3339)})
+	return c.writeState(ctx, map[string]string{stateKeyInitialized: c.now().UTC().Format(time.RFC3339)})
 }

@@ -13,11 +13,11 @@ import (
 
 // Kinds of the objects a cluster is made of, as ObjectPresence names them.
 const (
-	KindStatefulSet = "StatefulSet"
-	KindService     = "Service"
-	KindSecret      = "Secret"
-	KindConfigMap   = "ConfigMap"
-	KindPDB         = "PodDisruptionBudget"
+	kindStatefulSet = "StatefulSet"
+	kindService     = "Service"
+	kindSecret      = "Secret"
+	kindConfigMap   = "ConfigMap"
+	kindPDB         = "PodDisruptionBudget"
 )
 
 // credentials are the admin account's, read from the cluster's Secret; err
@@ -33,13 +33,13 @@ type credentials struct {
 // objects tells which of the cluster's objects exist and reads the admin
 // credentials from the Secret on the way. The StatefulSet was read already.
 func (c *Cluster) objects(ctx context.Context, sts *appsv1.StatefulSet) ([]ObjectPresence, credentials) {
-	out := []ObjectPresence{{Kind: KindStatefulSet, Name: manifest.StatefulSetName(c.name), Present: sts != nil}}
+	out := []ObjectPresence{{Kind: kindStatefulSet, Name: manifest.StatefulSetName(c.name), Present: sts != nil}}
 	for _, name := range []string{manifest.HeadlessServiceName(c.name), manifest.ReadServiceName(c.name), manifest.PrimaryServiceName(c.name)} {
 		ok, err := c.api.Exists(ctx, kube.KindService, name)
-		out = append(out, presence(KindService, name, ok, err))
+		out = append(out, presence(kindService, name, ok, err))
 	}
 	secret, err := c.api.GetSecret(ctx, manifest.SecretName(c.name))
-	out = append(out, presence(KindSecret, manifest.SecretName(c.name), secret != nil, err))
+	out = append(out, presence(kindSecret, manifest.SecretName(c.name), secret != nil, err))
 	creds := c.adminCredentials(secret, err)
 	if tlsSecret, err := c.api.GetSecret(ctx, manifest.TLSSecretName(c.name)); err != nil {
 		creds.err = fmt.Errorf("no CA to verify the servers: read secret %s/%s: %w", c.Namespace(), manifest.TLSSecretName(c.name), err)
@@ -47,9 +47,9 @@ func (c *Cluster) objects(ctx context.Context, sts *appsv1.StatefulSet) ([]Objec
 		creds.ca = tlsSecret.Data[manifest.TLSKeyCA]
 	}
 	ok, err := c.api.Exists(ctx, kube.KindConfigMap, manifest.ConfigMapName(c.name))
-	out = append(out, presence(KindConfigMap, manifest.ConfigMapName(c.name), ok, err))
+	out = append(out, presence(kindConfigMap, manifest.ConfigMapName(c.name), ok, err))
 	ok, err = c.api.Exists(ctx, kube.KindPodDisruptionBudget, manifest.DisruptionBudgetName(c.name))
-	out = append(out, presence(KindPDB, manifest.DisruptionBudgetName(c.name), ok, err))
+	out = append(out, presence(kindPDB, manifest.DisruptionBudgetName(c.name), ok, err))
 	return out, creds
 }
 

@@ -25,8 +25,8 @@ import (
 const (
 	caValidity   = 10 * 365 * 24 * time.Hour
 	certValidity = 365 * 24 * time.Hour
-	// RenewBefore is how long before its end up replaces a certificate.
-	RenewBefore = 30 * 24 * time.Hour
+	// renewBefore is how long before its end up replaces a certificate.
+	renewBefore = 30 * 24 * time.Hour
 )
 
 // AnnotationTLSSerial on the pod template is the serial number of the
@@ -39,12 +39,12 @@ const AnnotationTLSSerial = "mysqlctl.io/tls-serial"
 const clusterDomain = "cluster.local"
 
 // certificateNames are every name a client or peer may reach a server by:
-// each possible pod (up to MaxReplicas), the Services, the bare cluster
+// each possible pod (up to maxReplicas), the Services, the bare cluster
 // name (peers found by address check it on the clone stream), each short
 // and qualified, and the loopback address the pods' own scripts use.
 func certificateNames(name, ns string) ([]string, []net.IP) {
 	hosts := []string{manifest.HeadlessServiceName(name), manifest.ReadServiceName(name), manifest.PrimaryServiceName(name)}
-	for i := 0; i < MaxReplicas; i++ {
+	for i := 0; i < maxReplicas; i++ {
 		hosts = append(hosts, manifest.PodHost(name, i))
 	}
 	var dns []string
@@ -55,7 +55,7 @@ func certificateNames(name, ns string) ([]string, []net.IP) {
 }
 
 // ensureTLS makes the CA when there is none and a certificate when there
-// is none, it expires within RenewBefore, another CA signed it or it lacks
+// is none, it expires within renewBefore, another CA signed it or it lacks
 // a name; it returns the serial number of the certificate in force.
 func (c *Cluster) ensureTLS(ctx context.Context, now time.Time) (string, error) {
 	ca, err := c.ensureCA(ctx, now)
@@ -135,7 +135,7 @@ func usableCertificate(secret *corev1.Secret, ca *certs.CA, dns []string, now ti
 	if !bytes.Equal(secret.Data[manifest.TLSKeyCA], ca.CertPEM) || cert.CheckSignatureFrom(ca.Cert) != nil {
 		return nil, "is not signed by the cluster's CA"
 	}
-	if left := cert.NotAfter.Sub(now); left < RenewBefore {
+	if left := cert.NotAfter.Sub(now); left < renewBefore {
 		return nil, fmt.Sprintf("expires %s (in %s)", cert.NotAfter.UTC().Format(time.RFC3339), left.Round(time.Minute))
 	}
 	for _, n := range dns {

@@ -12,9 +12,9 @@ import (
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
-// MaxReplicas is the most servers a cluster may have: each replica adds
+// maxReplicas is the most servers a cluster may have: each replica adds
 // load on its source, and server ids are 100 + ordinal.
-const MaxReplicas = 32
+const maxReplicas = 32
 
 // plan is what up will do: apply spec, after growing the volumes when the
 // spec asks for larger ones than run.
@@ -151,12 +151,12 @@ func (c *Cluster) checkRecord(ctx context.Context, rec *record) error {
 		manifest.StateConfigMapName(c.name), what, len(pvcs), c.name)
 }
 
-// checkCapacity refuses a server count above MaxReplicas, or whose requests
+// checkCapacity refuses a server count above maxReplicas, or whose requests
 // exceed what the schedulable nodes offer in all: such pods would stay
 // Pending. Without the right to list nodes the second check is skipped.
 func (c *Cluster) checkCapacity(ctx context.Context, spec manifest.Spec, replicas int32) error {
-	if replicas > MaxReplicas {
-		return manifest.InvalidSpec("replicas", "replicas %d is more than the %d servers a cluster may have: pass --replicas %d or less", replicas, MaxReplicas, MaxReplicas)
+	if replicas > maxReplicas {
+		return manifest.InvalidSpec("replicas", "replicas %d is more than the %d servers a cluster may have: pass --replicas %d or less", replicas, maxReplicas, maxReplicas)
 	}
 	capacity, err := c.api.SchedulableCapacity(ctx)
 	if apierrors.IsForbidden(err) {

@@ -108,7 +108,7 @@ func (c *Cluster) recreateStep(ctx context.Context, run *upRun) error {
 func (c *Cluster) recordPrimaryStep(ctx context.Context, run *upRun) error {
 	state := map[string]string{StateKeyPrimary: run.plan.primary}
 	if r := run.restore; r != nil {
-		state[StateKeyRestore] = fmt.Sprintf("%s (SHA-256 %s)", filepath.Base(r.File), r.Info.SHA256)
+		state[stateKeyRestore] = fmt.Sprintf("%s (SHA-256 %s)", filepath.Base(r.File), r.Info.SHA256)
 	}
 	return c.writeState(ctx, state)
 }

@@ -14,9 +14,9 @@ import (
 // tags are free text) do not tell.
 const AnnotationVersion = "mysqlctl.io/version"
 
-// AnnotationNetworkPolicy on the StatefulSet records the spec key
+// annotationNetworkPolicy on the StatefulSet records the spec key
 // networkPolicy, so a later up without it keeps what runs.
-const AnnotationNetworkPolicy = "mysqlctl.io/network-policy"
+const annotationNetworkPolicy = "mysqlctl.io/network-policy"
 
 // LiveSpec is the spec a running StatefulSet was applied from, read back
 // from its own fields: the flavour from the pods' environment, images,
@@ -30,16 +30,16 @@ func LiveSpec(sts *appsv1.StatefulSet) Spec {
 	pod := sts.Spec.Template.Spec
 	for _, c := range append(append([]corev1.Container{}, pod.InitContainers...), pod.Containers...) {
 		for _, e := range c.Env {
-			if e.Name == EnvFlavor && s.Flavor == "" {
+			if e.Name == envFlavor && s.Flavor == "" {
 				s.Flavor = Flavor(e.Value)
 			}
-			if n, err := strconv.ParseInt(e.Value, 10, 64); e.Name == EnvBinlogExpireSeconds && err == nil {
+			if n, err := strconv.ParseInt(e.Value, 10, 64); e.Name == envBinlogExpireSeconds && err == nil {
 				s.BinlogRetention = (time.Duration(n) * time.Second).String()
 			}
-			if n, err := strconv.ParseInt(e.Value, 10, 64); e.Name == EnvMaxReadLag && err == nil {
+			if n, err := strconv.ParseInt(e.Value, 10, 64); e.Name == envMaxReadLag && err == nil {
 				s.MaxReadLag = (time.Duration(n) * time.Second).String()
 			}
-			if e.Name == EnvClientTLS {
+			if e.Name == envClientTLS {
 				s.TLS = e.Value
 			}
 		}
@@ -56,9 +56,9 @@ func LiveSpec(sts *appsv1.StatefulSet) Spec {
 		s.BackupImage = ""
 	}
 	s.Version = sts.Annotations[AnnotationVersion]
-	s.NetworkPolicy = sts.Annotations[AnnotationNetworkPolicy]
+	s.NetworkPolicy = sts.Annotations[annotationNetworkPolicy]
 	if s.Version == "" && s.Flavor != "" {
-		s.Version = DefaultVersion(s.Flavor)
+		s.Version = defaultVersion(s.Flavor)
 	}
 	for _, t := range sts.Spec.VolumeClaimTemplates {
 		if t.Name == VolumeClaimTemplateName {

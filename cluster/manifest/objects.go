@@ -62,12 +62,12 @@ func (o *Objects) Applied() []Object {
 	return objs
 }
 
-// AnnotationCredentials on the Secret says where its data comes from.
-const AnnotationCredentials = "mysqlctl.io/credentials"
+// annotationCredentials on the Secret says where its data comes from.
+const annotationCredentials = "mysqlctl.io/credentials"
 
-// AnnotationConfigHash on the pod template is a digest of the ConfigMap, so
+// annotationConfigHash on the pod template is a digest of the ConfigMap, so
 // a change of scripts or cnf files rolls the pods (replicas first).
-const AnnotationConfigHash = "mysqlctl.io/config-hash"
+const annotationConfigHash = "mysqlctl.io/config-hash"
 
 // BuildObjects builds the objects of spec (after WithDefaults) in namespace
 // ns ("" leaves it to whoever applies them), or returns the
@@ -95,9 +95,9 @@ func BuildObjects(spec Spec, ns string) (*Objects, error) {
 
 func buildSecret(spec Spec, ns string) *corev1ac.SecretApplyConfiguration {
 	s := corev1ac.Secret(SecretName(spec.Name), ns).
-		WithLabels(Labels(spec.Name, ComponentCredentials)).
+		WithLabels(Labels(spec.Name, componentCredentials)).
 		WithAnnotations(map[string]string{
-			AnnotationCredentials: "random passwords generated once by mysqlctl up, never overwritten",
+			annotationCredentials: "random passwords generated once by mysqlctl up, never overwritten",
 		}).
 		WithType(corev1.SecretTypeOpaque)
 	if ns == "" {
@@ -126,7 +126,7 @@ func buildConfigMap(spec Spec, ns string) (*corev1ac.ConfigMapApplyConfiguration
 		}
 	}
 	cm := corev1ac.ConfigMap(ConfigMapName(spec.Name), ns).
-		WithLabels(Labels(spec.Name, ComponentConfig)).
+		WithLabels(Labels(spec.Name, componentConfig)).
 		WithData(data)
 	if ns == "" {
 		cm.Namespace = nil
@@ -171,16 +171,16 @@ func configHash(data map[string]string) string {
 // buildHeadlessService publishes not-ready addresses: a new replica must
 // resolve its peers (and the primary) before any of it is Ready.
 func buildHeadlessService(spec Spec, ns string) *corev1ac.ServiceApplyConfiguration {
-	ports := []*corev1ac.ServicePortApplyConfiguration{servicePort(PortNameMySQL, PortMySQL)}
+	ports := []*corev1ac.ServicePortApplyConfiguration{servicePort(portNameMySQL, PortMySQL)}
 	if spec.streamsBackups() {
-		ports = append(ports, servicePort(PortNameClone, PortClone))
+		ports = append(ports, servicePort(portNameClone, portClone))
 	}
 	s := corev1ac.Service(HeadlessServiceName(spec.Name), ns).
 		WithLabels(Labels(spec.Name, ComponentDatabase)).
 		WithSpec(corev1ac.ServiceSpec().
 			WithClusterIP(corev1.ClusterIPNone).
 			WithPublishNotReadyAddresses(true).
-			WithSelector(SelectorLabels(spec.Name)).
+			WithSelector(selectorLabels(spec.Name)).
 			WithPorts(ports...))
 	if ns == "" {
 		s.Namespace = nil
@@ -195,8 +195,8 @@ func buildReadService(spec Spec, ns string) *corev1ac.ServiceApplyConfiguration 
 		WithLabels(Labels(spec.Name, ComponentDatabase)).
 		WithSpec(corev1ac.ServiceSpec().
 			WithType(corev1.ServiceTypeClusterIP).
-			WithSelector(SelectorLabels(spec.Name)).
-			WithPorts(servicePort(PortNameMySQL, PortMySQL)))
+			WithSelector(selectorLabels(spec.Name)).
+			WithPorts(servicePort(portNameMySQL, PortMySQL)))
 	if ns == "" {
 		s.Namespace = nil
 	}
@@ -209,5 +209,5 @@ func servicePort(name string, port int32) *corev1ac.ServicePortApplyConfiguratio
 }
 
 // streamsBackups tells whether the flavour's sidecar serves clones on
-// PortClone. MySQL 8 clones through its CLONE plugin on PortMySQL instead.
+// portClone. MySQL 8 clones through its CLONE plugin on PortMySQL instead.
 func (s Spec) streamsBackups() bool { return s.Flavor != FlavorMySQL }

@@ -22,15 +22,15 @@ const (
 func initConfigContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 	return scriptContainer(ContainerInitConfig, spec.ServerImage(), configs.ScriptInitConfig).
 		WithEnv(append(baseEnv(spec),
-			envValue(EnvBinlogExpireSeconds, strconv.FormatInt(spec.BinlogRetentionSeconds(), 10)),
-			envValue(EnvServerVersion, spec.Version),
-			envValue(EnvClientTLS, spec.TLS))...).
+			envValue(envBinlogExpireSeconds, strconv.FormatInt(spec.BinlogRetentionSeconds(), 10)),
+			envValue(envServerVersion, spec.Version),
+			envValue(envClientTLS, spec.TLS))...).
 		WithResources(resourceRequests(helperCPURequest, helperMemoryRequest)).
 		WithVolumeMounts(
-			volumeMount(volumeScripts, MountScripts, true),
-			volumeMount(volumeConfD, MountConfD, false),
-			volumeMount(VolumeClaimTemplateName, MountData, true),
-			volumeMount(volumeClusterState, MountClusterState, true),
+			volumeMount(volumeScripts, mountScripts, true),
+			volumeMount(volumeConfD, mountConfD, false),
+			volumeMount(VolumeClaimTemplateName, mountData, true),
+			volumeMount(volumeClusterState, mountClusterState, true),
 		)
 }
 
@@ -42,11 +42,11 @@ func cloneContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 		WithEnv(env...).
 		WithResources(resourceRequests(helperCPURequest, helperMemoryRequest)).
 		WithVolumeMounts(
-			volumeMount(volumeScripts, MountScripts, true),
-			volumeMount(volumeRun, MountRun, false),
-			volumeMount(VolumeClaimTemplateName, MountData, false),
-			volumeMount(volumeClusterState, MountClusterState, true),
-			volumeMount(volumeSecrets, MountSecrets, true),
+			volumeMount(volumeScripts, mountScripts, true),
+			volumeMount(volumeRun, mountRun, false),
+			volumeMount(VolumeClaimTemplateName, mountData, false),
+			volumeMount(volumeClusterState, mountClusterState, true),
+			volumeMount(volumeSecrets, mountSecrets, true),
 			volumeMount(volumeTLS, MountTLS, true),
 		)
 }
@@ -62,28 +62,28 @@ func serverContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 		envValue(emptyRootPasswordVariable(spec.Flavor), "1"),
 	}, baseEnv(spec)...)
 	env = append(env, accountEnv()...) // the probes' account
-	env = append(env, envValue(EnvMaxReadLag, strconv.FormatInt(spec.MaxReadLagSeconds(), 10)))
+	env = append(env, envValue(envMaxReadLag, strconv.FormatInt(spec.MaxReadLagSeconds(), 10)))
 	c := corev1ac.Container().
 		WithName(ContainerServer).
 		WithImage(spec.ServerImage()).
 		WithImagePullPolicy(corev1.PullIfNotPresent).
 		WithArgs(serverCommand(spec.Flavor)).
 		WithEnv(env...).
-		WithPorts(corev1ac.ContainerPort().WithName(PortNameMySQL).WithContainerPort(PortMySQL).WithProtocol(corev1.ProtocolTCP)).
+		WithPorts(corev1ac.ContainerPort().WithName(portNameMySQL).WithContainerPort(PortMySQL).WithProtocol(corev1.ProtocolTCP)).
 		WithResources(resourceRequests(spec.CPURequest, spec.MemoryRequest)).
 		WithVolumeMounts(
-			volumeMount(volumeConfD, MountConfD, true),
-			volumeMount(volumeScripts, MountScripts, true),
-			volumeMount(volumeRun, MountRun, false),
-			volumeMount(VolumeClaimTemplateName, MountDatadir, false).WithSubPath(DataSubPath),
-			volumeMount(volumeServerSecrets, MountSecrets, true),
+			volumeMount(volumeConfD, mountConfD, true),
+			volumeMount(volumeScripts, mountScripts, true),
+			volumeMount(volumeRun, mountRun, false),
+			volumeMount(VolumeClaimTemplateName, MountDatadir, false).WithSubPath(dataSubPath),
+			volumeMount(volumeServerSecrets, mountSecrets, true),
 			volumeMount(volumeTLS, MountTLS, true),
-			volumeMount(volumeInitDB, MountInitDB, true),
-			volumeMount(volumeSocket, MountSocket, false),
+			volumeMount(volumeInitDB, mountInitDB, true),
+			volumeMount(volumeSocket, mountSocket, false),
 		).
 		WithSecurityContext(containerSecurityContext())
 	if spec.Flavor == FlavorMySQL {
-		c.WithVolumeMounts(volumeMount(VolumeClaimTemplateName, MountBackup, false).WithSubPath(BackupSubPath))
+		c.WithVolumeMounts(volumeMount(VolumeClaimTemplateName, mountBackup, false).WithSubPath(backupSubPath))
 	}
 	return withProbes(c)
 }
@@ -113,20 +113,20 @@ func sidecarContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 		WithEnv(env...).
 		WithResources(resourceRequests(helperCPURequest, helperMemoryRequest)).
 		WithVolumeMounts(
-			volumeMount(volumeScripts, MountScripts, true),
-			volumeMount(volumeRun, MountRun, false),
+			volumeMount(volumeScripts, mountScripts, true),
+			volumeMount(volumeRun, mountRun, false),
 			// The server's cnf: the backup tool reads the server's settings,
 			// and the sidecar makes every later start of the server
 			// read-only (sidecar.sh: start_read_only).
-			volumeMount(volumeConfD, MountConfD, false),
-			volumeMount(volumeClusterState, MountClusterState, true),
-			volumeMount(VolumeClaimTemplateName, MountData, false),
-			volumeMount(VolumeClaimTemplateName, MountDatadir, false).WithSubPath(DataSubPath),
-			volumeMount(volumeSecrets, MountSecrets, true),
+			volumeMount(volumeConfD, mountConfD, false),
+			volumeMount(volumeClusterState, mountClusterState, true),
+			volumeMount(VolumeClaimTemplateName, mountData, false),
+			volumeMount(VolumeClaimTemplateName, MountDatadir, false).WithSubPath(dataSubPath),
+			volumeMount(volumeSecrets, mountSecrets, true),
 			volumeMount(volumeTLS, MountTLS, true),
 		)
 	if spec.streamsBackups() {
-		c.WithPorts(corev1ac.ContainerPort().WithName(PortNameClone).WithContainerPort(PortClone).WithProtocol(corev1.ProtocolTCP))
+		c.WithPorts(corev1ac.ContainerPort().WithName(portNameClone).WithContainerPort(portClone).WithProtocol(corev1.ProtocolTCP))
 	}
 	return c
 }
@@ -144,7 +144,7 @@ func scriptContainer(name, image, script string) *corev1ac.ContainerApplyConfigu
 }
 
 // ScriptPath is where the pods see one of configs/scripts.
-func ScriptPath(name string) string { return path.Join(MountScripts, name) }
+func ScriptPath(name string) string { return path.Join(mountScripts, name) }
 
 func volumeMount(volume, at string, readOnly bool) *corev1ac.VolumeMountApplyConfiguration {
 	m := corev1ac.VolumeMount().WithName(volume).WithMountPath(at)

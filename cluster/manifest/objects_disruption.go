@@ -18,7 +18,7 @@ func buildDisruptionBudget(spec Spec, ns string) *policyv1ac.PodDisruptionBudget
 		WithLabels(Labels(spec.Name, ComponentDatabase)).
 		WithSpec(policyv1ac.PodDisruptionBudgetSpec().
 			WithMaxUnavailable(intstr.FromInt32(1)).
-			WithSelector(metav1ac.LabelSelector().WithMatchLabels(SelectorLabels(spec.Name))))
+			WithSelector(metav1ac.LabelSelector().WithMatchLabels(selectorLabels(spec.Name))))
 	if ns == "" {
 		pdb.Namespace = nil
 	}

@@ -7,36 +7,36 @@ import (
 // The pods' environment is the contract with configs/scripts/lib.sh. It
 // holds no password: those are files (objects_security.go).
 
-// EnvFlavor names the pods' flavour; up reads it back from a running
+// envFlavor names the pods' flavour; up reads it back from a running
 // StatefulSet to know what runs (LiveSpec).
-const EnvFlavor = "FLAVOR"
+const envFlavor = "FLAVOR"
 
-// EnvBinlogExpireSeconds is the binlog retention init-config writes into the
+// envBinlogExpireSeconds is the binlog retention init-config writes into the
 // server's cnf (binlog_expire_logs_seconds, or expire_logs_days on 5.7).
-const EnvBinlogExpireSeconds = "BINLOG_EXPIRE_SECONDS"
+const envBinlogExpireSeconds = "BINLOG_EXPIRE_SECONDS"
 
-// EnvServerVersion is the spec's version: init-config refuses an image whose
+// envServerVersion is the spec's version: init-config refuses an image whose
 // server is another family or version before the server opens the volume.
-const EnvServerVersion = "SERVER_VERSION"
+const envServerVersion = "SERVER_VERSION"
 
-// EnvMaxReadLag is maxReadLag in seconds, for the readiness probe.
-const EnvMaxReadLag = "MAX_READ_LAG"
+// envMaxReadLag is maxReadLag in seconds, for the readiness probe.
+const envMaxReadLag = "MAX_READ_LAG"
 
-// EnvClientTLS is the spec's tls key: init-config makes the server refuse
+// envClientTLS is the spec's tls key: init-config makes the server refuse
 // clients without TLS when it is "required".
-const EnvClientTLS = "CLIENT_TLS"
+const envClientTLS = "CLIENT_TLS"
 
 // baseEnv is what every script needs: the flavour picks the client tools and
 // SQL dialect, the cluster name makes the peers' DNS names.
 func baseEnv(spec Spec) []*corev1ac.EnvVarApplyConfiguration {
 	return []*corev1ac.EnvVarApplyConfiguration{
-		envValue(EnvFlavor, string(spec.Flavor)),
+		envValue(envFlavor, string(spec.Flavor)),
 		envValue("CLUSTER_NAME", spec.Name),
 	}
 }
 
 // accountEnv names the accounts the scripts log in as or create; their
-// passwords are files under MountSecrets, by the Secret's keys.
+// passwords are files under mountSecrets, by the Secret's keys.
 func accountEnv() []*corev1ac.EnvVarApplyConfiguration {
 	return []*corev1ac.EnvVarApplyConfiguration{
 		envValue("ADMIN_USER", AdminUser),

@@ -13,7 +13,7 @@ const (
 	LabelName      = "app.kubernetes.io/name"
 	LabelInstance  = "app.kubernetes.io/instance"
 	LabelManagedBy = kube.ManagedByLabel // kube refuses to touch objects without it
-	LabelComponent = "app.kubernetes.io/component"
+	labelComponent = "app.kubernetes.io/component"
 
 	// AppName is app.kubernetes.io/name for every flavour: the application
 	// is "a MySQL", whichever server implements it.
@@ -25,10 +25,10 @@ const (
 // Values of app.kubernetes.io/component.
 const (
 	ComponentDatabase    = "database"    // StatefulSet, its pods and volumes, Services
-	ComponentCredentials = "credentials" // the Secret
-	ComponentConfig      = "config"      // the ConfigMap of cnf files and scripts
+	componentCredentials = "credentials" // the Secret
+	componentConfig      = "config"      // the ConfigMap of cnf files and scripts
 	ComponentTLS         = "tls"         // the CA and the servers' certificate
-	ComponentNetwork     = "network"     // the NetworkPolicy
+	componentNetwork     = "network"     // the NetworkPolicy
 )
 
 // Container and port names and numbers of a pod.
@@ -39,9 +39,9 @@ const (
 	ContainerSidecar    = "sidecar"     // replication setup, then serves clones
 
 	PortMySQL     = 3306
-	PortClone     = 3307 // mariadb-backup / xtrabackup stream (not with mysql 8)
-	PortNameMySQL = "mysql"
-	PortNameClone = "clone"
+	portClone     = 3307 // mariadb-backup / xtrabackup stream (not with mysql 8)
+	portNameMySQL = "mysql"
+	portNameClone = "clone"
 )
 
 // Keys of the credentials Secret and the accounts they belong to.
@@ -95,19 +95,19 @@ func Labels(name, component string) map[string]string {
 		LabelName:      AppName,
 		LabelInstance:  name,
 		LabelManagedBy: ManagedBy,
-		LabelComponent: component,
+		labelComponent: component,
 	}
 }
 
-// SelectorLabels select a cluster's pods; they are the StatefulSet's
+// selectorLabels select a cluster's pods; they are the StatefulSet's
 // immutable selector, so they never change.
-func SelectorLabels(name string) map[string]string {
+func selectorLabels(name string) map[string]string {
 	return map[string]string{LabelName: AppName, LabelInstance: name}
 }
 
-// PodSelector is SelectorLabels as a label selector string for List/Watch.
+// PodSelector is selectorLabels as a label selector string for List/Watch.
 func PodSelector(name string) string {
-	return labels.SelectorFromSet(SelectorLabels(name)).String()
+	return labels.SelectorFromSet(selectorLabels(name)).String()
 }
 
 // StatefulSetName is the name of the cluster's StatefulSet.

@@ -19,16 +19,16 @@ func buildNetworkPolicy(spec Spec, ns string) *networkingv1ac.NetworkPolicyApply
 	}
 	peers := networkingv1ac.NetworkPolicyIngressRule().
 		WithFrom(networkingv1ac.NetworkPolicyPeer().
-			WithPodSelector(metav1ac.LabelSelector().WithMatchLabels(SelectorLabels(spec.Name)))).
+			WithPodSelector(metav1ac.LabelSelector().WithMatchLabels(selectorLabels(spec.Name)))).
 		WithPorts(policyPort(PortMySQL))
 	if spec.streamsBackups() {
-		peers.WithPorts(policyPort(PortClone))
+		peers.WithPorts(policyPort(portClone))
 	}
 	clients := networkingv1ac.NetworkPolicyIngressRule().WithPorts(policyPort(PortMySQL))
 	p := networkingv1ac.NetworkPolicy(NetworkPolicyName(spec.Name), ns).
-		WithLabels(Labels(spec.Name, ComponentNetwork)).
+		WithLabels(Labels(spec.Name, componentNetwork)).
 		WithSpec(networkingv1ac.NetworkPolicySpec().
-			WithPodSelector(metav1ac.LabelSelector().WithMatchLabels(SelectorLabels(spec.Name))).
+			WithPodSelector(metav1ac.LabelSelector().WithMatchLabels(selectorLabels(spec.Name))).
 			WithPolicyTypes("Ingress").
 			WithIngress(peers, clients))
 	if ns == "" {

@@ -20,14 +20,14 @@ const LabelPodName = appsv1.StatefulSetPodNameLabel
 // it while it is ready, and the readiness probe of a server that
 // replicates from nobody passes only while it is writable.
 func BuildPrimaryService(name, ns, primary string) *corev1ac.ServiceApplyConfiguration {
-	selector := SelectorLabels(name)
+	selector := selectorLabels(name)
 	selector[LabelPodName] = primary
 	s := corev1ac.Service(PrimaryServiceName(name), ns).
 		WithLabels(Labels(name, ComponentDatabase)).
 		WithSpec(corev1ac.ServiceSpec().
 			WithType(corev1.ServiceTypeClusterIP).
 			WithSelector(selector).
-			WithPorts(servicePort(PortNameMySQL, PortMySQL)))
+			WithPorts(servicePort(portNameMySQL, PortMySQL)))
 	if ns == "" {
 		s.Namespace = nil
 	}

@@ -11,16 +11,16 @@ import (
 // which any process's /proc/PID/environ shows and every child inherits.
 // scripts/lib.sh has the same defaults (SECRETS_DIR, TLS_DIR).
 const (
-	MountSecrets = "/etc/mysqlctl/secrets" // the credentials Secret, one file a key
+	mountSecrets = "/etc/mysqlctl/secrets" // the credentials Secret, one file a key
 	MountTLS     = "/etc/mysqlctl/tls"     // the TLS Secret: ca.crt, tls.crt, tls.key
-	// MountInitDB is where the official images run scripts once, while
+	// mountInitDB is where the official images run scripts once, while
 	// they initialise an empty datadir.
-	MountInitDB = "/docker-entrypoint-initdb.d"
-	// InitDBRootPassword is the script's name there.
-	InitDBRootPassword = "50-mysqlctl-root-password.sh"
-	// MountSocket is the server's socket directory, an emptyDir: an image
+	mountInitDB = "/docker-entrypoint-initdb.d"
+	// initDBRootPassword is the script's name there.
+	initDBRootPassword = "50-mysqlctl-root-password.sh"
+	// mountSocket is the server's socket directory, an emptyDir: an image
 	// whose own directory belongs to root still runs as PodUser.
-	MountSocket = "/run/mysqld"
+	mountSocket = "/run/mysqld"
 )
 
 const (
@@ -89,6 +89,6 @@ func secretVolumes(spec Spec) []*corev1ac.VolumeApplyConfiguration {
 			WithMedium(corev1.StorageMediumMemory)),
 		corev1ac.Volume().WithName(volumeInitDB).WithConfigMap(corev1ac.ConfigMapVolumeSource().
 			WithName(ConfigMapName(spec.Name)).
-			WithItems(corev1ac.KeyToPath().WithKey(configs.ScriptInitDBRootPassword).WithPath(InitDBRootPassword).WithMode(0o555))),
+			WithItems(corev1ac.KeyToPath().WithKey(configs.ScriptInitDBRootPassword).WithPath(initDBRootPassword).WithMode(0o555))),
 	}
 }

@@ -6,8 +6,8 @@ import (
 
 // The pods read the cluster's record (state.go) from a ConfigMap volume.
 const (
-	// MountClusterState is where the pods see the record: CLUSTER_STATE_DIR.
-	MountClusterState  = "/mnt/mysqlctl-cluster"
+	// mountClusterState is where the pods see the record: CLUSTER_STATE_DIR.
+	mountClusterState  = "/mnt/mysqlctl-cluster"
 	volumeClusterState = "cluster-state"
 )
 

@@ -12,17 +12,17 @@ import (
 // Paths inside the pods. scripts/lib.sh has the same defaults (a test keeps
 // them equal), so the StatefulSet does not repeat them as environment.
 const (
-	MountScripts = "/mnt/mysqlctl"     // the ConfigMap: CONFIG_DIR
-	MountConfD   = "/etc/mysql/conf.d" // cnf files written by init-config: CONF_DIR
-	MountRun     = "/run/mysqlctl"     // in-memory, shared by the containers: RUN_DIR
-	MountData    = "/data"             // the whole data volume: DATA_ROOT
-	MountDatadir = "/var/lib/mysql"    // its subPath DataSubPath: DATADIR
-	DataSubPath  = "mysql"
-	// BackupSubPath is where a mysql server writes its backup copy (CLONE
+	mountScripts = "/mnt/mysqlctl"     // the ConfigMap: CONFIG_DIR
+	mountConfD   = "/etc/mysql/conf.d" // cnf files written by init-config: CONF_DIR
+	mountRun     = "/run/mysqlctl"     // in-memory, shared by the containers: RUN_DIR
+	mountData    = "/data"             // the whole data volume: DATA_ROOT
+	MountDatadir = "/var/lib/mysql"    // its subPath dataSubPath: DATADIR
+	dataSubPath  = "mysql"
+	// backupSubPath is where a mysql server writes its backup copy (CLONE
 	// LOCAL must write outside the datadir), mounted in its container at
-	// MountBackup; the sidecar streams it from the whole volume's mount.
-	BackupSubPath = "backup"
-	MountBackup   = "/var/lib/mysqlctl-backup"
+	// mountBackup; the sidecar streams it from the whole volume's mount.
+	backupSubPath = "backup"
+	mountBackup   = "/var/lib/mysqlctl-backup"
 )
 
 // Volume names of the pod template.
@@ -36,19 +36,19 @@ const (
 // a StatefulSet made with another one (an immutable field).
 const PodManagement = appsv1.ParallelPodManagement
 
-// TerminationGracePeriodSeconds is short because nothing in the pod ignores
+// terminationGracePeriodSeconds is short because nothing in the pod ignores
 // SIGTERM: the sidecar traps it and the server shuts down on it. With ncat
 // as PID 1 the tutorial's pods each held teardown for the default 30 s.
-const TerminationGracePeriodSeconds = 10
+const terminationGracePeriodSeconds = 10
 
 func buildStatefulSet(spec Spec, ns, configHash string) *appsv1ac.StatefulSetApplyConfiguration {
 	sts := appsv1ac.StatefulSet(StatefulSetName(spec.Name), ns).
 		WithLabels(Labels(spec.Name, ComponentDatabase)).
-		WithAnnotations(map[string]string{AnnotationVersion: spec.Version, AnnotationNetworkPolicy: spec.NetworkPolicy}).
+		WithAnnotations(map[string]string{AnnotationVersion: spec.Version, annotationNetworkPolicy: spec.NetworkPolicy}).
 		WithSpec(appsv1ac.StatefulSetSpec().
 			WithReplicas(spec.Replicas).
 			WithServiceName(HeadlessServiceName(spec.Name)).
-			WithSelector(metav1ac.LabelSelector().WithMatchLabels(SelectorLabels(spec.Name))).
+			WithSelector(metav1ac.LabelSelector().WithMatchLabels(selectorLabels(spec.Name))).
 			// Every pod starts at once: the primary may be any ordinal, and
 			// a replica that waited for lower ordinals to be ready could
 			// wait for ever on one whose source is a higher ordinal. A
@@ -75,9 +75,9 @@ func buildStatefulSet(spec Spec, ns, configHash string) *appsv1ac.StatefulSetApp
 func buildPodTemplate(spec Spec, configHash string) *corev1ac.PodTemplateSpecApplyConfiguration {
 	return corev1ac.PodTemplateSpec().
 		WithLabels(Labels(spec.Name, ComponentDatabase)).
-		WithAnnotations(map[string]string{AnnotationConfigHash: configHash}).
+		WithAnnotations(map[string]string{annotationConfigHash: configHash}).
 		WithSpec(corev1ac.PodSpec().
-			WithTerminationGracePeriodSeconds(TerminationGracePeriodSeconds).
+			WithTerminationGracePeriodSeconds(terminationGracePeriodSeconds).
 			// Service links would put MYSQL_*-named variables (from a
 			// Service called mysql) into the servers' environment.
 			WithEnableServiceLinks(false).
@@ -106,7 +106,7 @@ func spreadAcrossNodes(name string) *corev1ac.AffinityApplyConfiguration {
 			WithWeight(100).
 			WithPodAffinityTerm(corev1ac.PodAffinityTerm().
 				WithTopologyKey(corev1.LabelHostname).
-				WithLabelSelector(metav1ac.LabelSelector().WithMatchLabels(SelectorLabels(name))))))
+				WithLabelSelector(metav1ac.LabelSelector().WithMatchLabels(selectorLabels(name))))))
 }
 
 func buildVolumeClaimTemplate(spec Spec) *corev1ac.PersistentVolumeClaimApplyConfiguration {

@@ -45,7 +45,7 @@ func TestBuildObjectsRefusesAnInvalidSpec(t *testing.T) {
 func TestObjectsAreLabelled(t *testing.T) {
 	objs, _ := buildTyped(t, DefaultSpec())
 	components := map[string]string{
-		"mysql-credentials": ComponentCredentials, "mysql-config": ComponentConfig,
+		"mysql-credentials": componentCredentials, "mysql-config": componentConfig,
 		"mysql": ComponentDatabase, "mysql-primary": ComponentDatabase, "mysql-read": ComponentDatabase,
 	}
 	for _, obj := range objs.InOrder() {
@@ -117,7 +117,7 @@ func TestHeadlessServicePublishesNotReadyPods(t *testing.T) {
 		if s.ClusterIP == nil || *s.ClusterIP != "None" || s.PublishNotReadyAddresses == nil || !*s.PublishNotReadyAddresses {
 			t.Errorf("%s: headless service %+v", f, s)
 		}
-		wantPorts := map[int32]bool{PortMySQL: true, PortClone: f != FlavorMySQL}
+		wantPorts := map[int32]bool{PortMySQL: true, portClone: f != FlavorMySQL}
 		got := map[int32]bool{}
 		for _, p := range s.Ports {
 			got[*p.Port] = true
@@ -174,7 +174,7 @@ func TestContainersPerFlavour(t *testing.T) {
 		if cmd := strings.Join(server.ReadinessProbe.Exec.Command, " "); cmd != "bash /mnt/mysqlctl/probe.sh ready" {
 			t.Errorf("%s: readiness probe %q", tt.flavor, cmd)
 		}
-		if got := server.Resources.Requests.Cpu().String(); got != DefaultCPURequest {
+		if got := server.Resources.Requests.Cpu().String(); got != defaultCPURequest {
 			t.Errorf("%s: cpu request %s", tt.flavor, got)
 		}
 	}
@@ -221,7 +221,7 @@ func TestScriptsReferencedExistInTheConfigMap(t *testing.T) {
 			}
 			for _, cmd := range commands {
 				for _, arg := range cmd {
-					if name, ok := strings.CutPrefix(arg, MountScripts+"/"); ok && objs.ConfigMap.Data[name] == "" {
+					if name, ok := strings.CutPrefix(arg, mountScripts+"/"); ok && objs.ConfigMap.Data[name] == "" {
 						t.Errorf("%s/%s runs %s, which the ConfigMap lacks", f, c.Name, arg)
 					}
 				}
@@ -243,12 +243,12 @@ func TestScriptDefaultsMatchTheMounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{
-		"DATA_ROOT": MountData, "DATADIR": MountDatadir, "CONF_DIR": MountConfD,
-		"CONFIG_DIR": MountScripts, "RUN_DIR": MountRun, "CLUSTER_STATE_DIR": MountClusterState, "SERVER_PORT": "3306", "CLONE_PORT": "3307",
-		"SERVER_BACKUP_DIR": MountBackup,
+		"DATA_ROOT": mountData, "DATADIR": MountDatadir, "CONF_DIR": mountConfD,
+		"CONFIG_DIR": mountScripts, "RUN_DIR": mountRun, "CLUSTER_STATE_DIR": mountClusterState, "SERVER_PORT": "3306", "CLONE_PORT": "3307",
+		"SERVER_BACKUP_DIR": mountBackup,
 	}
-	if !strings.Contains(scripts["lib.sh"], "\nBACKUP_SUBDIR="+BackupSubPath+" ") {
-		t.Errorf("lib.sh's BACKUP_SUBDIR is not the server's backup subPath %s", BackupSubPath)
+	if !strings.Contains(scripts["lib.sh"], "\nBACKUP_SUBDIR="+backupSubPath+" ") {
+		t.Errorf("lib.sh's BACKUP_SUBDIR is not the server's backup subPath %s", backupSubPath)
 	}
 	for name, value := range want {
 		line := `: "${` + name + `:=` + value + `}"`
@@ -354,15 +354,15 @@ func TestNetworkPolicy(t *testing.T) {
 		t.Fatalf("%d ingress rules, want 2", len(rules))
 	}
 	peers, clients := rules[0], rules[1]
-	if len(peers.From) != 1 || !maps.Equal(peers.From[0].PodSelector.MatchLabels, SelectorLabels("mysql")) {
+	if len(peers.From) != 1 || !maps.Equal(peers.From[0].PodSelector.MatchLabels, selectorLabels("mysql")) {
 		t.Errorf("the peers' rule admits %+v, want the cluster's pods only", peers.From)
 	}
 	var peerPorts []int32
 	for _, port := range peers.Ports {
 		peerPorts = append(peerPorts, port.Port.IntVal)
 	}
-	if !slices.Equal(peerPorts, []int32{PortMySQL, PortClone}) {
-		t.Errorf("peers reach ports %v, want %d and %d", peerPorts, PortMySQL, PortClone)
+	if !slices.Equal(peerPorts, []int32{PortMySQL, portClone}) {
+		t.Errorf("peers reach ports %v, want %d and %d", peerPorts, PortMySQL, portClone)
 	}
 	if len(clients.From) != 0 || len(clients.Ports) != 1 || clients.Ports[0].Port.IntVal != PortMySQL {
 		t.Errorf("clients' rule %+v, want anyone to port %d only", clients, PortMySQL)

@@ -55,25 +55,25 @@ type Spec struct {
 // Defaults of a spec. Requests are small on purpose: five pods must fit on a
 // 2-CPU node, where the tutorial's 500m+100m per pod left the 4th Pending.
 const (
-	DefaultName          = "mysql"
+	defaultName          = "mysql"
 	DefaultReplicas      = 3
-	DefaultFlavor        = FlavorMySQL
-	DefaultStorageSize   = "10Gi"
-	DefaultCPURequest    = "100m"
-	DefaultMemoryRequest = "256Mi"
-	// DefaultBinlogRetention keeps a week of binary logs: a replica down
+	defaultFlavor        = FlavorMySQL
+	defaultStorageSize   = "10Gi"
+	defaultCPURequest    = "100m"
+	defaultMemoryRequest = "256Mi"
+	// defaultBinlogRetention keeps a week of binary logs: a replica down
 	// over a long weekend still catches up without a new clone.
-	DefaultBinlogRetention = "168h"
-	// DefaultMaxReadLag lets replicas keep serving reads through a primary
+	defaultBinlogRetention = "168h"
+	// defaultMaxReadLag lets replicas keep serving reads through a primary
 	// restart (seconds, far longer after a crash with a large redo log),
 	// and takes away one that falls half a minute behind.
-	DefaultMaxReadLag = "30s"
-	// DefaultTLS offers clients TLS without requiring it: applications
+	defaultMaxReadLag = "30s"
+	// defaultTLS offers clients TLS without requiring it: applications
 	// written for the tutorial's plain connections keep working, and a
 	// cluster that must refuse them says tls: required.
-	DefaultTLS = TLSPreferred
-	// DefaultNetworkPolicy renders none.
-	DefaultNetworkPolicy = "false"
+	defaultTLS = tLSPreferred
+	// defaultNetworkPolicy renders none.
+	defaultNetworkPolicy = "false"
 	// DefaultXtrabackupImage is the image of the mysql57 flavour's clone
 	// and sidecar containers: Percona's XtraBackup 2.4.29, the last 2.4
 	// release, with the Percona Server 5.7 client and socat. The Kubernetes
@@ -81,18 +81,18 @@ const (
 	// manifest, which containerd 2.0 refuses and 2.1 no longer reads
 	// (kubernetes/website#47347). docs/images.md has the facts and sources.
 	DefaultXtrabackupImage = "percona/percona-xtrabackup:2.4.29"
-	// MySQL57Release is the tag the mysql57 flavour's version 5.7 runs:
+	// mySQL57Release is the tag the mysql57 flavour's version 5.7 runs:
 	// 5.7.44, the last 5.7 release (the official image stopped at it).
-	MySQL57Release = "5.7.44"
+	mySQL57Release = "5.7.44"
 )
 
-// DefaultVersion is the server version a flavour runs unless told otherwise.
+// defaultVersion is the server version a flavour runs unless told otherwise.
 //   - mysql: 8.4, the LTS series; 8.0 (8.0.23 or later) is allowed.
 //   - mariadb: 10.11, the LTS series our local image ships and on which every
 //     measurement in docs/flavours.md was made; 11.x is allowed (the clone
 //     script reads both names of mariadb-backup's position files).
 //   - mysql57: 5.7, the tutorial's series.
-func DefaultVersion(f Flavor) string {
+func defaultVersion(f Flavor) string {
 	switch f {
 	case FlavorMariaDB:
 		return "10.11"
@@ -113,13 +113,13 @@ func DefaultSpec() Spec {
 // can give, and Validate must refuse it rather than silently turn it into 3.
 func (s Spec) WithDefaults() Spec {
 	if s.Name == "" {
-		s.Name = DefaultName
+		s.Name = defaultName
 	}
 	if s.Flavor == "" {
-		s.Flavor = DefaultFlavor
+		s.Flavor = defaultFlavor
 	}
 	if s.Version == "" {
-		s.Version = DefaultVersion(s.Flavor)
+		s.Version = defaultVersion(s.Flavor)
 	}
 	if s.Image == "" {
 		s.Image = defaultImage(s.Flavor, s.Version)
@@ -128,25 +128,25 @@ func (s Spec) WithDefaults() Spec {
 		s.BackupImage = DefaultXtrabackupImage
 	}
 	if s.StorageSize == "" {
-		s.StorageSize = DefaultStorageSize
+		s.StorageSize = defaultStorageSize
 	}
 	if s.CPURequest == "" {
-		s.CPURequest = DefaultCPURequest
+		s.CPURequest = defaultCPURequest
 	}
 	if s.MemoryRequest == "" {
-		s.MemoryRequest = DefaultMemoryRequest
+		s.MemoryRequest = defaultMemoryRequest
 	}
 	if s.BinlogRetention == "" {
-		s.BinlogRetention = DefaultBinlogRetention
+		s.BinlogRetention = defaultBinlogRetention
 	}
 	if s.MaxReadLag == "" {
-		s.MaxReadLag = DefaultMaxReadLag
+		s.MaxReadLag = defaultMaxReadLag
 	}
 	if s.TLS == "" {
-		s.TLS = DefaultTLS
+		s.TLS = defaultTLS
 	}
 	if s.NetworkPolicy == "" {
-		s.NetworkPolicy = DefaultNetworkPolicy
+		s.NetworkPolicy = defaultNetworkPolicy
 	}
 	return s
 }
@@ -161,7 +161,7 @@ func defaultImage(f Flavor, version string) string {
 		return "mariadb:" + version
 	case FlavorMySQL57:
 		if version == "5.7" {
-			return "mysql:" + MySQL57Release
+			return "mysql:" + mySQL57Release
 		}
 		return "mysql:" + version
 	default:

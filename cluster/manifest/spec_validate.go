@@ -10,11 +10,11 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
-// MaxNameLength bounds a cluster's name. The StatefulSet's pods carry a
+// maxNameLength bounds a cluster's name. The StatefulSet's pods carry a
 // controller-revision-hash label "<name>-<10-char hash>" that must fit in 63
 // characters, which leaves 52 for the name; every other derived name
 // (<name>-read, <name>-credentials, data-<name>-<ordinal>) fits inside that.
-const MaxNameLength = 52
+const maxNameLength = 52
 
 // InvalidSpecError is a spec a user must correct: its message is one
 // sentence that says what is wrong and what to pass instead.
@@ -46,8 +46,8 @@ func (s Spec) Validate() error {
 }
 
 func (s Spec) validateName() error {
-	if len(validation.IsDNS1035Label(s.Name)) > 0 || len(s.Name) > MaxNameLength {
-		return InvalidSpec("name", "name %q is not usable: use at most %d lowercase letters, digits and '-', starting with a letter and ending with a letter or digit, e.g. --name mysql", s.Name, MaxNameLength)
+	if len(validation.IsDNS1035Label(s.Name)) > 0 || len(s.Name) > maxNameLength {
+		return InvalidSpec("name", "name %q is not usable: use at most %d lowercase letters, digits and '-', starting with a letter and ending with a letter or digit, e.g. --name mysql", s.Name, maxNameLength)
 	}
 	return nil
 }
@@ -87,7 +87,7 @@ func flavorList() string {
 
 func (s Spec) validateImages() error {
 	if _, ok := CanonicalImage(s.Image); !ok {
-		return InvalidSpec("image", "image %q is not an image reference: pass e.g. --image %s", s.Image, defaultImage(s.Flavor, DefaultVersion(s.Flavor)))
+		return InvalidSpec("image", "image %q is not an image reference: pass e.g. --image %s", s.Image, defaultImage(s.Flavor, defaultVersion(s.Flavor)))
 	}
 	if _, ok := CanonicalImage(s.BackupImage); s.BackupImage != "" && !ok {
 		return InvalidSpec("backupImage", "backupImage %q is not an image reference: pass e.g. --backup-image %s", s.BackupImage, DefaultXtrabackupImage)
@@ -97,9 +97,9 @@ func (s Spec) validateImages() error {
 
 func (s Spec) validateResources() error {
 	quantities := []struct{ key, flag, value, example string }{
-		{"storage", "storage", s.StorageSize, DefaultStorageSize},
-		{"cpu", "cpu", s.CPURequest, DefaultCPURequest},
-		{"memory", "memory", s.MemoryRequest, DefaultMemoryRequest},
+		{"storage", "storage", s.StorageSize, defaultStorageSize},
+		{"cpu", "cpu", s.CPURequest, defaultCPURequest},
+		{"memory", "memory", s.MemoryRequest, defaultMemoryRequest},
 	}
 	for _, q := range quantities {
 		v, err := resource.ParseQuantity(q.value)
@@ -166,35 +166,35 @@ func parseVersion(v string) (major, minor, patch int, ok bool) {
 	return nums[0], nums[1], nums[2], true
 }
 
-// MinBinlogRetention is the shortest binlog retention accepted: less leaves
-// a replica that restarts no time to catch up. MaxBinlogRetention (99 days)
+// minBinlogRetention is the shortest binlog retention accepted: less leaves
+// a replica that restarts no time to catch up. maxBinlogRetention (99 days)
 // is the most MariaDB's binlog_expire_logs_seconds and 5.7's
 // expire_logs_days take; init-config refuses more rather than let the
 // server lower it.
 const (
-	MinBinlogRetention = time.Hour
-	MaxBinlogRetention = 99 * 24 * time.Hour
+	minBinlogRetention = time.Hour
+	maxBinlogRetention = 99 * 24 * time.Hour
 )
 
 func (s Spec) validateBinlogRetention() error {
 	d, err := time.ParseDuration(s.BinlogRetention)
-	if err != nil || d < MinBinlogRetention || d > MaxBinlogRetention || d%time.Second != 0 {
-		return InvalidSpec("binlogRetention", "binlogRetention %q is not a duration from 1h to 2376h (99 days) in whole seconds: pass e.g. --binlog-retention %s", s.BinlogRetention, DefaultBinlogRetention)
+	if err != nil || d < minBinlogRetention || d > maxBinlogRetention || d%time.Second != 0 {
+		return InvalidSpec("binlogRetention", "binlogRetention %q is not a duration from 1h to 2376h (99 days) in whole seconds: pass e.g. --binlog-retention %s", s.BinlogRetention, defaultBinlogRetention)
 	}
 	return nil
 }
 
-// MinMaxReadLag and MaxMaxReadLag bound maxReadLag: below a few seconds a
+// minMaxReadLag and maxMaxReadLag bound maxReadLag: below a few seconds a
 // replica would leave the read Service at every probe's hiccup.
 const (
-	MinMaxReadLag = 5 * time.Second
-	MaxMaxReadLag = 24 * time.Hour
+	minMaxReadLag = 5 * time.Second
+	maxMaxReadLag = 24 * time.Hour
 )
 
 func (s Spec) validateMaxReadLag() error {
 	d, err := time.ParseDuration(s.MaxReadLag)
-	if err != nil || d < MinMaxReadLag || d > MaxMaxReadLag || d%time.Second != 0 {
-		return InvalidSpec("maxReadLag", "maxReadLag %q is not a duration from 5s to 24h in whole seconds: pass e.g. --max-read-lag %s", s.MaxReadLag, DefaultMaxReadLag)
+	if err != nil || d < minMaxReadLag || d > maxMaxReadLag || d%time.Second != 0 {
+		return InvalidSpec("maxReadLag", "maxReadLag %q is not a duration from 5s to 24h in whole seconds: pass e.g. --max-read-lag %s", s.MaxReadLag, defaultMaxReadLag)
 	}
 	return nil
 }
@@ -213,12 +213,12 @@ func (s Spec) BinlogRetentionSeconds() int64 {
 
 // Values of the spec key tls.
 const (
-	TLSRequired  = "required"
-	TLSPreferred = "preferred"
+	tLSRequired  = "required"
+	tLSPreferred = "preferred"
 )
 
 func (s Spec) validateTLS() error {
-	if s.TLS != TLSRequired && s.TLS != TLSPreferred {
+	if s.TLS != tLSRequired && s.TLS != tLSPreferred {
 		return InvalidSpec("tls", "tls %q is neither required nor preferred: pass --tls required (clients without TLS are refused) or --tls preferred", s.TLS)
 	}
 	return nil
