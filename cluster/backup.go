@@ -79,6 +79,8 @@ func (c *Cluster) backup(ctx context.Context, opts BackupOptions) (*BackupInfo, 
 
 // backupSource checks the asked pod, or picks the replica that replicates
 // and is least behind; a cluster without one is backed up from its primary.
+// A replica with errant transactions is never picked: a restore from it
+// would carry writes the primary never had.
 func (c *Cluster) backupSource(ctx context.Context, asked string, replicas int32) (string, error) {
 	if asked != "" {
 		_, err := memberOrdinal(c.name, asked, replicas)
@@ -93,6 +95,10 @@ func (c *Cluster) backupSource(ctx context.Context, asked string, replicas int32
 	for _, m := range g.report.Members {
 		r := m.Replication
 		if r == nil || !r.IORunning || !r.SQLRunning || r.SecondsBehind == nil || !m.Ready {
+			continue
+		}
+		if m.ErrantTransactions != "" {
+			c.say(fmt.Sprintf("not backing up %s: it has transactions the primary lacks (%s)", m.Pod, m.ErrantTransactions))
 			continue
 		}
 		if best == "" || *r.SecondsBehind < bestLag {
