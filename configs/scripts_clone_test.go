@@ -130,3 +130,66 @@ func TestCloneRefusesAnEmptyPrimaryBesideARunningPeer(t *testing.T) {
 		}
 	}
 }
+
+// TestDonorChoiceSkipsErrantReplicas: a replicating replica that holds
+// transactions the recorded primary lacks is no donor on MySQL (a clone of
+// it would carry them); the sound replica comes first, then the primary. A
+// finding is checked against a second read of the primary, so a
+// transaction the primary committed between two reads is not called
+// errant. Where the primary does not answer, its replicas still count.
+func TestDonorChoiceSkipsErrantReplicas(t *testing.T) {
+	config, record := t.TempDir(), t.TempDir()
+	writeStatements(t, config, sql.MySQL84, "8.4")
+	writeFile(t, filepath.Join(record, "primary"), "mysql-0\n")
+	// Three peers: the primary (10.0.0.1), a replica with an errant write
+	// (10.0.0.2), a sound one 3 s behind (10.0.0.3). The primary's set grows
+	// between reads when GROWS is set, as under writes.
+	snippet := `source "$S/clone.sh"
+admin_cnf() { echo admin.cnf; }
+peer_addresses() { printf '%s\n' ${PEERS:-10.0.0.1 10.0.0.2 10.0.0.3}; }
+replica_status() {
+    case "$2" in
+    10.0.0.1) printf '' ;;
+    *) printf 'Source_Host: mysql-0.mysql\nReplica_IO_Running: Yes\nReplica_SQL_Running: Yes\nSeconds_Behind_Source: %s\n' "$([[ $2 == 10.0.0.2 ]] && echo 0 || echo 3)" ;;
+    esac
+}
+sql_query() {
+    case "$2:$3" in
+    10.0.0.1:stmt-read-only.sql) echo 0 ;;
+    mysql-0.mysql:stmt-executed-gtid.sql)
+        [[ -n "${PRIMARY_AWAY:-}" ]] && return 1
+        n=$(($(cat "$READS" 2>/dev/null || echo 0) + 1)); echo "$n" >"$READS"
+        if [[ -n "${GROWS:-}" && $n -ge 2 ]]; then echo 'aaaa:1-11'; else echo 'aaaa:1-10'; fi ;;
+    esac
+}
+run_client() {
+    q=$(cat)
+    case "$2:$q" in
+    10.0.0.2:*) echo 'bbbb:1' ;;                           # mysql-1's own write
+    10.0.0.3:*"'aaaa:1-10'"*) echo "${SOUND_AHEAD:-}" ;;   # applied what the first read missed
+    *) echo '' ;;
+    esac
+}
+donor_candidates`
+	base := []string{"FLAVOR=mysql", "CONFIG_DIR=" + config, "CLUSTER_STATE_DIR=" + record, "CLUSTER_NAME=mysql",
+		"HOSTNAME=mysql-3", "DATA_ROOT=" + t.TempDir(), "RUN_DIR=" + t.TempDir(), "ADMIN_USER=mysqlctl", "ADMIN_PASSWORD=a"}
+	for _, tc := range []struct {
+		name string
+		env  []string
+		want string
+	}{
+		{"an errant replica is skipped", nil, "10.0.0.3 replica\n10.0.0.1 primary\n"},
+		{"a replica ahead of the primary's first read is not errant", []string{"SOUND_AHEAD=aaaa:11", "GROWS=1", "PEERS=10.0.0.3 10.0.0.1"}, "10.0.0.3 replica\n10.0.0.1 primary\n"},
+		{"without the second read it would be", []string{"SOUND_AHEAD=aaaa:11", "PEERS=10.0.0.3 10.0.0.1"}, "10.0.0.1 primary\n"},
+		{"without an answering primary, replicas count", []string{"PRIMARY_AWAY=1"}, "10.0.0.2 replica\n10.0.0.3 replica\n10.0.0.1 primary\n"},
+	} {
+		env := append(append([]string{"READS=" + filepath.Join(t.TempDir(), "reads")}, base...), tc.env...)
+		out, logged, err := runBashSplit(t, snippet, nil, env...)
+		if err != nil || out != tc.want {
+			t.Errorf("%s: err %v, candidates %q, want %q; log:\n%s", tc.name, err, out, tc.want, logged)
+		}
+		if tc.env == nil && !strings.Contains(logged, "peer 10.0.0.2: holds transactions the primary mysql-0 lacks (bbbb:1): not a donor") {
+			t.Errorf("%s: the skip is not logged:\n%s", tc.name, logged)
+		}
+	}
+}

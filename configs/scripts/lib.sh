@@ -255,6 +255,26 @@ sql_script() { run_client "$1" "$2"; }
 # names from vertical output, so no sql_query here.)
 replica_status() { run_client "$1" "$2" --vertical <"$CONFIG_DIR/stmt-replica-status.sql"; }
 
+# executed_gtid CNF HOST prints HOST's executed GTID set, where the flavour
+# asks for it to find errant transactions (stmt-errant-gtid.sql: MySQL,
+# whose auto-position would replicate on top of them). The client's batch
+# output writes the newlines of a set with several UUIDs as "\n": they are
+# dropped.
+executed_gtid() {
+    local set
+    set=$(sql_query "$1" "$2" stmt-executed-gtid.sql) || return 1
+    printf '%s\n' "${set//\\n/}"
+}
+
+# errant_on CNF HOST SET prints the transactions HOST holds that are not in
+# the GTID set SET; nothing where the flavour has no stmt-errant-gtid.sql.
+errant_on() {
+    local mine
+    [[ -f "$CONFIG_DIR/stmt-errant-gtid.sql" ]] || return 0
+    mine=$(sql_fill stmt-errant-gtid.sql source_gtid="$3" | run_client "$1" "$2" --skip-column-names) || return 1
+    printf '%s\n' "${mine//\\n/}"
+}
+
 # status_field NAME reads "Name: value" lines on stdin and prints the value.
 status_field() {
     awk -v k="$1" '{ sub(/^ +/, ""); n = index($0, ": ");

@@ -231,17 +231,12 @@ rejoin_former_primary() {
 }
 
 # errant_transactions CNF SOURCE prints the transactions this server holds
-# and SOURCE lacks, where the flavour needs asking (stmt-errant-gtid.sql:
-# MySQL, whose auto-position would replicate on top of them). The client's
-# batch output writes the newlines of a GTID set with several UUIDs as
-# "\n": they are dropped.
+# and SOURCE lacks (errant_on, lib.sh).
 errant_transactions() {
-    local theirs mine
+    local theirs
     [[ -f "$CONFIG_DIR/stmt-errant-gtid.sql" ]] || return 0
-    theirs=$(sql_query "$1" "$2" stmt-executed-gtid.sql) || return 1
-    mine=$(sql_fill stmt-errant-gtid.sql source_gtid="${theirs//\\n/}" |
-        run_client "$1" "$SERVER_HOST" --skip-column-names) || return 1
-    printf '%s\n' "${mine//\\n/}"
+    theirs=$(executed_gtid "$1" "$2") || return 1
+    errant_on "$1" "$SERVER_HOST" "$theirs"
 }
 
 # refuse_errant CNF SOURCE fails when this server holds transactions SOURCE
