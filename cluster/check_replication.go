@@ -59,22 +59,23 @@ func checkReplicasFollowPrimary(v view) CheckResult {
 	return t.result(CheckReplicasFollowPrimary, fmt.Sprintf("%s replicate from %s", podList(v.replicas), v.primary))
 }
 
-// checkReplicationLag: every replica is at most maxLag behind. An unknown
-// lag (a thread stopped) cannot pass.
+// checkReplicationLag: every replica is at most maxLag behind the primary.
+// An unknown lag (a thread stopped, a replica of another server) cannot
+// pass.
 func checkReplicationLag(v view, maxLag time.Duration) CheckResult {
 	var t tally
 	limit := int64(maxLag / time.Second)
 	var worst int64
 	worstPod := "none" // the first of the most lagging replicas
 	for _, m := range reachable(v.replicas, &t) {
-		rep := m.Replication
+		lag, why := lagBehindPrimary(*m, v.primary)
 		switch {
-		case rep == nil || rep.SecondsBehind == nil:
-			t.warn("%s: lag unknown (replication not running)", m.Pod)
-		case *rep.SecondsBehind > limit:
-			t.fail("%s is %ds behind (max %ds)%s", m.Pod, *rep.SecondsBehind, limit, delayNote(rep))
-		case worstPod == "none" || *rep.SecondsBehind > worst:
-			worst, worstPod = *rep.SecondsBehind, m.Pod
+		case lag == nil:
+			t.warn("%s: lag unknown (%s)", m.Pod, why)
+		case *lag > limit:
+			t.fail("%s is %ds behind (max %ds)%s", m.Pod, *lag, limit, delayNote(m.Replication))
+		case worstPod == "none" || *lag > worst:
+			worst, worstPod = *lag, m.Pod
 		}
 	}
 	return t.result(CheckReplicationLag, fmt.Sprintf("worst lag %ds (%s), max %ds", worst, worstPod, limit))

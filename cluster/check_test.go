@@ -60,7 +60,26 @@ func TestCheck(t *testing.T) {
 		modify: func(s map[string]*fakeServer) {
 			s["mysql-2"].reports[0].Replica.SourceHost = "mysql-1.mysql"
 		},
-		want: map[string]expect{CheckReplicasFollowPrimary: {Fail, []string{"mysql-2 replicates from mysql-1 (mysql-1.mysql:3306), not from the primary mysql-0"}}},
+		want: map[string]expect{
+			CheckReplicasFollowPrimary: {Fail, []string{"mysql-2 replicates from mysql-1 (mysql-1.mysql:3306), not from the primary mysql-0"}},
+			// Its Seconds_Behind is its distance from mysql-1, not from the primary.
+			CheckReplicationLag: {Warn, []string{"mysql-2: lag unknown (it replicates from mysql-1, not from the primary mysql-0)"}},
+		},
+	}, {
+		name: "replica of a stopped replica, behind the primary",
+		modify: func(s map[string]*fakeServer) {
+			s["mysql-2"].reports[0].Replica.SourceHost = "mysql-1.mysql"
+			s["mysql-2"].reports[0].GTID.CurrentPos = "0-100-40"
+			s["mysql-1"].reports[0].GTID.CurrentPos = "0-100-40"
+			rep := s["mysql-1"].reports[0].Replica
+			rep.IOThread, rep.SQLThread, rep.SecondsBehind = "No", "No", nil
+		},
+		want: map[string]expect{
+			CheckReplicationRunning:    {Fail, []string{"mysql-1: IO thread not running"}},
+			CheckReplicasFollowPrimary: {Fail, []string{"mysql-2 replicates from mysql-1"}},
+			CheckReplicationLag: {Warn, []string{"mysql-1: lag unknown (replication not running)",
+				"mysql-2: lag unknown (it replicates from mysql-1, not from the primary mysql-0, and is 2 transaction(s) behind the primary)"}},
+		},
 	}, {
 		name: "duplicate server id and writable replica",
 		modify: func(s map[string]*fakeServer) {

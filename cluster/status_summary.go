@@ -59,10 +59,7 @@ func worstLag(s *ClusterSummary, members []Member) {
 		if m.Pod == s.Primary {
 			continue
 		}
-		var lag *int64
-		if m.Replication != nil {
-			lag = m.Replication.SecondsBehind
-		}
+		lag, _ := lagBehindPrimary(m, s.Primary)
 		switch {
 		case lag == nil && unknown == "":
 			unknown = m.Pod
@@ -77,6 +74,30 @@ func worstLag(s *ClusterSummary, members []Member) {
 	if worst != nil {
 		s.WorstLagSeconds, s.WorstLagPod = ptrTo(*worst), worstPod
 	}
+}
+
+// lagBehindPrimary is how far a replica is behind the primary: its
+// Seconds_Behind when it reads from the primary, or when no primary is
+// known to compare with. A replica of another server measures only its
+// distance from that server, which may itself be stopped or far behind: its
+// lag is then unknown (nil), and why says so.
+func lagBehindPrimary(m Member, primary string) (lag *int64, why string) {
+	rep := m.Replication
+	switch {
+	case rep == nil || rep.SecondsBehind == nil:
+		return nil, "replication not running"
+	case primary == "" || rep.FollowsPrimary:
+		return rep.SecondsBehind, ""
+	}
+	source := rep.SourcePod
+	if source == "" {
+		source = rep.Source
+	}
+	why = fmt.Sprintf("it replicates from %s, not from the primary %s", source, primary)
+	if m.BehindTransactions != nil && *m.BehindTransactions > 0 {
+		why += fmt.Sprintf(", and is %d transaction(s) behind the primary", *m.BehindTransactions)
+	}
+	return nil, why
 }
 
 // Server names the flavour and version for people, e.g. "MariaDB 10.11.6"
