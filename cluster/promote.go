@@ -71,9 +71,14 @@ func (c *Cluster) promote(ctx context.Context, opts PromoteOptions) (*RoleChange
 	if len(ahead) > 0 && !opts.Force {
 		return nil, fmt.Errorf("%s received transactions %s has not: promote the one with the most (or pass --force to lose them)", strings.Join(ahead, ", "), to)
 	}
-	c.say(fmt.Sprintf("waiting for %s to apply what it received", to))
-	if rep, err = c.waitApplied(ctx, target, opts.Apply); err != nil {
+	if err := refuseDelayed(rep, to, opts.Force); err != nil {
 		return nil, err
+	}
+	if rep.Replica.SQLDelay == 0 {
+		c.say(fmt.Sprintf("waiting for %s to apply what it received", to))
+		if rep, err = c.waitApplied(ctx, target, opts.Apply); err != nil {
+			return nil, err
+		}
 	}
 	change := &RoleChange{From: from, To: to, Notes: []string{fmt.Sprintf(
 		"transactions %s committed but never sent to a replica are lost; %s rejoins as a replica when its data is a subset of %s's, else it stays read-only and mysqlctl status reports it diverged (mysqlctl reclone %s gives it %s's data)",
@@ -162,6 +167,21 @@ func (c *Cluster) fenceOldPrimary(ctx context.Context, r *roleChange, from strin
 		change.Notes = append(change.Notes, fmt.Sprintf("%s may lack transactions %s wrote before it was fenced (%v)", to, from, err))
 	}
 	return nil
+}
+
+// refuseDelayed refuses a candidate delayed on purpose (MASTER_DELAY)
+// unless forced: it would apply what it received only that long after it
+// was written, and its delay cannot be lifted without losing what waits in
+// its relay log (CHANGE MASTER TO MASTER_DELAY = 0 and CHANGE REPLICATION
+// SOURCE TO SOURCE_DELAY = 0 empty it: tried on MariaDB 10.11 and MySQL
+// 9.7.4 with the source gone, the received rows never arrived).
+// Forced, it is promoted as it is.
+func refuseDelayed(rep *sql.InstanceReport, to string, force bool) error {
+	if rep.Replica == nil || rep.Replica.SQLDelay == 0 || force {
+		return nil
+	}
+	return fmt.Errorf("%s is delayed by %ds on purpose (MASTER_DELAY): it applies what it received only that long after it was written, and lifting its delay drops its relay log; promote another replica, or pass --force to promote it as it is and lose what it has not applied: nothing changed",
+		to, rep.Replica.SQLDelay)
 }
 
 // waitApplied waits, with the server's own wait function, until the

@@ -225,6 +225,31 @@ func TestPromoteComparesWhatWasReceived(t *testing.T) {
 	}
 }
 
+// A delayed candidate (MASTER_DELAY) is refused: it would apply what it
+// received only after its delay, and lifting the delay drops its relay log.
+// Nothing is run on it. --force promotes it as it is.
+func TestPromoteRefusesADelayedCandidate(t *testing.T) {
+	servers := func() map[string]*fakeServer {
+		s := healthyServers(3)
+		s["mysql-0"].openErr = fmt.Errorf("connect to mysql-0: connection refused")
+		delayed := mariadbReplica(1, "0-100-42")
+		delayed.Replica.SQLDelay = 600
+		s["mysql-1"].reports = []*sql.InstanceReport{delayed}
+		return s
+	}
+	refused := servers()
+	_, err := newTestCluster(t, clusterObjects(3, 1, 2), refused).Promote(context.Background(), PromoteOptions{Pod: "mysql-1"})
+	if err == nil || !strings.Contains(err.Error(), "mysql-1 is delayed by 600s on purpose (MASTER_DELAY)") ||
+		!strings.Contains(err.Error(), "pass --force") || len(refused["mysql-1"].executed) != 0 {
+		t.Errorf("promote of a delayed replica: %v; ran %q", err, refused["mysql-1"].executed)
+	}
+	forced := servers()
+	if _, err := newTestCluster(t, clusterObjects(3, 1, 2), forced).Promote(context.Background(), PromoteOptions{Pod: "mysql-1", Force: true}); err != nil ||
+		!strings.Contains(strings.Join(forced["mysql-1"].executed, "\n"), "SET GLOBAL read_only = OFF") {
+		t.Errorf("promote --force of a delayed replica: %v; ran %q", err, forced["mysql-1"].executed)
+	}
+}
+
 // --adopt records the one writable server when the record is gone, and
 // refuses any other.
 func TestPromoteAdopt(t *testing.T) {
