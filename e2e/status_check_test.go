@@ -42,6 +42,9 @@ func statusAndCheck(t *testing.T, c *testCluster, f flavour) {
 	t.Run("a replica's delay with writes is flagged as lag", s.delayedReplica)
 	t.Run("a write on mysql-1 is an errant transaction and a checksum mismatch", s.errantWrite)
 	t.Run("mysql-2 deleted: the others are still shown within the timeout", s.deletedPod)
+	if f.name == "mysql" { // the flavour whose pods compare GTID sets to choose a donor
+		t.Run("a new server does not clone the replica with the errant write", s.noErrantDonor)
+	}
 }
 
 // statusScenario is the shared state of TestStatusAndCheck's steps.
@@ -234,6 +237,22 @@ func (s *statusScenario) errantWrite(t *testing.T) {
 	t.Logf("check --checksum: %+v", findCheck(r, cluster.CheckChecksumsMatch))
 	if c := findCheck(r, cluster.CheckChecksumsMatch); c.Verdict != cluster.Fail || !strings.Contains(c.Detail, "test.t differs on mysql-1") {
 		t.Errorf("checksum mismatch not reported on mysql-1: %+v\n%s", c, res)
+	}
+}
+
+// noErrantDonor: mysql-1 still holds its errant write; mysql-3, new, clones
+// from another peer, says why not mysql-1, and holds no errant write.
+func (s *statusScenario) noErrantDonor(t *testing.T) {
+	if res := s.run(t, "scale", "--replicas", "4"); res.code != 0 {
+		t.Fatalf("scale to 4:\n%s", res)
+	}
+	logs := s.c.containerLogs(t, s.ctx, s.ns, "mysql-3", manifest.ContainerClone)
+	if !strings.Contains(logs, "holds transactions the primary mysql-0 lacks") || !strings.Contains(logs, "not a donor") {
+		t.Errorf("mysql-3's clone log does not skip the errant replica:\n%s", logs)
+	}
+	r, _ := s.check(t)
+	if c := findCheck(r, cluster.CheckNoErrantTransactions); !strings.Contains(c.Detail, "mysql-1") || strings.Contains(c.Detail, "mysql-3") {
+		t.Errorf("after the clone: %+v, want mysql-1's errant write alone", c)
 	}
 }
 
