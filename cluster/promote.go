@@ -83,9 +83,11 @@ func (c *Cluster) promote(ctx context.Context, opts PromoteOptions) (*RoleChange
 	change := &RoleChange{From: from, To: to, Notes: []string{fmt.Sprintf(
 		"transactions %s committed but never sent to a replica are lost; %s rejoins as a replica when its data is a subset of %s's, else it stays read-only and mysqlctl status reports it diverged (mysqlctl reclone %s gives it %s's data)",
 		from, from, to, from, to)}}
-	if _, err := c.beginChange(ctx, r.rec, "promote", from, to); err != nil {
+	in, err := c.beginChange(ctx, r.rec, "promote", from, to)
+	if err != nil {
 		return nil, err
 	}
+	defer c.releaseIntent(in) // when this returns with the change unfinished
 	if err := c.unmarkFenced(ctx, to); err != nil {
 		if derr := c.dropChange(ctx, r.rec); derr != nil {
 			err = fmt.Errorf("%w; and the record still shows the promote (%v)", err, derr)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -84,9 +85,29 @@ func (c *Cluster) beginChange(ctx context.Context, rec *record, command, from, t
 }
 
 // endChange records the new primary and drops the intent in one write, then
-// points the write Service at it.
+// points the write Service at it. A record changed since the intent was
+// written (a label or an annotation from a GitOps tool, another key) is
+// read again and written over while it still holds this intent: by then
+// the new primary takes writes, and the record must say so. Another
+// intent, or none, is someone else's doing, and the write is refused.
 func (c *Cluster) endChange(ctx context.Context, rec *record, primary string) error {
-	if err := c.save(ctx, rec, map[string]string{StateKeyPrimary: primary}, stateKeyChange); err != nil {
+	ours := rec.data[stateKeyChange]
+	err := c.save(ctx, rec, map[string]string{StateKeyPrimary: primary}, stateKeyChange)
+	for attempt := 0; errors.Is(err, ErrRecordChanged) && attempt < 3; attempt++ {
+		now, lerr := c.loadRecord(ctx)
+		if lerr != nil {
+			return lerr
+		}
+		if !now.exists() || now.data[stateKeyChange] != ours {
+			break
+		}
+		c.debugf("the record changed since the intent was written, and still holds it: writing the new primary over it")
+		err = c.save(ctx, now, map[string]string{StateKeyPrimary: primary}, stateKeyChange)
+		if err == nil {
+			*rec = *now
+		}
+	}
+	if err != nil {
 		return err
 	}
 	result, err := c.api.Apply(ctx, manifest.BuildPrimaryService(c.name, c.Namespace(), primary))
@@ -95,6 +116,36 @@ func (c *Cluster) endChange(ctx context.Context, rec *record, primary string) er
 	}
 	c.changed(result.String())
 	return nil
+}
+
+// releaseIntent, for a command that gives up with its intent still in the
+// record (an undo that could not reach the old primary, a record it could
+// not finish), ends the intent's time in force now rather than at the
+// command's --timeout: the next role command may finish or undo it at
+// once. Best effort, on a context of its own (the command's may be over):
+// an intent that is not this one any more is left alone.
+func (c *Cluster) releaseIntent(in *Intent) {
+	if in == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	rec, err := c.loadRecord(ctx)
+	if err != nil {
+		return
+	}
+	now, err := c.intentOf(rec)
+	if err != nil || now == nil || now.Command != in.Command || now.From != in.From || now.To != in.To || !now.Started.Equal(in.Started) {
+		return
+	}
+	now.Until = c.now().UTC()
+	raw, err := json.Marshal(now)
+	if err == nil {
+		err = c.save(ctx, rec, map[string]string{stateKeyChange: string(raw)})
+	}
+	if err != nil {
+		c.debugf("release the %s: %v (it is in force until %s)", in, err, in.Until.Local().Format(time.TimeOnly))
+	}
 }
 
 // dropChange removes the intent, the primary unchanged.

@@ -45,10 +45,11 @@ type fakeServer struct {
 	mu       sync.Mutex
 	reads    int
 	closed   bool
-	executed []string // statements Exec ran, in order
-	fences   []string // the fence.sh commands run in its pod, in order
-	fenceErr error    // what running fence.sh fence in its pod returns
-	podGone  bool     // running anything in its pod fails (a sidecar restarting)
+	executed []string         // statements Exec ran, in order
+	fences   []string         // the fence.sh commands run in its pod, in order
+	fenceErr error            // what running fence.sh fence in its pod returns
+	podGone  bool             // running anything in its pod fails (a sidecar restarting)
+	execErr  map[string]error // what Exec of a statement returns, by its text
 }
 
 func (s *fakeServer) nextReport() *sql.InstanceReport {
@@ -96,6 +97,9 @@ func (c *fakeConn) Exec(ctx context.Context, stmts ...sql.Statement) error {
 	c.srv.mu.Lock()
 	defer c.srv.mu.Unlock()
 	for _, st := range stmts {
+		if err := c.srv.execErr[st.String()]; err != nil {
+			return err
+		}
 		c.srv.executed = append(c.srv.executed, st.String())
 	}
 	return nil

@@ -88,9 +88,11 @@ func (c *Cluster) switchover(ctx context.Context, opts SwitchoverOptions) (*Role
 	// The intent goes first: of two role commands that read the same
 	// record only one gets past it, and a pod restarted from here on does
 	// not make itself writable while it is recorded.
-	if _, err := c.beginChange(ctx, r.rec, "switchover", from, to); err != nil {
+	in, err := c.beginChange(ctx, r.rec, "switchover", from, to)
+	if err != nil {
 		return nil, err
 	}
+	defer c.releaseIntent(in) // when this returns with the change unfinished
 	// The target's own marker (from an earlier switchover away from it)
 	// goes before the fence: it is a replica until the last step.
 	if err := c.unmarkFenced(ctx, to); err != nil {
