@@ -143,6 +143,14 @@ func TestOneWritableServer(t *testing.T) {
 		c.waitSource(t, ns, primary, target)
 	})
 
+	t.Run("the record touched inside a switchover: it finishes over it", func(t *testing.T) {
+		c.switchoverWithRecordTouched(t, ctx, ns, pods)
+	})
+
+	t.Run("the old primary's server restarting inside a switchover: one command converges", func(t *testing.T) {
+		c.switchoverWithPrimaryRestart(t, ctx, ns, root, pods)
+	})
+
 	t.Run("root cannot read the cluster's secrets through the server", func(t *testing.T) {
 		for _, file := range []string{"/etc/mysqlctl/secrets/root-password", "/etc/mysqlctl/secrets/probe-password", "/etc/mysqlctl/tls/tls.key"} {
 			if got := c.queryThroughPortForward(t, ctx, ns, "mysql-0", root, "SELECT LOAD_FILE('"+file+"') IS NULL"); got != "1" {
