@@ -74,6 +74,9 @@ func (c *Cluster) promote(ctx context.Context, opts PromoteOptions) (*RoleChange
 	if err := refuseDelayed(rep, to, opts.Force); err != nil {
 		return nil, err
 	}
+	if err := refuseStoppedApplier(rep, to, opts.Force); err != nil {
+		return nil, err
+	}
 	if rep.Replica.SQLDelay == 0 {
 		c.say(fmt.Sprintf("waiting for %s to apply what it received", to))
 		if rep, err = c.waitApplied(ctx, target, opts.Apply); err != nil {
@@ -184,6 +187,24 @@ func refuseDelayed(rep *sql.InstanceReport, to string, force bool) error {
 	}
 	return fmt.Errorf("%s is delayed by %ds on purpose (MASTER_DELAY): it applies what it received only that long after it was written, and lifting its delay drops its relay log; promote another replica, or pass --force to promote it as it is and lose what it has not applied: nothing changed",
 		to, rep.Replica.SQLDelay)
+}
+
+// refuseStoppedApplier refuses, unless forced, a candidate whose applier is
+// stopped with transactions received and not applied: making it the
+// primary resets its replication, and its relay log with them, although
+// the comparison with the other replicas counted them as its own.
+func refuseStoppedApplier(rep *sql.InstanceReport, to string, force bool) error {
+	rs := rep.Replica
+	if force || rs == nil || rs.SQLThread.Running() || rs.SourceLogFile == "" ||
+		(rs.RelaySourceLogFile == rs.SourceLogFile && rs.ExecSourceLogPos >= rs.ReadSourceLogPos) {
+		return nil
+	}
+	why := "stopped"
+	if e := rs.LastSQLError; e != nil && (e.Errno != 0 || e.Message != "") {
+		why = fmt.Sprintf("stopped on error %d (%s)", e.Errno, oneLine(e.Message))
+	}
+	return fmt.Errorf("%s's applier is %s, with transactions it received and has not applied (up to %s:%d, applied to %s:%d): start it, or fix its error, and promote again; --force promotes it as it is and loses them: nothing changed",
+		to, why, rs.SourceLogFile, rs.ReadSourceLogPos, rs.RelaySourceLogFile, rs.ExecSourceLogPos)
 }
 
 // waitApplied waits, with the server's own wait function, until the

@@ -250,6 +250,31 @@ func TestPromoteRefusesADelayedCandidate(t *testing.T) {
 	}
 }
 
+// A candidate whose applier stopped with transactions still in its relay
+// log is refused: making it the primary would reset them away, though they
+// counted as its own. Forced, it is promoted as it is.
+func TestPromoteRefusesACandidateWithAStoppedApplier(t *testing.T) {
+	servers := func() map[string]*fakeServer {
+		s := healthyServers(3)
+		s["mysql-0"].openErr = fmt.Errorf("connect to mysql-0: connection refused")
+		stopped := mariadbReplica(1, "0-100-40")
+		stopped.Replica.SQLThread, stopped.Replica.ExecSourceLogPos, stopped.Replica.GTIDIOPos = "No", 4000, "0-100-42"
+		stopped.Replica.LastSQLError = &sql.ThreadError{Errno: 1062, Message: "Duplicate entry '7' for key 'PRIMARY'"}
+		s["mysql-1"].reports = []*sql.InstanceReport{stopped}
+		return s
+	}
+	refused := servers()
+	_, err := newTestCluster(t, clusterObjects(3, 1, 2), refused).Promote(context.Background(), PromoteOptions{Pod: "mysql-1"})
+	if err == nil || !strings.Contains(err.Error(), "mysql-1's applier is stopped on error 1062") ||
+		!strings.Contains(err.Error(), "(up to mysql-bin.000002:5120, applied to mysql-bin.000002:4000)") || len(refused["mysql-1"].executed) != 0 {
+		t.Errorf("promote of a replica with a stopped applier: %v; ran %q", err, refused["mysql-1"].executed)
+	}
+	forced := servers()
+	if _, err := newTestCluster(t, clusterObjects(3, 1, 2), forced).Promote(context.Background(), PromoteOptions{Pod: "mysql-1", Force: true}); err != nil {
+		t.Errorf("promote --force of a replica with a stopped applier: %v", err)
+	}
+}
+
 // --adopt records the one writable server when the record is gone, and
 // refuses any other.
 func TestPromoteAdopt(t *testing.T) {
