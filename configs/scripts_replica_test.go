@@ -72,7 +72,7 @@ func (k *replicaKit) run(t *testing.T, flavor, status, fn string, env ...string)
 	snippet := `source "$S/lib.sh"; source "$S/position.sh"; source "$S/replication.sh"
 admin_cnf() { echo admin.cnf; }
 replica_status() { if [[ "$2" == "$SERVER_HOST" ]]; then printf '%s' "$STATUS"; else printf '%s' "${PRIMARY_STATUS:-}"; fi; }
-sql_query() { case "$3" in stmt-read-only.sql) echo "${PRIMARY_READ_ONLY:-0}" ;; stmt-executed-gtid.sql) echo "${EXECUTED_GTID:-0-100-42}" ;; esac; }
+sql_query() { case "$3" in stmt-read-only.sql) if [[ "$2" == "$SERVER_HOST" ]]; then echo "${OWN_READ_ONLY:-1}"; else echo "${PRIMARY_READ_ONLY:-0}"; fi ;; stmt-executed-gtid.sql) echo "${EXECUTED_GTID:-0-100-42}" ;; esac; }
 sql_script() { cat >>"$SQL_LOG"; }
 run_client() { cat >>"$SQL_LOG.asked"; printf '%s\n' "${ERRANT:-}"; }
 ` + fn
@@ -294,6 +294,28 @@ func TestReplicaFollowsTheRecordedPrimary(t *testing.T) {
 	fromNew := verticalStatus("Master_Host: mysql-2.mysql", "Slave_IO_Running: Yes", "Slave_SQL_Running: Yes")
 	if sent, _, err = k.run(t, "mariadb", fromNew, "follow_recorded_primary admin.cnf"); err != nil || sent != "" {
 		t.Errorf("a replica of the recorded primary was touched: err %v, sent %q", err, sent)
+	}
+}
+
+// A read-only server with no source at all (a repoint interrupted between
+// its reset and its new source, as a killed switchover leaves it) rejoins
+// the recorded primary from its own position at the next tick. A writable
+// one (a new primary the mounted record lags) and any server while a role
+// change is under way are left alone.
+func TestSourcelessReplicaRejoinsTheRecordedPrimary(t *testing.T) {
+	k := newReplicaKit(t, sql.MariaDB, "10.11")
+	writeFile(t, filepath.Join(k.dir, "record", "primary"), "mysql-2\n")
+	sent, logged, err := k.run(t, "mariadb", "", "follow_recorded_primary admin.cnf")
+	if err != nil || !strings.Contains(sent, "MASTER_HOST='mysql-2.mysql'") || !strings.Contains(sent, "SET GLOBAL gtid_slave_pos = '0-100-42';") ||
+		!strings.Contains(logged, "read-only with no replication source") {
+		t.Errorf("a read-only server without a source: err %v, sent %q, log:\n%s", err, sent, logged)
+	}
+	if sent, _, err = k.run(t, "mariadb", "", "follow_recorded_primary admin.cnf", "OWN_READ_ONLY=0"); err != nil || sent != "" {
+		t.Errorf("a writable server without a source was repointed: err %v, sent %q", err, sent)
+	}
+	writeFile(t, filepath.Join(k.dir, "record", "change"), `{"command":"switchover","from":"mysql-2","to":"mysql-1"}`+"\n")
+	if sent, _, err = k.run(t, "mariadb", "", "follow_recorded_primary admin.cnf"); err != nil || sent != "" {
+		t.Errorf("a server without a source was repointed during a role change: err %v, sent %q", err, sent)
 	}
 }
 

@@ -148,6 +148,7 @@ follow_recorded_primary() {
     src=$(status_field "$SOURCE_HOST_FIELD" <<<"$status")
     if [[ -z "$src" || "$src" == "$primary" ]]; then
         source_verdict ""
+        [[ -n "$src" ]] || rejoin_sourceless "$cnf" "$primary"
         return 0
     fi
     if [[ "$FLAVOR" != mysql57 ]] && answers_as_primary "$cnf" "$primary"; then
@@ -163,6 +164,24 @@ follow_recorded_primary() {
         return 0
     fi
     source_verdict "replicates from $src, which $NOT_PRIMARY, and the recorded primary $primary does not answer as the primary"
+}
+
+# rejoin_sourceless CNF PRIMARY: a read-only server that is not the recorded
+# primary and has no source (a repoint interrupted between its reset and its
+# new source: a role command killed mid-way) rejoins PRIMARY as a former
+# primary does, errant check first, once PRIMARY answers as the primary.
+# A writable server (a new primary the mounted record has not caught up
+# with) and any server while a role change is under way are left alone.
+rejoin_sourceless() {
+    local cnf=$1 primary=$2 ro
+    [[ "$FLAVOR" != mysql57 ]] || return 0
+    ro=$(sql_query "$cnf" "$SERVER_HOST" stmt-read-only.sql 2>/dev/null) || return 0
+    [[ "$ro" == 1 ]] || return 0
+    if role_change_in_progress >/dev/null || ! answers_as_primary "$cnf" "$primary"; then
+        return 0
+    fi
+    log "read-only with no replication source (a repoint interrupted?), and $primary answers as the recorded primary"
+    rejoin_former_primary "$cnf" "$primary" || true
 }
 
 # source_verdict WHY records what follow_recorded_primary found: "" is
