@@ -90,7 +90,7 @@ func (c *Cluster) promote(ctx context.Context, opts PromoteOptions) (*RoleChange
 	if err != nil {
 		return nil, err
 	}
-	defer c.releaseIntent(in) // when this returns with the change unfinished
+	defer c.releaseIntent(r.rec, in)
 	if err := c.unmarkFenced(ctx, to); err != nil {
 		if derr := c.dropChange(ctx, r.rec); derr != nil {
 			err = fmt.Errorf("%w; and the record still shows the promote (%v)", err, derr)
@@ -195,8 +195,7 @@ func refuseDelayed(rep *sql.InstanceReport, to string, force bool) error {
 // the comparison with the other replicas counted them as its own.
 func refuseStoppedApplier(rep *sql.InstanceReport, to string, force bool) error {
 	rs := rep.Replica
-	if force || rs == nil || rs.SQLThread.Running() || rs.SourceLogFile == "" ||
-		(rs.RelaySourceLogFile == rs.SourceLogFile && rs.ExecSourceLogPos >= rs.ReadSourceLogPos) {
+	if force || rs == nil || rs.SQLThread.Running() || appliedAllReceived(rs) {
 		return nil
 	}
 	why := "stopped"
@@ -205,6 +204,12 @@ func refuseStoppedApplier(rep *sql.InstanceReport, to string, force bool) error 
 	}
 	return fmt.Errorf("%s's applier is %s, with transactions it received and has not applied (up to %s:%d, applied to %s:%d): start it, or fix its error, and promote again; --force promotes it as it is and loses them: nothing changed",
 		to, why, rs.SourceLogFile, rs.ReadSourceLogPos, rs.RelaySourceLogFile, rs.ExecSourceLogPos)
+}
+
+// appliedAllReceived: the applier has reached what the receiver read from
+// the source (or nothing was read yet).
+func appliedAllReceived(rs *sql.ReplicaStatus) bool {
+	return rs.SourceLogFile == "" || (rs.RelaySourceLogFile == rs.SourceLogFile && rs.ExecSourceLogPos >= rs.ReadSourceLogPos)
 }
 
 // waitApplied waits, with the server's own wait function, until the
@@ -216,8 +221,7 @@ func (c *Cluster) waitApplied(ctx context.Context, srv Server, within time.Durat
 		return nil, err
 	}
 	rs := rep.Replica
-	if rs == nil || !rs.SQLThread.Running() || rs.SourceLogFile == "" ||
-		(rs.RelaySourceLogFile == rs.SourceLogFile && rs.ExecSourceLogPos >= rs.ReadSourceLogPos) {
+	if rs == nil || !rs.SQLThread.Running() || appliedAllReceived(rs) {
 		return rep, nil
 	}
 	if err := srv.WaitForPosition(ctx, rs.SourceLogFile, rs.ReadSourceLogPos, within); err != nil {

@@ -225,18 +225,24 @@ func TestPromoteComparesWhatWasReceived(t *testing.T) {
 	}
 }
 
+// withLostPrimaryAndCandidate makes fresh servers of a cluster whose
+// primary mysql-0 is gone and whose mysql-1 reports candidate.
+func withLostPrimaryAndCandidate(candidate *sql.InstanceReport) func() map[string]*fakeServer {
+	return func() map[string]*fakeServer {
+		s := healthyServers(3)
+		s["mysql-0"].openErr = fmt.Errorf("connect to mysql-0: connection refused")
+		s["mysql-1"].reports = []*sql.InstanceReport{candidate}
+		return s
+	}
+}
+
 // A delayed candidate (MASTER_DELAY) is refused: it would apply what it
 // received only after its delay, and lifting the delay drops its relay log.
 // Nothing is run on it. --force promotes it as it is.
 func TestPromoteRefusesADelayedCandidate(t *testing.T) {
-	servers := func() map[string]*fakeServer {
-		s := healthyServers(3)
-		s["mysql-0"].openErr = fmt.Errorf("connect to mysql-0: connection refused")
-		delayed := mariadbReplica(1, "0-100-42")
-		delayed.Replica.SQLDelay = 600
-		s["mysql-1"].reports = []*sql.InstanceReport{delayed}
-		return s
-	}
+	delayed := mariadbReplica(1, "0-100-42")
+	delayed.Replica.SQLDelay = 600
+	servers := withLostPrimaryAndCandidate(delayed)
 	refused := servers()
 	_, err := newTestCluster(t, clusterObjects(3, 1, 2), refused).Promote(context.Background(), PromoteOptions{Pod: "mysql-1"})
 	if err == nil || !strings.Contains(err.Error(), "mysql-1 is delayed by 600s on purpose (MASTER_DELAY)") ||
@@ -254,15 +260,10 @@ func TestPromoteRefusesADelayedCandidate(t *testing.T) {
 // log is refused: making it the primary would reset them away, though they
 // counted as its own. Forced, it is promoted as it is.
 func TestPromoteRefusesACandidateWithAStoppedApplier(t *testing.T) {
-	servers := func() map[string]*fakeServer {
-		s := healthyServers(3)
-		s["mysql-0"].openErr = fmt.Errorf("connect to mysql-0: connection refused")
-		stopped := mariadbReplica(1, "0-100-40")
-		stopped.Replica.SQLThread, stopped.Replica.ExecSourceLogPos, stopped.Replica.GTIDIOPos = "No", 4000, "0-100-42"
-		stopped.Replica.LastSQLError = &sql.ThreadError{Errno: 1062, Message: "Duplicate entry '7' for key 'PRIMARY'"}
-		s["mysql-1"].reports = []*sql.InstanceReport{stopped}
-		return s
-	}
+	stopped := mariadbReplica(1, "0-100-40")
+	stopped.Replica.SQLThread, stopped.Replica.ExecSourceLogPos, stopped.Replica.GTIDIOPos = "No", 4000, "0-100-42"
+	stopped.Replica.LastSQLError = &sql.ThreadError{Errno: 1062, Message: "Duplicate entry '7' for key 'PRIMARY'"}
+	servers := withLostPrimaryAndCandidate(stopped)
 	refused := servers()
 	_, err := newTestCluster(t, clusterObjects(3, 1, 2), refused).Promote(context.Background(), PromoteOptions{Pod: "mysql-1"})
 	if err == nil || !strings.Contains(err.Error(), "mysql-1's applier is stopped on error 1062") ||

@@ -118,14 +118,16 @@ func (c *Cluster) endChange(ctx context.Context, rec *record, primary string) er
 	return nil
 }
 
-// releaseIntent, for a command that gives up with its intent still in the
-// record (an undo that could not reach the old primary, a record it could
-// not finish), ends the intent's time in force now rather than at the
-// command's --timeout: the next role command may finish or undo it at
-// once. Best effort, on a context of its own (the command's may be over):
-// an intent that is not this one any more is left alone.
-func (c *Cluster) releaseIntent(in *Intent) {
-	if in == nil {
+// releaseIntent, deferred by a role command after its intent is written,
+// ends the intent's time in force as the command returns, when the command
+// did not remove it (an undo that could not reach the old primary, a
+// record it could not finish): the next role command may then finish or
+// undo it at once, rather than wait for this one's --timeout. Once the
+// command's own record has no intent, nothing is asked. Best effort, on a
+// context of its own (the command's may be over): an intent that is not
+// this one any more is left alone.
+func (c *Cluster) releaseIntent(mine *record, in *Intent) {
+	if in == nil || mine.data[stateKeyChange] == "" {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

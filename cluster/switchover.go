@@ -92,7 +92,7 @@ func (c *Cluster) switchover(ctx context.Context, opts SwitchoverOptions) (*Role
 	if err != nil {
 		return nil, err
 	}
-	defer c.releaseIntent(in) // when this returns with the change unfinished
+	defer c.releaseIntent(r.rec, in)
 	// The target's own marker (from an earlier switchover away from it)
 	// goes before the fence: it is a replica until the last step.
 	if err := c.unmarkFenced(ctx, to); err != nil {
