@@ -101,6 +101,7 @@ func replication(rs *sql.ReplicaStatus) *Replication {
 		IORunning:       rs.IOThread.Running(),
 		SQLRunning:      rs.SQLThread.Running(),
 		SQLDelaySeconds: rs.SQLDelay,
+		GTIDReceived:    rs.Received(),
 		LastIOError:     threadError(rs.LastIOError),
 		LastSQLError:    threadError(rs.LastSQLError),
 	}

@@ -1,10 +1,6 @@
 package cluster
 
-import (
-	"slices"
-
-	"github.com/mysqlctl/mysqlctl/sql"
-)
+import "github.com/mysqlctl/mysqlctl/sql"
 
 // aheadOf lists the answering replicas that received a transaction the
 // candidate has not (applied or only received: a delayed replica's relay
@@ -24,60 +20,34 @@ func aheadOf(r *roleChange, candidate string, rep *sql.InstanceReport) []string 
 }
 
 // hasMore: a holds or received a transaction b neither holds nor received
-// (MariaDB: a later sequence number in a domain, of gtid_current_pos or
-// Gtid_IO_Pos; MySQL: a GTID of gtid_executed or Retrieved_Gtid_Set outside
-// both of b's).
+// (MariaDB: a later sequence number in a domain; MySQL: a GTID outside b's
+// set). Unreadable positions count as nothing more.
 func hasMore(a, b *sql.InstanceReport) bool {
+	as, err1 := seenGTID(a)
+	bs, err2 := seenGTID(b)
+	if err1 != nil || err2 != nil {
+		return false
+	}
 	if a.Flavour.IsMariaDB() {
-		bl := mariadbSeen(b)
-		for _, g := range mariadbSeen(a) {
+		al, _ := sql.ParseMariaDBGTIDList(as)
+		bl, _ := sql.ParseMariaDBGTIDList(bs)
+		for _, g := range al {
 			if have, ok := bl.Domain(g.Domain); !ok || have.Seq < g.Seq {
 				return true
 			}
 		}
 		return false
 	}
-	bExec, err1 := sql.ParseGTIDSet(executedGTID(b))
-	bRecv, err2 := sql.ParseGTIDSet(receivedGTID(b))
-	if err1 != nil || err2 != nil {
-		return false
-	}
-	for _, text := range []string{executedGTID(a), receivedGTID(a)} {
-		set, err := sql.ParseGTIDSet(text)
-		if err == nil && !set.Subtract(bExec).Subtract(bRecv).IsEmpty() {
-			return true
-		}
-	}
-	return false
+	aSet, _ := sql.ParseGTIDSet(as)
+	bSet, _ := sql.ParseGTIDSet(bs)
+	return !aSet.Subtract(bSet).IsEmpty()
 }
 
-// receivedGTID is what a MySQL replica's receiver got (Retrieved_Gtid_Set).
-func receivedGTID(r *sql.InstanceReport) string {
-	if r.Replica == nil {
-		return ""
+// seenGTID is what a server applied or received (sql.SeenGTID).
+func seenGTID(r *sql.InstanceReport) (string, error) {
+	var received string
+	if r.Replica != nil {
+		received = r.Replica.Received()
 	}
-	return r.Replica.RetrievedGTIDSet
-}
-
-// mariadbSeen is, per domain, the later of what a MariaDB server applied
-// (gtid_current_pos) and what its receiver got (Gtid_IO_Pos).
-func mariadbSeen(r *sql.InstanceReport) sql.MariaDBGTIDList {
-	seen, _ := sql.ParseMariaDBGTIDList(executedGTID(r))
-	if r.Replica == nil {
-		return seen
-	}
-	io, err := sql.ParseMariaDBGTIDList(r.Replica.GTIDIOPos)
-	if err != nil {
-		return seen
-	}
-	for _, g := range io {
-		i := slices.IndexFunc(seen, func(h sql.MariaDBGTID) bool { return h.Domain == g.Domain })
-		switch {
-		case i < 0:
-			seen = append(seen, g)
-		case seen[i].Seq < g.Seq:
-			seen[i] = g
-		}
-	}
-	return seen
+	return sql.SeenGTID(r.Flavour, executedGTID(r), received)
 }

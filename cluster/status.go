@@ -140,6 +140,10 @@ type Replication struct {
 	// stopped): an unknown lag is never 0.
 	SecondsBehind   *int64 `json:"secondsBehind"`
 	SQLDelaySeconds int64  `json:"sqlDelaySeconds"`
+	// GTIDReceived is what the receiver got from the source (MySQL's
+	// Retrieved_Gtid_Set, MariaDB's Gtid_IO_Pos): the relay log counts
+	// when the primary is lost.
+	GTIDReceived string `json:"gtidReceived"`
 	// LastError is the last IO or SQL error in one line; "" when none.
 	LastError    string       `json:"lastError"`
 	LastIOError  *ThreadError `json:"lastIOError"`

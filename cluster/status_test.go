@@ -316,3 +316,26 @@ func findResult(r *CheckReport, name string) CheckResult {
 	}
 	return CheckResult{}
 }
+
+// A replica whose applier is behind its receiver holds the rows of its
+// relay log too: promote applies them first, so it is the one named.
+func TestNoPrimaryCountsTheRelayLog(t *testing.T) {
+	holding := mariadbReplica(2, "0-100-40")
+	holding.Replica.GTIDIOPos = "0-100-44"
+	servers := map[string]*fakeServer{
+		"mysql-0": {openErr: errors.New("connection refused")},
+		"mysql-1": {reports: []*sql.InstanceReport{mariadbReplica(1, "0-100-42")}},
+		"mysql-2": {reports: []*sql.InstanceReport{holding}},
+	}
+	r, err := newTestCluster(t, clusterObjects(3), servers).Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "mysql-2 holds the most transactions (44, 0-100-44)"
+	if !strings.Contains(strings.Join(r.Cluster.Problems, "|"), want) {
+		t.Errorf("problems %q, want one saying %q", r.Cluster.Problems, want)
+	}
+	if got := r.Member("mysql-2").Replication.GTIDReceived; got != "0-100-44" {
+		t.Errorf("mysql-2's received GTIDs %q, want 0-100-44", got)
+	}
+}
