@@ -15,8 +15,9 @@ type PromoteOptions struct {
 	Pod string
 	// Force promotes a replica although another one has applied more.
 	Force bool
-	// Apply bounds how long the replica may take to apply what it received.
-	Apply time.Duration
+	// CatchUp bounds how long the replica may take to apply what it
+	// received, and what a fenced old primary wrote.
+	CatchUp time.Duration
 	// Adopt records Pod as the primary when it already is the one writable
 	// server (a half-done role change, a deleted record), changing nothing
 	// on the servers but the others' source.
@@ -36,8 +37,8 @@ func (c *Cluster) Promote(ctx context.Context, opts PromoteOptions) (*RoleChange
 }
 
 func (c *Cluster) promote(ctx context.Context, opts PromoteOptions) (*RoleChange, error) {
-	if opts.Apply <= 0 {
-		opts.Apply = DefaultCatchUp
+	if opts.CatchUp <= 0 {
+		opts.CatchUp = DefaultCatchUp
 	}
 	if opts.Adopt {
 		return c.adopt(ctx, opts.Pod)
@@ -79,7 +80,7 @@ func (c *Cluster) promote(ctx context.Context, opts PromoteOptions) (*RoleChange
 	}
 	if rep.Replica.SQLDelay == 0 {
 		c.say(fmt.Sprintf("waiting for %s to apply what it received", to))
-		if rep, err = c.waitApplied(ctx, target, opts.Apply); err != nil {
+		if rep, err = c.waitApplied(ctx, target, opts.CatchUp); err != nil {
 			return nil, err
 		}
 	}
@@ -97,7 +98,7 @@ func (c *Cluster) promote(ctx context.Context, opts PromoteOptions) (*RoleChange
 		}
 		return nil, fmt.Errorf("prepare %s: %w: nothing changed", to, err)
 	}
-	if err := c.fenceOldPrimary(ctx, r, from, target, opts.Apply, change); err != nil {
+	if err := c.fenceOldPrimary(ctx, r, from, target, opts.CatchUp, change); err != nil {
 		if derr := c.dropChange(ctx, r.rec); derr != nil {
 			err = fmt.Errorf("%w; and the record still shows the promote (%v)", err, derr)
 		}

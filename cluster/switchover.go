@@ -23,7 +23,7 @@ type SwitchoverOptions struct {
 
 // DefaultCatchUp is how long a server may take to catch up with the
 // primary when the command is not told: SwitchoverOptions.CatchUp,
-// PromoteOptions.Apply and check's wait for the replicas before checksums
+// PromoteOptions.CatchUp and check's wait for the replicas before checksums
 // (CheckOptions.CatchUpTimeout).
 const DefaultCatchUp = 30 * time.Second
 

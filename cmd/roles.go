@@ -79,6 +79,7 @@ source.`,
 	addSpecFlags(cmd, nameKeys...)
 	cmd.Flags().BoolVar(&o.force, "force", false, "promote although another replica received more transactions (they are lost), or the old primary still answers (it is fenced)")
 	cmd.Flags().BoolVar(&o.adopt, "adopt", false, "record POD as the primary, which it already is: the one writable server")
+	cmd.Flags().DurationVar(&o.catchUp, "catch-up", cluster.DefaultCatchUp, "how long POD may take to apply what it received (and what a fenced old primary wrote) before it takes writes")
 	cmd.Flags().DurationVar(&o.timeout, "timeout", 2*time.Minute, "how long the promotion may take")
 	return cmd
 }
@@ -103,7 +104,7 @@ func (o *roleOptions) runPromote(cmd *cobra.Command, g *globalOptions, pod strin
 		return err
 	}
 	defer s.cancel()
-	change, err := s.cluster.Promote(s.ctx, cluster.PromoteOptions{Pod: pod, Force: o.force, Adopt: o.adopt})
+	change, err := s.cluster.Promote(s.ctx, cluster.PromoteOptions{Pod: pod, Force: o.force, Adopt: o.adopt, CatchUp: o.catchUp})
 	printRoleChange(g.streams.Out, change, s.cluster)
 	return err
 }

@@ -122,7 +122,7 @@ func TestEveryBoundMustBePositive(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "b.backup")
 	for _, args := range [][]string{
 		{"up", "--timeout", "0s"}, {"down", "--timeout", "-1s"}, {"scale", "--replicas", "2", "--timeout", "0s"},
-		{"reclone", "mysql-1", "--timeout", "0s"}, {"switchover", "--catch-up", "0s"}, {"promote", "mysql-1", "--timeout", "0s"},
+		{"reclone", "mysql-1", "--timeout", "0s"}, {"switchover", "--catch-up", "0s"}, {"promote", "mysql-1", "--timeout", "0s"}, {"promote", "mysql-1", "--catch-up", "-5s"},
 		{"credentials", "--timeout", "0s"}, {"backup", "-o", out, "--timeout", "0s"},
 	} {
 		code, stdout, stderr := runMysqlctl(t, args...)

@@ -3,6 +3,7 @@ package e2e
 import (
 	"bufio"
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -22,7 +23,7 @@ func TestInterruptedUpConverges(t *testing.T) {
 	bin := binary(t)
 	ns := c.namespace(t, "intr")
 	args := []string{"up", "-n", ns, "--flavor", "mariadb", "--image", c.mariadbImage, "--replicas", "2"}
-	cmd, lines, seen := startUpUntil(t, c, bin, args, func(line string) bool { return strings.HasPrefix(line, "waiting for") })
+	cmd, lines, seen := startUntil(t, c, bin, nil, args, func(line string) bool { return strings.HasPrefix(line, "waiting for") })
 	interrupted := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
@@ -61,7 +62,7 @@ func TestUpInterruptedOnceThePrimaryIsReady(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	ns := c.namespace(t, "intrready")
-	cmd, lines, seen := startUpUntil(t, c, bin, []string{"up", "-n", ns, "--flavor", "mariadb", "--image", c.mariadbImage, "--replicas", "2"},
+	cmd, lines, seen := startUntil(t, c, bin, nil, []string{"up", "-n", ns, "--flavor", "mariadb", "--image", c.mariadbImage, "--replicas", "2"},
 		func(line string) bool { return strings.TrimSpace(line) == "mysql-0: ready" })
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
@@ -89,13 +90,14 @@ func TestUpInterruptedOnceThePrimaryIsReady(t *testing.T) {
 	}
 }
 
-// startUpUntil starts mysqlctl with args and reads its stderr until a line
-// for which at is true, returning the command, the rest of its stderr and
-// the lines seen so far.
-func startUpUntil(t *testing.T, c *testCluster, bin string, args []string, at func(string) bool) (*exec.Cmd, *bufio.Scanner, []string) {
+// startUntil starts mysqlctl with args, its stdout into stdout (may be
+// nil), and reads its stderr until a line for which at is true, returning
+// the command, the rest of its stderr and the lines seen so far.
+func startUntil(t *testing.T, c *testCluster, bin string, stdout io.Writer, args []string, at func(string) bool) (*exec.Cmd, *bufio.Scanner, []string) {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+c.kubeconfig)
+	cmd.Stdout = stdout
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -1,12 +1,16 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/mysqlctl/mysqlctl/cluster/manifest"
+	"github.com/mysqlctl/mysqlctl/sql"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
@@ -14,12 +18,13 @@ import (
 
 // TestLostPrimaryVolumeIsNotAnEmptyPrimary: the primary's volume and pod
 // are deleted. The new mysql-0 must not start as an empty, writable
-// primary: its clone container refuses, the replicas keep every row, and
-// check names the replica that holds the data. promote refuses mysql-2,
-// which stopped replicating before the last row, and --force takes it:
-// writes through mysql-primary succeed, the row only mysql-1 had is lost,
-// mysql-1 waits for a reclone, and the old primary clones from the new one;
-// on each flavour.
+// primary: its clone container refuses, and the replicas keep every row.
+// mysql-1 received the last row into its relay log without applying it
+// (its applier waits behind a table lock): check names it as holding the
+// most, promote refuses mysql-2, which stopped replicating before that
+// row, refuses mysql-1 while it cannot apply the row within --catch-up,
+// and then waits for it to apply it before mysql-1 takes writes. No row is
+// lost, and the old primary clones from the new one; on each flavour.
 func TestLostPrimaryVolumeIsNotAnEmptyPrimary(t *testing.T) {
 	c := requireCluster(t)
 	binary(t)
@@ -33,42 +38,100 @@ func lostPrimaryVolume(t *testing.T, c *testCluster, f flavour) {
 		"CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)", "INSERT INTO shop.orders VALUES (1), (2), (3)")
 	c.mustSucceed(t, time.Minute, "check", "-n", ns, "--checksum") // the replicas have the rows
 	c.execAs(t, ctx, ns, "mysql-2", admin, "STOP REPLICA")         // both flavours' word
-	c.execAs(t, ctx, ns, "mysql-0", admin, "INSERT INTO shop.orders VALUES (4)")
 	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
-	c.waitRowsIn(t, ctx, ns, "mysql-1", root, "shop.orders", 4)
+	unlock := c.holdReadLock(t, ctx, ns, "mysql-1", root, "shop.orders")
+	defer unlock()
+	c.execAs(t, ctx, ns, "mysql-0", admin, "INSERT INTO shop.orders VALUES (4)")
+	c.waitReceivedNotApplied(t, ns, "mysql-1")
 
 	t.Logf("the new mysql-0 refused to start: %s", c.losePrimaryVolume(t, ctx, ns, "mysql-0"))
 
 	check := c.mysqlctl(t, time.Minute, nil, "check", "-n", ns)
 	if check.code != 3 || !strings.Contains(check.stdout, "mysql-1 holds the most transactions") {
-		t.Errorf("check should fail and name mysql-1 as holding the data:\n%s", check)
+		t.Errorf("check should fail and name mysql-1, which received the last row, as holding the data:\n%s", check)
 	}
-	if n := c.queryThroughPortForward(t, ctx, ns, "mysql-1", root, "SELECT COUNT(*) FROM shop.orders"); n != "4" {
-		t.Errorf("mysql-1 holds %s rows, want 4", n)
-	}
-
 	behind := c.mysqlctl(t, time.Minute, nil, "promote", "mysql-2", "-n", ns)
 	if behind.code == 0 || !strings.Contains(behind.stderr, "mysql-1 received transactions mysql-2 has not") {
 		t.Errorf("promoting the replica that is behind was not refused:\n%s", behind)
 	}
-	// --force takes mysql-2 anyway: row 4, which only mysql-1 holds, is
-	// lost, and mysql-1 stops replicating until it is cloned again.
-	promoted := c.mustSucceed(t, 2*time.Minute, "promote", "mysql-2", "--force", "-n", ns)
-	for _, want := range []string{"primary: mysql-2 (was mysql-0); writes go to mysql-primary", "are lost",
-		"not repointed: mysql-1 holds transactions mysql-2 lacks (lost by --force): its replication is stopped; run mysqlctl reclone mysql-1"} {
-		if !strings.Contains(promoted.stdout, want) {
-			t.Errorf("promote output lacks %q:\n%s", want, promoted)
-		}
+	blocked := c.mysqlctl(t, time.Minute, nil, "promote", "mysql-1", "--catch-up", "5s", "-n", ns)
+	if blocked.code == 0 || !strings.Contains(blocked.stderr, "mysql-1 has not applied what it received") ||
+		!strings.Contains(blocked.stderr, "nothing changed") {
+		t.Errorf("promoting a replica that cannot apply what it received was not refused:\n%s", blocked)
+	}
+	if p := c.recordedPrimary(t, ns); p != "mysql-0" {
+		t.Errorf("after the refused promote the record names %q, want mysql-0", p)
+	}
+
+	// promote waits for the applier; the lock released, mysql-1 applies
+	// row 4 and only then takes writes.
+	var out bytes.Buffer
+	cmd, lines, seen := startUntil(t, c, binary(t), &out, []string{"promote", "mysql-1", "-n", ns},
+		func(line string) bool { return strings.Contains(line, "waiting for mysql-1 to apply what it received") })
+	unlock()
+	for lines.Scan() {
+		seen = append(seen, lines.Text())
+	}
+	if err := cmd.Wait(); err != nil || !strings.Contains(out.String(), "primary: mysql-1 (was mysql-0); writes go to mysql-primary") {
+		t.Fatalf("promote mysql-1 once its applier could go on: %v\n%s\n%s", err, out.String(), strings.Join(seen, "\n"))
 	}
 	c.runClientPod(t, ctx, ns, `for i in $(seq 60); do `+f.client+` -h mysql-primary -uroot -p"$PW" --connect-timeout=2 -e "INSERT INTO shop.orders VALUES (5)" && exit 0; sleep 1; done; exit 1`, root)
-	c.mustSucceed(t, 5*time.Minute, "reclone", "mysql-1", "-n", ns)
 	c.waitPodsReady(t, ctx, ns, manifest.PodSelector("mysql"), 3)
 	c.mustSucceed(t, 2*time.Minute, "check", "-n", ns, "--checksum")
 	for _, pod := range []string{"mysql-0", "mysql-1", "mysql-2"} {
 		got := c.queryThroughPortForward(t, ctx, ns, pod, root, "SELECT GROUP_CONCAT(id ORDER BY id) FROM shop.orders")
-		if got != "1,2,3,5" {
-			t.Errorf("%s holds rows %s, want 1,2,3,5 (4 lost by the forced promote)", pod, got)
+		if got != "1,2,3,4,5" {
+			t.Errorf("%s holds rows %s, want 1,2,3,4,5 (row 4 was only in mysql-1's relay log)", pod, got)
 		}
+	}
+}
+
+// holdReadLock holds LOCK TABLES table READ in one session on pod, so its
+// applier waits on the table, until the returned func (safe to call twice)
+// ends the session.
+func (c *testCluster) holdReadLock(t *testing.T, ctx context.Context, ns, pod, password, table string) func() {
+	t.Helper()
+	lctx, cancel := context.WithCancel(ctx)
+	db := c.openThroughPortForward(t, lctx, ns, pod, password)
+	conn, err := db.Conn(lctx)
+	if err == nil {
+		_, err = conn.ExecContext(lctx, "LOCK TABLES "+table+" READ")
+	}
+	if err != nil {
+		cancel()
+		t.Fatalf("lock %s on %s: %v", table, pod, err)
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			_ = conn.Close()
+			_ = db.Close()
+			cancel()
+		})
+	}
+}
+
+// waitReceivedNotApplied waits until status shows pod's receiver holding a
+// transaction its applier has not applied.
+func (c *testCluster) waitReceivedNotApplied(t *testing.T, ns, pod string) {
+	t.Helper()
+	var seen string
+	err := wait.PollUntilContextTimeout(context.Background(), time.Second, time.Minute, true, func(context.Context) (bool, error) {
+		r := c.statusOf(t, ns)
+		m := r.Member(pod)
+		if m == nil || m.Replication == nil {
+			seen = "no replication"
+			return false, nil
+		}
+		f := sql.Flavour(r.Cluster.Flavour)
+		seen = fmt.Sprintf("executed %s, received %s", m.GTIDExecuted, m.Replication.GTIDReceived)
+		all, err1 := sql.SeenGTID(f, m.GTIDExecuted, m.Replication.GTIDReceived)
+		n, err2 := sql.TransactionCount(f, all)
+		applied, err3 := sql.TransactionCount(f, m.GTIDExecuted)
+		return err1 == nil && err2 == nil && err3 == nil && n > applied, nil
+	})
+	if err != nil {
+		t.Fatalf("%s never held a received transaction unapplied: %s", pod, seen)
 	}
 }
 

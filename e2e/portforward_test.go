@@ -17,17 +17,29 @@ import (
 // go-sql-driver/mysql, returning the first column of the first row.
 func (c *testCluster) queryThroughPortForward(t *testing.T, ctx context.Context, ns, pod, password, query string) string {
 	t.Helper()
+	fctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	db := c.openThroughPortForward(t, fctx, ns, pod, password)
+	defer db.Close()
+	got, err := firstColumn(fctx, db, query)
+	if err != nil {
+		t.Fatalf("%s on %s: %v", query, pod, err)
+	}
+	return got
+}
+
+// openThroughPortForward opens a pool to pod:3306 as root through the API
+// server; the tunnel lives as long as ctx.
+func (c *testCluster) openThroughPortForward(t *testing.T, ctx context.Context, ns, pod, password string) *dbsql.DB {
+	t.Helper()
 	client, err := kube.NewClient(kube.ConnectOptions{Kubeconfig: c.kubeconfig, Namespace: ns})
 	if err != nil {
 		t.Fatalf("kube client: %v", err)
 	}
-	fctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	port, err := client.OpenPodPort(fctx, pod, 3306)
+	port, err := client.OpenPodPort(ctx, pod, 3306)
 	if err != nil {
 		t.Fatalf("port-forward to %s/%s: %v", ns, pod, err)
 	}
-	defer port.Close()
 	cfg := mysql.NewConfig()
 	cfg.User, cfg.Passwd, cfg.Net, cfg.Addr = "root", password, "tcp", port.Addr()
 	cfg.DialFunc = func(ctx context.Context, _, addr string) (net.Conn, error) { return port.DialContext(ctx, addr) }
@@ -36,13 +48,7 @@ func (c *testCluster) queryThroughPortForward(t *testing.T, ctx context.Context,
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := dbsql.OpenDB(connector)
-	defer db.Close()
-	got, err := firstColumn(fctx, db, query)
-	if err != nil {
-		t.Fatalf("%s on %s through %s: %v", query, pod, port.Addr(), err)
-	}
-	return got
+	return dbsql.OpenDB(connector)
 }
 
 // firstColumn is the first column of the first row of query, whatever the
