@@ -138,19 +138,21 @@ func TestCloneRefusesAnEmptyPrimaryBesideARunningPeer(t *testing.T) {
 // transaction the primary committed between two reads is not called
 // errant. Where the primary does not answer, its replicas still count.
 func TestDonorChoiceSkipsErrantReplicas(t *testing.T) {
-	config, record := t.TempDir(), t.TempDir()
-	writeStatements(t, config, sql.MySQL84, "8.4")
+	record := t.TempDir()
 	writeFile(t, filepath.Join(record, "primary"), "mysql-0\n")
 	// Three peers: the primary (10.0.0.1), a replica with an errant write
 	// (10.0.0.2), a sound one 3 s behind (10.0.0.3). The primary's set grows
-	// between reads when GROWS is set, as under writes.
+	// between reads when GROWS is set, as under writes. Replica status is
+	// printed in both flavours' words.
 	snippet := `source "$S/clone.sh"
 admin_cnf() { echo admin.cnf; }
 peer_addresses() { printf '%s\n' ${PEERS:-10.0.0.1 10.0.0.2 10.0.0.3}; }
 replica_status() {
     case "$2" in
     10.0.0.1) printf '' ;;
-    *) printf 'Source_Host: mysql-0.mysql\nReplica_IO_Running: Yes\nReplica_SQL_Running: Yes\nSeconds_Behind_Source: %s\n' "$([[ $2 == 10.0.0.2 ]] && echo 0 || echo 3)" ;;
+    *) lag=$([[ $2 == 10.0.0.2 ]] && echo 0 || echo 3)
+       printf 'Source_Host: mysql-0.mysql\nReplica_IO_Running: Yes\nReplica_SQL_Running: Yes\nSeconds_Behind_Source: %s\n' "$lag"
+       printf 'Master_Host: mysql-0.mysql\nSlave_IO_Running: Yes\nSlave_SQL_Running: Yes\nSeconds_Behind_Master: %s\n' "$lag" ;;
     esac
 }
 sql_query() {
@@ -171,25 +173,35 @@ run_client() {
     esac
 }
 donor_candidates`
-	base := []string{"FLAVOR=mysql", "CONFIG_DIR=" + config, "CLUSTER_STATE_DIR=" + record, "CLUSTER_NAME=mysql",
+	base := []string{"CLUSTER_STATE_DIR=" + record, "CLUSTER_NAME=mysql",
 		"HOSTNAME=mysql-3", "DATA_ROOT=" + t.TempDir(), "RUN_DIR=" + t.TempDir(), "ADMIN_USER=mysqlctl", "ADMIN_PASSWORD=a"}
-	for _, tc := range []struct {
-		name string
-		env  []string
-		want string
-	}{
-		{"an errant replica is skipped", nil, "10.0.0.3 replica\n10.0.0.1 primary\n"},
-		{"a replica ahead of the primary's first read is not errant", []string{"SOUND_AHEAD=aaaa:11", "GROWS=1", "PEERS=10.0.0.3 10.0.0.1"}, "10.0.0.3 replica\n10.0.0.1 primary\n"},
-		{"without the second read it would be", []string{"SOUND_AHEAD=aaaa:11", "PEERS=10.0.0.3 10.0.0.1"}, "10.0.0.1 primary\n"},
-		{"without an answering primary, replicas count", []string{"PRIMARY_AWAY=1"}, "10.0.0.2 replica\n10.0.0.3 replica\n10.0.0.1 primary\n"},
-	} {
-		env := append(append([]string{"READS=" + filepath.Join(t.TempDir(), "reads")}, base...), tc.env...)
-		out, logged, err := runBashSplit(t, snippet, nil, env...)
-		if err != nil || out != tc.want {
-			t.Errorf("%s: err %v, candidates %q, want %q; log:\n%s", tc.name, err, out, tc.want, logged)
-		}
-		if tc.env == nil && !strings.Contains(logged, "peer 10.0.0.2: holds transactions the primary mysql-0 lacks (bbbb:1): not a donor") {
-			t.Errorf("%s: the skip is not logged:\n%s", tc.name, logged)
+	// The script is the same for both flavours: each asks through its own
+	// errant file (MySQL's GTID_SUBTRACT, MariaDB's per-domain query).
+	for _, fl := range []struct {
+		flavour       sql.Flavour
+		version, name string
+	}{{sql.MySQL84, "8.4", "mysql"}, {sql.MariaDB, "10.11", "mariadb"}} {
+		config := t.TempDir()
+		writeStatements(t, config, fl.flavour, fl.version)
+		flavourEnv := append([]string{"FLAVOR=" + fl.name, "CONFIG_DIR=" + config}, base...)
+		for _, tc := range []struct {
+			name string
+			env  []string
+			want string
+		}{
+			{"an errant replica is skipped", nil, "10.0.0.3 replica\n10.0.0.1 primary\n"},
+			{"a replica ahead of the primary's first read is not errant", []string{"SOUND_AHEAD=aaaa:11", "GROWS=1", "PEERS=10.0.0.3 10.0.0.1"}, "10.0.0.3 replica\n10.0.0.1 primary\n"},
+			{"without the second read it would be", []string{"SOUND_AHEAD=aaaa:11", "PEERS=10.0.0.3 10.0.0.1"}, "10.0.0.1 primary\n"},
+			{"without an answering primary, replicas count", []string{"PRIMARY_AWAY=1"}, "10.0.0.2 replica\n10.0.0.3 replica\n10.0.0.1 primary\n"},
+		} {
+			env := append(append([]string{"READS=" + filepath.Join(t.TempDir(), "reads")}, flavourEnv...), tc.env...)
+			out, logged, err := runBashSplit(t, snippet, nil, env...)
+			if err != nil || out != tc.want {
+				t.Errorf("%s, %s: err %v, candidates %q, want %q; log:\n%s", fl.name, tc.name, err, out, tc.want, logged)
+			}
+			if tc.env == nil && !strings.Contains(logged, "peer 10.0.0.2: holds transactions the primary mysql-0 lacks (bbbb:1): not a donor") {
+				t.Errorf("%s, %s: the skip is not logged:\n%s", fl.name, tc.name, logged)
+			}
 		}
 	}
 }

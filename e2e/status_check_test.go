@@ -42,9 +42,7 @@ func statusAndCheck(t *testing.T, c *testCluster, f flavour) {
 	t.Run("a replica's delay with writes is flagged as lag", s.delayedReplica)
 	t.Run("a write on mysql-1 is an errant transaction and a checksum mismatch", s.errantWrite)
 	t.Run("mysql-2 deleted: the others are still shown within the timeout", s.deletedPod)
-	if f.name == "mysql" { // the flavour whose pods compare GTID sets to choose a donor
-		t.Run("a new server does not clone the replica with the errant write", s.noErrantDonor)
-	}
+	t.Run("a new server does not clone the replica with the errant write", s.noErrantDonor)
 }
 
 // statusScenario is the shared state of TestStatusAndCheck's steps.

@@ -86,3 +86,52 @@ func waitSQLThreadStopped(t *testing.T, s *mariadbServer) *InstanceReport {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// The pods' errant file on MariaDB (stmt-errant-gtid.sql, filled with the
+// source's stmt-executed-gtid.sql as the sidecar and the clone container
+// do). A replica's own write is errant while the replica still replicates,
+// before the primary writes again: the window in which a new pod could
+// clone it. A healthy replica shows nothing, before and after the
+// primary's next write, and a primary whose last write never reached a
+// replica holds exactly that write against it (a former primary beside
+// the replica promoted in its place).
+func TestMariaDBErrantByPodFiles(t *testing.T) {
+	t.Parallel()
+	tr := startTrio(t)
+	r1, r2 := tr.replica1, tr.replica2
+	execAs(t, r1.open(t, adminLogin), "INSERT INTO app.t VALUES (100, 'written on a replica')")
+	rep := r1.report(t)
+	if !strings.HasPrefix(rep.GTID.BinlogPos, "0-2-") || !rep.Replica.Replicating() {
+		t.Fatalf("replica-1 wrote %q and replicates %v: want a GTID of server 2, still replicating", rep.GTID.BinlogPos, rep.Replica.Replicating())
+	}
+	if got := tr.errantByPodFiles(t, r1, tr.primary); got != rep.GTID.BinlogPos {
+		t.Errorf("%s on replica-1 = %q, want its own write %s", FileErrantGTID, got, rep.GTID.BinlogPos)
+	}
+	if got := tr.errantByPodFiles(t, r2, tr.primary); got != "" {
+		t.Errorf("%s on replica-2 = %q, want none", FileErrantGTID, got)
+	}
+
+	tr.primary.exec(t, "INSERT INTO app.t VALUES (3, 'three')")
+	pos := tr.primary.report(t).GTID.BinlogPos
+	if err := r2.conn.WaitForGTID(testContext(t), pos, 15*time.Second); err != nil {
+		t.Fatalf("replica-2 did not catch up to %s: %v", pos, err)
+	}
+	if got := tr.errantByPodFiles(t, r2, tr.primary); got != "" {
+		t.Errorf("%s on replica-2 after the primary's write = %q, want none", FileErrantGTID, got)
+	}
+
+	r2.exec(t, "STOP SLAVE IO_THREAD")
+	tr.primary.exec(t, "INSERT INTO app.t VALUES (4, 'four')")
+	unsent := tr.primary.report(t).GTID.BinlogPos
+	if got := tr.errantByPodFiles(t, tr.primary, r2); got != unsent {
+		t.Errorf("%s on the primary against replica-2 = %q, want its unsent write %s", FileErrantGTID, got, unsent)
+	}
+}
+
+// errantByPodFiles is what the pods' errant file finds on s against
+// source's position.
+func (tr *trio) errantByPodFiles(t *testing.T, s, source *mariadbServer) string {
+	t.Helper()
+	theirs := strings.TrimSpace(tr.pod.mustRun(t, source, adminLogin, tr.pod.fill(t, FileExecutedGTID)))
+	return strings.TrimSpace(tr.pod.mustRun(t, s, adminLogin, tr.pod.fill(t, FileErrantGTID, "source_gtid="+theirs)))
+}

@@ -38,7 +38,8 @@ const (
 	FileMakeWritable = "stmt-make-writable.sql"
 	FileExecutedGTID = "stmt-executed-gtid.sql"
 	// FileErrantGTID selects what this server holds that a new source
-	// lacks (MySQL by GTID only): such a server never follows that source.
+	// lacks (by GTID; not MySQL 5.7): such a server never follows that
+	// source, and a new pod does not clone it.
 	FileErrantGTID = "stmt-errant-gtid.sql"
 	// A primary restored from a backup (mysqlctl up --from-backup) runs
 	// FileResetPasswords and, on MariaDB, FileRestoreGTID on a temporary

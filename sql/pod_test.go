@@ -93,14 +93,13 @@ func TestPodStatementsPlaceholders(t *testing.T) {
 			want[FileRestoreGTID] = "gtid"
 		}
 		if tc.flavour != MySQL57 {
-			want[FileExecutedGTID] = ""
+			want[FileExecutedGTID], want[FileErrantGTID] = "", "source_gtid"
 		}
 		switch tc.flavour {
 		case MariaDB:
 			want[FileRootHosts], want[FileRestrictRoot] = "", "root_host"
 		case MySQL84, MySQL80:
 			want[FileClone] = clone
-			want[FileErrantGTID] = "source_gtid"
 			want[FileCloneLocal], want[FileCloneStatus], want[FileRestoreForgetSource] = "clone_dir", "", ""
 		}
 		got := map[string]string{}

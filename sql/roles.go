@@ -88,13 +88,38 @@ func (a *mysqlAdapter) ExecutedGTIDQuery() string   { return "SELECT @@GLOBAL.gt
 // lacks and never asks what the replica holds beyond the source (the source
 // refuses only GTIDs of its own server_uuid), so a former primary with
 // unsent transactions would replicate on top of them, diverged and silent.
-// The sidecar asks this before it points a server at a new source.
-// MariaDB's gtid_strict_mode stops such a replica itself (error 1950).
+// The sidecar asks this before it points a server at a new source, and a
+// new pod before it clones a replica.
 // https://dev.mysql.com/doc/refman/8.4/en/replication-gtids-auto-positioning.html
 func (a *mysqlAdapter) ErrantGTIDQuery() string {
 	return "SELECT GTID_SUBTRACT(@@GLOBAL.gtid_executed, " + textParam(paramSourceGTID) + ")"
 }
-func (a *mariadbAdapter) ErrantGTIDQuery() string { return "" }
+
+// ErrantGTIDQuery on MariaDB lists the entries of this server's
+// gtid_binlog_state later than anything the source's gtid_current_pos
+// ({{source_gtid}}) holds in their domain: a write made here that the
+// source never had. gtid_strict_mode stops such a replica's applier, but
+// only once the source writes that domain's next GTID; until then it
+// replicates, looks healthy and would hand the write to a clone. Per
+// domain, as MariaDBGTIDList.Behind counts (a write buried under the
+// source's later ones stops replication instead, error 1950). JSON_TABLE
+// (10.6+) turns the comma-separated lists into rows.
+func (a *mariadbAdapter) ErrantGTIDQuery() string {
+	mine, source := mariadbGTIDRows("@@GLOBAL.gtid_binlog_state"), mariadbGTIDRows(textParam(paramSourceGTID))
+	return "SELECT IFNULL(GROUP_CONCAT(m.g ORDER BY m.g SEPARATOR ','), '') FROM " + mine + " m WHERE m.g <> '' AND " +
+		gtidSeq("m.g") + " > IFNULL((SELECT MAX(" + gtidSeq("s.g") + ") FROM " + source + " s WHERE s.g <> '' AND " +
+		gtidDomain("s.g") + " = " + gtidDomain("m.g") + "), 0)"
+}
+
+// mariadbGTIDRows is a table of one column g, a row per GTID of list.
+func mariadbGTIDRows(list string) string {
+	return `JSON_TABLE(CONCAT('["', REPLACE(` + list + `, ',', '","'), '"]'), '$[*]' COLUMNS (g VARCHAR(64) PATH '$'))`
+}
+
+func gtidDomain(col string) string { return "SUBSTRING_INDEX(" + col + ", '-', 1)" }
+func gtidSeq(col string) string {
+	return "CAST(SUBSTRING_INDEX(" + col + ", '-', -1) AS UNSIGNED)"
+}
 
 // ClientSessionsQuery leaves out the server's own threads (no user, or
 // "system user", "event_scheduler") and mysqlctl's accounts.

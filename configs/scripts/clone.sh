@@ -66,9 +66,9 @@ WAIT_LOGGED=""
 # 12 s either way, two backups and two prepares sharing the same CPUs.
 # Health is asked of each server, not of Kubernetes: a replica counts when
 # both replication threads run (the same rule as its readiness probe), and
-# when it holds no transaction the recorded primary lacks (where the flavour
-# asks, errant_on: MySQL; MariaDB's strict mode stops such a replica's
-# applier, so it does not count anyway). A primary that does not answer
+# when it holds no transaction the recorded primary lacks (errant_on; on
+# MariaDB, strict mode stops such a replica's applier too, but only once
+# the primary writes again). A primary that does not answer
 # cannot be compared with: its replicas count, as they must for a cluster
 # whose primary is away.
 donor_candidates() {

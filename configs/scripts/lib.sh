@@ -255,9 +255,9 @@ sql_script() { run_client "$1" "$2"; }
 # names from vertical output, so no sql_query here.)
 replica_status() { run_client "$1" "$2" --vertical <"$CONFIG_DIR/stmt-replica-status.sql"; }
 
-# executed_gtid CNF HOST prints HOST's executed GTID set, where the flavour
-# asks for it to find errant transactions (stmt-errant-gtid.sql: MySQL,
-# whose auto-position would replicate on top of them). The client's batch
+# executed_gtid CNF HOST prints HOST's executed GTID set (MariaDB: its
+# gtid_current_pos), where the flavour asks for it to find errant
+# transactions (stmt-errant-gtid.sql: not MySQL 5.7). The client's batch
 # output writes the newlines of a set with several UUIDs as "\n": they are
 # dropped.
 executed_gtid() {

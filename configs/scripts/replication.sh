@@ -231,9 +231,9 @@ write_own_position() {
 # replica of the new one, asking for everything after its own last
 # transaction (MariaDB: gtid_current_pos; MySQL: auto-position). When the
 # new primary lacks any of this server's transactions (they were never
-# sent before a promote), it never follows it: MariaDB's replica stops on
-# its first event (gtid_strict_mode, error 1950); MySQL's is never pointed
-# at it (refuse_errant). Either way it stays read-only and not ready:
+# sent before a promote), it is never pointed at it (refuse_errant; on
+# MariaDB, gtid_strict_mode would stop it on its first event anyway,
+# error 1950). It stays read-only and not ready:
 # mysqlctl status reports it diverged, and mysqlctl reclone gives it the
 # new primary's data.
 rejoin_former_primary() {
