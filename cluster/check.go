@@ -29,6 +29,7 @@ const (
 	CheckReplicationLag        = "replication-lag"
 	CheckNoErrantTransactions  = "no-errant-transactions"
 	CheckNoReplicationErrors   = "no-replication-errors"
+	CheckCertificatesValid     = "certificates-valid"
 	CheckChecksumsMatch        = "checksums-match"
 )
 
@@ -101,6 +102,7 @@ func Evaluate(r *StatusReport, opts CheckOptions) []CheckResult {
 		checkReplicationLag(v, opts.MaxLag),
 		checkNoErrantTransactions(v),
 		checkNoReplicationErrors(v),
+		checkCertificates(r),
 	}
 }
 

@@ -29,6 +29,8 @@ type StatusReport struct {
 	Members []Member `json:"members"`
 	// Objects are the Kubernetes objects the cluster is made of.
 	Objects []ObjectPresence `json:"objects"`
+	// Certificates are the ends of the servers' certificate and the CA.
+	Certificates []Certificate `json:"certificates"`
 	// Errors are problems that concern the whole cluster (the credentials
 	// Secret cannot be read, ...); each member's own error is on the member.
 	Errors []string `json:"errors"`

@@ -58,7 +58,7 @@ func (c *Cluster) gather(ctx context.Context) (*gathering, error) {
 	facts := c.analyze(ctx, g.probes)
 	g.report = &StatusReport{
 		APIVersion: ReportAPIVersion, Kind: KindStatus, ObservedAt: c.now().UTC(),
-		Objects: objects, Errors: []string{},
+		Objects: objects, Certificates: creds.certificates, Errors: []string{},
 		Members: members(g.slots, g.probes, facts),
 	}
 	if creds.err != nil {

@@ -28,6 +28,8 @@ type credentials struct {
 	// ca is the CA certificate the servers' certificates are checked
 	// against; nil for a cluster made before mysqlctl gave it TLS.
 	ca []byte
+	// certificates are the ends of the certificates in the same Secret.
+	certificates []Certificate
 }
 
 // objects tells which of the cluster's objects exist and reads the admin
@@ -45,6 +47,7 @@ func (c *Cluster) objects(ctx context.Context, sts *appsv1.StatefulSet) ([]Objec
 		creds.err = fmt.Errorf("no CA to verify the servers: read secret %s/%s: %w", c.Namespace(), manifest.TLSSecretName(c.name), err)
 	} else if tlsSecret != nil {
 		creds.ca = tlsSecret.Data[manifest.TLSKeyCA]
+		creds.certificates = certificateEnds(tlsSecret.Name, tlsSecret.Data)
 	}
 	ok, err := c.api.Exists(ctx, kube.KindConfigMap, manifest.ConfigMapName(c.name))
 	out = append(out, presence(kindConfigMap, manifest.ConfigMapName(c.name), ok, err))

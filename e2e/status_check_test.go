@@ -159,6 +159,15 @@ func (s *statusScenario) checkPasses(t *testing.T, within time.Duration) {
 	if table.code != 0 || !strings.Contains(table.stdout, "single-primary") {
 		t.Errorf("check table:\n%s", table)
 	}
+	// up issued a certificate for a year, under a CA of ten: both ends
+	// are read from the TLS Secret and named.
+	year := time.Now().UTC().AddDate(1, 0, 0).Format(time.DateOnly)
+	r, _ := s.check(t)
+	if c := findCheck(r, cluster.CheckCertificatesValid); c.Verdict != cluster.Pass ||
+		!strings.Contains(c.Detail, "servers' certificate ends on "+year) || !strings.Contains(c.Detail, "cluster's CA ends on") {
+		t.Errorf("certificates-valid %s %q, want PASS naming the certificate's end %s and the CA's", c.Verdict, c.Detail, year)
+	}
+	t.Logf("check:\n%s", table.stdout)
 }
 
 func (s *statusScenario) writesReplicate(t *testing.T) {
