@@ -54,6 +54,9 @@ func fakeConn(t *testing.T, s *fakeServer, version, comment string) *Conn {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, ok := s.results[semiSyncVariablesQuery]; !ok {
+		s.answer(semiSyncVariablesQuery, "") // no plugin loaded, unless a test says so
+	}
 	db := dbsql.OpenDB(s)
 	t.Cleanup(func() { db.Close() })
 	return &Conn{name: "fake-0", db: db, adapter: a, timeout: time.Second, secrets: []string{"root-secret"}}

@@ -27,6 +27,8 @@ type InstanceReport struct {
 	GTID   GTIDState     `json:"gtid"`
 	// Replica is nil when the server is not configured as a replica.
 	Replica *ReplicaStatus `json:"replica,omitempty"`
+	// SemiSync is nil when the server has no semi-sync variables.
+	SemiSync *SemiSync `json:"semiSync,omitempty"`
 }
 
 // IsReplica reports whether the server has a replication source configured.

@@ -24,6 +24,9 @@ func (c *Conn) Report(ctx context.Context) (*InstanceReport, error) {
 	if rep.Replica, err = c.readReplicaStatus(ctx); err != nil {
 		errs = append(errs, err)
 	}
+	if rep.SemiSync, err = c.readSemiSync(ctx); err != nil {
+		errs = append(errs, err)
+	}
 	return rep, errors.Join(errs...)
 }
 
