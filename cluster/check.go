@@ -29,6 +29,7 @@ const (
 	CheckReplicationLag        = "replication-lag"
 	CheckNoErrantTransactions  = "no-errant-transactions"
 	CheckNoReplicationErrors   = "no-replication-errors"
+	CheckSemiSync              = "semi-sync"
 	CheckCertificatesValid     = "certificates-valid"
 	CheckChecksumsMatch        = "checksums-match"
 )
@@ -102,6 +103,7 @@ func Evaluate(r *StatusReport, opts CheckOptions) []CheckResult {
 		checkReplicationLag(v, opts.MaxLag),
 		checkNoErrantTransactions(v),
 		checkNoReplicationErrors(v),
+		checkSemiSync(v),
 		checkCertificates(r),
 	}
 }

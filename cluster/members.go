@@ -76,6 +76,7 @@ func serverFields(m *Member, r *sql.InstanceReport) {
 		m.BinlogPosition = ptrTo(r.Binlog.Position)
 	}
 	m.GTIDExecuted = executedGTID(r)
+	m.SemiSync = r.SemiSync
 	if r.Replica != nil {
 		m.Replication = replication(r.Replica)
 	}

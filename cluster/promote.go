@@ -104,7 +104,7 @@ func (c *Cluster) promote(ctx context.Context, opts PromoteOptions) (*RoleChange
 		}
 		return nil, err
 	}
-	if err := makePrimary(ctx, target); err != nil {
+	if err := makePrimary(ctx, target, rep); err != nil {
 		return nil, fmt.Errorf("make %s writable: %w; run mysqlctl promote %s again", to, err, to)
 	}
 	if err := c.endChange(ctx, r.rec, to); err != nil {
@@ -161,7 +161,7 @@ func (c *Cluster) fenceOldPrimary(ctx context.Context, r *roleChange, from strin
 	if old == nil {
 		return nil
 	}
-	if err := fence(ctx, old); err != nil {
+	if err := fence(ctx, old, r.report(from)); err != nil {
 		return fmt.Errorf("fence %s: %w: nothing changed", from, err)
 	}
 	c.say(fmt.Sprintf("waiting for %s to apply what %s wrote", to, from))

@@ -55,7 +55,7 @@ func (c *Cluster) settle(ctx context.Context, r *roleChange, in *Intent) (change
 // it is reported, with the command that lifts it should a restart find it.
 func (c *Cluster) giveWritesBack(ctx context.Context, r *roleChange, old Server) error {
 	unmarkErr := c.unmarkFenced(ctx, old.Name())
-	if err := old.Exec(ctx, old.Adapter().MakeWritable()...); err != nil {
+	if err := old.Exec(ctx, writable(old.Adapter(), r.report(old.Name()))...); err != nil {
 		return fmt.Errorf("%s could not be made writable again (%w): nothing takes writes", old.Name(), err)
 	}
 	if err := c.dropChange(ctx, r.rec); err != nil {

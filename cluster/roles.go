@@ -142,10 +142,28 @@ func (c *Cluster) repointOthers(ctx context.Context, r *roleChange, to string, c
 
 // makePrimary turns a replica into a writable primary. Callers remove its
 // fence marker first (unmarkFenced): a server still marked would stay
-// read-only at its next start although it is the primary.
-func makePrimary(ctx context.Context, srv Server) error {
+// read-only at its next start although it is the primary. rep is a report
+// of srv read earlier in the command (nil if none).
+func makePrimary(ctx context.Context, srv Server, rep *sql.InstanceReport) error {
 	a := srv.Adapter()
-	return srv.Exec(ctx, append([]sql.Statement{a.StopReplica(), a.ResetReplica()}, a.MakeWritable()...)...)
+	return srv.Exec(ctx, append([]sql.Statement{a.StopReplica(), a.ResetReplica()}, writable(a, rep)...)...)
+}
+
+// writable lifts the fence; on a server configured for semi-sync it turns
+// the source side on first, so that no commit the new primary acknowledges
+// lives on it alone.
+func writable(a sql.Adapter, rep *sql.InstanceReport) []sql.Statement {
+	var stmts []sql.Statement
+	if semiSyncConfigured(rep) {
+		stmts = append(stmts, sql.SemiSyncSource(a, true)...)
+	}
+	return append(stmts, a.MakeWritable()...)
+}
+
+// semiSyncConfigured: the server was started with semi-sync asked for
+// (the pods' cnf sets its replica side from the spec).
+func semiSyncConfigured(rep *sql.InstanceReport) bool {
+	return rep != nil && rep.SemiSync != nil && rep.SemiSync.Configured
 }
 
 // writers are the answering servers that take writes and replicate from
@@ -164,9 +182,16 @@ func (r *roleChange) writers() []string {
 // of clients, so that none goes on writing to a server that is no longer
 // the primary: they reconnect through the write Service. Callers mark it
 // fenced on its volume first (markFenced), so that no restart undoes it.
-func fence(ctx context.Context, srv Server) error {
+// A server configured for semi-sync stops waiting for acknowledgements:
+// as a replica, its applier's commits must not wait for replicas it has
+// none of. rep is a report of srv read earlier in the command.
+func fence(ctx context.Context, srv Server, rep *sql.InstanceReport) error {
 	a := srv.Adapter()
-	if err := srv.Exec(ctx, a.Fence()...); err != nil {
+	stmts := a.Fence()
+	if semiSyncConfigured(rep) {
+		stmts = append(stmts, sql.SemiSyncSource(a, false)...)
+	}
+	if err := srv.Exec(ctx, stmts...); err != nil {
 		return err
 	}
 	q := a.ClientSessionsQuery()

@@ -1,6 +1,10 @@
 package cluster
 
-import "time"
+import (
+	"time"
+
+	"github.com/mysqlctl/mysqlctl/sql"
+)
 
 // ReportAPIVersion versions the JSON/YAML schema of StatusReport and
 // CheckReport (docs/status-schema.md). Fields may be added within a version;
@@ -117,6 +121,10 @@ type Member struct {
 	// ErrantTransactions are the transactions this server has and the
 	// primary has not, in the flavour's GTID notation; "" when none.
 	ErrantTransactions string `json:"errantTransactions"`
+	// SemiSync is the server's semi-synchronous replication; null where
+	// the server has none (MySQL without its plugins: the cluster does not
+	// ask for it).
+	SemiSync *sql.SemiSync `json:"semiSync"`
 	// BehindTransactions counts the primary's transactions not executed
 	// here; null when it cannot be told.
 	BehindTransactions *uint64 `json:"behindTransactions"`

@@ -103,7 +103,7 @@ func (c *Cluster) switchover(ctx context.Context, opts SwitchoverOptions) (*Role
 	}
 	c.say(fmt.Sprintf("fencing %s: no client writes from here", from))
 	fenced := c.now()
-	if err := fence(ctx, old); err != nil {
+	if err := fence(ctx, old, r.report(from)); err != nil {
 		return nil, c.undo(ctx, r, old, fmt.Errorf("fence %s: %w", from, err))
 	}
 	last, err := old.Report(ctx)
@@ -113,7 +113,7 @@ func (c *Cluster) switchover(ctx context.Context, opts SwitchoverOptions) (*Role
 	if err := target.WaitForGTID(ctx, binlogGTID(last), opts.CatchUp); err != nil {
 		return nil, c.undo(ctx, r, old, fmt.Errorf("%s did not apply the last transactions of %s within %s: %w", to, from, opts.CatchUp, err))
 	}
-	if err := makePrimary(ctx, target); err != nil {
+	if err := makePrimary(ctx, target, r.report(to)); err != nil {
 		return nil, c.undo(ctx, r, old, fmt.Errorf("make %s writable: %w", to, err))
 	}
 	// From here the target is the only writable server: what follows

@@ -102,3 +102,44 @@ func readFile(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+// With the spec's semi-sync, init-config writes its cnf (the replica side
+// on, the source side off at every start, AFTER_SYNC, the timeout; MySQL
+// loads its plugins); without, the file is empty, which the sidecar reads
+// as "off". A bad timeout stops the pod with one line.
+func TestInitConfigSemiSync(t *testing.T) {
+	for _, tc := range []struct{ flavor, ms, want string }{
+		{"mariadb", "", ""},
+		{"mariadb", "2500", "[mysqld]\nrpl_semi_sync_slave_enabled=ON\nrpl_semi_sync_master_enabled=OFF\nrpl_semi_sync_master_timeout=2500\nrpl_semi_sync_master_wait_point=AFTER_SYNC\n"},
+		{"mysql", "4294967295", "[mysqld]\nplugin-load-add=semisync_source.so\nplugin-load-add=semisync_replica.so\nloose-rpl_semi_sync_replica_enabled=ON\nloose-rpl_semi_sync_source_enabled=OFF\nloose-rpl_semi_sync_source_timeout=4294967295\nloose-rpl_semi_sync_source_wait_point=AFTER_SYNC\n"},
+		{"mysql", "10s", "error"},
+		{"mysql57", "1000", "error"},
+	} {
+		configDir, confDir := t.TempDir(), t.TempDir()
+		cnf, err := ServerConfig(tc.flavor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, text := range cnf {
+			writeFile(t, filepath.Join(configDir, name), text)
+		}
+		env := []string{"FLAVOR=" + tc.flavor, "HOSTNAME=mysql-1", "CONFIG_DIR=" + configDir, "CONF_DIR=" + confDir,
+			"BINLOG_EXPIRE_SECONDS=3600", "CLUSTER_STATE_DIR=" + t.TempDir()}
+		if tc.ms != "" {
+			env = append(env, "SEMI_SYNC_TIMEOUT_MS="+tc.ms)
+		}
+		out, err := runBash(t, `bash "$S/init-config.sh"`, env...)
+		if tc.want == "error" {
+			if err == nil || !strings.Contains(out, "semi") {
+				t.Errorf("%s %s: err %v, output %q; want a refusal naming semi-sync", tc.flavor, tc.ms, err, out)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s %s: %v\n%s", tc.flavor, tc.ms, err, out)
+		}
+		if got := readFile(t, filepath.Join(confDir, "40-mysqlctl-semisync.cnf")); got != tc.want {
+			t.Errorf("%s %s: semi-sync cnf %q, want %q", tc.flavor, tc.ms, got, tc.want)
+		}
+	}
+}

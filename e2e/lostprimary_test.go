@@ -25,6 +25,10 @@ import (
 // row, refuses mysql-1 while it cannot apply the row within --catch-up,
 // and then waits for it to apply it before mysql-1 takes writes. No row is
 // lost, and the old primary clones from the new one; on each flavour.
+// The cluster runs semi-synchronous replication: the primary waits for a
+// replica's acknowledgement (row 4 is acknowledged by mysql-1's receiver
+// alone), the role's source side moves to the promoted server, and the
+// old primary comes back as a replica that does not wait for anyone.
 func TestLostPrimaryVolumeIsNotAnEmptyPrimary(t *testing.T) {
 	c := requireCluster(t)
 	binary(t)
@@ -32,7 +36,8 @@ func TestLostPrimaryVolumeIsNotAnEmptyPrimary(t *testing.T) {
 }
 
 func lostPrimaryVolume(t *testing.T, c *testCluster, f flavour) {
-	ctx, ns := c.scenario(t, f, "lostprimary", 3, 8*time.Minute)
+	ctx, ns := c.scenario(t, f, "lostprimary", 3, 8*time.Minute, "--semi-sync", "on")
+	c.waitSemiSync(t, ns, "mysql-0", 2)
 	admin := c.adminPassword(t, ctx, ns)
 	c.execAs(t, ctx, ns, "mysql-0", admin,
 		"CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)", "INSERT INTO shop.orders VALUES (1), (2), (3)")
@@ -77,12 +82,31 @@ func lostPrimaryVolume(t *testing.T, c *testCluster, f flavour) {
 	}
 	c.runClientPod(t, ctx, ns, `for i in $(seq 60); do `+f.client+` -h mysql-primary -uroot -p"$PW" --connect-timeout=2 -e "INSERT INTO shop.orders VALUES (5)" && exit 0; sleep 1; done; exit 1`, root)
 	c.waitPodsReady(t, ctx, ns, manifest.PodSelector("mysql"), 3)
-	c.mustSucceed(t, 2*time.Minute, "check", "-n", ns, "--checksum")
+	c.waitSemiSync(t, ns, "mysql-1", 2) // the old primary, cloned, acknowledges too
+	if s := c.statusOf(t, ns).Member("mysql-0").SemiSync; s == nil || s.SourceEnabled || !s.ReplicaActive {
+		t.Errorf("the old primary, back as a replica: semi-sync %+v, want its source side off and its receiver acknowledging", s)
+	}
+	c.checkPassesWithin(t, ns, 2*time.Minute, "--checksum")
 	for _, pod := range []string{"mysql-0", "mysql-1", "mysql-2"} {
 		got := c.queryThroughPortForward(t, ctx, ns, pod, root, "SELECT GROUP_CONCAT(id ORDER BY id) FROM shop.orders")
 		if got != "1,2,3,4,5" {
 			t.Errorf("%s holds rows %s, want 1,2,3,4,5 (row 4 was only in mysql-1's relay log)", pod, got)
 		}
+	}
+}
+
+// waitSemiSync waits until status shows primary waiting for
+// acknowledgements from n semi-synchronous replicas.
+func (c *testCluster) waitSemiSync(t *testing.T, ns, primary string, n int) {
+	t.Helper()
+	var seen string
+	err := wait.PollUntilContextTimeout(context.Background(), time.Second, time.Minute, true, func(context.Context) (bool, error) {
+		s := c.statusOf(t, ns).Member(primary).SemiSync
+		seen = fmt.Sprintf("%+v", s)
+		return s != nil && s.SourceEnabled && s.SourceActive && s.Clients == n, nil
+	})
+	if err != nil {
+		t.Fatalf("%s never waited for %d semi-synchronous replicas: %s", primary, n, seen)
 	}
 }
 

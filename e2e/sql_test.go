@@ -61,11 +61,12 @@ func mariadbScenario(t *testing.T, prefix string, replicas int, timeout time.Dur
 // scenario is the opening of a scenario on flavour f (forEachFlavour): a
 // context bounded by timeout, a namespace of its own, and a cluster of
 // replicas servers ready in it.
-func (c *testCluster) scenario(t *testing.T, f flavour, prefix string, replicas int, timeout time.Duration) (context.Context, string) {
+func (c *testCluster) scenario(t *testing.T, f flavour, prefix string, replicas int, timeout time.Duration, extra ...string) (context.Context, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	t.Cleanup(cancel)
 	ns := c.namespace(t, prefix+"-"+f.name)
-	c.mustSucceed(t, 5*time.Minute, append([]string{"up", "-n", ns, "--replicas", strconv.Itoa(replicas)}, f.upFlags()...)...)
+	args := append([]string{"up", "-n", ns, "--replicas", strconv.Itoa(replicas)}, f.upFlags()...)
+	c.mustSucceed(t, 5*time.Minute, append(args, extra...)...)
 	return ctx, ns
 }

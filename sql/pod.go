@@ -36,7 +36,12 @@ const (
 	FileServerStart  = "stmt-server-start.sql"
 	FileServerRole   = "stmt-server-role.sql"
 	FileMakeWritable = "stmt-make-writable.sql"
-	FileExecutedGTID = "stmt-executed-gtid.sql"
+	// FileSemiSyncSourceOn makes the primary wait for a replica's
+	// acknowledgement of each commit; the sidecar runs it before
+	// FileMakeWritable on a server started with semi-sync asked for.
+	// Absent where mysqlctl does not offer semi-sync.
+	FileSemiSyncSourceOn = "stmt-semisync-source-on.sql"
+	FileExecutedGTID     = "stmt-executed-gtid.sql"
 	// FileErrantGTID selects what this server holds that a new source
 	// lacks (by GTID; not MySQL 5.7): such a server never follows that
 	// source, and a new pod does not clone it.
@@ -105,6 +110,9 @@ func PodStatements(flavour Flavour, version string) (map[string]string, error) {
 	}
 	if a.CloneLocal() != nil {
 		files[FileRestoreForgetSource] = script(a.StopReplica(), a.ResetReplica())
+	}
+	if on := SemiSyncSource(a, true); on != nil {
+		files[FileSemiSyncSourceOn] = script(on...)
 	}
 	if by == ByGTID {
 		files[FileExecutedGTID] = script(Statement{SQL: a.ExecutedGTIDQuery()})

@@ -95,6 +95,9 @@ func TestPodStatementsPlaceholders(t *testing.T) {
 		if tc.flavour != MySQL57 {
 			want[FileExecutedGTID], want[FileErrantGTID] = "", "source_gtid"
 		}
+		if tc.flavour == MariaDB || tc.flavour == MySQL84 {
+			want[FileSemiSyncSourceOn] = ""
+		}
 		switch tc.flavour {
 		case MariaDB:
 			want[FileRootHosts], want[FileRestrictRoot] = "", "root_host"
@@ -154,7 +157,8 @@ func TestPodStatementsKeepPasswordsOutOfTheBinlog(t *testing.T) {
 }
 
 // The spec's series render the statements today's releases accept: 8.0.23
-// on writes like 8.4, and MariaDB 11.x like 10.11.
+// on writes like 8.4, and MariaDB 11.x like 10.11, but for semi-sync,
+// which MySQL offers from 8.0.26 (its plugins named source and replica).
 func TestPodStatementsAcrossSeries(t *testing.T) {
 	same := [][2]struct {
 		f Flavour
@@ -170,6 +174,13 @@ func TestPodStatementsAcrossSeries(t *testing.T) {
 		if errA != nil || errB != nil {
 			t.Fatal(errA, errB)
 		}
+		_, aSemi := a[FileSemiSyncSourceOn]
+		_, bSemi := b[FileSemiSyncSourceOn]
+		if want := pair[0].v != "8.0.23"; aSemi != want || !bSemi {
+			t.Errorf("%s %s has %s: %v, %s: %v; want %v, true", pair[0].f, pair[0].v, FileSemiSyncSourceOn, aSemi, pair[1].v, bSemi, want)
+		}
+		delete(a, FileSemiSyncSourceOn)
+		delete(b, FileSemiSyncSourceOn)
 		if d := cmp.Diff(a, b); d != "" {
 			t.Errorf("%s %s and %s differ:\n%s", pair[0].f, pair[0].v, pair[1].v, d)
 		}

@@ -42,6 +42,12 @@ func LiveSpec(sts *appsv1.StatefulSet) Spec {
 			if e.Name == envClientTLS {
 				s.TLS = e.Value
 			}
+			if n, err := strconv.ParseInt(e.Value, 10, 64); e.Name == envSemiSyncTimeoutMillis && err == nil {
+				s.SemiSync, s.SemiSyncTimeout = SemiSyncOn, (time.Duration(n) * time.Millisecond).String()
+				if n == StrictSemiSyncTimeoutMillis {
+					s.SemiSync, s.SemiSyncTimeout = SemiSyncStrict, ""
+				}
+			}
 		}
 		switch c.Name {
 		case ContainerServer:

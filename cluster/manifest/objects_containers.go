@@ -20,11 +20,15 @@ const (
 // initConfigContainer writes server-id, report_host and the role's cnf: it
 // reads the record (which pod is the primary) and the volume (is it new).
 func initConfigContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
+	env := append(baseEnv(spec),
+		envValue(envBinlogExpireSeconds, strconv.FormatInt(spec.BinlogRetentionSeconds(), 10)),
+		envValue(envServerVersion, spec.Version),
+		envValue(envClientTLS, spec.TLS))
+	if ms := spec.SemiSyncTimeoutMillis(); ms > 0 {
+		env = append(env, envValue(envSemiSyncTimeoutMillis, strconv.FormatInt(ms, 10)))
+	}
 	return scriptContainer(ContainerInitConfig, spec.ServerImage(), configs.ScriptInitConfig).
-		WithEnv(append(baseEnv(spec),
-			envValue(envBinlogExpireSeconds, strconv.FormatInt(spec.BinlogRetentionSeconds(), 10)),
-			envValue(envServerVersion, spec.Version),
-			envValue(envClientTLS, spec.TLS))...).
+		WithEnv(env...).
 		WithResources(resourceRequests(helperCPURequest, helperMemoryRequest)).
 		WithVolumeMounts(
 			volumeMount(volumeScripts, mountScripts, true),

@@ -26,6 +26,12 @@ const envMaxReadLag = "MAX_READ_LAG"
 // clients without TLS when it is "required".
 const envClientTLS = "CLIENT_TLS"
 
+// envSemiSyncTimeoutMillis is how long a primary waits for a replica's
+// acknowledgement (ms): init-config writes the semi-sync cnf when it is
+// set, and the sidecar makes a primary wait for acknowledgements when the
+// server was started with that cnf. Absent when semiSync is off.
+const envSemiSyncTimeoutMillis = "SEMI_SYNC_TIMEOUT_MS"
+
 // baseEnv is what every script needs: the flavour picks the client tools and
 // SQL dialect, the cluster name makes the peers' DNS names.
 func baseEnv(spec Spec) []*corev1ac.EnvVarApplyConfiguration {

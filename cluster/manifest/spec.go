@@ -50,6 +50,12 @@ type Spec struct {
 	// pods reach the clone port, clients reach 3306. Off by default: not
 	// every cluster's network plugin enforces policies.
 	NetworkPolicy string `json:"networkPolicy,omitempty"`
+	// SemiSync is "off", "on" (the primary acknowledges a commit once a
+	// replica has received it, and falls back to asynchronous replication
+	// when none acknowledges within SemiSyncTimeout) or "strict" (it never
+	// falls back: writes wait while no replica acknowledges).
+	SemiSync        string `json:"semiSync,omitempty"`
+	SemiSyncTimeout string `json:"semiSyncTimeout,omitempty"`
 }
 
 // Defaults of a spec. Requests are small on purpose: five pods must fit on a
@@ -74,6 +80,12 @@ const (
 	defaultTLS = tLSPreferred
 	// defaultNetworkPolicy renders none.
 	defaultNetworkPolicy = "false"
+	// defaultSemiSync is off: semi-sync costs every commit a round trip to
+	// a replica, and strict can stop writes; a cluster that must not lose
+	// an acknowledged write says on or strict (README, "Durability").
+	defaultSemiSync = SemiSyncOff
+	// defaultSemiSyncTimeout is MariaDB's and MySQL's own default.
+	defaultSemiSyncTimeout = "10s"
 	// DefaultXtrabackupImage is the image of the mysql57 flavour's clone
 	// and sidecar containers: Percona's XtraBackup 2.4.29, the last 2.4
 	// release, with the Percona Server 5.7 client and socat. The Kubernetes
@@ -147,6 +159,12 @@ func (s Spec) WithDefaults() Spec {
 	}
 	if s.NetworkPolicy == "" {
 		s.NetworkPolicy = defaultNetworkPolicy
+	}
+	if s.SemiSync == "" {
+		s.SemiSync = defaultSemiSync
+	}
+	if s.SemiSyncTimeout == "" {
+		s.SemiSyncTimeout = defaultSemiSyncTimeout
 	}
 	return s
 }

@@ -28,6 +28,8 @@ const (
 	KeyMaxReadLag
 	KeyTLS
 	KeyNetworkPolicy
+	KeySemiSync
+	KeySemiSyncTimeout
 	numSpecKeys
 )
 
@@ -74,6 +76,9 @@ func SpecKeys() []SpecKeyRow {
 		text(KeyMaxReadLag, "maxReadLag", d.MaxReadLag, "how stale a replica may be and still serve reads through <name>-read", func(s *Spec) *string { return &s.MaxReadLag }),
 		text(KeyTLS, "tls", d.TLS, "clients' TLS: required (the servers refuse plain connections) or preferred; replication and clones always use TLS", func(s *Spec) *string { return &s.TLS }),
 		text(KeyNetworkPolicy, "networkPolicy", d.NetworkPolicy, "true: a NetworkPolicy lets only the cluster's pods reach the clone port (needs a network plugin that enforces policies)", func(s *Spec) *string { return &s.NetworkPolicy }),
+		{Key: KeySemiSync, Name: "semiSync", Default: d.SemiSync, Usage: "semi-synchronous replication: off; on (a commit waits for a replica's acknowledgement, and falls back to asynchronous after semiSyncTimeout); strict (never falls back: writes wait while no replica acknowledges)",
+			set: setSemiSync, get: func(s Spec) string { return s.SemiSync }},
+		text(KeySemiSyncTimeout, "semiSyncTimeout", d.SemiSyncTimeout, "with semiSync on, how long a commit waits for an acknowledgement before the primary falls back to asynchronous replication", func(s *Spec) *string { return &s.SemiSyncTimeout }),
 	}
 }
 
@@ -91,6 +96,19 @@ func setReplicas(s *Spec, v string) error {
 		return InvalidSpec("replicas", "replicas must be a whole number ≥ 1, got %q: pass --replicas 1 or more", v)
 	}
 	s.Replicas = int32(n)
+	return nil
+}
+
+// setSemiSync stores semiSync. YAML reads a bare off or on in a config
+// file as a boolean, which reaches here as "false" or "true".
+func setSemiSync(s *Spec, v string) error {
+	switch v {
+	case "false":
+		v = SemiSyncOff
+	case "true":
+		v = SemiSyncOn
+	}
+	s.SemiSync = v
 	return nil
 }
 

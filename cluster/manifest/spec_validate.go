@@ -36,6 +36,7 @@ func (s Spec) Validate() error {
 	checks := []func() error{
 		s.validateName, s.validateReplicas, s.validateFlavor,
 		s.validateVersion, s.validateImages, s.validateResources, s.validateBinlogRetention, s.validateMaxReadLag, s.validateTLS, s.validateNetworkPolicy,
+		s.validateSemiSync,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {

@@ -56,6 +56,34 @@ tls_cnf() {
     fi
 }
 
+# semisync_cnf prints the semi-sync settings when the spec asks for them
+# (SEMI_SYNC_TIMEOUT_MS set, in milliseconds), nothing otherwise. The
+# replica side is on, so a receiver acknowledges whenever it replicates;
+# the source side is off, as every start is read-only: the sidecar turns it
+# on before it makes the recorded primary writable, and mysqlctl before a
+# switchover's or a promote's target takes writes. AFTER_SYNC: no client
+# sees a commit that no replica has received. MySQL loads its two plugins.
+# https://mariadb.com/kb/en/semisynchronous-replication/
+# https://dev.mysql.com/doc/refman/8.4/en/replication-semisync.html
+semisync_cnf() {
+    local ms=${SEMI_SYNC_TIMEOUT_MS:-} source=master replica=slave loose=""
+    [[ -n "$ms" ]] || return 0
+    if [[ ! "$ms" =~ ^[0-9]{1,10}$ ]]; then
+        die "SEMI_SYNC_TIMEOUT_MS must be a whole number of milliseconds, got \"$ms\": the semi-sync timeout (spec key semiSyncTimeout) is invalid"
+    fi
+    case "$FLAVOR" in
+    mysql)
+        # loose-: the image's mysqld --initialize reads this file without
+        # loading plugins, and would refuse their variables.
+        source=source replica=replica loose=loose-
+        printf 'plugin-load-add=semisync_source.so\nplugin-load-add=semisync_replica.so\n'
+        ;;
+    mysql57) die "semi-sync is not offered on mysql57: set the spec key semiSync to off" ;;
+    esac
+    printf '%srpl_semi_sync_%s_enabled=ON\n%srpl_semi_sync_%s_enabled=OFF\n%srpl_semi_sync_%s_timeout=%d\n%srpl_semi_sync_%s_wait_point=AFTER_SYNC\n' \
+        "$loose" "$replica" "$loose" "$source" "$loose" "$source" "$((10#$ms))" "$loose" "$source"
+}
+
 # check_server_image stops the pod before the server ever opens the volume
 # when the image's server is not what the spec asked for: another family
 # (MariaDB for --flavor mysql, or the reverse) or another version than
@@ -86,7 +114,7 @@ check_server_image() {
 }
 
 main() {
-    local ordinal role retention
+    local ordinal role retention semi settings
     ordinal=$(pod_ordinal)
     check_server_image
     retention=$(binlog_retention_cnf)
@@ -101,7 +129,16 @@ main() {
         >"$CONF_DIR/20-mysqlctl-server.cnf"
     chmod 0644 "$CONF_DIR/20-mysqlctl-server.cnf"
     install -m 0644 "$CONFIG_DIR/$role.cnf" "$CONF_DIR/30-mysqlctl-role.cnf"
-    log "ordinal $ordinal: server-id $((100 + ordinal)), starts as $role (recorded primary: $(describe_primary)), ${retention/=/ }, clients' TLS ${CLIENT_TLS:-preferred}"
+    # Empty when off: the sidecar asks whether it holds anything.
+    : >"$SEMI_SYNC_CNF"
+    semi=off
+    if [[ -n "${SEMI_SYNC_TIMEOUT_MS:-}" ]]; then
+        settings=$(semisync_cnf)
+        printf '[mysqld]\n%s\n' "$settings" >"$SEMI_SYNC_CNF"
+        semi="on (a commit waits up to ${SEMI_SYNC_TIMEOUT_MS} ms for a replica)"
+    fi
+    chmod 0644 "$SEMI_SYNC_CNF"
+    log "ordinal $ordinal: server-id $((100 + ordinal)), starts as $role (recorded primary: $(describe_primary)), ${retention/=/ }, clients' TLS ${CLIENT_TLS:-preferred}, semi-sync $semi"
 }
 
 main "$@"

@@ -42,6 +42,11 @@
 : "${SECRETS_DIR:=/etc/mysqlctl/secrets}" # the credentials Secret (read-only)
 : "${TLS_DIR:=/etc/mysqlctl/tls}"         # the TLS Secret (read-only)
 : "${SERVER_BACKUP_DIR:=/var/lib/mysqlctl-backup}" # DATA_ROOT/BACKUP_SUBDIR as the server container mounts it
+# SEMI_SYNC_CNF holds init-config's semi-sync settings when the spec asks
+# for semi-sync, and nothing otherwise: a non-empty one tells the sidecar
+# that this start of the server waits for replicas' acknowledgements once
+# it is the primary.
+SEMI_SYNC_CNF="$CONF_DIR/40-mysqlctl-semisync.cnf"
 
 STATE_DIR="$DATA_ROOT/mysqlctl"                # on the volume, outside the datadir
 CLONE_MARKER="$STATE_DIR/clone-complete"       # written only after a whole clone

@@ -167,6 +167,12 @@ claim_writes() {
         return 1
     fi
     ro=$(sql_query "$cnf" "$SERVER_HOST" stmt-read-only.sql) || return 1
+    # Semi-sync first, so acknowledged commits wait for a replica from the
+    # first one; also on a new cluster's first primary, which starts
+    # writable.
+    if [[ -s "$SEMI_SYNC_CNF" ]]; then
+        sql_fill stmt-semisync-source-on.sql | sql_script "$cnf" "$SERVER_HOST" || return 1
+    fi
     if [[ "$ro" != 0 ]]; then
         sql_fill stmt-make-writable.sql | sql_script "$cnf" "$SERVER_HOST" || return 1
         log "writable: this is the recorded primary, and no other server takes writes"

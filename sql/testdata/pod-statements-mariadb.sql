@@ -58,6 +58,9 @@ SET SESSION sql_log_bin = 0;
 ALTER USER IF EXISTS 'root'@'localhost' IDENTIFIED BY {{root_password}};
 ALTER USER IF EXISTS 'root'@'%' IDENTIFIED BY {{root_password}};
 
+-- stmt-semisync-source-on.sql
+SET GLOBAL rpl_semi_sync_master_enabled = ON;
+
 -- stmt-server-role.sql
 SELECT @@server_id, @@global.read_only;
 
