@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -12,6 +13,8 @@ import (
 
 // PromoteOptions are the choices of `mysqlctl promote`.
 type PromoteOptions struct {
+	// Pod is the replica to promote; "" picks the one no other received
+	// more than (mostReceived).
 	Pod string
 	// Force promotes a replica although another one has applied more.
 	Force bool
@@ -31,7 +34,7 @@ type PromoteOptions struct {
 func (c *Cluster) Promote(ctx context.Context, opts PromoteOptions) (*RoleChange, error) {
 	change, err := c.promote(ctx, opts)
 	if err != nil {
-		return change, fmt.Errorf("promote %s in %s: %w", opts.Pod, c.name, err)
+		return change, fmt.Errorf("promote %s in %s: %w", cmp.Or(opts.Pod, "a replica"), c.name, err)
 	}
 	return change, nil
 }
@@ -48,6 +51,12 @@ func (c *Cluster) promote(ctx context.Context, opts PromoteOptions) (*RoleChange
 		return nil, err
 	}
 	defer r.g.close()
+	if opts.Pod == "" {
+		if opts.Pod, err = mostReceived(r); err != nil {
+			return nil, err
+		}
+		c.say(fmt.Sprintf("promoting %s: no other replica received more", opts.Pod))
+	}
 	from, to := r.primary, opts.Pod
 	if _, err := memberOrdinal(c.name, to, int32(len(r.g.slots))); err != nil {
 		return nil, err

@@ -45,6 +45,14 @@ func (o *recloneOptions) run(cmd *cobra.Command, g *globalOptions, pod string) e
 	return nil
 }
 
+// atMostOnePod takes a pod's name or none (exit 2 otherwise).
+func atMostOnePod(cmd *cobra.Command, args []string) error {
+	if len(args) > 1 {
+		return usageError(fmt.Errorf("%s takes at most one pod name, got %d arguments: e.g. mysqlctl %s mysql-2", cmd.Name(), len(args), cmd.Name()))
+	}
+	return nil
+}
+
 // exactlyOnePod wants the pod's name and nothing else (exit 2 otherwise).
 func exactlyOnePod(cmd *cobra.Command, args []string) error {
 	if len(args) != 1 {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -51,11 +52,12 @@ downtime.`,
 func newPromoteCommand(g *globalOptions) *cobra.Command {
 	o := &roleOptions{}
 	cmd := &cobra.Command{
-		Use:   "promote POD",
+		Use:   "promote [POD]",
 		Short: "Make a replica the primary when the primary is lost (failover)",
 		Long: `Make a replica the primary when the recorded primary is gone or its data is
 lost. Transactions the old primary committed but never sent to a replica are
-lost. Refused while the primary is healthy (use switchover); while its pod
+lost. Without POD, the replica that received the most (its relay log
+counts: it applies it first). Refused while the primary is healthy (use switchover); while its pod
 is Ready or its server still answers as writable; and for a replica that
 received fewer transactions than another: --force promotes anyway. An old
 primary that answers is fenced (read-only, its clients' sessions ended)
@@ -67,14 +69,19 @@ status reports it diverged.
 server: after a role change whose last step failed, or when the cluster's
 record was deleted. It changes nothing on the servers but the others'
 source.`,
-		Example: `  # mysql-0's volume is lost; mysql-1 is the most up to date replica
+		Example: `  # mysql-0's volume is lost: the replica that received the most
+  mysqlctl promote
+
+  # mysql-0's volume is lost; mysql-1 is the most up to date replica
   mysqlctl promote mysql-1
 
   # The record was deleted; mysql-1 is the one writable server
   mysqlctl promote mysql-1 --adopt`,
-		Args:              exactlyOnePod,
+		Args:              atMostOnePod,
 		ValidArgsFunction: completeFirstArg(g, replicaNames),
-		RunE:              func(cmd *cobra.Command, args []string) error { return o.runPromote(cmd, g, args[0]) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return o.runPromote(cmd, g, strings.Join(args, ""))
+		},
 	}
 	addSpecFlags(cmd, nameKeys...)
 	cmd.Flags().BoolVar(&o.force, "force", false, "promote although another replica received more transactions (they are lost), or the old primary still answers (it is fenced)")
@@ -96,6 +103,9 @@ func (o *roleOptions) runSwitchover(cmd *cobra.Command, g *globalOptions) error 
 }
 
 func (o *roleOptions) runPromote(cmd *cobra.Command, g *globalOptions, pod string) error {
+	if o.adopt && pod == "" {
+		return usageError(errors.New("--adopt records the one writable server as the primary: name it, e.g. mysqlctl promote mysql-1 --adopt"))
+	}
 	if o.adopt && o.force {
 		return usageError(errors.New("--adopt records a primary that already takes writes, and --force does not apply to it: pass one of them"))
 	}

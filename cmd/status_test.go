@@ -78,6 +78,18 @@ func TestArgumentsAreUsageErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want exit 2 asking for one pod", args, code, stderr)
 		}
 	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"promote", "mysql-1", "mysql-2"}, "promote takes at most one pod name, got 2 arguments"},
+		{[]string{"promote", "--adopt"}, "--adopt records the one writable server as the primary: name it"},
+	} {
+		code, _, stderr := runMysqlctl(t, tc.args...)
+		if code != exitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 saying %q", tc.args, code, stderr, tc.want)
+		}
+	}
 	code, _, stderr := runMysqlctl(t, "stauts")
 	if code != exitUsage || !strings.Contains(stderr, `unknown command "stauts"`) || !strings.Contains(stderr, "status") {
 		t.Errorf("stauts: exit %d, stderr %q; want exit 2 suggesting status", code, stderr)

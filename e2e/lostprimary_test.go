@@ -23,7 +23,8 @@ import (
 // (its applier waits behind a table lock): check names it as holding the
 // most, promote refuses mysql-2, which stopped replicating before that
 // row, refuses mysql-1 while it cannot apply the row within --catch-up,
-// and then waits for it to apply it before mysql-1 takes writes. No row is
+// and then, naming no replica, picks mysql-1 and waits for it to apply
+// the row before it takes writes. No row is
 // lost, and the old primary clones from the new one; on each flavour.
 // The cluster runs semi-synchronous replication: the primary waits for a
 // replica's acknowledgement (row 4 is acknowledged by mysql-1's receiver
@@ -68,10 +69,11 @@ func lostPrimaryVolume(t *testing.T, c *testCluster, f flavour) {
 		t.Errorf("after the refused promote the record names %q, want mysql-0", p)
 	}
 
-	// promote waits for the applier; the lock released, mysql-1 applies
-	// row 4 and only then takes writes.
+	// promote, naming no replica, picks mysql-1 (its relay log counts: it
+	// applied no more than mysql-2), waits for its applier, and once the
+	// lock goes mysql-1 applies row 4 and only then takes writes.
 	var out bytes.Buffer
-	cmd, lines, seen := startUntil(t, c, binary(t), &out, []string{"promote", "mysql-1", "-n", ns},
+	cmd, lines, seen := startUntil(t, c, binary(t), &out, []string{"promote", "-n", ns},
 		func(line string) bool { return strings.Contains(line, "waiting for mysql-1 to apply what it received") })
 	unlock()
 	for lines.Scan() {
