@@ -93,9 +93,13 @@ func (c *Cluster) promote(ctx context.Context, opts PromoteOptions) (*RoleChange
 			return nil, err
 		}
 	}
+	lost := fmt.Sprintf("transactions %s committed but never sent to a replica are lost", from)
+	if semiSyncConfigured(rep) && len(ahead) == 0 {
+		lost = fmt.Sprintf("semi-sync is on and %s holds all any replica received: no transaction %s acknowledged is lost, unless it had fallen back to asynchronous replication (check says so while it happens)", to, from)
+	}
 	change := &RoleChange{From: from, To: to, Notes: []string{fmt.Sprintf(
-		"transactions %s committed but never sent to a replica are lost; %s rejoins as a replica when its data is a subset of %s's, else it stays read-only and mysqlctl status reports it diverged (mysqlctl reclone %s gives it %s's data)",
-		from, from, to, from, to)}}
+		"%s; %s rejoins as a replica when its data is a subset of %s's, else it stays read-only and mysqlctl status reports it diverged (mysqlctl reclone %s gives it %s's data)",
+		lost, from, to, from, to)}}
 	in, err := c.beginChange(ctx, r.rec, "promote", from, to)
 	if err != nil {
 		return nil, err

@@ -17,6 +17,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
@@ -141,6 +142,7 @@ type serviceWriter struct {
 	ns, pw   string
 	stop     context.CancelFunc
 	done     chan struct{}
+	mu       sync.Mutex // guards acked while the writer runs
 	acked    []int
 	failures int
 }
@@ -174,7 +176,9 @@ func (w *serviceWriter) run(ctx context.Context) {
 		var myErr *mysql.MySQLError
 		switch {
 		case err == nil:
+			w.mu.Lock()
 			w.acked = append(w.acked, id)
+			w.mu.Unlock()
 			id++
 			// An application's pace, not a load test: the looks at
 			// read_only share the same two cores.
@@ -187,6 +191,24 @@ func (w *serviceWriter) run(ctx context.Context) {
 			db, closeDB = nil, func() {}
 			sleepCtx(ctx, 50*time.Millisecond)
 		}
+	}
+}
+
+// count is how many inserts were acknowledged so far.
+func (w *serviceWriter) count() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.acked)
+}
+
+// waitAcked waits until the writer has n acknowledged inserts.
+func (w *serviceWriter) waitAcked(t *testing.T, ctx context.Context, n int, within time.Duration) {
+	t.Helper()
+	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, within, true, func(context.Context) (bool, error) {
+		return w.count() >= n, nil
+	})
+	if err != nil {
+		t.Fatalf("the writer has %d acknowledged inserts after %s, want %d", w.count(), within, n)
 	}
 }
 
