@@ -50,3 +50,34 @@ func checkSemiSync(v view) CheckResult {
 }
 
 func millis(ms uint64) string { return (time.Duration(ms) * time.Millisecond).String() }
+
+// semiSyncState is ClusterSummary.SemiSync: what the primary does with
+// acknowledgements, "" where no server was started with semi-sync.
+func semiSyncState(members []Member, primary string) string {
+	configured := false
+	var p *Member
+	for i := range members {
+		m := &members[i]
+		if m.SemiSync != nil && m.SemiSync.Configured {
+			configured = true
+		}
+		if m.Pod == primary {
+			p = m
+		}
+	}
+	switch {
+	case !configured:
+		return ""
+	case p == nil || p.SemiSync == nil:
+		return "on (the primary's state unknown)"
+	case !p.SemiSync.SourceEnabled:
+		return "on, but the primary does not wait"
+	case p.SemiSync.Clients == 0 && p.SemiSync.TimeoutMillis >= manifest.StrictSemiSyncTimeoutMillis:
+		return "strict, no replica acknowledges: writes wait"
+	case !p.SemiSync.SourceActive:
+		return "fell back to asynchronous"
+	case p.SemiSync.Clients == 0:
+		return "on, no replica acknowledges"
+	}
+	return fmt.Sprintf("on, %d replicas acknowledge", p.SemiSync.Clients)
+}

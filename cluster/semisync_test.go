@@ -72,27 +72,28 @@ func TestCheckSemiSync(t *testing.T) {
 		change  func(servers map[string]*fakeServer)
 		verdict Verdict
 		detail  string
+		state   string // the status summary's words
 	}{
 		{"off", func(s map[string]*fakeServer) {
 			for _, f := range s {
 				f.reports[0].SemiSync = nil
 			}
-		}, Pass, "semi-synchronous replication is off"},
-		{"two replicas acknowledge", func(map[string]*fakeServer) {}, Pass, "mysql-0 waits for an acknowledgement from one of 2 semi-synchronous replicas (falls back after 10s)"},
+		}, Pass, "semi-synchronous replication is off", ""},
+		{"two replicas acknowledge", func(map[string]*fakeServer) {}, Pass, "mysql-0 waits for an acknowledgement from one of 2 semi-synchronous replicas (falls back after 10s)", "on, 2 replicas acknowledge"},
 		{"fell back", func(s map[string]*fakeServer) {
 			p := s["mysql-0"].reports[0].SemiSync
 			p.SourceActive, p.NoAck = false, 7
-		}, Fail, "the primary mysql-0 fell back to asynchronous replication (no acknowledgement within 10s; 7 commits were acknowledged without one"},
+		}, Fail, "the primary mysql-0 fell back to asynchronous replication (no acknowledgement within 10s; 7 commits were acknowledged without one", "fell back to asynchronous"},
 		{"strict with nobody to acknowledge", func(s map[string]*fakeServer) {
 			p := s["mysql-0"].reports[0].SemiSync
 			p.Clients, p.TimeoutMillis = 0, manifest.StrictSemiSyncTimeoutMillis
-		}, Fail, "no replica acknowledges mysql-0's commits, and semiSync is strict: every write waits"},
+		}, Fail, "no replica acknowledges mysql-0's commits, and semiSync is strict: every write waits", "strict, no replica acknowledges: writes wait"},
 		{"on with nobody to acknowledge", func(s map[string]*fakeServer) {
 			s["mysql-0"].reports[0].SemiSync.Clients = 0
-		}, Fail, "the next commit waits 10s, then the primary falls back"},
+		}, Fail, "the next commit waits 10s, then the primary falls back", "on, no replica acknowledges"},
 		{"the primary does not wait", func(s map[string]*fakeServer) {
 			s["mysql-0"].reports[0].SemiSync.SourceEnabled = false
-		}, Fail, "the primary mysql-0 does not wait for replicas' acknowledgements"},
+		}, Fail, "the primary mysql-0 does not wait for replicas' acknowledgements", "on, but the primary does not wait"},
 	} {
 		servers := semiSyncServers(3)
 		tc.change(servers)
@@ -102,6 +103,9 @@ func TestCheckSemiSync(t *testing.T) {
 		}
 		if got := findResult(report, CheckSemiSync); got.Verdict != tc.verdict || !strings.Contains(got.Detail, tc.detail) {
 			t.Errorf("%s: %s %q, want %s containing %q", tc.name, got.Verdict, got.Detail, tc.verdict, tc.detail)
+		}
+		if report.Cluster.SemiSync != tc.state {
+			t.Errorf("%s: summary says semi-sync %q, want %q", tc.name, report.Cluster.SemiSync, tc.state)
 		}
 	}
 }

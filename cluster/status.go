@@ -73,6 +73,10 @@ type ClusterSummary struct {
 	// and then WorstLagPod names that replica.
 	WorstLagSeconds *int64 `json:"worstLagSeconds"`
 	WorstLagPod     string `json:"worstLagPod"`
+	// SemiSync is the primary's semi-synchronous replication in a few
+	// words ("waits for 1 of 2 replicas", "fell back to asynchronous", ...);
+	// "" when the servers were started without it.
+	SemiSync string `json:"semiSync"`
 	// Problems are what the replication analysis found wrong, one sentence
 	// each (no primary, wrong source, errant transactions, ...).
 	Problems []string `json:"problems"`

@@ -28,6 +28,7 @@ func summarize(name, ns string, members []Member, probes []*probe, facts sql.Fac
 		}
 	}
 	worstLag(&s, members)
+	s.SemiSync = semiSyncState(members, facts.Primary)
 	return s
 }
 

@@ -32,7 +32,7 @@ func printStatus(w io.Writer, r *cluster.StatusReport, format outputFormat) erro
 // summaryLine is the cluster in one line: "cluster mysql in namespace db:
 // MariaDB 10.11.6, primary mysql-0 (writes: mysql-primary), 3/3 ready, 2/2
 // replicating, worst lag 0s (mysql-1)". A record that names another pod
-// than the one that takes writes is said too.
+// than the one that takes writes is said too, and semi-sync when on.
 func summaryLine(c cluster.ClusterSummary) string {
 	server := c.Server()
 	if server == "" {
@@ -45,8 +45,12 @@ func summaryLine(c cluster.ClusterSummary) string {
 	if c.RecordedPrimary != "" && c.RecordedPrimary != c.Primary {
 		primary += ", recorded primary " + c.RecordedPrimary
 	}
-	return fmt.Sprintf("cluster %s in namespace %s: %s, primary %s, %d/%d ready, %d/%d replicating, worst lag %s",
+	line := fmt.Sprintf("cluster %s in namespace %s: %s, primary %s, %d/%d ready, %d/%d replicating, worst lag %s",
 		c.Name, c.Namespace, server, primary, c.ReadyPods, c.Pods, c.Replicating, c.Replicas, worstLag(c))
+	if c.SemiSync != "" {
+		line += ", semi-sync " + c.SemiSync
+	}
+	return line
 }
 
 func worstLag(c cluster.ClusterSummary) string {
