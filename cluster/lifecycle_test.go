@@ -216,6 +216,25 @@ func TestScale(t *testing.T) {
 	}
 }
 
+// A semi-sync cluster keeps a replica: scale to one server is refused
+// before anything changes.
+func TestScaleKeepsAReplicaForSemiSync(t *testing.T) {
+	spec := manifest.DefaultSpec()
+	spec.SemiSync = manifest.SemiSyncStrict
+	l := newLifecycle(t)
+	if err := l.c.Up(context.Background(), spec, UpOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	l.addServers(3)
+	err := l.c.Scale(context.Background(), ScaleOptions{Replicas: 1})
+	if err == nil || !strings.Contains(err.Error(), "the cluster runs semiSync strict, which needs a replica") || l.replicas() != 3 {
+		t.Errorf("scale of a strict semi-sync cluster to 1: %v, %d replicas; want refused, 3", err, l.replicas())
+	}
+	if err := l.c.Scale(context.Background(), ScaleOptions{Replicas: 2}); err != nil {
+		t.Errorf("scale to 2: %v", err)
+	}
+}
+
 func TestScaleRefusesWithoutACluster(t *testing.T) {
 	l := newLifecycle(t)
 	err := l.c.Scale(context.Background(), ScaleOptions{Replicas: 2})

@@ -55,7 +55,12 @@ func (c *Cluster) scale(ctx context.Context, opts ScaleOptions) error {
 	if err := checkKeepsPrimary(c.name, primary, opts.Replicas); err != nil {
 		return err
 	}
-	if err := c.checkCapacity(ctx, manifest.LiveSpec(sts), opts.Replicas); err != nil {
+	live := manifest.LiveSpec(sts).WithDefaults()
+	if live.SemiSync != manifest.SemiSyncOff && opts.Replicas < 2 {
+		return &manifest.InvalidSpecError{Field: "replicas", Message: fmt.Sprintf(
+			"the cluster runs semiSync %s, which needs a replica to acknowledge commits: keep 2 servers or more, or run mysqlctl up --semi-sync off first", live.SemiSync)}
+	}
+	if err := c.checkCapacity(ctx, live, opts.Replicas); err != nil {
 		return err
 	}
 	if err := c.patchReplicas(ctx, opts); err != nil {

@@ -24,7 +24,9 @@ import (
 // acknowledged is then on every server, row by row, the old primary's new
 // pod included once it cloned, and check --checksum passes. With it off,
 // the same loss is reported (a figure, not asserted: what asynchronous
-// replication loses depends on the moment). MariaDB; both side by side.
+// replication loses depends on the moment). With it on, a switchover
+// first moves the source side to mysql-1, the primary then lost. MariaDB;
+// both side by side.
 func TestSemiSyncLosesNoAcknowledgedWrite(t *testing.T) {
 	c := requireCluster(t)
 	binary(t)
@@ -38,26 +40,35 @@ func TestSemiSyncLosesNoAcknowledgedWrite(t *testing.T) {
 
 func lostWithItsDisk(t *testing.T, c *testCluster, mode string) {
 	ctx, ns := c.scenario(t, mariadbFlavour(c), "semisync-"+mode, 3, 8*time.Minute, "--semi-sync", mode)
+	primary, replica := "mysql-0", "mysql-1"
 	if mode == "on" {
+		// The source side moves with the role: the switchover's target
+		// waits for acknowledgements, the old primary no longer does.
 		c.waitSemiSync(t, ns, "mysql-0", 2)
+		c.mustSucceed(t, 2*time.Minute, "switchover", "--to", "mysql-1", "-n", ns)
+		primary, replica = "mysql-1", "mysql-2"
+		c.waitSemiSync(t, ns, primary, 2)
+		if s := c.statusOf(t, ns).Member("mysql-0").SemiSync; s == nil || s.SourceEnabled || !s.ReplicaActive {
+			t.Errorf("the old primary after the switchover: semi-sync %+v, want its source side off, acknowledging", s)
+		}
 	}
 	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
-	c.execAs(t, ctx, ns, "mysql-0", c.adminPassword(t, ctx, ns), "CREATE DATABASE app", "CREATE TABLE app.t (id INT PRIMARY KEY)")
+	c.execAs(t, ctx, ns, primary, c.adminPassword(t, ctx, ns), "CREATE DATABASE app", "CREATE TABLE app.t (id INT PRIMARY KEY)")
 
 	w := c.startServiceWriter(ctx, ns, root)
-	c.waitRows(t, ctx, ns, "mysql-1", root, 50)
+	c.waitRows(t, ctx, ns, replica, root, 50)
 	kc, err := kube.NewClient(kube.ConnectOptions{Kubeconfig: c.kubeconfig, Namespace: ns})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.client.CoreV1().PersistentVolumeClaims(ns).Delete(ctx, "data-mysql-0", metav1.DeleteOptions{}); err != nil {
+	if err := c.client.CoreV1().PersistentVolumeClaims(ns).Delete(ctx, "data-"+primary, metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	var stderr bytes.Buffer
-	if err := kc.Exec(ctx, "mysql-0", manifest.ContainerServer, []string{"bash", "-c", "kill -ABRT 1"}, kube.ExecOptions{Stderr: &stderr}); err != nil {
-		t.Logf("crash mysql-0's server: %v: %s", err, stderr.String()) // the exec may die with it
+	if err := kc.Exec(ctx, primary, manifest.ContainerServer, []string{"bash", "-c", "kill -ABRT 1"}, kube.ExecOptions{Stderr: &stderr}); err != nil {
+		t.Logf("crash %s's server: %v: %s", primary, err, stderr.String()) // the exec may die with it
 	}
-	if err := c.client.CoreV1().Pods(ns).Delete(ctx, "mysql-0", metav1.DeleteOptions{GracePeriodSeconds: ptr.To(int64(0))}); err != nil {
+	if err := c.client.CoreV1().Pods(ns).Delete(ctx, primary, metav1.DeleteOptions{GracePeriodSeconds: ptr.To(int64(0))}); err != nil {
 		t.Fatal(err)
 	}
 	lostAt := w.count()
