@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 	"github.com/mysqlctl/mysqlctl/sql"
 )
@@ -142,6 +143,14 @@ func (c *Cluster) refuseLiveOldPrimary(r *roleChange, from, to string, force boo
 	if m != nil && m.Ready && writable {
 		return fmt.Errorf("the primary %s is healthy and takes writes: move the role without losing anything with mysqlctl switchover --to %s", from, to)
 	}
+	if receivers := stillReceiving(r, from, from+"."+manifest.HeadlessServiceName(c.name)); rep == nil && len(receivers) > 0 && !force {
+		verb := "is"
+		if len(receivers) > 1 {
+			verb = "are"
+		}
+		return fmt.Errorf("%s %s still receiving from %s, so its server runs although mysqlctl cannot reach it (a pod force-deleted while its container lives on, or a node cut off): promoting now would leave two primaries, the old one writing for its clients; stop that server or wait until the replicas lose it (their receivers then say Connecting), then promote again, or pass --force to promote now and lose what it writes after this",
+			strings.Join(receivers, " and "), verb, from)
+	}
 	if force || ((m == nil || !m.Ready) && !writable) {
 		return nil
 	}
@@ -150,6 +159,23 @@ func (c *Cluster) refuseLiveOldPrimary(r *roleChange, from, to string, force boo
 		why = "its server answers as writable"
 	}
 	return fmt.Errorf("the primary %s is not gone: %s, so clients may still reach it; fix it or move the role with mysqlctl switchover --to %s, or pass --force to fence it and promote %s", from, why, to, to)
+}
+
+// stillReceiving lists the replicas whose receiver is connected to from
+// (by its stable name host, short or qualified): proof that from's server
+// runs, whatever its pod says and although it may answer nobody else.
+func stillReceiving(r *roleChange, from, host string) []string {
+	var out []string
+	for i, s := range r.g.slots {
+		rep := r.g.probes[i].report
+		if s.name == from || rep == nil || rep.Replica == nil || !rep.Replica.IOThread.Running() {
+			continue
+		}
+		if h := rep.Replica.SourceHost; h == host || strings.HasPrefix(h, host+".") {
+			out = append(out, s.name)
+		}
+	}
+	return out
 }
 
 // fenceOldPrimary marks the old primary fenced and makes its server read-

@@ -47,3 +47,23 @@ func TestPromoteWithoutAPodTakesTheOneThatReceivedTheMost(t *testing.T) {
 		}
 	}
 }
+
+// A replica still receiving from the old primary proves its server runs,
+// although mysqlctl cannot reach it (a pod force-deleted while its
+// container lives on): promote refuses, and --force goes on.
+func TestPromoteRefusesWhileAReplicaStillReceives(t *testing.T) {
+	servers := healthyServers(3)
+	servers["mysql-0"].openErr = fmt.Errorf("connect to mysql-0: connection refused")
+	servers["mysql-2"].stillReceives = true
+	c := newTestCluster(t, clusterObjects(3, 1, 2), servers)
+	_, err := c.Promote(context.Background(), PromoteOptions{Pod: "mysql-1"})
+	if err == nil || !strings.Contains(err.Error(), "mysql-2 is still receiving from mysql-0, so its server runs although mysqlctl cannot reach it") {
+		t.Fatalf("promote beside a replica receiving from the old primary: %v", err)
+	}
+	if len(servers["mysql-1"].executed) != 0 || len(servers["mysql-2"].executed) != 0 {
+		t.Errorf("the refused promote ran %q and %q", servers["mysql-1"].executed, servers["mysql-2"].executed)
+	}
+	if _, err := c.Promote(context.Background(), PromoteOptions{Pod: "mysql-1", Force: true}); err != nil {
+		t.Errorf("promote --force: %v", err)
+	}
+}

@@ -50,6 +50,28 @@ type fakeServer struct {
 	fenceErr error            // what running fence.sh fence in its pod returns
 	podGone  bool             // running anything in its pod fails (a sidecar restarting)
 	execErr  map[string]error // what Exec of a statement returns, by its text
+	// stillReceives keeps its receiver connected to a source that does
+	// not answer mysqlctl (see loseReceivers).
+	stillReceives bool
+}
+
+// loseReceivers is what a server that does not answer means to its
+// replicas: their receivers lost it (Connecting), unless the test says one
+// still receives (stillReceives: a server alive but out of mysqlctl's
+// reach).
+func loseReceivers(servers map[string]*fakeServer) {
+	for name, gone := range servers {
+		if gone.openErr == nil {
+			continue
+		}
+		for _, s := range servers {
+			for _, r := range s.reports {
+				if r != nil && r.Replica != nil && r.Replica.SourceHost == name+".mysql" && !s.stillReceives && r.Replica.IOThread == "Yes" {
+					r.Replica.IOThread = "Connecting"
+				}
+			}
+		}
+	}
 }
 
 func (s *fakeServer) nextReport() *sql.InstanceReport {
@@ -133,6 +155,7 @@ func newTestCluster(t *testing.T, objs []runtime.Object, servers map[string]*fak
 // to look at objects kube has no getter for.
 func newTestClusterOn(t *testing.T, cs *fake.Clientset, servers map[string]*fakeServer) *Cluster {
 	t.Helper()
+	loseReceivers(servers)
 	c := New(kube.NewClientFromInterface(cs, testNS), "mysql", Options{})
 	c.now = func() time.Time { return testNow }
 	c.memberTimeout = 2 * time.Second

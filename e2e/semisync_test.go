@@ -8,18 +8,15 @@ import (
 	"testing"
 	"time"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
-
 	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
 
 // TestSemiSyncLosesNoAcknowledgedWrite: a writer inserts numbered rows
 // through mysql-primary, reconnecting on every error, and the primary is
-// lost with its disk in the middle: its volume deleted, its server
-// crashed (SIGABRT: nothing flushed, nothing sent on the way out) and its
-// pod force-deleted. promote, naming no replica, takes the one that
+// lost with its disk in the middle: its server crashed (SIGABRT: nothing
+// flushed, nothing sent on the way out), its volume and pod deleted.
+// promote, naming no replica, takes the one that
 // received the most. With semiSync on, every insert the writer saw
 // acknowledged is then on every server, row by row, the old primary's new
 // pod included once it cloned, and check --checksum passes. With it off,
@@ -61,16 +58,15 @@ func lostWithItsDisk(t *testing.T, c *testCluster, mode string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.client.CoreV1().PersistentVolumeClaims(ns).Delete(ctx, "data-"+primary, metav1.DeleteOptions{}); err != nil {
-		t.Fatal(err)
-	}
 	var stderr bytes.Buffer
 	if err := kc.Exec(ctx, primary, manifest.ContainerServer, []string{"bash", "-c", "kill -ABRT 1"}, kube.ExecOptions{Stderr: &stderr}); err != nil {
 		t.Logf("crash %s's server: %v: %s", primary, err, stderr.String()) // the exec may die with it
 	}
-	if err := c.client.CoreV1().Pods(ns).Delete(ctx, primary, metav1.DeleteOptions{GracePeriodSeconds: ptr.To(int64(0))}); err != nil {
-		t.Fatal(err)
-	}
+	// The volume and the pod go, and the pod is waited for until its
+	// replacement refuses to start empty: a force-deleted pod's container
+	// can live on for its grace period, writing for clients that still
+	// reach it (promote refuses while a replica receives from it).
+	t.Logf("%s's new pod refused to start: %s", primary, c.losePrimaryVolume(t, ctx, ns, primary))
 	lostAt := w.count()
 
 	promoted := c.mustSucceed(t, 3*time.Minute, "promote", "-n", ns)
