@@ -297,6 +297,40 @@ func TestReplicaFollowsTheRecordedPrimary(t *testing.T) {
 	}
 }
 
+// A replica pointed at the recorded primary and never started since (a
+// repoint interrupted between its change of source and its start, as a
+// killed switchover leaves it) is started at the next tick. One a person
+// stopped (it read a log of its source), one with an error, and any during
+// a role change are left as they are.
+func TestUnstartedReplicaIsStarted(t *testing.T) {
+	k := newReplicaKit(t, sql.MariaDB, "10.11")
+	files, err := sql.PodStatements(sql.MariaDB, "10.11")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(k.dir, "record", "primary"), "mysql-2\n")
+	status := func(file, ioErr string) string {
+		return verticalStatus("Master_Host: mysql-2.mysql", "Slave_IO_Running: No", "Slave_SQL_Running: No",
+			"Master_Log_File: "+file, "Last_IO_Errno: "+ioErr, "Last_SQL_Errno: 0")
+	}
+	sent, logged, err := k.run(t, "mariadb", status("", "0"), "follow_recorded_primary admin.cnf")
+	if err != nil || sent != files[sql.FileStartReplica] || !strings.Contains(logged, "never started since") {
+		t.Errorf("a replica never started: err %v, sent %q, log:\n%s", err, sent, logged)
+	}
+	for name, st := range map[string]string{
+		"stopped by a person": status("mysql-bin.000002", "0"),
+		"with an error":       status("", "2003"),
+	} {
+		if sent, _, err := k.run(t, "mariadb", st, "follow_recorded_primary admin.cnf"); err != nil || sent != "" {
+			t.Errorf("a replica %s was touched: err %v, sent %q", name, err, sent)
+		}
+	}
+	writeFile(t, filepath.Join(k.dir, "record", "change"), `{"command":"switchover","from":"mysql-0","to":"mysql-2"}`+"\n")
+	if sent, _, err := k.run(t, "mariadb", status("", "0"), "follow_recorded_primary admin.cnf"); err != nil || sent != "" {
+		t.Errorf("a replica was started during a role change: err %v, sent %q", err, sent)
+	}
+}
+
 // A read-only server with no source at all (a repoint interrupted between
 // its reset and its new source, as a killed switchover leaves it) rejoins
 // the recorded primary from its own position at the next tick. A writable

@@ -67,19 +67,19 @@ case "${FLAVOR:-}" in
 mariadb)
     SERVER_BIN=mariadbd
     CLIENT=mariadb ADMIN_TOOL=mariadb-admin BACKUP_TOOL=mariadb-backup STREAM_TOOL=mbstream
-    IO_FIELD=Slave_IO_Running SQL_FIELD=Slave_SQL_Running
+    IO_FIELD=Slave_IO_Running SQL_FIELD=Slave_SQL_Running SOURCE_LOG_FILE_FIELD=Master_Log_File
     SOURCE_HOST_FIELD=Master_Host LAG_FIELD=Seconds_Behind_Master POSITIONING_FIELD=Using_Gtid
     ;;
 mysql57)
     SERVER_BIN=mysqld
     CLIENT=mysql ADMIN_TOOL=mysqladmin BACKUP_TOOL=xtrabackup STREAM_TOOL=xbstream
-    IO_FIELD=Slave_IO_Running SQL_FIELD=Slave_SQL_Running
+    IO_FIELD=Slave_IO_Running SQL_FIELD=Slave_SQL_Running SOURCE_LOG_FILE_FIELD=Master_Log_File
     SOURCE_HOST_FIELD=Master_Host LAG_FIELD=Seconds_Behind_Master POSITIONING_FIELD=Auto_Position
     ;;
 mysql)
     SERVER_BIN=mysqld
     CLIENT=mysql ADMIN_TOOL=mysqladmin BACKUP_TOOL="" STREAM_TOOL=""
-    IO_FIELD=Replica_IO_Running SQL_FIELD=Replica_SQL_Running
+    IO_FIELD=Replica_IO_Running SQL_FIELD=Replica_SQL_Running SOURCE_LOG_FILE_FIELD=Source_Log_File
     SOURCE_HOST_FIELD=Source_Host LAG_FIELD=Seconds_Behind_Source POSITIONING_FIELD=Auto_Position
     ;;
 *)

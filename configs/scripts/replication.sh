@@ -148,7 +148,11 @@ follow_recorded_primary() {
     src=$(status_field "$SOURCE_HOST_FIELD" <<<"$status")
     if [[ -z "$src" || "$src" == "$primary" ]]; then
         source_verdict ""
-        [[ -n "$src" ]] || rejoin_sourceless "$cnf" "$primary"
+        if [[ -z "$src" ]]; then
+            rejoin_sourceless "$cnf" "$primary"
+        else
+            start_unstarted "$cnf" "$status"
+        fi
         return 0
     fi
     if [[ "$FLAVOR" != mysql57 ]] && answers_as_primary "$cnf" "$primary"; then
@@ -164,6 +168,25 @@ follow_recorded_primary() {
         return 0
     fi
     source_verdict "replicates from $src, which $NOT_PRIMARY, and the recorded primary $primary does not answer as the primary"
+}
+
+# start_unstarted CNF STATUS starts a replica that was pointed at its
+# source and never started since: both threads No, no log of the source
+# read yet, no error (a repoint interrupted between its change of source
+# and its start, as a role command killed mid-way leaves it). A replica a
+# person stopped has read from its source (a log file name) and is left
+# stopped, as is one with an error, and any while a role change is under
+# way.
+start_unstarted() {
+    local cnf=$1 status=$2
+    [[ "$(status_field "$IO_FIELD" <<<"$status")" == No && "$(status_field "$SQL_FIELD" <<<"$status")" == No ]] || return 0
+    [[ "$status" == *"$SOURCE_LOG_FILE_FIELD:"* && -z "$(status_field "$SOURCE_LOG_FILE_FIELD" <<<"$status")" ]] || return 0
+    [[ "$(status_field Last_IO_Errno <<<"$status")" == 0 && "$(status_field Last_SQL_Errno <<<"$status")" == 0 ]] || return 0
+    if role_change_in_progress >/dev/null; then
+        return 0
+    fi
+    log "pointed at its source but never started since (a repoint interrupted?): starting replication"
+    start_replica_sql | sql_script "$cnf" "$SERVER_HOST" || true
 }
 
 # rejoin_sourceless CNF PRIMARY: a read-only server that is not the recorded
