@@ -19,6 +19,11 @@ func checkSemiSync(v view) CheckResult {
 			configured = true
 		}
 	}
+	asked := v.r.Cluster.SemiSyncAsked
+	if !configured && asked != "" && asked != manifest.SemiSyncOff {
+		return CheckResult{Name: CheckSemiSync, Verdict: Fail, Detail: fmt.Sprintf(
+			"the cluster asks for semiSync %s, but no server runs with it: a commit waits for no replica (an image without the semi-sync plugins, or a change of semiSync still rolling out: mysqlctl status, and the servers' logs)", asked)}
+	}
 	if !configured {
 		return CheckResult{Name: CheckSemiSync, Verdict: Pass, Detail: "semi-synchronous replication is off (spec key semiSync)"}
 	}

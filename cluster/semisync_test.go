@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/sql"
 )
@@ -107,5 +110,32 @@ func TestCheckSemiSync(t *testing.T) {
 		if report.Cluster.SemiSync != tc.state {
 			t.Errorf("%s: summary says semi-sync %q, want %q", tc.name, report.Cluster.SemiSync, tc.state)
 		}
+	}
+}
+
+// The StatefulSet asks for semi-sync and no server runs with it (MySQL
+// without its plugins: the cnf's loose- variables are then ignored): check
+// fails rather than say semi-sync is off.
+func TestCheckSemiSyncAskedButNotRunning(t *testing.T) {
+	servers := healthyServers(3)
+	objs := clusterObjects(3)
+	for _, o := range objs {
+		if sts, ok := o.(*appsv1.StatefulSet); ok {
+			c := &sts.Spec.Template.Spec.InitContainers
+			if len(*c) == 0 {
+				*c = append(*c, corev1.Container{Name: manifest.ContainerInitConfig})
+			}
+			(*c)[0].Env = append((*c)[0].Env, corev1.EnvVar{Name: "SEMI_SYNC_TIMEOUT_MS", Value: "10000"})
+		}
+	}
+	report, err := newTestCluster(t, objs, servers).Check(context.Background(), CheckOptions{MaxLag: DefaultMaxLag})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := findResult(report, CheckSemiSync); got.Verdict != Fail || !strings.Contains(got.Detail, "the cluster asks for semiSync on, but no server runs with it") {
+		t.Errorf("semi-sync asked, not running: %s %q", got.Verdict, got.Detail)
+	}
+	if report.Cluster.SemiSyncAsked != "on" {
+		t.Errorf("semiSyncAsked %q, want on", report.Cluster.SemiSyncAsked)
 	}
 }

@@ -77,6 +77,9 @@ type ClusterSummary struct {
 	// words ("waits for 1 of 2 replicas", "fell back to asynchronous", ...);
 	// "" when the servers were started without it.
 	SemiSync string `json:"semiSync"`
+	// SemiSyncAsked is the StatefulSet's semiSync (off, on, strict): what
+	// the servers should run with, which SemiSync compares with.
+	SemiSyncAsked string `json:"semiSyncAsked"`
 	// Problems are what the replication analysis found wrong, one sentence
 	// each (no primary, wrong source, errant transactions, ...).
 	Problems []string `json:"problems"`

@@ -66,6 +66,9 @@ func (c *Cluster) gather(ctx context.Context) (*gathering, error) {
 	}
 	g.report.Cluster = summarize(c.name, c.Namespace(), g.report.Members, g.probes, facts)
 	g.report.Cluster.WriteEndpoint = c.WriteEndpoint()
+	if sts != nil {
+		g.report.Cluster.SemiSyncAsked = manifest.LiveSpec(sts).WithDefaults().SemiSync
+	}
 	if rec, err := c.loadRecord(ctx); err != nil {
 		g.report.Errors = append(g.report.Errors, err.Error())
 	} else {
