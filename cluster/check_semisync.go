@@ -13,12 +13,7 @@ import (
 // replica that is not there, is what a lost primary would turn into lost
 // writes, or what stops every write: both fail.
 func checkSemiSync(v view) CheckResult {
-	configured := false
-	for _, m := range v.r.Members {
-		if m.SemiSync != nil && m.SemiSync.Configured {
-			configured = true
-		}
-	}
+	configured := anyStartedWithSemiSync(v.r.Members)
 	asked := v.r.Cluster.SemiSyncAsked
 	if !configured && asked != "" && asked != manifest.SemiSyncOff {
 		return CheckResult{Name: CheckSemiSync, Verdict: Fail, Detail: fmt.Sprintf(
@@ -59,19 +54,14 @@ func millis(ms uint64) string { return (time.Duration(ms) * time.Millisecond).St
 // semiSyncState is ClusterSummary.SemiSync: what the primary does with
 // acknowledgements, "" where no server was started with semi-sync.
 func semiSyncState(members []Member, primary string) string {
-	configured := false
 	var p *Member
 	for i := range members {
-		m := &members[i]
-		if m.SemiSync != nil && m.SemiSync.Configured {
-			configured = true
-		}
-		if m.Pod == primary {
-			p = m
+		if members[i].Pod == primary {
+			p = &members[i]
 		}
 	}
 	switch {
-	case !configured:
+	case !anyStartedWithSemiSync(members):
 		return ""
 	case p == nil || p.SemiSync == nil:
 		return "on (the primary's state unknown)"
@@ -85,4 +75,14 @@ func semiSyncState(members []Member, primary string) string {
 		return "on, no replica acknowledges"
 	}
 	return fmt.Sprintf("on, %d replicas acknowledge", p.SemiSync.Clients)
+}
+
+// anyStartedWithSemiSync: some server was started with semi-sync asked for.
+func anyStartedWithSemiSync(members []Member) bool {
+	for _, m := range members {
+		if m.SemiSync != nil && m.SemiSync.Configured {
+			return true
+		}
+	}
+	return false
 }

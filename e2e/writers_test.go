@@ -226,17 +226,27 @@ func (c *testCluster) assertAckedEverywhere(t *testing.T, ctx context.Context, n
 	t.Helper()
 	for _, pod := range pods {
 		c.waitRows(t, ctx, ns, pod, root, len(acked))
-		got := c.queryThroughPortForward(t, ctx, ns, pod, root, "SELECT IFNULL(GROUP_CONCAT(id ORDER BY id), '') FROM app.t")
-		have := map[string]bool{}
-		for _, s := range strings.Split(got, ",") {
-			have[s] = true
-		}
-		for _, id := range acked {
-			if !have[strconv.Itoa(id)] {
-				t.Errorf("%s lacks acknowledged row %d", pod, id)
-			}
+		for _, id := range c.missingRows(t, ctx, ns, pod, root, acked) {
+			t.Errorf("%s lacks acknowledged row %d", pod, id)
 		}
 	}
+}
+
+// missingRows lists the ids of acked that app.t on pod lacks.
+func (c *testCluster) missingRows(t *testing.T, ctx context.Context, ns, pod, root string, acked []int) []int {
+	t.Helper()
+	got := c.queryThroughPortForward(t, ctx, ns, pod, root, "SELECT IFNULL(GROUP_CONCAT(id ORDER BY id), '') FROM app.t")
+	have := map[string]bool{}
+	for _, s := range strings.Split(got, ",") {
+		have[s] = true
+	}
+	var missing []int
+	for _, id := range acked {
+		if !have[strconv.Itoa(id)] {
+			missing = append(missing, id)
+		}
+	}
+	return missing
 }
 
 // primaryEndpoint is the ready pod the write Service routes to.
