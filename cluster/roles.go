@@ -99,19 +99,13 @@ func binlogGTID(rep *sql.InstanceReport) string {
 }
 
 // pointAt makes srv a replica of the new primary, from its own GTIDs as
-// they are once its applier stopped: a position read earlier would make it
-// apply again what it applied since (duplicate keys).
+// the statement finds them once its applier stopped (sql.ByOwnGTID): a
+// position read earlier would make it apply again what it applied since,
+// were its sidecar to start it in between (duplicate keys, error 1950).
 func (c *Cluster) pointAt(ctx context.Context, srv Server, primary, password string) error {
-	if err := srv.Exec(ctx, srv.Adapter().StopReplica()); err != nil {
-		return err
-	}
-	rep, err := srv.Report(ctx)
-	if err != nil {
-		return err
-	}
 	stmts, err := sql.PointAt(srv.Adapter(), sql.Source{
 		Host: primary + "." + manifest.HeadlessServiceName(c.name), Port: manifest.PortMySQL,
-		User: manifest.ReplicationUser, Password: password, GTID: executedGTID(rep),
+		User: manifest.ReplicationUser, Password: password,
 		CA: path.Join(manifest.MountTLS, manifest.TLSKeyCA),
 	})
 	if err != nil {

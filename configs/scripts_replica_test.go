@@ -166,7 +166,7 @@ func TestSetupReplica(t *testing.T) {
 					t.Errorf("mysql57 former primary: err %v, log:\n%s", err, logged)
 				}
 			case "mariadb":
-				if err != nil || !strings.Contains(sent, "SET GLOBAL gtid_slave_pos = '0-100-42';") || !strings.HasSuffix(sent, files[sql.FileStartReplica]) {
+				if err != nil || !strings.HasPrefix(sent, files[sql.FileStopReplica]) || !strings.Contains(sent, "SET GLOBAL gtid_slave_pos = @@GLOBAL.gtid_current_pos;") || !strings.HasSuffix(sent, files[sql.FileStartReplica]) {
 					t.Errorf("mariadb former primary: err %v, sent %q, log:\n%s", err, sent, logged)
 				}
 			default:
@@ -277,7 +277,7 @@ func TestReplicaFollowsTheRecordedPrimary(t *testing.T) {
 	fromOld := verticalStatus("Master_Host: mysql-0.mysql", "Slave_IO_Running: Yes", "Slave_SQL_Running: Yes", "Using_Gtid: Slave_Pos")
 	sent, logged, err := k.run(t, "mariadb", fromOld, "follow_recorded_primary admin.cnf")
 	if err != nil || !strings.HasPrefix(sent, files[sql.FileStopReplica]) || !strings.Contains(sent, "MASTER_HOST='mysql-2.mysql'") ||
-		!strings.Contains(sent, "SET GLOBAL gtid_slave_pos = '0-100-42';") || !strings.HasSuffix(sent, files[sql.FileStartReplica]) {
+		!strings.Contains(sent, "SET GLOBAL gtid_slave_pos = @@GLOBAL.gtid_current_pos;") || !strings.HasSuffix(sent, files[sql.FileStartReplica]) {
 		t.Errorf("repoint to the recorded primary: err %v, sent %q, log:\n%s", err, sent, logged)
 	}
 
@@ -340,7 +340,7 @@ func TestSourcelessReplicaRejoinsTheRecordedPrimary(t *testing.T) {
 	k := newReplicaKit(t, sql.MariaDB, "10.11")
 	writeFile(t, filepath.Join(k.dir, "record", "primary"), "mysql-2\n")
 	sent, logged, err := k.run(t, "mariadb", "", "follow_recorded_primary admin.cnf")
-	if err != nil || !strings.Contains(sent, "MASTER_HOST='mysql-2.mysql'") || !strings.Contains(sent, "SET GLOBAL gtid_slave_pos = '0-100-42';") ||
+	if err != nil || !strings.Contains(sent, "MASTER_HOST='mysql-2.mysql'") || !strings.Contains(sent, "SET GLOBAL gtid_slave_pos = @@GLOBAL.gtid_current_pos;") ||
 		!strings.Contains(logged, "read-only with no replication source") {
 		t.Errorf("a read-only server without a source: err %v, sent %q, log:\n%s", err, sent, logged)
 	}

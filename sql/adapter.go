@@ -108,6 +108,14 @@ const (
 	// ByFilePosition starts at {{binlog_file}} and {{binlog_pos}} of the
 	// source's binary log (MySQL only).
 	ByFilePosition
+	// ByOwnGTID repoints a server from where it stands when the statement
+	// runs (after STOP): MariaDB sets gtid_slave_pos to its own
+	// gtid_current_pos inside the statement, MySQL auto-positions. A
+	// position read by a separate query first goes stale when someone else
+	// (the pod's sidecar, another command) starts the replica in between,
+	// and setting it would replay what was applied since: a duplicate
+	// transaction, MariaDB's error 1950.
+	ByOwnGTID
 )
 
 // Wait is a SELECT of a wait function. It returns one integer: timeoutResult

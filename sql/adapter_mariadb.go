@@ -97,17 +97,24 @@ func (a *mariadbAdapter) RestrictRoot() []Statement {
 
 // ChangeSource sets gtid_slave_pos first, because MASTER_USE_GTID=slave_pos
 // starts from it: the position the replica's data is at (an empty one means
-// from the beginning of the source's binary logs). MariaDB 10.11 refuses a
+// from the beginning of the source's binary logs; ByOwnGTID its own
+// gtid_current_pos, which holds its own writes as a former primary). MariaDB 10.11 refuses a
 // MASTER_RETRY_COUNT option (error 1064; newer releases added it): the
 // server option master_retry_count in the cnf keeps the replica
 // reconnecting (see retryForever).
 func (a *mariadbAdapter) ChangeSource(by Positioning) ([]Statement, error) {
-	if by != ByGTID {
+	position := "SET GLOBAL gtid_slave_pos = "
+	switch by {
+	case ByGTID:
+		position += textParam(paramGTID)
+	case ByOwnGTID:
+		position += "@@GLOBAL.gtid_current_pos"
+	default:
 		return nil, fmt.Errorf("change source: MariaDB replicas are positioned by GTID only")
 	}
 	opts := append(sourceOptions("MASTER_"), "MASTER_USE_GTID=slave_pos")
 	return []Statement{
-		{SQL: "SET GLOBAL gtid_slave_pos = " + textParam(paramGTID)},
+		{SQL: position},
 		{SQL: "CHANGE MASTER TO " + strings.Join(opts, ", ")},
 	}, nil
 }

@@ -133,7 +133,7 @@ func (a *mysqlAdapter) ChangeSource(by Positioning) ([]Statement, error) {
 	p := a.syn.opt
 	opts := append(sourceOptions(p), p+"RETRY_COUNT="+retryForever)
 	switch by {
-	case ByGTID:
+	case ByGTID, ByOwnGTID:
 		opts = append(opts, p+"AUTO_POSITION=1")
 	case ByFilePosition:
 		opts = append(opts, p+"LOG_FILE="+textParam(paramBinlogFile), p+"LOG_POS="+numberParam(paramBinlogPos))

@@ -152,7 +152,11 @@ func TestMariaDBStoppedSQLThread(t *testing.T) {
 func TestMariaDBWrongSource(t *testing.T) {
 	t.Parallel()
 	tr := startTrio(t)
-	tr.pod.pointAt(t, tr.replica2, tr.replica1, adminLogin, tr.replica2.report(t).GTID.SlavePos)
+	// Repointed from where it stands, it applies nothing twice: a write
+	// on the primary reaches it through replica-1 without an error.
+	tr.pod.pointHere(t, tr.replica2, tr.replica1, adminLogin)
+	tr.primary.exec(t, "INSERT INTO app.t VALUES (3, 'three')")
+	tr.catchUp(t)
 	eventually(t, "replica-2 replicates from replica-1", func() bool {
 		r := tr.replica2.report(t).Replica
 		return r.Replicating() && r.SourcePort == tr.replica1.port

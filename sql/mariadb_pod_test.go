@@ -113,6 +113,17 @@ func (k *podKit) pointAt(t *testing.T, r, source *mariadbServer, as login, gtid 
 	k.mustRun(t, r, as, change+k.fill(t, FileStartReplica))
 }
 
+// pointHere does what the sidecar does to repoint a running replica:
+// stop it and point it at source from where it stands, read by the
+// statement itself, then start it.
+func (k *podKit) pointHere(t *testing.T, r, source *mariadbServer, as login) {
+	t.Helper()
+	change := k.fill(t, FileChangeSourceHere, "source_host=127.0.0.1", "source_port="+strconv.Itoa(source.port),
+		"replication_user="+replLogin.user, "replication_password="+replLogin.password,
+		"source_ca="+filepath.Join(source.tls, "ca.crt"))
+	k.mustRun(t, r, as, change+k.fill(t, FileStartReplica))
+}
+
 // open logs in to s as a new session: privileges are read at login, so
 // this sees every GRANT and REVOKE made before.
 func (s *mariadbServer) open(t *testing.T, as login) *Conn {

@@ -17,7 +17,10 @@ const (
 	// FileChangeSource forgets any old source and points a replica at the
 	// primary; FileStartReplica starts replicating.
 	FileChangeSource = "stmt-change-source.sql"
-	FileStartReplica = "stmt-start-replica.sql"
+	// FileChangeSourceHere repoints a replica or a former primary from
+	// where it stands when the script runs (ByOwnGTID; GTID flavours only).
+	FileChangeSourceHere = "stmt-change-source-here.sql"
+	FileStartReplica     = "stmt-start-replica.sql"
 	// FileStartIOThread restarts a receiver that stopped on a connection
 	// error (the sidecar's watch; see configs/scripts/replication.sh).
 	FileStartIOThread = "stmt-start-io-thread.sql"
@@ -115,6 +118,11 @@ func PodStatements(flavour Flavour, version string) (map[string]string, error) {
 		files[FileSemiSyncSourceOn] = script(on...)
 	}
 	if by == ByGTID {
+		here, err := a.ChangeSource(ByOwnGTID)
+		if err != nil {
+			return nil, err
+		}
+		files[FileChangeSourceHere] = script(append([]Statement{a.StopReplica(), a.ResetReplica()}, here...)...)
 		files[FileExecutedGTID] = script(Statement{SQL: a.ExecutedGTIDQuery()})
 		if q := a.ErrantGTIDQuery(); q != "" {
 			files[FileErrantGTID] = script(Statement{SQL: q})

@@ -94,6 +94,7 @@ func TestPodStatementsPlaceholders(t *testing.T) {
 		}
 		if tc.flavour != MySQL57 {
 			want[FileExecutedGTID], want[FileErrantGTID] = "", "source_gtid"
+			want[FileChangeSourceHere] = "source_host source_port:int replication_user replication_password source_ca"
 		}
 		if tc.flavour == MariaDB || tc.flavour == MySQL84 {
 			want[FileSemiSyncSourceOn] = ""

@@ -189,28 +189,26 @@ func CanMovePrimary(a Adapter) error {
 type Source struct {
 	Host, User, Password string
 	Port                 int
-	// GTID is where a MariaDB replica starts (gtid_slave_pos); MySQL's
-	// auto-position needs none.
-	GTID string
 	// CA is the path, in the replica's pod, of the CA certificate the
 	// source's certificate is verified against.
 	CA string
 }
 
 // PointAt is the whole change of source of a running replica or a former
-// primary: stop, forget the old source, point at src by GTID. MySQL 5.7
+// primary: stop, forget the old source, point at src from where the server
+// stands once stopped (ByOwnGTID). MySQL 5.7
 // (positioned by file and position, gtid_mode OFF) has no such change.
 func PointAt(a Adapter, src Source) ([]Statement, error) {
 	if err := CanMovePrimary(a); err != nil {
 		return nil, err
 	}
-	change, err := a.ChangeSource(ByGTID)
+	change, err := a.ChangeSource(ByOwnGTID)
 	if err != nil {
 		return nil, err
 	}
 	values := map[string]string{
 		paramSourceHost: src.Host, paramSourcePort: strconv.Itoa(src.Port),
-		paramReplicationUser: src.User, paramReplicationPassword: src.Password, paramGTID: src.GTID,
+		paramReplicationUser: src.User, paramReplicationPassword: src.Password,
 		paramSourceCA: src.CA,
 	}
 	out := []Statement{a.StopReplica(), a.ResetReplica()}

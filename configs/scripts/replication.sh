@@ -223,31 +223,29 @@ source_verdict() {
 }
 
 # repoint_replica CNF PRIMARY WAS points a running replica at PRIMARY from
-# where its applier stands once stopped (a position read before the stop
-# would make it apply again what it applied since).
+# where its applier stands once stopped, read by the statement itself (a
+# position read by an earlier query goes stale when mysqlctl starts the
+# replica in between, and would make it apply again what it applied since:
+# MariaDB's error 1950).
 repoint_replica() {
-    local cnf=$1 primary=$2 file="$STATE_DIR/repoint.position"
+    local cnf=$1 primary=$2
     log "replicates from $3, but the record names $primary, which answers as the primary: repointing by GTID"
-    sql_fill stmt-stop-replica.sql | sql_script "$cnf" "$SERVER_HOST" || return 1
-    write_own_position "$cnf" "$file" || return 1
-    change_source_sql "$file" "$primary" | sql_script "$cnf" "$SERVER_HOST" || return 1
-    start_replica_sql | sql_script "$cnf" "$SERVER_HOST" || return 1
-    log "replicating from $primary, after its own transactions ($(tr '\n' ' ' <"$file"))"
-    rm -f "$file"
+    { change_source_here_sql "$primary" && start_replica_sql; } | sql_script "$cnf" "$SERVER_HOST" || return 1
+    log "replicating from $primary, after its own transactions ($(own_position "$cnf"))"
 }
 
-# write_own_position CNF FILE writes where this server stands, as
-# change_source_sql reads it: MariaDB's gtid_current_pos (what it wrote
-# and what it replicated); MySQL's auto-position needs nothing.
-write_own_position() {
-    local gtid
-    mkdir -p "$STATE_DIR"
-    if [[ "$FLAVOR" == mariadb ]]; then
-        gtid=$(sql_query "$1" "$SERVER_HOST" stmt-executed-gtid.sql) || return 1
-        printf 'gtid=%s\n' "$gtid" >"$2"
-    else
-        : >"$2"
-    fi
+# change_source_here_sql HOST: stop, forget any old source and point at
+# HOST from where this server stands (MariaDB: its gtid_current_pos, what
+# it wrote and what it replicated; MySQL: auto-position).
+change_source_here_sql() {
+    sql_fill stmt-change-source-here.sql source_host="$1" source_port="$SERVER_PORT" \
+        replication_user="$REPLICATION_USER" replication_password="$REPLICATION_PASSWORD" \
+        source_ca="$TLS_DIR/ca.crt"
+}
+
+# own_position CNF words where this server stands, for a log line.
+own_position() {
+    sql_query "$1" "$SERVER_HOST" stmt-executed-gtid.sql 2>/dev/null | tr '\n' ' ' || true
 }
 
 # rejoin_former_primary CNF HOST makes a server that was the primary a
@@ -260,16 +258,13 @@ write_own_position() {
 # mysqlctl status reports it diverged, and mysqlctl reclone gives it the
 # new primary's data.
 rejoin_former_primary() {
-    local cnf=$1 primary=$2 rejoin_file="$STATE_DIR/rejoin.position"
-    if [[ ! -f "$CONFIG_DIR/stmt-executed-gtid.sql" ]]; then
+    local cnf=$1 primary=$2
+    if [[ ! -f "$CONFIG_DIR/stmt-change-source-here.sql" ]]; then
         die "this server has data but no replication source: it was the primary before $(describe_primary). MySQL 5.7 replicas are positioned by file and position, so it cannot rejoin: run mysqlctl reclone $HOSTNAME"
     fi
     refuse_errant "$cnf" "$primary" || return 1
-    write_own_position "$cnf" "$rejoin_file" || return 1
-    log "a former primary: rejoining $primary as a replica after its own transactions ($(tr '\n' ' ' <"$rejoin_file"))"
-    change_source_sql "$rejoin_file" "$primary" | sql_script "$cnf" "$SERVER_HOST" || return 1
-    start_replica_sql | sql_script "$cnf" "$SERVER_HOST" || return 1
-    rm -f "$rejoin_file"
+    log "a former primary: rejoining $primary as a replica after its own transactions ($(own_position "$cnf"))"
+    { change_source_here_sql "$primary" && start_replica_sql; } | sql_script "$cnf" "$SERVER_HOST" || return 1
 }
 
 # errant_transactions CNF SOURCE prints the transactions this server holds

@@ -7,6 +7,12 @@ GRANT REPLICATION SLAVE ON *.* TO {{replication_user}}@'%';
 CREATE USER IF NOT EXISTS {{probe_user}}@'%' IDENTIFIED BY {{probe_password}};
 GRANT SLAVE MONITOR ON *.* TO {{probe_user}}@'%';
 
+-- stmt-change-source-here.sql
+STOP SLAVE;
+RESET SLAVE ALL;
+SET GLOBAL gtid_slave_pos = @@GLOBAL.gtid_current_pos;
+CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_SSL=1, MASTER_SSL_CA={{source_ca}}, MASTER_SSL_VERIFY_SERVER_CERT=1, MASTER_USE_GTID=slave_pos;
+
 -- stmt-change-source.sql
 STOP SLAVE;
 RESET SLAVE ALL;
