@@ -234,7 +234,7 @@ func TestCheckHealthyDetails(t *testing.T) {
 		got[c.Name] = c.Detail
 	}
 	for name, want := range map[string]string{
-		CheckObjectsPresent:        "all 7 objects of cluster mysql exist",
+		CheckObjectsPresent:        "all 8 objects of cluster mysql exist",
 		CheckPodsReady:             "3/3 pods ready",
 		CheckSinglePrimary:         "mysql-0 is the only writable server and replicates from nobody",
 		CheckServerIDsUnique:       "server ids 100, 101, 102 are unique",

@@ -93,6 +93,7 @@ func (c *Cluster) workloadObjects() []namedObject {
 	return []namedObject{
 		{kube.KindStatefulSet, manifest.StatefulSetName(c.name)},
 		{kube.KindPodDisruptionBudget, manifest.DisruptionBudgetName(c.name)},
+		{kube.KindPodDisruptionBudget, manifest.PrimaryDisruptionBudgetName(c.name)},
 		{kube.KindService, manifest.HeadlessServiceName(c.name)},
 		{kube.KindService, manifest.ReadServiceName(c.name)},
 		{kube.KindService, manifest.PrimaryServiceName(c.name)},

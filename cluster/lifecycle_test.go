@@ -132,7 +132,7 @@ func TestUpCreatesEveryObjectAndWaits(t *testing.T) {
 	want := []string{"configmap/mysql-state created", "secret/mysql-ca created", "secret/mysql-tls created",
 		"secret/mysql-credentials created", "configmap/mysql-config created",
 		"service/mysql created", "service/mysql-read created", "service/mysql-primary created", "statefulset/mysql created",
-		"poddisruptionbudget/mysql created", "configmap/mysql-state configured"}
+		"poddisruptionbudget/mysql created", "poddisruptionbudget/mysql-primary created", "configmap/mysql-state configured"}
 	if !slices.Equal(l.changed, want) {
 		t.Errorf("changes %q, want %q", l.changed, want)
 	}
@@ -211,6 +211,11 @@ func TestScale(t *testing.T) {
 			}
 			if !strings.Contains(l.changed[0], fmt.Sprintf("scaled from %d to %d", spec.Replicas, tc.to)) {
 				t.Errorf("changes %q, want the scale first", l.changed)
+			}
+			// One replica at a time of the replicas there now are.
+			pdb, err := l.cs.PolicyV1().PodDisruptionBudgets(testNS).Get(context.Background(), manifest.DisruptionBudgetName("mysql"), metav1.GetOptions{})
+			if err != nil || pdb.Spec.MinAvailable.IntValue() != int(tc.to)-2 {
+				t.Errorf("the replicas' disruption budget after the scale: %v (%v), want minAvailable %d", pdb.Spec.MinAvailable, err, tc.to-2)
 			}
 		})
 	}

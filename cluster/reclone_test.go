@@ -51,7 +51,7 @@ func TestRecloneRefuses(t *testing.T) {
 			t.Errorf("reclone %s: %v, want %q", pod, err, want)
 		}
 	}
-	if len(l.changed) != 11 { // only what the first up created
+	if len(l.changed) != 12 { // only what the first up created
 		t.Errorf("a refused reclone changed something: %q", l.changed)
 	}
 }

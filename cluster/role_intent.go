@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"k8s.io/utils/ptr"
+
 	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/configs"
 	"github.com/mysqlctl/mysqlctl/kube"
@@ -110,11 +112,29 @@ func (c *Cluster) endChange(ctx context.Context, rec *record, primary string) er
 	if err != nil {
 		return err
 	}
-	result, err := c.api.Apply(ctx, manifest.BuildPrimaryService(c.name, c.Namespace(), primary))
+	return c.pointAtPrimary(ctx, primary)
+}
+
+// pointAtPrimary applies the objects that name the recorded primary: the
+// write Service, then the disruption budgets (the primary's own, which
+// drains wait on, and the replicas').
+func (c *Cluster) pointAtPrimary(ctx context.Context, primary string) error {
+	sts, err := c.existingStatefulSet(ctx)
 	if err != nil {
-		return fmt.Errorf("point service %s at %s: %w", manifest.PrimaryServiceName(c.name), primary, err)
+		return err
 	}
-	c.changed(result.String())
+	return c.applyPrimaryObjects(ctx, primary, ptr.Deref(sts.Spec.Replicas, 1))
+}
+
+// applyPrimaryObjects applies manifest.PrimaryObjects.
+func (c *Cluster) applyPrimaryObjects(ctx context.Context, primary string, servers int32) error {
+	for _, obj := range manifest.PrimaryObjects(c.name, c.Namespace(), primary, servers) {
+		result, err := c.api.Apply(ctx, obj)
+		if err != nil {
+			return fmt.Errorf("point %s at %s: %w", *obj.GetName(), primary, err)
+		}
+		c.changed(result.String())
+	}
 	return nil
 }
 

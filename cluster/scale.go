@@ -67,6 +67,10 @@ func (c *Cluster) scale(ctx context.Context, opts ScaleOptions) error {
 		return err
 	}
 	c.changed(fmt.Sprintf("statefulset/%s scaled from %d to %d", sts.Name, from, opts.Replicas))
+	// One replica at a time counts the replicas there now are.
+	if err := c.applyPrimaryObjects(ctx, primary, opts.Replicas); err != nil {
+		return err
+	}
 	if err := c.waitReady(ctx, opts.Replicas, ""); err != nil {
 		return err
 	}

@@ -213,6 +213,7 @@ func clusterObjects(n int, readyPods ...int) []runtime.Object {
 		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "mysql-state", Namespace: testNS, Labels: manifest.Labels("mysql", ComponentState)},
 			Data: map[string]string{StateKeyPrimary: "mysql-0"}},
 		&policyv1.PodDisruptionBudget{ObjectMeta: meta("mysql")},
+		&policyv1.PodDisruptionBudget{ObjectMeta: meta("mysql-primary")},
 		&corev1.Secret{ObjectMeta: meta("mysql-credentials"), Data: map[string][]byte{
 			manifest.SecretKeyAdminPassword: []byte(testPassword), manifest.SecretKeyRootPassword: []byte("root-pw-never-used"),
 			manifest.SecretKeyReplicationPassword: []byte("repl-pw-never-used"),

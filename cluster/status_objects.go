@@ -51,8 +51,10 @@ func (c *Cluster) objects(ctx context.Context, sts *appsv1.StatefulSet) ([]Objec
 	}
 	ok, err := c.api.Exists(ctx, kube.KindConfigMap, manifest.ConfigMapName(c.name))
 	out = append(out, presence(kindConfigMap, manifest.ConfigMapName(c.name), ok, err))
-	ok, err = c.api.Exists(ctx, kube.KindPodDisruptionBudget, manifest.DisruptionBudgetName(c.name))
-	out = append(out, presence(kindPDB, manifest.DisruptionBudgetName(c.name), ok, err))
+	for _, name := range []string{manifest.DisruptionBudgetName(c.name), manifest.PrimaryDisruptionBudgetName(c.name)} {
+		ok, err := c.api.Exists(ctx, kube.KindPodDisruptionBudget, name)
+		out = append(out, presence(kindPDB, name, ok, err))
+	}
 	return out, creds
 }
 

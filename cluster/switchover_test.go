@@ -44,6 +44,15 @@ func TestSwitchoverMovesTheRole(t *testing.T) {
 	if err != nil || svc.Spec.Selector[manifest.LabelPodName] != "mysql-2" {
 		t.Errorf("write Service %v: %v", svc, err)
 	}
+	// A drain waits on the new primary, and may take the old one.
+	pdb, err := cs.PolicyV1().PodDisruptionBudgets(testNS).Get(ctx, manifest.PrimaryDisruptionBudgetName("mysql"), metav1.GetOptions{})
+	if err != nil || pdb.Spec.Selector.MatchLabels[manifest.LabelPodName] != "mysql-2" || pdb.Spec.MinAvailable.IntValue() != 1 {
+		t.Errorf("the primary's disruption budget %v: %v", pdb, err)
+	}
+	pdb, err = cs.PolicyV1().PodDisruptionBudgets(testNS).Get(ctx, manifest.DisruptionBudgetName("mysql"), metav1.GetOptions{})
+	if err != nil || len(pdb.Spec.Selector.MatchExpressions) != 1 || fmt.Sprint(pdb.Spec.Selector.MatchExpressions[0].Values) != "[mysql-2]" {
+		t.Errorf("the replicas' disruption budget %v: %v", pdb, err)
+	}
 }
 
 // A target that cannot apply the last transactions after the fence: the

@@ -81,14 +81,14 @@ func (c *Cluster) prepareUp(ctx context.Context, asked manifest.Spec, opts UpOpt
 	return run, nil
 }
 
-// buildUpObjects are the objects of spec, with the write Service selecting
-// primary.
+// buildUpObjects are the objects of spec, with the write Service and the
+// disruption budgets naming primary.
 func (c *Cluster) buildUpObjects(spec manifest.Spec, primary string) (*manifest.Objects, error) {
 	objects, err := manifest.BuildObjects(spec, c.Namespace())
 	if err != nil {
 		return nil, err
 	}
-	objects.PrimaryService = manifest.BuildPrimaryService(c.name, c.Namespace(), primary)
+	objects.PointAt(c.name, c.Namespace(), primary, spec.WithDefaults().Replicas)
 	return objects, nil
 }
 

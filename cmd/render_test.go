@@ -67,8 +67,8 @@ func TestRenderHonoursTheSpec(t *testing.T) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	if n := strings.Count(out, "\n---\n"); n != 6 {
-		t.Errorf("%d document separators, want 6 (7 objects)", n)
+	if n := strings.Count(out, "\n---\n"); n != 7 {
+		t.Errorf("%d document separators, want 7 (8 objects)", n)
 	}
 }
 

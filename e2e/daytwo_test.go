@@ -19,7 +19,7 @@ import (
 
 // TestDayTwoSafety: a running MariaDB cluster is never swapped, locked out
 // or changed by a refused up, a broken rollout heals with the next up, and
-// voluntary disruptions take one server at a time.
+// voluntary disruptions take one replica at a time and never the primary.
 func TestDayTwoSafety(t *testing.T) {
 	c, ctx, ns := mariadbScenario(t, "daytwo", 2, 15*time.Minute)
 
@@ -75,16 +75,31 @@ echo "END OF DUMP"`, repl)
 		}
 	})
 
-	t.Run("a second eviction is refused while the first server is away", func(t *testing.T) {
+	t.Run("a drain takes replicas one at a time and waits on the primary until a switchover", func(t *testing.T) {
 		c.waitDisruptionsAllowed(t, ctx, ns, "mysql", 1)
+		if err := c.evict(ctx, ns, "mysql-0"); !apierrors.IsTooManyRequests(err) {
+			t.Fatalf("eviction of the primary mysql-0: %v, want 429 Too Many Requests from its PodDisruptionBudget", err)
+		}
+		uid := c.podUID(t, ctx, ns, "mysql-1")
 		if err := c.evict(ctx, ns, "mysql-1"); err != nil {
-			t.Fatalf("first eviction: %v", err)
+			t.Fatalf("eviction of the replica mysql-1: %v", err)
 		}
-		err := c.evict(ctx, ns, "mysql-0")
-		if !apierrors.IsTooManyRequests(err) {
-			t.Errorf("second eviction: %v, want 429 Too Many Requests from the PodDisruptionBudget", err)
+		c.waitNewPodReady(t, ctx, ns, "mysql-1", uid)
+		// What the README tells someone whose drain waits: switch over,
+		// and the drain's next try takes the old primary, now a replica.
+		c.mustSucceed(t, 2*time.Minute, "switchover", "-n", ns, "--to", "mysql-1")
+		c.waitDisruptionsAllowed(t, ctx, ns, "mysql", 1)
+		if err := c.evict(ctx, ns, "mysql-1"); !apierrors.IsTooManyRequests(err) {
+			t.Errorf("eviction of the new primary mysql-1: %v, want 429 Too Many Requests", err)
 		}
-		c.waitPodsReady(t, ctx, ns, "app.kubernetes.io/instance=mysql", 2)
+		uid = c.podUID(t, ctx, ns, "mysql-0")
+		if err := c.evict(ctx, ns, "mysql-0"); err != nil {
+			t.Fatalf("eviction of mysql-0 once a replica: %v", err)
+		}
+		c.waitNewPodReady(t, ctx, ns, "mysql-0", uid)
+		c.waitSource(t, ns, "mysql-0", "mysql-1")
+		c.mustSucceed(t, 2*time.Minute, "switchover", "-n", ns, "--to", "mysql-0")
+		c.checkPassesWithin(t, ns, time.Minute)
 	})
 
 	t.Run("a broken image rolled out is healed by the next up", func(t *testing.T) {

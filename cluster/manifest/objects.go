@@ -34,8 +34,11 @@ type Objects struct {
 	// points it at the pod the cluster's record names).
 	PrimaryService *corev1ac.ServiceApplyConfiguration
 	StatefulSet    *appsv1ac.StatefulSetApplyConfiguration
-	// DisruptionBudget lets evictions take one server at a time.
-	DisruptionBudget *policyv1ac.PodDisruptionBudgetApplyConfiguration
+	// DisruptionBudget lets evictions take one replica at a time, and
+	// PrimaryDisruptionBudget none of the primary (both built for ordinal
+	// 0, like PrimaryService; see PointAt).
+	DisruptionBudget        *policyv1ac.PodDisruptionBudgetApplyConfiguration
+	PrimaryDisruptionBudget *policyv1ac.PodDisruptionBudgetApplyConfiguration
 	// NetworkPolicy is nil unless the spec asks for one (networkPolicy).
 	NetworkPolicy *networkingv1ac.NetworkPolicyApplyConfiguration
 }
@@ -55,7 +58,7 @@ func (o *Objects) InOrder() []Object {
 // Applied lists the objects that are server-side applied on every run, in
 // order: all but the Secret, which is created once (see Objects.Secret).
 func (o *Objects) Applied() []Object {
-	objs := []Object{o.ConfigMap, o.HeadlessService, o.ReadService, o.PrimaryService, o.StatefulSet, o.DisruptionBudget}
+	objs := []Object{o.ConfigMap, o.HeadlessService, o.ReadService, o.PrimaryService, o.StatefulSet, o.DisruptionBudget, o.PrimaryDisruptionBudget}
 	if o.NetworkPolicy != nil {
 		objs = append(objs, o.NetworkPolicy)
 	}
@@ -81,16 +84,16 @@ func BuildObjects(spec Spec, ns string) (*Objects, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Objects{
-		Secret:           buildSecret(spec, ns),
-		ConfigMap:        cm,
-		HeadlessService:  buildHeadlessService(spec, ns),
-		ReadService:      buildReadService(spec, ns),
-		PrimaryService:   BuildPrimaryService(spec.Name, ns, PodName(spec.Name, 0)),
-		StatefulSet:      buildStatefulSet(spec, ns, configHash(cm.Data)),
-		DisruptionBudget: buildDisruptionBudget(spec, ns),
-		NetworkPolicy:    buildNetworkPolicy(spec, ns),
-	}, nil
+	o := &Objects{
+		Secret:          buildSecret(spec, ns),
+		ConfigMap:       cm,
+		HeadlessService: buildHeadlessService(spec, ns),
+		ReadService:     buildReadService(spec, ns),
+		StatefulSet:     buildStatefulSet(spec, ns, configHash(cm.Data)),
+		NetworkPolicy:   buildNetworkPolicy(spec, ns),
+	}
+	o.PointAt(spec.Name, ns, PodName(spec.Name, 0), spec.Replicas)
+	return o, nil
 }
 
 func buildSecret(spec Spec, ns string) *corev1ac.SecretApplyConfiguration {
