@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -20,8 +22,9 @@ import (
 // pod included once it cloned, and check --checksum passes. With it off,
 // the same loss is reported (a figure, not asserted: what asynchronous
 // replication loses depends on the moment). With it on, a switchover
-// first moves the source side to mysql-1, the primary then lost. MariaDB;
-// both side by side.
+// first moves the source side to mysql-1, every receiver is stopped and
+// started again (the fall back and the return, fallBackAndReturn), and
+// then the primary is lost. MariaDB; both side by side.
 func TestSemiSyncLosesNoAcknowledgedWrite(t *testing.T) {
 	c := requireCluster(t)
 	binary(t)
@@ -34,7 +37,7 @@ func TestSemiSyncLosesNoAcknowledgedWrite(t *testing.T) {
 }
 
 func lostWithItsDisk(t *testing.T, c *testCluster, mode string) {
-	ctx, ns := c.scenario(t, mariadbFlavour(c), "semisync-"+mode, 3, 8*time.Minute, "--semi-sync", mode)
+	ctx, ns := c.scenario(t, mariadbFlavour(c), "semisync-"+mode, 3, 8*time.Minute, "--semi-sync", mode, "--semi-sync-timeout", "2s")
 	primary, replica := "mysql-0", "mysql-1"
 	if mode == "on" {
 		// The source side moves with the role: the switchover's target
@@ -49,6 +52,9 @@ func lostWithItsDisk(t *testing.T, c *testCluster, mode string) {
 	}
 	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
 	c.execAs(t, ctx, ns, primary, c.adminPassword(t, ctx, ns), "CREATE DATABASE app", "CREATE TABLE app.t (id INT PRIMARY KEY)")
+	if mode == "on" {
+		c.fallBackAndReturn(t, ctx, ns, primary, "mysql-0", "mysql-2")
+	}
 
 	w := c.startServiceWriter(ctx, ns, root)
 	c.waitRows(t, ctx, ns, replica, root, 50)
@@ -86,4 +92,34 @@ func lostWithItsDisk(t *testing.T, c *testCluster, mode string) {
 	}
 	c.assertAckedEverywhere(t, ctx, ns, root, acked, "mysql-0", "mysql-1", "mysql-2")
 	c.checkPassesWithin(t, ns, 2*time.Minute, "--checksum")
+}
+
+// fallBackAndReturn: with every replica's receiver stopped (the replicas
+// gone, as far as the primary can tell), a commit waits semiSyncTimeout
+// and the primary falls back to asynchronous replication, which check
+// fails on; with one receiver back it waits for that replica again, with
+// both for both, and check passes. (Rows with negative ids: the writer's
+// are positive.)
+func (c *testCluster) fallBackAndReturn(t *testing.T, ctx context.Context, ns, primary string, replicas ...string) {
+	t.Helper()
+	admin := c.adminPassword(t, ctx, ns)
+	for _, r := range replicas {
+		c.execAs(t, ctx, ns, r, admin, "STOP SLAVE IO_THREAD")
+	}
+	c.execAs(t, ctx, ns, primary, admin, "INSERT INTO app.t VALUES (-1)")
+	check := c.mysqlctl(t, time.Minute, nil, "check", "-n", ns)
+	if check.code != 3 || !strings.Contains(check.stdout, "fell back to asynchronous replication") {
+		t.Errorf("check with every receiver stopped: want exit 3 saying the primary fell back:\n%s", check)
+	}
+	for _, line := range strings.Split(check.stdout, "\n") {
+		if strings.HasPrefix(line, "semi-sync") {
+			t.Logf("check with every receiver stopped: %s", line)
+		}
+	}
+	for i, r := range replicas {
+		c.execAs(t, ctx, ns, r, admin, "START SLAVE IO_THREAD")
+		c.execAs(t, ctx, ns, primary, admin, fmt.Sprintf("INSERT INTO app.t VALUES (%d)", -2-i))
+		c.waitSemiSync(t, ns, primary, i+1)
+	}
+	c.checkPassesWithin(t, ns, time.Minute)
 }
