@@ -14,7 +14,11 @@
 #     turn: the write downtime each measured, and its wall time;
 #   - mysqlctl backup of some 220 MB against a raw tar copy of the same
 #     datadir through the same API (e2e/rawcopy), BENCH_COPY_RUNS times each,
-#     alternating.
+#     alternating;
+#   - the cost of semi-synchronous replication: BENCH_RUNS rounds of
+#     BENCH_INSERTS single-row autocommit inserts on the primary of a
+#     3-server cluster with semiSync off and one with it on, taking turns:
+#     each commit's latency (p50, p99) and the inserts per second.
 # Then e2e/benchreport prints each figure's median, min and max with the
 # goals met or not, and writes bench.json and bench-up.png (up against N) to
 # BENCH_OUT (default: the repository's root). Everything it created in the
@@ -23,7 +27,8 @@
 # usage: e2e/bench.sh path/to/mysqlctl
 # env:   KUBECONFIG, MYSQLCTL_E2E_MARIADB_IMAGE (the local cluster's image),
 #        BENCH_RUNS (default 7), BENCH_UP_RUNS (3), BENCH_SCALE_RUNS (3),
-#        BENCH_HELP_RUNS (20), BENCH_COPY_RUNS (3), BENCH_OUT
+#        BENCH_HELP_RUNS (20), BENCH_COPY_RUNS (3), BENCH_INSERTS (500),
+#        BENCH_OUT
 set -euo pipefail
 
 bin=$(realpath "${1:?usage: e2e/bench.sh path/to/mysqlctl}")
@@ -33,6 +38,7 @@ up_runs=${BENCH_UP_RUNS:-3}
 scale_runs=${BENCH_SCALE_RUNS:-3}
 help_runs=${BENCH_HELP_RUNS:-20}
 copy_runs=${BENCH_COPY_RUNS:-3}
+inserts=${BENCH_INSERTS:-500}
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$(realpath -m "${BENCH_OUT:-$root}")
 suffix=$(date +%s)-$$
@@ -103,12 +109,14 @@ timed() {
 	record "$name" "$(elapsed "$start" "$end" "$unit")" "$unit"
 }
 
-# up NS REPLICAS: a MariaDB cluster in a namespace of its own, waited for
-# until ready; not timed.
+# up NS REPLICAS [ARGS...]: a MariaDB cluster in a namespace of its own,
+# waited for until ready; not timed.
 up() {
-	echo "bench: mysqlctl up --replicas $2 -n $1" >&2
-	namespaces+=("$1")
-	"$bin" up -q --flavor mariadb --image "$image" --replicas "$2" -n "$1" --create-namespace >/dev/null
+	local ns=$1 n=$2
+	shift 2
+	echo "bench: mysqlctl up --replicas $n $* -n $ns" >&2
+	namespaces+=("$ns")
+	"$bin" up -q --flavor mariadb --image "$image" --replicas "$n" -n "$ns" --create-namespace "$@" >/dev/null
 }
 
 # bench_help: --help's wall time, process start included: what a user waits
@@ -262,6 +270,53 @@ bench_backup() {
 	done
 }
 
+# insert_round NS: BENCH_INSERTS single-row inserts on the primary, each
+# its own autocommit transaction, timed inside the server (SYSDATE(6)
+# around each, so no exec or client start is counted); prints the commit
+# latency's p50 and p99 in ms and the inserts per second. The latencies go
+# to a temporary table, which the binary log leaves out: only the inserts
+# themselves wait for a replica.
+insert_round() {
+	"$bin" sql -n "$1" -- -N -e "
+CREATE DATABASE IF NOT EXISTS bench;
+CREATE TABLE IF NOT EXISTS bench.t (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(64));
+CREATE TEMPORARY TABLE bench.lat (us INT);
+DELIMITER //
+BEGIN NOT ATOMIC
+  DECLARE i INT DEFAULT 0;
+  DECLARE t0 DATETIME(6);
+  WHILE i < $inserts DO
+    SET t0 = SYSDATE(6);
+    INSERT INTO bench.t (v) VALUES (REPEAT('x', 64));
+    INSERT INTO bench.lat VALUES (TIMESTAMPDIFF(MICROSECOND, t0, SYSDATE(6)));
+    SET i = i + 1;
+  END WHILE;
+END//
+DELIMITER ;
+SELECT ROUND(PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY us) OVER () / 1000, 3),
+       ROUND(PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY us) OVER () / 1000, 3),
+       ROUND(COUNT(*) OVER () * 1e6 / SUM(us) OVER (), 1)
+FROM bench.lat LIMIT 1;"
+}
+
+# bench_semisync OFF_NS ON_NS: BENCH_RUNS rounds of the same insert
+# workload on a cluster with semiSync off and one with it on, in turns, so
+# a slow moment of the machine does not land on one mode only.
+bench_semisync() {
+	local i mode ns p50 p99 rate
+	for ((i = 1; i <= runs; i++)); do
+		for mode in off on; do
+			ns=$1
+			[[ $mode == off ]] || ns=$2
+			echo "bench: $inserts inserts with semiSync $mode, run $i of $runs" >&2
+			read -r p50 p99 rate < <(insert_round "$ns")
+			record "insert_p50_semisync_$mode" "$p50" ms
+			record "insert_p99_semisync_$mode" "$p99" ms
+			record "insert_rate_semisync_$mode" "$rate" "inserts/s"
+		done
+	done
+}
+
 # The tools are built first: a compile error then ends the bench before its
 # twenty minutes on the cluster, not after.
 (cd "$root/e2e/benchreport" && go build -o "$work/benchreport" .)
@@ -282,6 +337,12 @@ bench_status "bench-status-5-$suffix" 5
 bench_overlap "bench-status-5-$suffix"
 bench_switchover "bench-status-5-$suffix"
 bench_backup "bench-status-1-$suffix"
+"$bin" down -q --purge --yes -n "bench-status-1-$suffix" >/dev/null
+"$bin" down -q --purge --yes -n "bench-status-5-$suffix" >/dev/null
+
+up "bench-semisync-off-$suffix" 3 --semi-sync off
+up "bench-semisync-on-$suffix" 3 --semi-sync on
+bench_semisync "bench-semisync-off-$suffix" "bench-semisync-on-$suffix"
 
 echo
 report

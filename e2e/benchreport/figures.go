@@ -81,6 +81,14 @@ func figures() []figure {
 		figure{name: "backup_rate/raw_rate", label: "backup / raw copy", unit: "ratio", goal: &Goal{">=", 0.7}, of: []string{"backup_rate", "raw_rate"}},
 		figure{name: "backup_size", label: "backup size", unit: "MB"},
 		figure{name: "raw_size", label: "raw copy size (binary logs included)", unit: "MB"},
+		figure{name: "insert_p50_semisync_off", label: "insert commit latency p50, semiSync off", unit: "ms"},
+		figure{name: "insert_p50_semisync_on", label: "insert commit latency p50, semiSync on", unit: "ms"},
+		figure{name: "insert_p50_semisync_on/insert_p50_semisync_off", label: "insert p50 semiSync on / off", unit: "ratio", of: []string{"insert_p50_semisync_on", "insert_p50_semisync_off"}},
+		figure{name: "insert_p99_semisync_off", label: "insert commit latency p99, semiSync off", unit: "ms"},
+		figure{name: "insert_p99_semisync_on", label: "insert commit latency p99, semiSync on", unit: "ms"},
+		figure{name: "insert_rate_semisync_off", label: "inserts per second, semiSync off", unit: "inserts/s"},
+		figure{name: "insert_rate_semisync_on", label: "inserts per second, semiSync on", unit: "inserts/s"},
+		figure{name: "insert_rate_semisync_on/insert_rate_semisync_off", label: "inserts per second semiSync on / off", unit: "ratio", of: []string{"insert_rate_semisync_on", "insert_rate_semisync_off"}},
 	)
 }
 
