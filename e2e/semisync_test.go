@@ -23,8 +23,9 @@ import (
 // the same loss is reported (a figure, not asserted: what asynchronous
 // replication loses depends on the moment). With it on, a switchover
 // first moves the source side to mysql-1, every receiver is stopped and
-// started again (the fall back and the return, fallBackAndReturn), and
-// then the primary is lost. MariaDB; both side by side.
+// started again (the fall back and the return, fallBackAndReturn), the
+// primary's server restarts in its pod and waits again, and then the
+// primary is lost. MariaDB; both side by side.
 func TestSemiSyncLosesNoAcknowledgedWrite(t *testing.T) {
 	c := requireCluster(t)
 	binary(t)
@@ -54,6 +55,14 @@ func lostWithItsDisk(t *testing.T, c *testCluster, mode string) {
 	c.execAs(t, ctx, ns, primary, c.adminPassword(t, ctx, ns), "CREATE DATABASE app", "CREATE TABLE app.t (id INT PRIMARY KEY)")
 	if mode == "on" {
 		c.fallBackAndReturn(t, ctx, ns, primary, "mysql-0", "mysql-2")
+		// The primary's server restarts in its pod (a crash, an OOM kill):
+		// every start is read-only with the source side off, and the
+		// sidecar turns it on before it makes the recorded primary
+		// writable again.
+		restarts := c.restartCount(t, ctx, ns, primary)
+		c.shutdownServer(t, ctx, ns, primary, root)
+		c.waitRestarted(t, ctx, ns, primary, restarts)
+		c.waitSemiSync(t, ns, primary, 2)
 	}
 
 	w := c.startServiceWriter(ctx, ns, root)
