@@ -31,6 +31,7 @@ const (
 	CheckNoReplicationErrors   = "no-replication-errors"
 	CheckSemiSync              = "semi-sync"
 	CheckCertificatesValid     = "certificates-valid"
+	CheckPrimaryNode           = "primary-node"
 	CheckChecksumsMatch        = "checksums-match"
 )
 
@@ -105,6 +106,7 @@ func Evaluate(r *StatusReport, opts CheckOptions) []CheckResult {
 		checkNoReplicationErrors(v),
 		checkSemiSync(v),
 		checkCertificates(r),
+		checkPrimaryNode(r),
 	}
 }
 

@@ -80,6 +80,12 @@ type ClusterSummary struct {
 	// SemiSyncAsked is the StatefulSet's semiSync (off, on, strict): what
 	// the servers should run with, which SemiSync compares with.
 	SemiSyncAsked string `json:"semiSyncAsked"`
+	// PrimaryNode is the node of the recorded primary's pod ("" when none);
+	// PrimaryNodeCordoned whether that node is cordoned (a drain under way,
+	// which waits on the primary), null when the node could not be read
+	// (an account without access to nodes).
+	PrimaryNode         string `json:"primaryNode"`
+	PrimaryNodeCordoned *bool  `json:"primaryNodeCordoned"`
 	// Problems are what the replication analysis found wrong, one sentence
 	// each (no primary, wrong source, errant transactions, ...).
 	Problems []string `json:"problems"`

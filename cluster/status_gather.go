@@ -77,6 +77,7 @@ func (c *Cluster) gather(ctx context.Context) (*gathering, error) {
 			g.report.Errors = append(g.report.Errors, err.Error())
 		}
 	}
+	c.readPrimaryNode(ctx, g.report)
 	if hint := mostData(g.report); hint != "" {
 		g.report.Cluster.Problems = append(g.report.Cluster.Problems, hint)
 	}

@@ -29,7 +29,7 @@ func TestStatusHealthy(t *testing.T) {
 		Name: "mysql", Namespace: testNS, Flavour: "mariadb", Version: "10.11.6-MariaDB-log",
 		Primary: "mysql-0", RecordedPrimary: "mysql-0", WriteEndpoint: "mysql-primary",
 		Pods: 3, ReadyPods: 3, Replicas: 2, Replicating: 2,
-		WorstLagSeconds: ptr.To(int64(0)), WorstLagPod: "mysql-1", SemiSyncAsked: "off", Problems: []string{},
+		WorstLagSeconds: ptr.To(int64(0)), WorstLagPod: "mysql-1", SemiSyncAsked: "off", PrimaryNode: "node-1", Problems: []string{},
 	}
 	if diff := cmp.Diff(want, r.Cluster); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)

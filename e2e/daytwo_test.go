@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
 )
 
@@ -76,6 +77,16 @@ echo "END OF DUMP"`, repl)
 	})
 
 	t.Run("a drain takes replicas one at a time and waits on the primary until a switchover", func(t *testing.T) {
+		// A drain cordons the node first: check warns about the primary
+		// on it. (Uncordoned again at once: this cluster has one node,
+		// where the evicted pods below must come back.)
+		node := c.podNode(t, ctx, ns, "mysql-0")
+		c.cordon(t, ctx, node, true)
+		check := c.mysqlctl(t, time.Minute, nil, "check", "-n", ns)
+		c.cordon(t, ctx, node, false)
+		if check.code != 0 || !strings.Contains(check.stdout, "which is cordoned (a drain?): evictions of the primary wait on PodDisruptionBudget mysql-primary; run mysqlctl switchover") {
+			t.Errorf("check with the primary's node cordoned: want exit 0 with a warning:\n%s", check)
+		}
 		c.waitDisruptionsAllowed(t, ctx, ns, "mysql", 1)
 		if err := c.evict(ctx, ns, "mysql-0"); !apierrors.IsTooManyRequests(err) {
 			t.Fatalf("eviction of the primary mysql-0: %v, want 429 Too Many Requests from its PodDisruptionBudget", err)
@@ -357,4 +368,29 @@ func (c *testCluster) assertRestoredPrefix(t *testing.T, ctx context.Context, so
 		t.Errorf("rows up to %d: %s in the source, %s restored", top, src, dst)
 	}
 	return n, top
+}
+
+// podNode is the node pod runs on.
+func (c *testCluster) podNode(t *testing.T, ctx context.Context, ns, pod string) string {
+	t.Helper()
+	p, err := c.client.CoreV1().Pods(ns).Get(ctx, pod, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Spec.NodeName
+}
+
+// cordon sets node's spec.unschedulable, as kubectl cordon and uncordon
+// do; a test that cordons leaves the node uncordoned however it ends.
+func (c *testCluster) cordon(t *testing.T, ctx context.Context, node string, on bool) {
+	t.Helper()
+	patch := fmt.Sprintf(`{"spec":{"unschedulable":%t}}`, on)
+	if _, err := c.client.CoreV1().Nodes().Patch(ctx, node, types.MergePatchType, []byte(patch), metav1.PatchOptions{}); err != nil {
+		t.Fatalf("cordon %s (%t): %v", node, on, err)
+	}
+	if on {
+		t.Cleanup(func() {
+			_, _ = c.client.CoreV1().Nodes().Patch(context.Background(), node, types.MergePatchType, []byte(`{"spec":{"unschedulable":false}}`), metav1.PatchOptions{})
+		})
+	}
 }

@@ -204,6 +204,16 @@ func (c *Client) SchedulableCapacity(ctx context.Context) (Capacity, error) {
 	return out, nil
 }
 
+// NodeCordoned says whether node is cordoned (spec.unschedulable), as
+// kubectl cordon and drain leave it.
+func (c *Client) NodeCordoned(ctx context.Context, name string) (bool, error) {
+	n, err := c.clientset.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return false, fmt.Errorf("read node %s: %w", name, err)
+	}
+	return n.Spec.Unschedulable, nil
+}
+
 func nodeReady(n *corev1.Node) bool {
 	for _, c := range n.Status.Conditions {
 		if c.Type == corev1.NodeReady {
