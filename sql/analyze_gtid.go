@@ -17,14 +17,18 @@ func compareGTIDs(r, primary *InstanceReport, inst *InstanceFacts, facts *Facts)
 		theirState, err2 := ParseMariaDBGTIDState(primary.GTID.BinlogState)
 		minePos, err3 := ParseMariaDBGTIDList(r.GTID.CurrentPos)
 		theirPos, err4 := ParseMariaDBGTIDList(primary.GTID.BinlogPos)
-		if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
-			facts.problemf("%s: cannot compare GTIDs with the primary: %v", r.Name, firstErr(err1, err2, err3, err4))
+		theirCurrent, err5 := ParseMariaDBGTIDList(primary.GTID.CurrentPos)
+		if err1 != nil || err2 != nil || err3 != nil || err4 != nil || err5 != nil {
+			facts.problemf("%s: cannot compare GTIDs with the primary: %v", r.Name, firstErr(err1, err2, err3, err4, err5))
 			return
 		}
 		// The positions are folded into the states: they are in them already,
 		// except on a server without a binary log (or in a report without a
-		// state), whose writes and replicated transactions count all the same.
-		mine, theirs := mineState.with(minePos...), theirState.with(theirPos...)
+		// state), whose writes and replicated transactions count all the same,
+		// and on a primary that was a clone: its binary log starts after what
+		// the backup carried, which its gtid_current_pos (from the clone's
+		// gtid_slave_pos) still holds until it writes in that domain.
+		mine, theirs := mineState.with(minePos...), theirState.with(theirPos...).with(theirCurrent...)
 		inst.Errant = mine.Errant(theirs, primary.ServerID).String()
 		behind := minePos.Behind(theirPos)
 		inst.BehindTransactions = &behind

@@ -71,11 +71,20 @@ func TestErrantMariaDB(t *testing.T) {
 		// their positions per server id: only the last write shows.
 		{"no state: write on the replica", "", "0-101-10", "", "0-100-9", "0-101-10"},
 		{"no state: buried write unseen", "", "0-100-9", "", "0-100-9", ""},
+		// A primary that was a clone and has written nothing since it took
+		// over: its binary log lacks what the backup carried, its
+		// gtid_current_pos (the primaryCurrent column) has it.
+		{"a cloned primary that has written nothing yet", "0-99-5", "0-99-5", "", "", ""},
 	}
+	current := map[string]string{"a cloned primary that has written nothing yet": "0-99-5"}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			primaryCurrent := tc.primaryPos
+			if c, ok := current[tc.name]; ok {
+				primaryCurrent = c
+			}
 			reports := errantPair(MariaDB,
-				GTIDState{BinlogState: tc.primaryState, BinlogPos: tc.primaryPos, CurrentPos: tc.primaryPos},
+				GTIDState{BinlogState: tc.primaryState, BinlogPos: tc.primaryPos, CurrentPos: primaryCurrent},
 				GTIDState{BinlogState: tc.replicaState, CurrentPos: tc.replicaCurrent})
 			if got := errantOf(t, reports); got != tc.want {
 				t.Errorf("errant = %q, want %q", got, tc.want)
