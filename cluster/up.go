@@ -22,6 +22,9 @@ type UpOptions struct {
 	// Restore, when set, makes a new cluster whose primary starts from a
 	// backup file; its replicas clone it as usual.
 	Restore *RestoreOptions
+	// RestartPrimary lets a rollout restart the primary where it stands
+	// instead of switching over to an updated replica first.
+	RestartPrimary bool
 }
 
 // Up applies the cluster's objects and waits until every server is ready.
@@ -71,6 +74,7 @@ func (c *Cluster) prepareUp(ctx context.Context, asked manifest.Spec, opts UpOpt
 	if run.objects, err = c.buildUpObjects(run.plan.spec, run.plan.primary); err != nil {
 		return nil, err
 	}
+	run.restartPrimary = opts.RestartPrimary
 	if run.restore != nil {
 		alone := run.plan.spec
 		alone.Replicas = 1

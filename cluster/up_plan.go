@@ -28,6 +28,13 @@ type plan struct {
 	// primaryRecorded says whether the record names it already.
 	primary         string
 	primaryRecorded bool
+	// liveReplicas is how many servers run before up (0 without a
+	// StatefulSet); liveTemplate the template digest it was applied with
+	// (manifest.AnnotationTemplateHash); rolloutPending that some pod
+	// does not run its template yet (an interrupted rollout).
+	liveReplicas   int32
+	liveTemplate   string
+	rolloutPending bool
 }
 
 func (p plan) recreateReason() string {
@@ -57,6 +64,9 @@ func (c *Cluster) planUp(ctx context.Context, asked manifest.Spec, given manifes
 			return p, err
 		}
 		live := manifest.LiveSpec(sts)
+		p.liveReplicas = live.Replicas
+		p.liveTemplate = sts.Annotations[manifest.AnnotationTemplateHash]
+		p.rolloutPending = sts.Status.UpdateRevision != "" && sts.Status.CurrentRevision != sts.Status.UpdateRevision
 		if !given.Has(manifest.KeyReplicas) {
 			asked.Replicas = max(live.Replicas, 1)
 		}

@@ -32,6 +32,12 @@ type upRun struct {
 	// credentials make the Secret's data when it does not exist yet: new
 	// passwords, or a restored cluster's own.
 	credentials func() (map[string][]byte, error)
+	// restartPrimary: a rollout may restart the primary in place
+	// (UpOptions.RestartPrimary). primaryLast: the StatefulSet is applied
+	// with its rollout held below the primary's ordinal, for
+	// rollPrimaryLastStep to finish (holdRolloutStep decides).
+	restartPrimary bool
+	primaryLast    bool
 }
 
 // steps lists what up does for run, in order.
@@ -59,8 +65,10 @@ func (run *upRun) steps() []upStep {
 			upStep{"mark initialised", (*Cluster).markInitializedStep})
 	}
 	return append(steps,
+		upStep{"hold the rollout below the primary", (*Cluster).holdRolloutStep},
 		upStep{"apply", (*Cluster).applyStep},
 		upStep{"heal the rollout", (*Cluster).healStep},
+		upStep{"roll the primary last", (*Cluster).rollPrimaryLastStep},
 		upStep{"wait", (*Cluster).waitStep},
 		upStep{"mark initialised", (*Cluster).markInitializedStep})
 }

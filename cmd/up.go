@@ -19,6 +19,7 @@ type upOptions struct {
 	timeout         time.Duration
 	fromBackup      string
 	credentialsFrom string
+	restartPrimary  bool
 }
 
 func newUpCommand(g *globalOptions) *cobra.Command {
@@ -44,6 +45,7 @@ func newUpCommand(g *globalOptions) *cobra.Command {
 	cmd.Flags().BoolVar(&o.createNamespace, "create-namespace", false, "create the namespace if it does not exist")
 	cmd.Flags().DurationVar(&o.timeout, "timeout", 10*time.Minute, "how long to wait for the servers to be ready")
 	cmd.Flags().StringVar(&o.fromBackup, "from-backup", "", "make a new cluster whose primary starts from this backup file (mysqlctl backup -o)")
+	cmd.Flags().BoolVar(&o.restartPrimary, "restart-primary", false, "let a rollout of a changed pod template restart the primary in place (writes stop while it restarts) instead of switching over to an updated replica first")
 	cmd.Flags().StringVar(&o.credentialsFrom, "credentials-from", "", "with --from-backup: the backed-up cluster's Secret (YAML or JSON, as kubectl get secret -o yaml prints it), whose passwords the accounts keep; without it they get new ones")
 	return cmd
 }
@@ -59,7 +61,7 @@ func (o *upOptions) run(cmd *cobra.Command, g *globalOptions) error {
 	}
 	defer s.cancel()
 	c := s.cluster
-	opts := cluster.UpOptions{CreateNamespace: o.createNamespace, Given: s.given, Restore: restore}
+	opts := cluster.UpOptions{CreateNamespace: o.createNamespace, Given: s.given, Restore: restore, RestartPrimary: o.restartPrimary}
 	var progress *byteProgress
 	if restore != nil {
 		progress = newByteProgress(g)

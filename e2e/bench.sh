@@ -5,7 +5,8 @@
 #   - up -q --replicas N until ready, N = 1..5, each into a fresh namespace,
 #     then down --purge --yes (BENCH_UP_RUNS rounds of the five sizes);
 #   - on one 3-server cluster, scale --replicas 5 (and back, untimed), and
-#     an up whose changed --memory rolls every pod (BENCH_SCALE_RUNS each);
+#     an up whose changed --memory rolls every pod, the primary last after
+#     a switchover, with that write downtime (BENCH_SCALE_RUNS each);
 #   - status on a 1-server and a 5-server cluster (BENCH_RUNS runs after a
 #     warm-up) with the CLI's peak memory, the CPU the whole machine spent
 #     on each run, and how much of the 5 pods' reads ran at the same time
@@ -168,6 +169,10 @@ bench_day2() {
 			cat "$work/out" >&2
 			exit 1
 		fi
+		# The primary is updated last, after a switchover: its write
+		# downtime is the rollout's (two when the primary was mysql-2).
+		record rollout_downtime "$(sed -n 's/^switchover: .*write downtime //p' "$work/out" |
+			awk '/ms$/ {sub(/ms$/, ""); s += $0; next} /s$/ {sub(/s$/, ""); s += $0 * 1000} END {if (NR) print s}')" ms
 	done
 }
 

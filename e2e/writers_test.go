@@ -145,11 +145,18 @@ type serviceWriter struct {
 	mu       sync.Mutex // guards acked while the writer runs
 	acked    []int
 	failures int
+	first    int // the first id it inserts
 }
 
 func (c *testCluster) startServiceWriter(ctx context.Context, ns, password string) *serviceWriter {
+	return c.startServiceWriterFrom(ctx, ns, password, 1)
+}
+
+// startServiceWriterFrom is startServiceWriter with ids from first, for a
+// table that holds rows already.
+func (c *testCluster) startServiceWriterFrom(ctx context.Context, ns, password string, first int) *serviceWriter {
 	ctx, cancel := context.WithCancel(ctx)
-	w := &serviceWriter{c: c, ns: ns, pw: password, stop: cancel, done: make(chan struct{})}
+	w := &serviceWriter{c: c, ns: ns, pw: password, stop: cancel, done: make(chan struct{}), first: first}
 	go w.run(ctx)
 	return w
 }
@@ -159,7 +166,7 @@ func (w *serviceWriter) run(ctx context.Context) {
 	var db *dbsql.DB
 	closeDB := func() {}
 	defer func() { closeDB() }()
-	for id := 1; ctx.Err() == nil; {
+	for id := w.first; ctx.Err() == nil; {
 		if db == nil {
 			pod, err := w.c.primaryEndpoint(ctx, w.ns)
 			if err == nil {

@@ -43,6 +43,7 @@ func (c *Client) WaitStatefulSetReady(ctx context.Context, name string, want int
 		return fmt.Errorf("wait for statefulset %s/%s: selector: %w", c.namespace, name, err)
 	}
 	w := &stsWaiter{c: c, name: name, want: want, sel: sel, progress: progress, shown: map[string]PodProgress{}}
+	w.missing = func(sts *appsv1.StatefulSet, pods map[int]*corev1.Pod) string { return notReady(sts, pods, want) }
 	return w.run(ctx)
 }
 
@@ -56,6 +57,8 @@ type stsWaiter struct {
 	shown    map[string]PodProgress // last progress reported per pod
 	stsStore cache.Store
 	podStore cache.Store
+	// missing says what keeps the wait from its end, "" once there.
+	missing func(sts *appsv1.StatefulSet, pods map[int]*corev1.Pod) string
 }
 
 func (w *stsWaiter) run(ctx context.Context) error {
@@ -100,7 +103,7 @@ func (w *stsWaiter) check(ctx context.Context) (bool, error) {
 			return false, w.c.enrich(ctx, pods[n], p)
 		}
 	}
-	return notReady(sts, pods, w.want) == "", nil
+	return w.missing(sts, pods) == "", nil
 }
 
 // report calls progress for each pod whose PodProgress changed, by ordinal.
@@ -136,7 +139,7 @@ func (w *stsWaiter) stopped(ctx context.Context) error {
 		return e
 	}
 	pods := stsPods(w.name, matchingPods(w.podStore, w.c.namespace, w.sel))
-	e.Missing = notReady(sts, pods, w.want)
+	e.Missing = w.missing(sts, pods)
 	dctx, cancel := diagnosisContext(ctx)
 	defer cancel()
 	for i := 0; i < int(w.want); i++ {

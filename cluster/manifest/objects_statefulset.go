@@ -1,6 +1,11 @@
 package manifest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -55,8 +60,12 @@ func buildStatefulSet(spec Spec, ns, configHash string) *appsv1ac.StatefulSetApp
 			// new replica's clone waits for a donor itself (clone.sh), and
 			// rolling updates still go one pod at a time.
 			WithPodManagementPolicy(PodManagement).
+			// The partition is 0 at rest, so a pod re-created for any
+			// reason runs the current template; up raises it for the
+			// length of a rollout to update the primary last (RollFrom).
 			WithUpdateStrategy(appsv1ac.StatefulSetUpdateStrategy().
-				WithType(appsv1.RollingUpdateStatefulSetStrategyType)).
+				WithType(appsv1.RollingUpdateStatefulSetStrategyType).
+				WithRollingUpdate(appsv1ac.RollingUpdateStatefulSetStrategy().WithPartition(0))).
 			// Scaled-away volumes go: a replica re-created on an old volume
 			// could need binlogs the primary purged (error 1236); a fresh one
 			// clones. Deleting the cluster keeps the data. (scale
@@ -123,4 +132,28 @@ func buildVolumeClaimTemplate(spec Spec) *corev1ac.PersistentVolumeClaimApplyCon
 	return pvc.WithName(VolumeClaimTemplateName).
 		WithLabels(Labels(spec.Name, ComponentDatabase)).
 		WithSpec(pvcSpec)
+}
+
+// RollFrom lets a rollout of the StatefulSet update only the pods of
+// ordinal from and above (its RollingUpdate partition); 0 updates all.
+func (o *Objects) RollFrom(from int32) {
+	o.StatefulSet.Spec.UpdateStrategy.RollingUpdate.WithPartition(from)
+}
+
+// AnnotationTemplateHash on the StatefulSet is a digest of the pod template
+// it was applied with: up compares it before applying, to hold a rollout
+// below the primary only when the template changes.
+const AnnotationTemplateHash = "mysqlctl.io/template-hash"
+
+// StampTemplate records the digest of the StatefulSet's pod template, as
+// it stands now, in AnnotationTemplateHash, and returns it.
+func (o *Objects) StampTemplate() (string, error) {
+	raw, err := json.Marshal(o.StatefulSet.Spec.Template)
+	if err != nil {
+		return "", fmt.Errorf("digest of the pod template: %w", err)
+	}
+	sum := sha256.Sum256(raw)
+	digest := hex.EncodeToString(sum[:8])
+	o.StatefulSet.WithAnnotations(map[string]string{AnnotationTemplateHash: digest})
+	return digest, nil
 }

@@ -61,6 +61,7 @@ func figures() []figure {
 		figure{name: "up_5/up_3", label: "up 5 servers / up 3 servers", unit: "ratio", goal: &Goal{"<=", 1.2}, of: []string{"up_5", "up_3"}},
 		figure{name: "scale_3_to_5", label: "scale 3 → 5 servers", unit: "s", goal: &Goal{"<=", 7.5}},
 		figure{name: "rollout_3", label: "spec-change rollout, 3 servers (up --memory)", unit: "s"},
+		figure{name: "rollout_downtime", label: "spec-change rollout: write downtime (its switchovers)", unit: "ms"},
 	)
 	for n := 1; n <= maxServers; n++ {
 		fs = append(fs, figure{name: fmt.Sprintf("down_%d", n), label: fmt.Sprintf("down --purge, %d server%s", n, plural(n)), unit: "s"})
