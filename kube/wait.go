@@ -34,6 +34,15 @@ import (
 // pods by the StatefulSet's selector) and re-checks on every event from
 // either; watchtools.UntilWithSync follows a single kind.
 func (c *Client) WaitStatefulSetReady(ctx context.Context, name string, want int32, progress func(PodProgress)) error {
+	return c.waitStatefulSet(ctx, name, want, progress, func(sts *appsv1.StatefulSet, pods map[int]*corev1.Pod) string {
+		return notReady(sts, pods, want)
+	})
+}
+
+// waitStatefulSet waits on StatefulSet name's pods and status until
+// missing says nothing is.
+func (c *Client) waitStatefulSet(ctx context.Context, name string, want int32, progress func(PodProgress),
+	missing func(sts *appsv1.StatefulSet, pods map[int]*corev1.Pod) string) error {
 	sts, err := c.clientset.AppsV1().StatefulSets(c.namespace).Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
 		return fmt.Errorf("wait for statefulset %s/%s: %w", c.namespace, name, err)
@@ -42,8 +51,7 @@ func (c *Client) WaitStatefulSetReady(ctx context.Context, name string, want int
 	if err != nil {
 		return fmt.Errorf("wait for statefulset %s/%s: selector: %w", c.namespace, name, err)
 	}
-	w := &stsWaiter{c: c, name: name, want: want, sel: sel, progress: progress, shown: map[string]PodProgress{}}
-	w.missing = func(sts *appsv1.StatefulSet, pods map[int]*corev1.Pod) string { return notReady(sts, pods, want) }
+	w := &stsWaiter{c: c, name: name, want: want, sel: sel, progress: progress, shown: map[string]PodProgress{}, missing: missing}
 	return w.run(ctx)
 }
 

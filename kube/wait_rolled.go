@@ -17,19 +17,9 @@ import (
 // will not recover, and on ctx's deadline says what was missing, as
 // WaitStatefulSetReady does.
 func (c *Client) WaitRolledFrom(ctx context.Context, name string, want, from int32, progress func(PodProgress)) error {
-	sts, err := c.clientset.AppsV1().StatefulSets(c.namespace).Get(ctx, name, metav1.GetOptions{})
-	if err != nil {
-		return fmt.Errorf("wait for statefulset %s/%s: %w", c.namespace, name, err)
-	}
-	sel, err := metav1.LabelSelectorAsSelector(sts.Spec.Selector)
-	if err != nil {
-		return fmt.Errorf("wait for statefulset %s/%s: selector: %w", c.namespace, name, err)
-	}
-	w := &stsWaiter{c: c, name: name, want: want, sel: sel, progress: progress, shown: map[string]PodProgress{}}
-	w.missing = func(sts *appsv1.StatefulSet, pods map[int]*corev1.Pod) string {
+	return c.waitStatefulSet(ctx, name, want, progress, func(sts *appsv1.StatefulSet, pods map[int]*corev1.Pod) string {
 		return notRolled(sts, pods, want, from)
-	}
-	return w.run(ctx)
+	})
 }
 
 // notRolled says what keeps pods from..want-1 of sts from running its
