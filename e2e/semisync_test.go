@@ -25,20 +25,25 @@ import (
 // first moves the source side to mysql-1, every receiver is stopped and
 // started again (the fall back and the return, fallBackAndReturn), the
 // primary's server restarts in its pod and waits again, and then the
-// primary is lost. MariaDB; both side by side.
+// primary is lost. With it on on MariaDB and MySQL, off on MariaDB; all
+// side by side.
 func TestSemiSyncLosesNoAcknowledgedWrite(t *testing.T) {
 	c := requireCluster(t)
 	binary(t)
-	for _, mode := range []string{"on", "off"} {
-		t.Run("semiSync "+mode, func(t *testing.T) {
+	for _, f := range c.flavours(t) {
+		t.Run("semiSync on, "+f.name, func(t *testing.T) {
 			t.Parallel()
-			lostWithItsDisk(t, c, mode)
+			lostWithItsDisk(t, c.withFlavour(f), f, "on")
 		})
 	}
+	t.Run("semiSync off, mariadb", func(t *testing.T) {
+		t.Parallel()
+		lostWithItsDisk(t, c, mariadbFlavour(c), "off")
+	})
 }
 
-func lostWithItsDisk(t *testing.T, c *testCluster, mode string) {
-	ctx, ns := c.scenario(t, mariadbFlavour(c), "semisync-"+mode, 3, 8*time.Minute, "--semi-sync", mode, "--semi-sync-timeout", "2s")
+func lostWithItsDisk(t *testing.T, c *testCluster, f flavour, mode string) {
+	ctx, ns := c.scenario(t, f, "semisync-"+mode, 3, 8*time.Minute, "--semi-sync", mode, "--semi-sync-timeout", "2s")
 	primary, replica := "mysql-0", "mysql-1"
 	if mode == "on" {
 		// The source side moves with the role: the switchover's target
@@ -95,7 +100,7 @@ func lostWithItsDisk(t *testing.T, c *testCluster, mode string) {
 		c.checkPassesWithin(t, ns, 2*time.Minute, "--checksum")
 		return
 	}
-	t.Logf("FIGURE semi-sync on: %d inserts acknowledged, %d of them before the primary was lost, %d failed while there was none, none lost", len(acked), lostAt, w.failures)
+	t.Logf("FIGURE semi-sync on, %s: %d inserts acknowledged, %d of them before the primary was lost, %d failed while there was none, none lost", f.name, len(acked), lostAt, w.failures)
 	if !strings.Contains(promoted.stdout, "acknowledged is lost, unless it had fallen back") {
 		t.Errorf("promote did not say what semi-sync kept:\n%s", promoted)
 	}
@@ -113,7 +118,7 @@ func (c *testCluster) fallBackAndReturn(t *testing.T, ctx context.Context, ns, p
 	t.Helper()
 	admin := c.adminPassword(t, ctx, ns)
 	for _, r := range replicas {
-		c.execAs(t, ctx, ns, r, admin, "STOP SLAVE IO_THREAD")
+		c.execAs(t, ctx, ns, r, admin, "STOP REPLICA IO_THREAD") // both flavours' word
 	}
 	c.execAs(t, ctx, ns, primary, admin, "INSERT INTO app.t VALUES (-1)")
 	check := c.mysqlctl(t, time.Minute, nil, "check", "-n", ns)
@@ -126,7 +131,7 @@ func (c *testCluster) fallBackAndReturn(t *testing.T, ctx context.Context, ns, p
 		}
 	}
 	for i, r := range replicas {
-		c.execAs(t, ctx, ns, r, admin, "START SLAVE IO_THREAD")
+		c.execAs(t, ctx, ns, r, admin, "START REPLICA IO_THREAD")
 		c.execAs(t, ctx, ns, primary, admin, fmt.Sprintf("INSERT INTO app.t VALUES (%d)", -2-i))
 		c.waitSemiSync(t, ns, primary, i+1)
 	}
