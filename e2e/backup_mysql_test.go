@@ -15,6 +15,7 @@ import (
 // GTID history, with new passwords; its replica clones it and check
 // passes, checksums included. (MariaDB's backup is TestDayTwoSafety's.)
 func TestMySQLBackupAndRestore(t *testing.T) {
+	runBesideOthers(t)
 	c := requireCluster(t)
 	binary(t)
 	c.onMySQL(t, mysqlBackupAndRestore)

@@ -26,6 +26,7 @@ import (
 // old); then a replica delayed by MASTER_DELAY leaves mysql-read, and
 // returns once it catches up.
 func TestAcknowledgedWritesSurviveAPrimaryRestart(t *testing.T) {
+	runBesideOthers(t)
 	c, ctx, ns := mariadbScenario(t, "durable", 3, 10*time.Minute)
 	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
 	c.execAs(t, ctx, ns, "mysql-0", c.adminPassword(t, ctx, ns),

@@ -71,6 +71,17 @@ func (c *testCluster) forEachFlavour(t *testing.T, scenario func(t *testing.T, c
 	}
 }
 
+// runBesideOthers lets a long scenario with a namespace of its own share the
+// machine with the other parallel ones (go test runs at most -parallel,
+// GOMAXPROCS by default, at once). It runs after every sequential test, so
+// nothing that cordons the node or times a write gap alone (TestDayTwoSafety,
+// TestChaos) runs beside it. Four scenarios of one flavour took 465 s one
+// after another in CI: they were the suite's largest sequential share.
+func runBesideOthers(t *testing.T) {
+	t.Helper()
+	t.Parallel()
+}
+
 // mariadbFlavour is MariaDB 10.11 from the local image.
 func mariadbFlavour(c *testCluster) flavour {
 	return flavour{name: "mariadb", image: c.mariadbImage, client: "mariadb", binlogStatus: "SHOW MASTER STATUS",

@@ -26,6 +26,7 @@ import (
 // side of it is its server's own (TestMariaDBBuriedWriteStopsReplication
 // in sql/, TestOneWritableServer).
 func TestFormerPrimaryWithUnsentTransactionsStaysOut(t *testing.T) {
+	runBesideOthers(t)
 	c := requireCluster(t)
 	binary(t)
 	c.onMySQL(t, formerPrimaryWithUnsentTransactions)

@@ -28,6 +28,7 @@ import (
 // second: never are two writable at once. Afterwards every acknowledged row
 // is on every server and check --checksum passes.
 func TestOneWritableServer(t *testing.T) {
+	runBesideOthers(t)
 	c, ctx, ns := mariadbScenario(t, "onewriter", 3, 15*time.Minute)
 	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
 	c.execAs(t, ctx, ns, "mysql-0", c.adminPassword(t, ctx, ns), "CREATE DATABASE app", "CREATE TABLE app.t (id INT PRIMARY KEY)")
