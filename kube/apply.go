@@ -96,6 +96,13 @@ func (c *Client) applyTarget(obj ApplyConfiguration) (applyTarget, error) {
 	case *networkingv1ac.NetworkPolicyApplyConfiguration:
 		o.WithLabels(ours)
 		kind, t.apply = KindNetworkPolicy, applier(o, c.clientset.NetworkingV1().NetworkPolicies(ns).Apply)
+	case *Custom:
+		o.withLabels(ours)
+		kind = o.Kind
+		var err error
+		if t.apply, err = c.customApplier(o, ns); err != nil {
+			return applyTarget{}, err
+		}
 	default:
 		return applyTarget{}, fmt.Errorf("apply %s: unsupported kind %T", t.name, obj)
 	}

@@ -41,6 +41,8 @@ type Client struct {
 	config *rest.Config
 	// namespace is --namespace, else the context's namespace, else "default".
 	namespace string
+	// dynamic reaches the custom kinds (custom.go).
+	dynamic *dynamicClient
 }
 
 // Namespace is the namespace every method of c acts in.
@@ -72,7 +74,7 @@ func NewClient(opts ConnectOptions) (*Client, error) {
 	if err != nil {
 		return nil, newError(ErrNoKubeconfig, err, "%s: %v", ErrNoKubeconfig, err)
 	}
-	return &Client{clientset: cs, config: cfg, namespace: ns}, nil
+	return &Client{clientset: cs, config: cfg, namespace: ns, dynamic: &dynamicClient{}}, nil
 }
 
 // NewClientFromInterface wraps an existing clientset, typically
@@ -81,7 +83,7 @@ func NewClientFromInterface(cs kubernetes.Interface, ns string) *Client {
 	if ns == "" {
 		ns = "default"
 	}
-	return &Client{clientset: cs, namespace: ns}
+	return &Client{clientset: cs, namespace: ns, dynamic: &dynamicClient{}}
 }
 
 // kubeconfigError turns clientcmd's loading errors into an ErrNoKubeconfig

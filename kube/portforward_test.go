@@ -122,7 +122,7 @@ func newForwardClient(t *testing.T, api *fakeAPI) *Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Client{clientset: cs, config: cfg, namespace: testNS}
+	return &Client{clientset: cs, config: cfg, namespace: testNS, dynamic: &dynamicClient{}}
 }
 
 // roundTrip sends msg through f and returns the answer.

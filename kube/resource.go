@@ -81,7 +81,7 @@ func (c *Client) resourceOf(kind, ns string) (resource, error) {
 		api := c.clientset.NetworkingV1().NetworkPolicies(ns)
 		return newResource(kind, ns, api.Get, api.List, api.Delete), nil
 	}
-	return resource{}, fmt.Errorf("unknown kind %q", kind)
+	return c.customResource(kind, ns)
 }
 
 // newResource adapts a typed client's Get, List and Delete methods.
