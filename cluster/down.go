@@ -99,6 +99,8 @@ func (c *Cluster) workloadObjects() []namedObject {
 		{kube.KindService, manifest.PrimaryServiceName(c.name)},
 		{kube.KindConfigMap, manifest.ConfigMapName(c.name)},
 		{kube.KindNetworkPolicy, manifest.NetworkPolicyName(c.name)},
+		{kube.KindPodMonitor, manifest.MonitoringName(c.name)},
+		{kube.KindPrometheusRule, manifest.MonitoringName(c.name)},
 	}
 }
 
@@ -109,6 +111,7 @@ func (c *Cluster) dataObjects() []namedObject {
 		{kube.KindSecret, manifest.SecretName(c.name)},
 		{kube.KindSecret, manifest.TLSSecretName(c.name)},
 		{kube.KindSecret, manifest.CASecretName(c.name)},
+		{kube.KindSecret, manifest.MetricsSecretName(c.name)},
 	}
 }
 

@@ -159,6 +159,9 @@ func (c *Cluster) apply(ctx context.Context, objects *manifest.Objects, credenti
 		return err
 	}
 	c.changed(secret.String())
+	if err := c.createMetricsSecret(ctx, objects); err != nil {
+		return err
+	}
 	for _, obj := range objects.Applied() {
 		result, err := c.api.Apply(ctx, obj)
 		if err != nil {

@@ -62,7 +62,8 @@ func (run *upRun) steps() []upStep {
 			upStep{"restore the backup", (*Cluster).restoreStep},
 			upStep{"apply", (*Cluster).applyStep},
 			upStep{"wait", (*Cluster).waitStep},
-			upStep{"mark initialised", (*Cluster).markInitializedStep})
+			upStep{"mark initialised", (*Cluster).markInitializedStep},
+			upStep{"metrics", (*Cluster).metricsStep})
 	}
 	return append(steps,
 		upStep{"hold the rollout below the primary", (*Cluster).holdRolloutStep},
@@ -70,7 +71,8 @@ func (run *upRun) steps() []upStep {
 		upStep{"heal the rollout", (*Cluster).healStep},
 		upStep{"roll the primary last", (*Cluster).rollPrimaryLastStep},
 		upStep{"wait", (*Cluster).waitStep},
-		upStep{"mark initialised", (*Cluster).markInitializedStep})
+		upStep{"mark initialised", (*Cluster).markInitializedStep},
+		upStep{"metrics", (*Cluster).metricsStep})
 }
 
 // runSteps runs steps in order and stops at the first error.
@@ -96,7 +98,7 @@ func (c *Cluster) ensureNamespaceStep(ctx context.Context, run *upRun) error {
 // someone else's.
 func (c *Cluster) refuseForeignStep(ctx context.Context, run *upRun) error {
 	var all []kube.ApplyConfiguration
-	for _, obj := range run.objects.InOrder() {
+	for _, obj := range append(run.objects.InOrder(), run.objects.Optional()...) {
 		all = append(all, obj)
 	}
 	return c.api.RefuseForeign(ctx, all...)
@@ -168,4 +170,14 @@ func (c *Cluster) waitStep(ctx context.Context, run *upRun) error {
 
 func (c *Cluster) markInitializedStep(ctx context.Context, _ *upRun) error {
 	return c.recordInitialized(ctx)
+}
+
+// metricsStep gives the exporters their account once the primary is
+// ready, and applies (or, metrics off, deletes) the Prometheus Operator's
+// objects.
+func (c *Cluster) metricsStep(ctx context.Context, run *upRun) error {
+	if err := c.ensureMetricsAccount(ctx, run.plan.spec, run.plan.primary); err != nil {
+		return err
+	}
+	return c.applyMonitoring(ctx, run.plan.spec)
 }

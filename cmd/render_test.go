@@ -54,6 +54,26 @@ func TestRenderGolden(t *testing.T) {
 	}
 }
 
+// TestRenderMetrics shows the exporter, its Secret (no password in it) and
+// the Prometheus Operator's objects of a cluster with metrics.
+func TestRenderMetrics(t *testing.T) {
+	clearSpecEnv(t)
+	code, out, errOut := runMysqlctl(t, "render", "-n", "db", "--flavor", "mariadb", "--metrics", "true",
+		"--network-policy", "true", "--metrics-from", "monitoring")
+	if code != exitOK || errOut != "" {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	for _, want := range []string{"kind: PodMonitor", "kind: PrometheusRule", "name: mysql-metrics", "containerPort: 9104", "kubernetes.io/metadata.name: monitoring"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("render with metrics has no %q", want)
+		}
+	}
+	if !strings.Contains(out, "name: mysql-metrics\n  namespace: db\nstringData:\n  my.cnf: \"\"\n") {
+		t.Error("render's metrics Secret is not an empty placeholder")
+	}
+	golden(t, filepath.Join("testdata", "render-mariadb-metrics.yaml"), out)
+}
+
 func TestRenderHonoursTheSpec(t *testing.T) {
 	clearSpecEnv(t)
 	t.Setenv("MYSQLCTL_STORAGE", "1Gi")

@@ -18,6 +18,10 @@ const AnnotationVersion = "mysqlctl.io/version"
 // networkPolicy, so a later up without it keeps what runs.
 const annotationNetworkPolicy = "mysqlctl.io/network-policy"
 
+// annotationMetricsFrom on the StatefulSet records the spec key
+// metricsFrom, which only the NetworkPolicy shows otherwise.
+const annotationMetricsFrom = "mysqlctl.io/metrics-from"
+
 // LiveSpec is the spec a running StatefulSet was applied from, read back
 // from its own fields: the flavour from the pods' environment, images,
 // requests and volumes from the template, the version from its
@@ -56,6 +60,8 @@ func LiveSpec(sts *appsv1.StatefulSet) Spec {
 			s.MemoryRequest = quantity(c.Resources.Requests, corev1.ResourceMemory)
 		case ContainerSidecar:
 			s.BackupImage = c.Image
+		case ContainerMetrics:
+			s.Metrics, s.MetricsImage = "true", c.Image
 		}
 	}
 	if s.BackupImage == s.Image {
@@ -63,6 +69,7 @@ func LiveSpec(sts *appsv1.StatefulSet) Spec {
 	}
 	s.Version = sts.Annotations[AnnotationVersion]
 	s.NetworkPolicy = sts.Annotations[annotationNetworkPolicy]
+	s.MetricsFrom = sts.Annotations[annotationMetricsFrom]
 	if s.Version == "" && s.Flavor != "" {
 		s.Version = defaultVersion(s.Flavor)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"sort"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -14,6 +15,7 @@ import (
 	policyv1ac "k8s.io/client-go/applyconfigurations/policy/v1"
 
 	"github.com/mysqlctl/mysqlctl/configs"
+	"github.com/mysqlctl/mysqlctl/kube"
 	"github.com/mysqlctl/mysqlctl/sql"
 )
 
@@ -41,6 +43,11 @@ type Objects struct {
 	PrimaryDisruptionBudget *policyv1ac.PodDisruptionBudgetApplyConfiguration
 	// NetworkPolicy is nil unless the spec asks for one (networkPolicy).
 	NetworkPolicy *networkingv1ac.NetworkPolicyApplyConfiguration
+	// MetricsSecret (created once, like Secret) and the Prometheus
+	// Operator's objects (applied where its CRDs are served) are nil
+	// unless the spec has metrics.
+	MetricsSecret *corev1ac.SecretApplyConfiguration
+	Monitoring    []*kube.Custom
 }
 
 // Object is what every apply configuration of Objects has in common.
@@ -53,6 +60,19 @@ type Object interface {
 // mount and resolve first, the StatefulSet last.
 func (o *Objects) InOrder() []Object {
 	return append([]Object{o.Secret}, o.Applied()...)
+}
+
+// Optional lists the objects only a spec with metrics has: up refuses to
+// take them over like the others.
+func (o *Objects) Optional() []Object {
+	var objs []Object
+	if o.MetricsSecret != nil {
+		objs = append(objs, o.MetricsSecret)
+	}
+	for _, m := range o.Monitoring {
+		objs = append(objs, m)
+	}
+	return objs
 }
 
 // Applied lists the objects that are server-side applied on every run, in
@@ -91,6 +111,8 @@ func BuildObjects(spec Spec, ns string) (*Objects, error) {
 		ReadService:     buildReadService(spec, ns),
 		StatefulSet:     buildStatefulSet(spec, ns, configHash(cm.Data)),
 		NetworkPolicy:   buildNetworkPolicy(spec, ns),
+		MetricsSecret:   buildMetricsSecret(spec, ns),
+		Monitoring:      BuildMonitoring(spec, ns, time.Time{}),
 	}
 	o.PointAt(spec.Name, ns, PodName(spec.Name, 0), spec.Replicas)
 	return o, nil

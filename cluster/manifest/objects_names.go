@@ -29,6 +29,7 @@ const (
 	componentConfig      = "config"      // the ConfigMap of cnf files and scripts
 	ComponentTLS         = "tls"         // the CA and the servers' certificate
 	componentNetwork     = "network"     // the NetworkPolicy
+	componentMonitoring  = "monitoring"  // the PodMonitor and PrometheusRule
 )
 
 // Container and port names and numbers of a pod.

@@ -31,6 +31,9 @@ func buildNetworkPolicy(spec Spec, ns string) *networkingv1ac.NetworkPolicyApply
 			WithPodSelector(metav1ac.LabelSelector().WithMatchLabels(selectorLabels(spec.Name))).
 			WithPolicyTypes("Ingress").
 			WithIngress(peers, clients))
+	if spec.WantsMetrics() {
+		p.Spec.WithIngress(metricsIngress(spec))
+	}
 	if ns == "" {
 		p.Namespace = nil
 	}

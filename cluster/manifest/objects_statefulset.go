@@ -75,6 +75,9 @@ func buildStatefulSet(spec Spec, ns, configHash string) *appsv1ac.StatefulSetApp
 				WithWhenDeleted(appsv1.RetainPersistentVolumeClaimRetentionPolicyType)).
 			WithTemplate(buildPodTemplate(spec, configHash)).
 			WithVolumeClaimTemplates(buildVolumeClaimTemplate(spec)))
+	if spec.MetricsFrom != "" {
+		sts.WithAnnotations(map[string]string{annotationMetricsFrom: spec.MetricsFrom})
+	}
 	if ns == "" {
 		sts.Namespace = nil
 	}
@@ -82,7 +85,7 @@ func buildStatefulSet(spec Spec, ns, configHash string) *appsv1ac.StatefulSetApp
 }
 
 func buildPodTemplate(spec Spec, configHash string) *corev1ac.PodTemplateSpecApplyConfiguration {
-	return corev1ac.PodTemplateSpec().
+	t := corev1ac.PodTemplateSpec().
 		WithLabels(Labels(spec.Name, ComponentDatabase)).
 		WithAnnotations(map[string]string{annotationConfigHash: configHash}).
 		WithSpec(corev1ac.PodSpec().
@@ -105,6 +108,10 @@ func buildPodTemplate(spec Spec, configHash string) *corev1ac.PodTemplateSpecApp
 				clusterStateVolume(spec.Name),
 			).
 			WithVolumes(secretVolumes(spec)...))
+	if spec.WantsMetrics() {
+		t.Spec.WithContainers(metricsContainer(spec)).WithVolumes(metricsVolumes(spec.Name)...)
+	}
+	return t
 }
 
 // spreadAcrossNodes prefers one pod per node, without requiring it: a

@@ -26,7 +26,7 @@ func RenderYAML(spec Spec, ns string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	secret, err := placeholderSecret(objs.Secret)
+	secret, err := placeholderSecret(objs.Secret, SecretKeys()...)
 	if err != nil {
 		return nil, err
 	}
@@ -44,11 +44,39 @@ func RenderYAML(spec Spec, ns string) ([]byte, error) {
 		}
 		out.Write(doc)
 	}
+	if objs.MetricsSecret != nil {
+		metrics, err := placeholderSecret(objs.MetricsSecret, MetricsConfigKey)
+		if err != nil {
+			return nil, err
+		}
+		if err := renderDoc(&out, metrics, ""); err != nil {
+			return nil, err
+		}
+	}
+	for _, m := range objs.Monitoring {
+		if err := renderDoc(&out, m.Object, renderMonitoringNote); err != nil {
+			return nil, err
+		}
+	}
 	return out.Bytes(), nil
 }
 
-// placeholderSecret is a copy of s whose every key holds "".
-func placeholderSecret(s *corev1ac.SecretApplyConfiguration) (*corev1ac.SecretApplyConfiguration, error) {
+// renderMonitoringNote heads the Prometheus Operator's objects.
+const renderMonitoringNote = "# Applied by 'mysqlctl up' where the Prometheus Operator's CRDs are installed.\n"
+
+// renderDoc appends obj as one more YAML document, after note.
+func renderDoc(out *bytes.Buffer, obj any, note string) error {
+	doc, err := yaml.Marshal(obj)
+	if err != nil {
+		return fmt.Errorf("render: %w", err)
+	}
+	out.WriteString("---\n" + note)
+	out.Write(doc)
+	return nil
+}
+
+// placeholderSecret is a copy of s whose every key of keys holds "".
+func placeholderSecret(s *corev1ac.SecretApplyConfiguration, keys ...string) (*corev1ac.SecretApplyConfiguration, error) {
 	raw, err := json.Marshal(s)
 	if err != nil {
 		return nil, fmt.Errorf("copy secret: %w", err)
@@ -57,8 +85,8 @@ func placeholderSecret(s *corev1ac.SecretApplyConfiguration) (*corev1ac.SecretAp
 	if err := json.Unmarshal(raw, out); err != nil {
 		return nil, fmt.Errorf("copy secret: %w", err)
 	}
-	placeholders := make(map[string]string, len(SecretKeys()))
-	for _, key := range SecretKeys() {
+	placeholders := make(map[string]string, len(keys))
+	for _, key := range keys {
 		placeholders[key] = ""
 	}
 	return out.WithStringData(placeholders), nil

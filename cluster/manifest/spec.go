@@ -56,6 +56,12 @@ type Spec struct {
 	// falls back: writes wait while no replica acknowledges).
 	SemiSync        string `json:"semiSync,omitempty"`
 	SemiSyncTimeout string `json:"semiSyncTimeout,omitempty"`
+	// Metrics "true" adds the Prometheus mysqld_exporter to every server
+	// pod (spec_metrics.go); MetricsImage is its image and MetricsFrom the
+	// namespace the NetworkPolicy admits scrapes from ("" any).
+	Metrics      string `json:"metrics,omitempty"`
+	MetricsImage string `json:"metricsImage,omitempty"`
+	MetricsFrom  string `json:"metricsFrom,omitempty"`
 }
 
 // Defaults of a spec. Requests are small on purpose: five pods must fit on a
@@ -165,6 +171,12 @@ func (s Spec) WithDefaults() Spec {
 	}
 	if s.SemiSyncTimeout == "" {
 		s.SemiSyncTimeout = defaultSemiSyncTimeout
+	}
+	if s.Metrics == "" {
+		s.Metrics = defaultMetrics
+	}
+	if s.MetricsImage == "" {
+		s.MetricsImage = DefaultMetricsImage
 	}
 	return s
 }

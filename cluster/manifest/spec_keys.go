@@ -30,6 +30,9 @@ const (
 	KeyNetworkPolicy
 	KeySemiSync
 	KeySemiSyncTimeout
+	KeyMetrics
+	KeyMetricsImage
+	KeyMetricsFrom
 	numSpecKeys
 )
 
@@ -79,6 +82,9 @@ func SpecKeys() []SpecKeyRow {
 		{Key: KeySemiSync, Name: "semiSync", Default: d.SemiSync, Usage: "semi-synchronous replication: off; on (a commit waits for a replica's acknowledgement, and falls back to asynchronous after semiSyncTimeout); strict (never falls back: writes wait while no replica acknowledges)",
 			set: setSemiSync, get: func(s Spec) string { return s.SemiSync }},
 		text(KeySemiSyncTimeout, "semiSyncTimeout", d.SemiSyncTimeout, "with semiSync on, how long a commit waits for an acknowledgement before the primary falls back to asynchronous replication", func(s *Spec) *string { return &s.SemiSyncTimeout }),
+		text(KeyMetrics, "metrics", d.Metrics, "true: every server pod runs the Prometheus mysqld_exporter on port "+strconv.Itoa(PortMetrics)+" (and a PodMonitor and alerting rules where the Prometheus Operator runs)", func(s *Spec) *string { return &s.Metrics }),
+		text(KeyMetricsImage, "metricsImage", d.MetricsImage, "image of the metrics exporter", func(s *Spec) *string { return &s.MetricsImage }),
+		text(KeyMetricsFrom, "metricsFrom", "", "with networkPolicy true, the namespace whose pods may scrape the metrics (default: any)", func(s *Spec) *string { return &s.MetricsFrom }),
 	}
 }
 

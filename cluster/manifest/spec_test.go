@@ -10,7 +10,8 @@ func TestDefaultSpec(t *testing.T) {
 	got := DefaultSpec()
 	want := Spec{Name: "mysql", Replicas: 3, Flavor: FlavorMySQL, Version: "8.4", Image: "mysql:8.4",
 		StorageSize: "10Gi", CPURequest: "100m", MemoryRequest: "256Mi", BinlogRetention: "168h", MaxReadLag: "30s",
-		TLS: "preferred", NetworkPolicy: "false", SemiSync: "off", SemiSyncTimeout: "10s"}
+		TLS: "preferred", NetworkPolicy: "false", SemiSync: "off", SemiSyncTimeout: "10s",
+		Metrics: "false", MetricsImage: DefaultMetricsImage}
 	if got != want {
 		t.Errorf("DefaultSpec() = %+v, want %+v", got, want)
 	}

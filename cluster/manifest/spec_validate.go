@@ -36,7 +36,7 @@ func (s Spec) Validate() error {
 	checks := []func() error{
 		s.validateName, s.validateReplicas, s.validateFlavor,
 		s.validateVersion, s.validateImages, s.validateResources, s.validateBinlogRetention, s.validateMaxReadLag, s.validateTLS, s.validateNetworkPolicy,
-		s.validateSemiSync,
+		s.validateSemiSync, s.validateMetrics,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {
