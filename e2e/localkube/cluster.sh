@@ -82,6 +82,13 @@ cmd_env() {
 	printf 'export MYSQLCTL_E2E_MYSQL_IMAGE=%s\n' "$(cat "$MYSQL_TAG_FILE")"
 	# The sql package's MySQL tests run mysqld from this image's archive.
 	printf 'export MYSQLCTL_MYSQL_IMAGE_TAR=%s\n' "$(cat "$CACHE_DIR/images/mysql.path")"
+	# The metrics exporter's local image (lib/build.sh), in place of the
+	# default quay.io/prometheus/mysqld-exporter of the same version.
+	if [ -f "$EXPORTER_TAG_FILE" ]; then
+		printf 'export MYSQLCTL_E2E_EXPORTER_IMAGE=%s\n' "$(cat "$EXPORTER_TAG_FILE")"
+	else
+		say "note: the running cluster has no metrics exporter image yet: run $here/cluster.sh images"
+	fi
 }
 
 case "${1:-}" in
@@ -93,5 +100,5 @@ check-clean) left=$(leftovers); [ -z "$left" ] || { echo "$left"; exit 1; } ;;
 logs) tail_logs "${2:-40}" ;;
 build) build_all ;;
 images) build_all && api_healthy_all && import_images ;;
-*) die "usage: cluster.sh up|down|env|status|check-clean|logs|build" ;;
+*) die "usage: cluster.sh up|down|env|status|check-clean|logs|build|images" ;;
 esac

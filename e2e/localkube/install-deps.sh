@@ -5,7 +5,8 @@
 set -euo pipefail
 
 packages=(containerd runc containernetworking-plugins iptables iproute2 conntrack util-linux procps
-	mariadb-server mariadb-client mariadb-backup mmdebstrap shellcheck socat ncat openssl ca-certificates)
+	mariadb-server mariadb-client mariadb-backup mmdebstrap shellcheck socat ncat openssl ca-certificates
+	prometheus) # promtool checks the alerting rules
 
 missing=()
 for p in "${packages[@]}"; do
@@ -25,4 +26,8 @@ apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # tests start servers of their own and need none running for them.
 if [[ " ${missing[*]} " == *" mariadb-server "* ]] && [ -x /etc/init.d/mariadb ]; then
 	/etc/init.d/mariadb stop >/dev/null 2>&1 || true
+fi
+# prometheus is installed for its promtool: no Prometheus server runs here.
+if [[ " ${missing[*]} " == *" prometheus "* ]] && [ -x /etc/init.d/prometheus ]; then
+	/etc/init.d/prometheus stop >/dev/null 2>&1 || true
 fi

@@ -29,6 +29,7 @@ PAUSE_IMAGE=localhost/mysqlctl-pause:1
 MARIADB_TAG_FILE=$CACHE_DIR/images/mariadb.ref
 MARIADB11_TAG_FILE=$CACHE_DIR/images/mariadb11.ref
 MYSQL_TAG_FILE=$CACHE_DIR/images/mysql.ref
+EXPORTER_TAG_FILE=$CACHE_DIR/images/mysqld-exporter.ref
 
 # Components in start order; teardown stops them in reverse.
 COMPONENTS=(containerd etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy coredns)

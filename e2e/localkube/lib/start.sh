@@ -143,7 +143,7 @@ start_containerd() {
 
 import_images() {
 	local name image
-	for name in pause mariadb mariadb11 mysql; do
+	for name in pause mariadb mariadb11 mysql mysqld-exporter; do
 		image=$(cat "$CACHE_DIR/images/$name.path")
 		step "importing $(basename "$image") into containerd"
 		ctr --address "$CONTAINERD_SOCK" --connect-timeout 10s -n k8s.io images import "$image" \
