@@ -19,7 +19,9 @@
 #   - the cost of semi-synchronous replication: BENCH_RUNS rounds of
 #     BENCH_INSERTS single-row autocommit inserts on the primary of a
 #     3-server cluster with semiSync off and one with it on, taking turns:
-#     each commit's latency (p50, p99) and the inserts per second.
+#     each commit's latency (p50, p99) and the inserts per second;
+#   - the metrics exporter of each server of a 3-server cluster at rest:
+#     its CPU and resident memory (e2e/scrape reads its own metrics).
 # Then e2e/benchreport prints each figure's median, min and max with the
 # goals met or not, and writes bench.json and bench-up.png (up against N) to
 # BENCH_OUT (default: the repository's root). Everything it created in the
@@ -34,6 +36,7 @@ set -euo pipefail
 
 bin=$(realpath "${1:?usage: e2e/bench.sh path/to/mysqlctl}")
 image=${MYSQLCTL_E2E_MARIADB_IMAGE:?set MYSQLCTL_E2E_MARIADB_IMAGE: eval "\$(make -s cluster-env)"}
+exporter_image=${MYSQLCTL_E2E_EXPORTER_IMAGE:?set MYSQLCTL_E2E_EXPORTER_IMAGE: eval "\$(make -s cluster-env)"}
 runs=${BENCH_RUNS:-7}
 up_runs=${BENCH_UP_RUNS:-3}
 scale_runs=${BENCH_SCALE_RUNS:-3}
@@ -322,10 +325,33 @@ bench_semisync() {
 	done
 }
 
+# bench_exporter NS SERVERS: the metrics exporter of each server of NS at
+# rest, scraped every 15 s (twice Prometheus's rate of the PodMonitor) for
+# BENCH_RUNS intervals: its resident memory at the end, and the CPU it
+# spent over the whole time (its own process_* metrics), per server.
+bench_exporter() {
+	local i r pod cpu0 cpu1 rss start end
+	for ((i = 0; i < $2; i++)); do
+		pod=mysql-$i
+		now start
+		cpu0=$("$work/scrape" -n "$1" -pod "$pod" process_cpu_seconds_total | awk '{print $2}')
+		for ((r = 1; r <= runs; r++)); do
+			sleep 15
+			"$work/scrape" -n "$1" -pod "$pod" >/dev/null
+		done
+		now end
+		read -r cpu1 rss < <("$work/scrape" -n "$1" -pod "$pod" process_cpu_seconds_total process_resident_memory_bytes |
+			awk '/^process_cpu/ {c = $2} /^process_resident/ {m = $2} END {print c, m}')
+		record exporter_cpu "$(awk -v a="$cpu0" -v b="$cpu1" -v us=$((end - start)) 'BEGIN {printf "%.2f", (b - a) * 1000 / (us / 1e6)}')" millicores
+		record exporter_rss "$(awk -v m="$rss" 'BEGIN {printf "%.1f", m / 1048576}')" MiB
+	done
+}
+
 # The tools are built first: a compile error then ends the bench before its
 # twenty minutes on the cluster, not after.
 (cd "$root/e2e/benchreport" && go build -o "$work/benchreport" .)
 (cd "$root" && go build -o "$work/rawcopy" ./e2e/rawcopy)
+(cd "$root" && go build -o "$work/scrape" ./e2e/scrape)
 
 bench_help
 # up, scale and roll-out run alone on the cluster: no other server of ours
@@ -348,6 +374,11 @@ bench_backup "bench-status-1-$suffix"
 up "bench-semisync-off-$suffix" 3 --semi-sync off
 up "bench-semisync-on-$suffix" 3 --semi-sync on
 bench_semisync "bench-semisync-off-$suffix" "bench-semisync-on-$suffix"
+"$bin" down -q --purge --yes -n "bench-semisync-off-$suffix" >/dev/null
+"$bin" down -q --purge --yes -n "bench-semisync-on-$suffix" >/dev/null
+
+up "bench-metrics-$suffix" 3 --metrics true --metrics-image "$exporter_image"
+bench_exporter "bench-metrics-$suffix" 3
 
 echo
 report

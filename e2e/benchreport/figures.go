@@ -90,6 +90,8 @@ func figures() []figure {
 		figure{name: "insert_rate_semisync_off", label: "inserts per second, semiSync off", unit: "inserts/s"},
 		figure{name: "insert_rate_semisync_on", label: "inserts per second, semiSync on", unit: "inserts/s"},
 		figure{name: "insert_rate_semisync_on/insert_rate_semisync_off", label: "inserts per second semiSync on / off", unit: "ratio", of: []string{"insert_rate_semisync_on", "insert_rate_semisync_off"}},
+		figure{name: "exporter_cpu", label: "metrics exporter at rest, CPU per server", unit: "millicores"},
+		figure{name: "exporter_rss", label: "metrics exporter at rest, resident memory per server", unit: "MiB"},
 	)
 }
 
