@@ -119,11 +119,15 @@ func BuildObjects(spec Spec, ns string) (*Objects, error) {
 }
 
 func buildSecret(spec Spec, ns string) *corev1ac.SecretApplyConfiguration {
-	s := corev1ac.Secret(SecretName(spec.Name), ns).
-		WithLabels(Labels(spec.Name, componentCredentials)).
-		WithAnnotations(map[string]string{
-			annotationCredentials: "random passwords generated once by mysqlctl up, never overwritten",
-		}).
+	return credentialsSecret(spec.Name, SecretName(spec.Name), ns, "random passwords generated once by mysqlctl up, never overwritten")
+}
+
+// credentialsSecret is a Secret of passwords without data, which up
+// creates once and never overwrites; what says what its data is.
+func credentialsSecret(cluster, name, ns, what string) *corev1ac.SecretApplyConfiguration {
+	s := corev1ac.Secret(name, ns).
+		WithLabels(Labels(cluster, componentCredentials)).
+		WithAnnotations(map[string]string{annotationCredentials: what}).
 		WithType(corev1.SecretTypeOpaque)
 	if ns == "" {
 		s.Namespace = nil

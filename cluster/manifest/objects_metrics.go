@@ -58,16 +58,8 @@ func buildMetricsSecret(spec Spec, ns string) *corev1ac.SecretApplyConfiguration
 	if !spec.WantsMetrics() {
 		return nil
 	}
-	s := corev1ac.Secret(MetricsSecretName(spec.Name), ns).
-		WithLabels(Labels(spec.Name, componentCredentials)).
-		WithAnnotations(map[string]string{
-			annotationCredentials: "the metrics exporter's option file, with a random password generated once by mysqlctl up",
-		}).
-		WithType(corev1.SecretTypeOpaque)
-	if ns == "" {
-		s.Namespace = nil
-	}
-	return s
+	return credentialsSecret(spec.Name, MetricsSecretName(spec.Name), ns,
+		"the metrics exporter's option file, with a random password generated once by mysqlctl up")
 }
 
 // metricsIngress admits scrapes of the exporter's port from metricsFrom's

@@ -153,13 +153,7 @@ func TestMetricsKeysRefuseBadValues(t *testing.T) {
 // promtool (Debian's prometheus package, which CI installs) parses every
 // expression and template.
 func TestAlertingRulesPassPromtool(t *testing.T) {
-	promtool, err := exec.LookPath("promtool")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("promtool is not installed: CI checks the alerting rules with it (e2e/localkube/install-deps.sh installs prometheus)")
-		}
-		t.Skip("promtool is not installed (apt-get install prometheus)")
-	}
+	promtool := requirePromtool(t)
 	spec := metricsSpec(FlavorMySQL)
 	groups := RuleGroups(spec, "db", time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC))
 	raw, err := yaml.Marshal(map[string]any{"groups": groups})
@@ -189,13 +183,7 @@ func TestAlertingRulesPassPromtool(t *testing.T) {
 // replica (MySQL 8.4+'s names) each fire their alert and no other of
 // theirs; the recording rule names each server's role.
 func TestAlertsFireOnWhatTheyName(t *testing.T) {
-	promtool, err := exec.LookPath("promtool")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("promtool is not installed: CI tests the alerting rules with it")
-		}
-		t.Skip("promtool is not installed (apt-get install prometheus)")
-	}
+	promtool := requirePromtool(t)
 	dir := t.TempDir()
 	raw, err := yaml.Marshal(map[string]any{"groups": RuleGroups(metricsSpec(FlavorMySQL), "db", time.Time{})})
 	if err != nil {
@@ -273,4 +261,18 @@ func TestAlertsFireOnWhatTheyName(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("promtool test rules: %v\n%s", err, out)
 	}
+}
+
+// requirePromtool is promtool's path: CI installs it (Debian's prometheus
+// package, e2e/localkube/install-deps.sh); elsewhere its tests skip.
+func requirePromtool(t *testing.T) string {
+	t.Helper()
+	promtool, err := exec.LookPath("promtool")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("promtool is not installed: CI checks the alerting rules with it (e2e/localkube/install-deps.sh installs prometheus)")
+		}
+		t.Skip("promtool is not installed (apt-get install prometheus)")
+	}
+	return promtool
 }
