@@ -59,6 +59,7 @@ func (c *testCluster) flavours(t *testing.T) []flavour {
 // image. The caller does nothing after it: the subtests run once it returns.
 func (c *testCluster) forEachFlavour(t *testing.T, scenario func(t *testing.T, c *testCluster, f flavour)) {
 	t.Helper()
+	runBesideOthers(t)
 	for _, f := range c.flavours(t) {
 		t.Run(f.name, func(t *testing.T) {
 			// Each flavour has its own namespace, and most of a scenario's time
@@ -74,9 +75,11 @@ func (c *testCluster) forEachFlavour(t *testing.T, scenario func(t *testing.T, c
 // runBesideOthers lets a long scenario with a namespace of its own share the
 // machine with the other parallel ones (go test runs at most -parallel,
 // GOMAXPROCS by default, at once). It runs after every sequential test, so
-// nothing that cordons the node or times a write gap alone (TestDayTwoSafety,
-// TestChaos) runs beside it. Four scenarios of one flavour took 465 s one
-// after another in CI: they were the suite's largest sequential share.
+// nothing that cordons the node, makes a default StorageClass or times
+// faults alone (TestDayTwoSafety, TestVolumesGrow, TestChaos) runs beside
+// it. Four scenarios of one flavour took 465 s one after another in CI, and
+// each table of flavours waited for its slower flavour with one slot idle:
+// in one pool the scenarios fill both slots.
 func runBesideOthers(t *testing.T) {
 	t.Helper()
 	t.Parallel()

@@ -30,6 +30,7 @@ import (
 func TestSemiSyncLosesNoAcknowledgedWrite(t *testing.T) {
 	c := requireCluster(t)
 	binary(t)
+	runBesideOthers(t)
 	for _, f := range c.flavours(t) {
 		t.Run("semiSync on, "+f.name, func(t *testing.T) {
 			t.Parallel()
