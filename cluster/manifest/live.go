@@ -96,7 +96,8 @@ func quantity(list corev1.ResourceList, name corev1.ResourceName) string {
 // A new version given without an image takes that version's default image.
 // It refuses, as an *InvalidSpecError naming what runs and what to do,
 // every change that would harm the data: another flavour, an older
-// version, another StorageClass, smaller volumes. Larger volumes pass:
+// version or a newer one its vendor does not upgrade to in place, another
+// StorageClass, smaller volumes. Larger volumes pass:
 // planUp checks that their StorageClass can grow them.
 func Declare(asked Spec, given Given, live Spec) (Spec, error) {
 	if live.Flavor == "" { // a StatefulSet that does not say: take the asked one
@@ -127,6 +128,9 @@ func Declare(asked Spec, given Given, live Spec) (Spec, error) {
 		if OlderVersion(asked.Version, live.Version) {
 			return Spec{}, InvalidSpec("version", "cluster %s runs %s %s; %s is older and cannot open its data: pass --version %s or newer (or leave it out)",
 				live.Name, live.Flavor, live.Version, asked.Version, live.Version)
+		}
+		if err := refuseUnsupportedUpgrade(live.Name, live.Flavor, live.Version, asked.Version); err != nil {
+			return Spec{}, err
 		}
 		if !given.Has(KeyImage) {
 			out.Image = "" // the new version's default
