@@ -27,8 +27,12 @@ import (
 // switchover. A watcher samples every server's read_only several times a
 // second: never are two writable at once. Afterwards every acknowledged row
 // is on every server and check --checksum passes.
+//
+// It runs alone, like TestChaos: its faults land at chosen moments, and with
+// a second scenario beside it on two cores the port-forwards its writer,
+// watcher and fault injectors hold broke off and a replica missed the
+// switchover's 30 s catch-up (CI at 33cd6e0).
 func TestOneWritableServer(t *testing.T) {
-	runBesideOthers(t)
 	c, ctx, ns := mariadbScenario(t, "onewriter", 3, 15*time.Minute)
 	root := c.secretValue(t, ctx, ns, "mysql-credentials", "root-password")
 	c.execAs(t, ctx, ns, "mysql-0", c.adminPassword(t, ctx, ns), "CREATE DATABASE app", "CREATE TABLE app.t (id INT PRIMARY KEY)")
