@@ -61,6 +61,9 @@ clone_with_stream() {
         log "preparing the backup from $host failed"
         return 1
     fi
+    if [[ -n "$UPGRADE_TOOL" ]]; then
+        record_donor_series "$WORK"
+    fi
     CLONED_DATA=$WORK
 }
 

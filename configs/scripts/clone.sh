@@ -42,6 +42,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/position.sh"
 # shellcheck source=clone-methods.sh
 source "$(dirname "${BASH_SOURCE[0]}")/clone-methods.sh"
+# shellcheck source=upgrade.sh
+source "$(dirname "${BASH_SOURCE[0]}")/upgrade.sh"
 
 : "${RESTORE_TIMEOUT:=3600}" # seconds the primary waits for a backup to restore
 # Seconds between two rounds of asking the peers for a donor (an integer),

@@ -66,19 +66,19 @@ BACKUP_POSITION_FILE="mysqlctl_backup_position" # in that copy: its binlog file,
 case "${FLAVOR:-}" in
 mariadb)
     SERVER_BIN=mariadbd
-    CLIENT=mariadb ADMIN_TOOL=mariadb-admin BACKUP_TOOL=mariadb-backup STREAM_TOOL=mbstream
+    CLIENT=mariadb ADMIN_TOOL=mariadb-admin BACKUP_TOOL=mariadb-backup STREAM_TOOL=mbstream UPGRADE_TOOL=mariadb-upgrade
     IO_FIELD=Slave_IO_Running SQL_FIELD=Slave_SQL_Running SOURCE_LOG_FILE_FIELD=Master_Log_File
     SOURCE_HOST_FIELD=Master_Host LAG_FIELD=Seconds_Behind_Master POSITIONING_FIELD=Using_Gtid
     ;;
 mysql57)
     SERVER_BIN=mysqld
-    CLIENT=mysql ADMIN_TOOL=mysqladmin BACKUP_TOOL=xtrabackup STREAM_TOOL=xbstream
+    CLIENT=mysql ADMIN_TOOL=mysqladmin BACKUP_TOOL=xtrabackup STREAM_TOOL=xbstream UPGRADE_TOOL=""
     IO_FIELD=Slave_IO_Running SQL_FIELD=Slave_SQL_Running SOURCE_LOG_FILE_FIELD=Master_Log_File
     SOURCE_HOST_FIELD=Master_Host LAG_FIELD=Seconds_Behind_Master POSITIONING_FIELD=Auto_Position
     ;;
 mysql)
     SERVER_BIN=mysqld
-    CLIENT=mysql ADMIN_TOOL=mysqladmin BACKUP_TOOL="" STREAM_TOOL=""
+    CLIENT=mysql ADMIN_TOOL=mysqladmin BACKUP_TOOL="" STREAM_TOOL="" UPGRADE_TOOL=""
     IO_FIELD=Replica_IO_Running SQL_FIELD=Replica_SQL_Running SOURCE_LOG_FILE_FIELD=Source_Log_File
     SOURCE_HOST_FIELD=Source_Host LAG_FIELD=Seconds_Behind_Source POSITIONING_FIELD=Auto_Position
     ;;

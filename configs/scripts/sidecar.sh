@@ -3,7 +3,8 @@
 #  1. Waits for the server to answer.
 #  2. Makes every later start of the server read-only (start_read_only):
 #     only a new cluster's first start runs writable, for the image's own
-#     initialisation.
+#     initialisation. On MariaDB, upgrades the data directory's system
+#     tables to a newer server series (upgrade_datadir, upgrade.sh).
 #  3. Decides the server's role from the cluster's record (setup_role), at
 #     this start and again at every start of the server (a crash, an OOM
 #     kill), whatever its ordinal:
@@ -38,6 +39,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/position.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/replication.sh"
 # shellcheck source=clone-donor.sh
 source "$(dirname "${BASH_SOURCE[0]}")/clone-donor.sh"
+# shellcheck source=upgrade.sh
+source "$(dirname "${BASH_SOURCE[0]}")/upgrade.sh"
 
 : "${IO_WATCH_INTERVAL:=30}"
 : "${ROLE_WATCH_INTERVAL:=2}"
@@ -247,6 +250,12 @@ main() {
     # restart and set the role again.
     started=$(server_started) || started=$(server_started "$(root_cnf)") || started="0 0"
     start_read_only
+    if [[ -n "$UPGRADE_TOOL" ]]; then
+        until upgrade_datadir; do
+            log "the data directory is not upgraded yet; trying again in 5s"
+            nap 5
+        done
+    fi
     log "recorded primary: $(describe_primary)"
     until setup_role; do
         log "the role is not set yet; trying again in 5s"
