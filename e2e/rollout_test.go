@@ -54,6 +54,7 @@ func (c *testCluster) rolloutUnderAWriter(t *testing.T, ctx context.Context, ns,
 			}
 		}
 	}
-	t.Logf("FIGURE rollout of 4 servers under a writer: %d inserts acknowledged, %d failed tries, %d looks at read_only, never two writable", len(acked), w.failures, looks)
+	t.Logf("FIGURE rollout of 4 servers under a writer: %d inserts acknowledged, %d failed tries, longest gap between two acknowledged inserts %s, %d looks at read_only, never two writable",
+		len(acked), w.failures, w.longestGap.Round(time.Millisecond), looks)
 	c.checkPassesWithin(t, ns, 2*time.Minute, "--checksum")
 }

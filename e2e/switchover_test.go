@@ -15,9 +15,8 @@ import (
 // through mysql-primary, reconnecting on errors, while the primary moves
 // to mysql-2. Every row is on every server afterwards, check passes, and
 // the moved role survives re-created pods, a refused scale-down, a
-// scale-up and a down/up; on each flavour. On MariaDB a changed pod
-// template then rolls out under a writer with the primary last
-// (rolloutUnderAWriter).
+// scale-up and a down/up; then a changed pod template rolls out under a
+// writer with the primary last (rolloutUnderAWriter); on each flavour.
 func TestSwitchoverLosesNoAcknowledgedWrite(t *testing.T) {
 	c := requireCluster(t)
 	binary(t)
@@ -98,12 +97,7 @@ done; echo wrote %d`, rows, rows), "app-pw")
 		t.Errorf("after down and up the primary is not mysql-2:\n%s", status.stdout)
 	}
 	c.mustSucceed(t, time.Minute, "check", "-n", ns, "--checksum")
-	if f.runsFlavourFreeSteps() {
-		// The rollout's steps are mysqlctl's and the switchover's, proven
-		// on both flavours above; MariaDB's scenario ends 40 s before
-		// MySQL's, so here it costs the suite nothing.
-		c.rolloutUnderAWriter(t, ctx, ns, root, admin)
-	}
+	c.rolloutUnderAWriter(t, ctx, ns, root, admin)
 }
 
 // waitRows waits until pod's app.t holds at least want rows.
