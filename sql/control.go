@@ -27,29 +27,8 @@ func (c *Conn) Exec(ctx context.Context, stmts ...Statement) error {
 // MariaDB GTID position), at most timeout. It returns an error wrapping
 // ErrWaitTimeout when the deadline passes.
 func (c *Conn) WaitForGTID(ctx context.Context, gtid string, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	for {
-		slice := min(time.Until(deadline), waitSlice)
-		start := time.Now()
-		err := c.wait(ctx, c.adapter.WaitForGTID(gtid, slice))
-		// A wait that ran its slice out asks again while time is left;
-		// one that answered early said what it had to say.
-		if !errors.Is(err, ErrWaitTimeout) || time.Until(deadline) <= 0 || time.Since(start) < slice/2 {
-			if errors.Is(err, ErrWaitTimeout) {
-				return fmt.Errorf("wait for replication on %s after %s: %w", c.name, timeout, ErrWaitTimeout)
-			}
-			return err
-		}
-	}
+	return c.wait(ctx, c.adapter.WaitForGTID(gtid, timeout))
 }
-
-// waitSlice bounds each server-side GTID wait within a longer one: a
-// fresh call sees a position already reached at once. Twice in CI a
-// MariaDB replica that was applying its source's transactions let a
-// 30 s MASTER_GTID_WAIT run out right after its sidecar had repointed it
-// (which sets gtid_slave_pos); asking again in slices guards against a
-// wait that is never woken, and costs nothing when it is.
-const waitSlice = 5 * time.Second
 
 // WaitForPosition waits until the replica has executed its source's binary
 // log up to file and pos, at most timeout.
