@@ -72,7 +72,6 @@ func (run *upRun) steps() []upStep {
 		upStep{"roll the primary last", (*Cluster).rollPrimaryLastStep},
 		upStep{"wait", (*Cluster).waitStep},
 		upStep{"mark initialised", (*Cluster).markInitializedStep},
-		upStep{"reload the certificate", (*Cluster).reloadTLSStep},
 		upStep{"metrics", (*Cluster).metricsStep})
 }
 
@@ -124,12 +123,11 @@ func (c *Cluster) recordPrimaryStep(ctx context.Context, run *upRun) error {
 	return c.writeState(ctx, state)
 }
 
-// tlsStep makes or renews the certificates. A server that cannot reload
-// its certificate (mysql57) rolls onto a new one: its pod template
-// carries the serial.
+// tlsStep makes or renews the certificates; the pod template carries the
+// serial, so a renewed certificate rolls the pods.
 func (c *Cluster) tlsStep(ctx context.Context, run *upRun) error {
 	serial, err := c.ensureTLS(ctx, time.Now())
-	if err != nil || reloadsTLS(run.plan.spec.Flavor) {
+	if err != nil {
 		return err
 	}
 	for _, o := range []*manifest.Objects{run.objects, run.alone} {
@@ -182,8 +180,4 @@ func (c *Cluster) metricsStep(ctx context.Context, run *upRun) error {
 		return err
 	}
 	return c.applyMonitoring(ctx, run.plan.spec)
-}
-
-func (c *Cluster) reloadTLSStep(ctx context.Context, run *upRun) error {
-	return c.reloadTLS(ctx, run.plan.spec.Flavor)
 }

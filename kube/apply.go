@@ -269,19 +269,3 @@ type Result struct {
 func (r Result) String() string {
 	return fmt.Sprintf("%s/%s %s", r.Kind, r.Name, r.Action)
 }
-
-// AnnotatePod sets one annotation on pod in c.Namespace (a merge patch as
-// FieldManager). The kubelet syncs a pod when it changes, which refreshes
-// its Secret and ConfigMap volumes at once instead of at its next periodic
-// sync (about a minute).
-func (c *Client) AnnotatePod(ctx context.Context, pod, key, value string) error {
-	patch, err := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": map[string]string{key: value}}})
-	if err != nil {
-		return err
-	}
-	_, err = c.clientset.CoreV1().Pods(c.namespace).Patch(ctx, pod, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: FieldManager})
-	if err != nil {
-		return fmt.Errorf("annotate pod %s/%s: %w", c.namespace, pod, err)
-	}
-	return nil
-}
