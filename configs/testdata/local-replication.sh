@@ -122,6 +122,15 @@ status_of() {
         awk -v k="$2" '{ sub(/^ +/, "") } index($0, k ": ") == 1 { print substr($0, length(k) + 3) }'
 }
 
+# rejoined_since N COUNT: pod N's sidecar logged more sourceless rejoins
+# than COUNT.
+rejoined_since() { (($(grep -c 'read-only with no replication source' "$ROOT/$1/sidecar.log" || true) > $2)); }
+
+# replicates_from N HOST: pod N's both threads run, from HOST.
+replicates_from() {
+    [[ "$(status_of "$1" Master_Host)" == "$2" && "$(status_of "$1" Slave_IO_Running)" == Yes && "$(status_of "$1" Slave_SQL_Running)" == Yes ]]
+}
+
 # io_errno_is N ERRNO: pod N's receiver's last error is ERRNO.
 io_errno_is() { [[ "$(status_of "$1" Last_IO_Errno)" == "$2" ]]; }
 
@@ -256,9 +265,14 @@ scenario() {
     restart_server 1
     wait_for 1 "the sidecar did not see the other writer" grep -q 'another server takes writes, 127.0.0.10' "$ROOT/1/sidecar.log"
     [[ "$(q 1 "SELECT @@read_only")" == 1 ]] || fail "two servers took writes"
+    rejoins_before=$(grep -c 'read-only with no replication source' "$ROOT/0/sidecar.log" || true)
     qa 0 "SET GLOBAL read_only = ON"
     wait_ready 1
-    qa 0 "SET GLOBAL gtid_slave_pos = @@gtid_current_pos; CHANGE MASTER TO MASTER_HOST='lt-1.lt', MASTER_USER='$REPLICATION_USER', MASTER_PASSWORD='$REPLICATION_PASSWORD', MASTER_USE_GTID=slave_pos; START SLAVE"
+    # Read-only with no source while lt-1 answers as the recorded primary:
+    # pod 0's own sidecar rejoins it (rejoin_sourceless). Doing it here by
+    # hand raced the sidecar (error 1198 when it came first).
+    wait_for 0 "the read-only, sourceless pod 0 did not rejoin lt-1" rejoined_since 0 "$rejoins_before"
+    wait_for 0 "pod 0 does not replicate from lt-1" replicates_from 0 lt-1.lt
     echo "== and back to lt-0"
     move_primary 1 0
     stop_pod 1
