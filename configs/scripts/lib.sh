@@ -191,18 +191,27 @@ peer_addresses() {
 }
 
 # load_secret NAME KEY sets the shell variable NAME (not exported) to the
-# Secret's value of KEY, unless the environment set it already. A key this
+# Secret's value of KEY, unless the environment set it first (tests). It
+# reads the file again at every call: mysqlctl rotate-passwords changes the
+# Secret under running pods, and the kubelet rewrites the files. A key this
 # container does not mount leaves it empty.
 load_secret() {
-    local file="$SECRETS_DIR/$2"
-    if [[ -z "${!1:-}" && -r "$file" ]]; then
+    local file="$SECRETS_DIR/$2" from_file="${1}_FROM_FILE"
+    if [[ -r "$file" && (-z "${!1:-}" || -n "${!from_file:-}") ]]; then
         printf -v "$1" '%s' "$(<"$file")"
+        printf -v "$from_file" yes
     fi
 }
-load_secret ADMIN_PASSWORD admin-password
-load_secret REPLICATION_PASSWORD replication-password
-load_secret ROOT_PASSWORD root-password
-load_secret PROBE_PASSWORD probe-password
+
+# load_secrets reads every password the pod scripts use; a long-running
+# script (the sidecar) calls it again before each round of work.
+load_secrets() {
+    load_secret ADMIN_PASSWORD admin-password
+    load_secret REPLICATION_PASSWORD replication-password
+    load_secret ROOT_PASSWORD root-password
+    load_secret PROBE_PASSWORD probe-password
+}
+load_secrets
 
 # client_cnf prints the path of an option file holding the credentials of
 # account $2 (password $3), writing it first if needed. Passwords go through
@@ -211,18 +220,21 @@ load_secret PROBE_PASSWORD probe-password
 # mounted, every connection uses TLS and checks the server's certificate
 # against it (the servers may refuse plain connections: tls: required).
 client_cnf() {
-    local file="$RUN_DIR/$1.cnf" tmp pw section tls=""
-    if [[ ! -s "$file" ]]; then
+    local file="$RUN_DIR/$1.cnf" tmp pw section tls="" content=""
+    pw=${3//\\/\\\\}
+    if [[ -r "$TLS_DIR/ca.crt" ]]; then
+        tls="ssl-ca=$TLS_DIR/ca.crt"$'\n'
+    fi
+    for section in client xtrabackup; do
+        content+=$(printf '[%s]\nuser=%s\npassword="%s"\nhost=%s\nport=%s\n%s' \
+            "$section" "$2" "$pw" "$SERVER_HOST" "$SERVER_PORT" "$tls")$'\n'
+    done
+    # Written again only when it changed (a rotated password): the probes
+    # call this every few seconds.
+    if [[ ! -s "$file" || "$(<"$file")" != "${content%$'\n'}" ]]; then
         mkdir -p "$RUN_DIR"
         tmp=$(mktemp "$RUN_DIR/.$1.XXXXXX")
-        pw=${3//\\/\\\\}
-        if [[ -r "$TLS_DIR/ca.crt" ]]; then
-            tls="ssl-ca=$TLS_DIR/ca.crt"$'\n'
-        fi
-        for section in client xtrabackup; do
-            printf '[%s]\nuser=%s\npassword="%s"\nhost=%s\nport=%s\n%s' \
-                "$section" "$2" "$pw" "$SERVER_HOST" "$SERVER_PORT" "$tls"
-        done >"$tmp"
+        printf '%s' "$content" >"$tmp"
         mv -f "$tmp" "$file"
     fi
     printf '%s\n' "$file"

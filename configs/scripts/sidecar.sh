@@ -210,6 +210,8 @@ watch_server() {
     every=$(((IO_WATCH_INTERVAL + ROLE_WATCH_INTERVAL - 1) / ROLE_WATCH_INTERVAL))
     while true; do
         nap "$ROLE_WATCH_INTERVAL"
+        load_secrets # a rotated password reaches the files under a running pod
+        cnf=$(admin_cnf)
         out=$(server_started) || continue
         read -r started conn <<<"$out"
         started=${started%%.*}
