@@ -120,6 +120,7 @@ func NewRootCommand(invokedAs string, streams Streams) *cobra.Command {
 		newStatusCommand(g),
 		newCheckCommand(g),
 		newCredentialsCommand(g),
+		newRotatePasswordsCommand(g),
 		newSQLCommand(g),
 		newVersionCommand(g),
 	)

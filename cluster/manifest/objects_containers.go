@@ -50,7 +50,7 @@ func cloneContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 			volumeMount(volumeRun, mountRun, false),
 			volumeMount(VolumeClaimTemplateName, mountData, false),
 			volumeMount(volumeClusterState, mountClusterState, true),
-			volumeMount(volumeSecrets, mountSecrets, true),
+			volumeMount(volumeSecrets, MountSecrets, true),
 			volumeMount(volumeTLS, MountTLS, true),
 		)
 }
@@ -80,7 +80,7 @@ func serverContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 			volumeMount(volumeScripts, mountScripts, true),
 			volumeMount(volumeRun, mountRun, false),
 			volumeMount(VolumeClaimTemplateName, MountDatadir, false).WithSubPath(dataSubPath),
-			volumeMount(volumeServerSecrets, mountSecrets, true),
+			volumeMount(volumeServerSecrets, MountSecrets, true),
 			volumeMount(volumeTLS, MountTLS, true),
 			volumeMount(volumeInitDB, mountInitDB, true),
 			volumeMount(volumeSocket, mountSocket, false),
@@ -126,7 +126,7 @@ func sidecarContainer(spec Spec) *corev1ac.ContainerApplyConfiguration {
 			volumeMount(volumeClusterState, mountClusterState, true),
 			volumeMount(VolumeClaimTemplateName, mountData, false),
 			volumeMount(VolumeClaimTemplateName, MountDatadir, false).WithSubPath(dataSubPath),
-			volumeMount(volumeSecrets, mountSecrets, true),
+			volumeMount(volumeSecrets, MountSecrets, true),
 			volumeMount(volumeTLS, MountTLS, true),
 		)
 	if spec.streamsBackups() {

@@ -42,7 +42,7 @@ func baseEnv(spec Spec) []*corev1ac.EnvVarApplyConfiguration {
 }
 
 // accountEnv names the accounts the scripts log in as or create; their
-// passwords are files under mountSecrets, by the Secret's keys.
+// passwords are files under MountSecrets, by the Secret's keys.
 func accountEnv() []*corev1ac.EnvVarApplyConfiguration {
 	return []*corev1ac.EnvVarApplyConfiguration{
 		envValue("ADMIN_USER", AdminUser),

@@ -11,7 +11,7 @@ import (
 // which any process's /proc/PID/environ shows and every child inherits.
 // scripts/lib.sh has the same defaults (SECRETS_DIR, TLS_DIR).
 const (
-	mountSecrets = "/etc/mysqlctl/secrets" // the credentials Secret, one file a key
+	MountSecrets = "/etc/mysqlctl/secrets" // the credentials Secret, one file a key
 	MountTLS     = "/etc/mysqlctl/tls"     // the TLS Secret: ca.crt, tls.crt, tls.key
 	// mountInitDB is where the official images run scripts once, while
 	// they initialise an empty datadir.
