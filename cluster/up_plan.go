@@ -73,6 +73,9 @@ func (c *Cluster) planUp(ctx context.Context, asked manifest.Spec, given manifes
 		if p.spec, err = manifest.Declare(asked, given, live); err != nil {
 			return p, err
 		}
+		if err := c.refuseUnhealthyUpgrade(ctx, live, p.spec); err != nil {
+			return p, err
+		}
 		if p.growVolumes = !manifest.SameQuantity(p.spec.StorageSize, live.StorageSize); p.growVolumes {
 			if err := c.checkExpandable(ctx, live); err != nil {
 				return p, err

@@ -108,24 +108,51 @@ func TestUpRefusesWhatWouldHarmTheData(t *testing.T) {
 
 func TestUpRefusesADowngradeAndAllowsAnUpgrade(t *testing.T) {
 	l := newLifecycle(t)
-	spec := manifest.Spec{Name: "mysql", Replicas: 1, Flavor: manifest.FlavorMariaDB, Version: "11.4"}.WithDefaults()
+	spec := manifest.Spec{Name: "mysql", Replicas: 3, Flavor: manifest.FlavorMariaDB, Version: "11.4"}.WithDefaults()
 	if err := l.c.Up(context.Background(), spec, UpOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	older := manifest.Spec{Name: "mysql", Replicas: 1, Flavor: manifest.FlavorMariaDB, Version: "10.11"}.WithDefaults()
+	servers := healthyServers(3)
+	l.withServers(servers)
+	older := manifest.Spec{Name: "mysql", Replicas: 3, Flavor: manifest.FlavorMariaDB, Version: "10.11"}.WithDefaults()
 	err := l.c.Up(context.Background(), older, UpOptions{Given: manifest.Given{manifest.KeyVersion: true}})
 	if err == nil || !strings.Contains(err.Error(), "older") {
 		t.Errorf("downgrade 11.4 -> 10.11: %v, want a refusal", err)
 	}
 	l.c.newCredentials = nil
-	newer := manifest.Spec{Name: "mysql", Replicas: 1, Flavor: manifest.FlavorMariaDB, Version: "11.8"}.WithDefaults()
-	if err := l.c.Up(context.Background(), newer, UpOptions{Given: manifest.Given{manifest.KeyVersion: true}}); err != nil {
+	newer := manifest.Spec{Name: "mysql", Replicas: 3, Flavor: manifest.FlavorMariaDB, Version: "11.8"}.WithDefaults()
+	given := UpOptions{Given: manifest.Given{manifest.KeyVersion: true}}
+
+	// A replica whose applier stopped: the upgrade waits for a healthy cluster.
+	servers["mysql-2"].reports[0].Replica.SQLThread = "No"
+	before := l.resourceVersions()
+	err = l.c.Up(context.Background(), newer, given)
+	if err == nil || !strings.Contains(err.Error(), "not healthy enough to upgrade from 11.4 to 11.8") || !strings.Contains(err.Error(), "mysql-2") {
+		t.Fatalf("upgrade with a stopped replica: %v, want a refusal naming mysql-2", err)
+	}
+	for k, v := range before {
+		if l.resourceVersions()[k] != v {
+			t.Errorf("%s changed by the refused upgrade", k)
+		}
+	}
+
+	servers["mysql-2"].reports[0].Replica.SQLThread = "Yes"
+	if err := l.c.Up(context.Background(), newer, given); err != nil {
 		t.Fatalf("upgrade 11.4 -> 11.8: %v", err)
 	}
 	sts, _ := l.cs.AppsV1().StatefulSets(testNS).Get(context.Background(), "mysql", metav1.GetOptions{})
 	if img := sts.Spec.Template.Spec.Containers[0].Image; img != "mariadb:11.8" || sts.Annotations[manifest.AnnotationVersion] != "11.8" {
 		t.Errorf("after the upgrade: image %q, recorded version %q", img, sts.Annotations[manifest.AnnotationVersion])
 	}
+}
+
+// withServers answers for the cluster's servers with fakes and adds their
+// pods and volumes.
+func (l *lifecycle) withServers(servers map[string]*fakeServer) {
+	l.t.Helper()
+	fake := newTestClusterOn(l.t, l.cs, servers)
+	l.c.forward, l.c.open = fake.forward, fake.open
+	l.addServers(len(servers))
 }
 
 // New passwords for old data would lock the servers out: up refuses to

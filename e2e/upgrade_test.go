@@ -2,10 +2,13 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
@@ -18,7 +21,9 @@ import (
 // last. Afterwards every server runs 11.8 and its data directory records
 // 11.8 (mariadb-upgrade ran on each, before its pod was ready), never two
 // servers were writable, every acknowledged row is on every server, and
-// check --checksum passes.
+// check --checksum passes. Before that, the upgrade is refused while a
+// replica's applier is stopped, and the first up that goes through is
+// killed mid-rollout: a second up finishes the upgrade.
 func TestMariaDBMajorUpgrade(t *testing.T) {
 	image := os.Getenv("MYSQLCTL_E2E_MARIADB11_IMAGE")
 	if image == "" {
@@ -39,8 +44,39 @@ func TestMariaDBMajorUpgrade(t *testing.T) {
 	w := c.startServiceWriter(ctx, ns, root)
 	w.waitAcked(t, ctx, 20, time.Minute)
 
-	res := c.mustSucceed(t, 10*time.Minute, "up", "-n", ns, "--flavor", "mariadb", "--version", "11.8", "--image", image)
-	t.Logf("up --version 11.8:\n%s", res.stdout)
+	upgrade := []string{"up", "-n", ns, "--flavor", "mariadb", "--version", "11.8", "--image", image}
+
+	// Refused while check fails, changing nothing.
+	c.execAs(t, ctx, ns, "mysql-2", admin, "STOP SLAVE SQL_THREAD")
+	refused := c.mysqlctl(t, 2*time.Minute, nil, upgrade...)
+	if refused.code == 0 || !strings.Contains(refused.stderr, "not healthy enough to upgrade from 10.11") || !strings.Contains(refused.stderr, "mysql-2") {
+		t.Fatalf("up --version 11.8 with mysql-2's applier stopped: want a refusal naming mysql-2, got:\n%s", refused)
+	}
+	if v := c.statefulSetVersion(t, ctx, ns); v != "10.11" {
+		t.Fatalf("the refused upgrade changed the StatefulSet's version to %q", v)
+	}
+	c.execAs(t, ctx, ns, "mysql-2", admin, "START SLAVE SQL_THREAD")
+
+	// Killed once mysql-2 runs 11.8 and is ready, the rest not: a second up
+	// carries on from where the rollout stands.
+	updating, killedMidway := false, false
+	cmd, lines, seen := startUntil(t, c, binary(t), nil, upgrade, func(line string) bool {
+		updating = updating || strings.Contains(line, "first, one at a time; the primary waits")
+		killedMidway = updating && strings.Contains(line, "mysql-2: ready") && c.podOnNewRevision(t, ctx, ns, "mysql-2")
+		return killedMidway
+	})
+	if !killedMidway {
+		t.Fatalf("the first up --version 11.8 ended before mysql-2 was updated and ready:\n%s", strings.Join(seen, "\n"))
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	for lines.Scan() {
+	}
+	_ = cmd.Wait()
+	t.Logf("up --version 11.8, killed at:\n%s", strings.Join(seen, "\n"))
+	res := c.mustSucceed(t, 10*time.Minute, upgrade...)
+	t.Logf("up --version 11.8, run again:\n%s", res.stdout)
 	if !strings.Contains(res.stdout, "switchover: primary ") {
 		t.Errorf("the upgrade did not switch over before updating the primary")
 	}
@@ -74,4 +110,33 @@ func TestMariaDBMajorUpgrade(t *testing.T) {
 	t.Logf("FIGURE major upgrade of 3 servers under a writer: %d inserts acknowledged, %d failed tries, longest gap between two acknowledged inserts %s",
 		len(acked), w.failures, w.longestGap.Round(time.Millisecond))
 	c.checkPassesWithin(t, ns, 2*time.Minute, "--checksum")
+}
+
+// statefulSetVersion is the version the StatefulSet was applied with.
+func (c *testCluster) statefulSetVersion(t *testing.T, ctx context.Context, ns string) string {
+	t.Helper()
+	sts, err := c.client.AppsV1().StatefulSets(ns).Get(ctx, "mysql", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sts.Annotations[manifest.AnnotationVersion]
+}
+
+// podOnNewRevision says whether pod runs the StatefulSet's update revision
+// and is ready.
+func (c *testCluster) podOnNewRevision(t *testing.T, ctx context.Context, ns, pod string) bool {
+	t.Helper()
+	sts, err := c.client.AppsV1().StatefulSets(ns).Get(ctx, "mysql", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.client.CoreV1().Pods(ns).Get(ctx, pod, metav1.GetOptions{})
+	if err != nil {
+		return false
+	}
+	ready := false
+	for _, cond := range p.Status.Conditions {
+		ready = ready || (cond.Type == "Ready" && cond.Status == "True")
+	}
+	return ready && p.Labels["controller-revision-hash"] == sts.Status.UpdateRevision
 }

@@ -44,3 +44,9 @@ func refuseUnsupportedUpgrade(name string, f Flavor, from, to string) error {
 	return InvalidSpec("version", "cluster %s runs MySQL %s, and MySQL upgrades a data directory one LTS series at a time (%s): pass --version %s first, then the next",
 		name, from, strings.Join(path, " → "), mysqlLTS[at+1])
 }
+
+// NewSeries says whether version to is of a later series than from (a
+// major upgrade: the data directory is upgraded, not only the binary).
+func NewSeries(from, to string) bool {
+	return from != "" && to != "" && series(from) != series(to) && !OlderVersion(to, from)
+}

@@ -37,3 +37,17 @@ func TestMySQLUpgradesOneLTSAtATime(t *testing.T) {
 		}
 	}
 }
+
+func TestNewSeries(t *testing.T) {
+	for _, tc := range []struct {
+		from, to string
+		want     bool
+	}{
+		{"10.11", "11.8", true}, {"10.11.6", "11.8.9", true}, {"8.0", "8.4", true},
+		{"10.11", "10.11.19", false}, {"11.8", "11.8", false}, {"11.8", "10.11", false}, {"", "11.8", false},
+	} {
+		if got := NewSeries(tc.from, tc.to); got != tc.want {
+			t.Errorf("NewSeries(%q, %q) = %v, want %v", tc.from, tc.to, got, tc.want)
+		}
+	}
+}
