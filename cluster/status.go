@@ -49,6 +49,9 @@ type ClusterSummary struct {
 	Flavour string `json:"flavour"`
 	// Version is that server's VERSION().
 	Version string `json:"version"`
+	// OtherVersions names each member that runs another version, as
+	// "POD VERSION" (an upgrade under way); absent when all run Version.
+	OtherVersions []string `json:"otherVersions,omitempty"`
 	// Primary is the pod of the single writable server that replicates from
 	// nobody; "" when there is none or more than one.
 	Primary string `json:"primary"`

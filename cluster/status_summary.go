@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/mysqlctl/mysqlctl/sql"
 )
@@ -16,6 +17,9 @@ func summarize(name, ns string, members []Member, probes []*probe, facts sql.Fac
 		s.Flavour, s.Version = string(r.Flavour), r.Version
 	}
 	for _, m := range members {
+		if m.Version != "" && s.Version != "" && m.Version != s.Version {
+			s.OtherVersions = append(s.OtherVersions, m.Pod+" "+ShortVersion(m.Version))
+		}
 		if m.Ready {
 			s.ReadyPods++
 		}
@@ -111,9 +115,19 @@ func (s ClusterSummary) Server() string {
 	if sql.Flavour(s.Flavour).IsMariaDB() {
 		family = "MariaDB"
 	}
-	v, err := sql.ParseVersion(s.Version)
-	if err != nil {
-		return fmt.Sprintf("%s %s", family, s.Version)
+	server := fmt.Sprintf("%s %s", family, ShortVersion(s.Version))
+	if len(s.OtherVersions) > 0 {
+		server += " (" + strings.Join(s.OtherVersions, ", ") + ")"
 	}
-	return fmt.Sprintf("%s %s", family, v)
+	return server
+}
+
+// ShortVersion is VERSION() without its suffix ("11.8.9" of
+// "11.8.9-MariaDB-log"), or as it is when it does not parse.
+func ShortVersion(version string) string {
+	v, err := sql.ParseVersion(version)
+	if err != nil {
+		return version
+	}
+	return v.String()
 }

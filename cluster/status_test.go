@@ -339,3 +339,21 @@ func TestNoPrimaryCountsTheRelayLog(t *testing.T) {
 		t.Errorf("mysql-2's received GTIDs %q, want 0-100-44", got)
 	}
 }
+
+// During an upgrade the summary names each server on another version than
+// the primary's.
+func TestStatusNamesServersOnAnotherVersion(t *testing.T) {
+	servers := healthyServers(3)
+	servers["mysql-2"].reports[0].Version = "11.8.9-MariaDB-log"
+	c := newTestCluster(t, clusterObjects(3), servers)
+	r, err := c.Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Cluster.Server(); got != "MariaDB 10.11.6 (mysql-2 11.8.9)" {
+		t.Errorf("Server() = %q", got)
+	}
+	if r.Members[2].Version != "11.8.9-MariaDB-log" {
+		t.Errorf("mysql-2's version: %q", r.Members[2].Version)
+	}
+}

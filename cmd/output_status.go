@@ -63,18 +63,19 @@ func worstLag(c cluster.ClusterSummary) string {
 	return none
 }
 
-// statusTable is one row per member; wide adds GTID, UUID, node and age.
+// statusTable is one row per member; wide adds GTID, UUID, version, node
+// and age.
 func statusTable(r *cluster.StatusReport, wide bool) ([]string, [][]string) {
 	header := []string{"POD", "ROLE", "READY", "SERVER-ID", "READ-ONLY", "BINLOG", "SOURCE", "IO/SQL", "LAG", "ERROR"}
 	if wide {
-		header = append(header, "GTID-EXECUTED", "SERVER-UUID", "NODE", "AGE")
+		header = append(header, "GTID-EXECUTED", "SERVER-UUID", "VERSION", "NODE", "AGE")
 	}
 	rows := make([][]string, 0, len(r.Members))
 	for _, m := range r.Members {
 		row := []string{m.Pod, string(m.Role), fmt.Sprintf("%d/%d", m.ReadyContainers, m.Containers),
 			serverID(m), readOnly(m), binlog(m), source(m), threads(m), lag(m), errorCell(m)}
 		if wide {
-			row = append(row, known(m, orNone(m.GTIDExecuted)), known(m, orNone(m.ServerUUID)), orNone(m.Node), age(r, m))
+			row = append(row, known(m, orNone(m.GTIDExecuted)), known(m, orNone(m.ServerUUID)), known(m, orNone(cluster.ShortVersion(m.Version))), orNone(m.Node), age(r, m))
 		}
 		rows = append(rows, row)
 	}

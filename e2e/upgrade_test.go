@@ -75,6 +75,9 @@ func TestMariaDBMajorUpgrade(t *testing.T) {
 	}
 	_ = cmd.Wait()
 	t.Logf("up --version 11.8, killed at:\n%s", strings.Join(seen, "\n"))
+	if st := c.mustSucceed(t, time.Minute, "status", "-n", ns); !strings.Contains(st.stdout, "(mysql-2 11.8.") {
+		t.Errorf("status mid-upgrade does not name mysql-2's new version:\n%s", st.stdout)
+	}
 	res := c.mustSucceed(t, 10*time.Minute, upgrade...)
 	t.Logf("up --version 11.8, run again:\n%s", res.stdout)
 	if !strings.Contains(res.stdout, "switchover: primary ") {
