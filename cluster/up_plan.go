@@ -85,6 +85,13 @@ func (c *Cluster) planUp(ctx context.Context, asked manifest.Spec, given manifes
 			p.podManagement = string(sts.Spec.PodManagementPolicy)
 		}
 	}
+	if sts == nil {
+		// The command line left a version given without a flavour to the
+		// running cluster's flavour: a new cluster has the asked one.
+		if err := p.spec.Validate(); err != nil {
+			return p, err
+		}
+	}
 	rec, err := c.loadRecord(ctx)
 	if err != nil {
 		return p, err

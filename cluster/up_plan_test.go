@@ -114,6 +114,7 @@ func TestUpRefusesADowngradeAndAllowsAnUpgrade(t *testing.T) {
 	}
 	servers := healthyServers(3)
 	l.withServers(servers)
+	l.addServers(3)
 	older := manifest.Spec{Name: "mysql", Replicas: 3, Flavor: manifest.FlavorMariaDB, Version: "10.11"}.WithDefaults()
 	err := l.c.Up(context.Background(), older, UpOptions{Given: manifest.Given{manifest.KeyVersion: true}})
 	if err == nil || !strings.Contains(err.Error(), "older") {
@@ -146,13 +147,11 @@ func TestUpRefusesADowngradeAndAllowsAnUpgrade(t *testing.T) {
 	}
 }
 
-// withServers answers for the cluster's servers with fakes and adds their
-// pods and volumes.
+// withServers answers for the cluster's servers with fakes.
 func (l *lifecycle) withServers(servers map[string]*fakeServer) {
 	l.t.Helper()
 	fake := newTestClusterOn(l.t, l.cs, servers)
 	l.c.forward, l.c.open = fake.forward, fake.open
-	l.addServers(len(servers))
 }
 
 // New passwords for old data would lock the servers out: up refuses to
@@ -252,5 +251,30 @@ func TestUpChecksTheImages(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(progress, "|"), "image mariadb:10.11 is on no node yet: the nodes will pull it from docker.io") {
 		t.Errorf("progress %q: want the pull announced", progress)
+	}
+}
+
+// A version given without a flavour takes the running cluster's flavour;
+// on a new cluster the default flavour's versions apply.
+func TestUpChecksAVersionAgainstTheRunningFlavour(t *testing.T) {
+	l, _ := mariadbLifecycle(t)
+	l.withServers(healthyServers(3))
+	asked := manifest.Spec{Name: "mysql", Replicas: 3, Version: "11.8"}.WithDefaults() // the default flavour: mysql
+	if err := l.c.Up(context.Background(), asked, UpOptions{Given: manifest.Given{manifest.KeyVersion: true}}); err != nil {
+		t.Fatalf("up --version 11.8 on a MariaDB cluster: %v", err)
+	}
+	sts, _ := l.cs.AppsV1().StatefulSets(testNS).Get(context.Background(), "mysql", metav1.GetOptions{})
+	if img := sts.Spec.Template.Spec.Containers[0].Image; img != "mariadb:11.8" {
+		t.Errorf("after up --version 11.8: image %q, want mariadb:11.8", img)
+	}
+
+	fresh := newLifecycle(t)
+	err := fresh.c.Up(context.Background(), asked, UpOptions{Given: manifest.Given{manifest.KeyVersion: true}})
+	var invalid *manifest.InvalidSpecError
+	if !errors.As(err, &invalid) || invalid.Field != "version" {
+		t.Fatalf("a new cluster with --version 11.8 of the default flavour: %v, want a refusal of the version", err)
+	}
+	if len(fresh.changed) != 0 {
+		t.Errorf("the refused up wrote %v", fresh.changed)
 	}
 }

@@ -58,7 +58,7 @@ type sessionOptions struct {
 // and makes the cluster's handle with everything it needs. The caller must
 // call cancel.
 func openSession(cmd *cobra.Command, g *globalOptions, o sessionOptions) (*session, error) {
-	in, err := loadSpec(cmd, g)
+	in, err := loadSpec(cmd, g, true)
 	if err != nil {
 		return nil, err
 	}

@@ -81,8 +81,9 @@ type input struct {
 // MYSQLCTL_* env > config file (--config) > default, and validates them;
 // keys a command did not register keep their defaults. The namespace
 // follows -n > MYSQLCTL_NAMESPACE > config file. Bad input comes back as a
-// usage error (exit code 2) whose message says what to pass instead.
-func loadSpec(cmd *cobra.Command, g *globalOptions) (input, error) {
+// usage error (exit code 2) whose message says what to pass instead
+// (liveFlavour: see validateInput).
+func loadSpec(cmd *cobra.Command, g *globalOptions, liveFlavour bool) (input, error) {
 	in := input{given: manifest.Given{}}
 	v := viper.New()
 	names := []string{"namespace"}
@@ -140,10 +141,26 @@ func loadSpec(cmd *cobra.Command, g *globalOptions) (input, error) {
 		return in, usageError(err)
 	}
 	in.spec = spec.WithDefaults()
-	if err := in.spec.Validate(); err != nil {
+	if err := validateInput(in, liveFlavour); err != nil {
 		return in, usageError(err)
 	}
 	return in, nil
+}
+
+// validateInput validates the spec. With liveFlavour (up, which reads the
+// running cluster) a version given without a flavour is checked against
+// the flavour the cluster runs, once up has read it (manifest.Declare; a
+// new cluster's against the default flavour, in planUp): here every other
+// key is checked, with the default flavour's version in its place. Without
+// it (render), the version is checked against the flavour given or the
+// default one.
+func validateInput(in input, liveFlavour bool) error {
+	check := in.spec
+	if liveFlavour && in.given.Has(manifest.KeyVersion) && !in.given.Has(manifest.KeyFlavor) {
+		check.Version, check.Image, check.BackupImage = "", "", ""
+		check = check.WithDefaults()
+	}
+	return check.Validate()
 }
 
 // specFromViper reads every key of the table from v: keys a command did not

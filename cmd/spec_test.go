@@ -45,7 +45,7 @@ func loadInputFrom(t *testing.T, keys []manifest.SpecKey, args []string, env map
 	var in input
 	var loadErr error
 	cmd := &cobra.Command{Use: "test", RunE: func(cmd *cobra.Command, _ []string) error {
-		in, loadErr = loadSpec(cmd, g)
+		in, loadErr = loadSpec(cmd, g, true)
 		return nil
 	}}
 	cmd.Flags().StringVarP(&g.namespace, "namespace", "n", "", "")
@@ -164,7 +164,7 @@ func TestLoadSpecMissingConfigFile(t *testing.T) {
 	g := &globalOptions{configFile: filepath.Join(t.TempDir(), "absent.yaml")}
 	cmd := &cobra.Command{Use: "test"}
 	addSpecFlags(cmd, allKeys()...)
-	_, err := loadSpec(cmd, g)
+	_, err := loadSpec(cmd, g, false)
 	var coded *exitCodeError
 	if !errors.As(err, &coded) || coded.code != exitUsage || !strings.Contains(err.Error(), "cannot read config file") {
 		t.Errorf("error %v, want a usage error about the file", err)
@@ -200,6 +200,28 @@ func TestFlagAndEnvNames(t *testing.T) {
 	} {
 		if flagName(key) != want[0] || envName(key) != want[1] {
 			t.Errorf("%s: flag %s env %s, want %v", key, flagName(key), envName(key), want)
+		}
+	}
+}
+
+// up --version without --flavor is checked against the flavour the cluster
+// runs, which only up can read: the command line lets it through (up
+// checks it), while a wrong version with the flavour given is still
+// refused here, and so are the other keys.
+func TestAVersionWithoutAFlavourWaitsForTheRunningCluster(t *testing.T) {
+	in, err := loadInputFrom(t, allKeys(), []string{"--version", "11.8"}, nil, "")
+	if err != nil {
+		t.Fatalf("up --version 11.8 refused before the cluster was read: %v", err)
+	}
+	if in.spec.Version != "11.8" || !in.given.Has(manifest.KeyVersion) || in.given.Has(manifest.KeyFlavor) {
+		t.Errorf("spec %+v, given %v", in.spec, in.given)
+	}
+	for _, args := range [][]string{
+		{"--version", "11.8", "--flavor", "mysql"},
+		{"--version", "11.8", "--memory", "lots"},
+	} {
+		if _, err := loadInputFrom(t, allKeys(), args, nil, ""); err == nil {
+			t.Errorf("%v: accepted", args)
 		}
 	}
 }

@@ -54,6 +54,8 @@ current-context: x
 		{"duplicate config key", nil, append([]string{"up", "--config", duplicateKey}, flags...), "replicas", 2},
 		{"invalid name", nil, append([]string{"up", "--name", "My_DB"}, flags...), "name", 2},
 		{"unknown flavour", nil, []string{"up", "-n", ns, "--flavor", "postgres"}, "flavor", 2},
+		// Checked once up read that no cluster runs: the default flavour's.
+		{"a version of another flavour, new cluster", nil, []string{"up", "-n", ns, "--version", "11.8"}, `version "11.8" is not supported for flavor mysql`, 2},
 		{"unknown config key", nil, append([]string{"up", "--config", unknownKey}, flags...), "replicaz", 2},
 		{"unreachable API server", []string{"KUBECONFIG=" + unreachable}, append([]string{"up"}, flags...), "127.0.0.1:1", 1},
 		{"missing namespace", nil, []string{"up", "-n", "no-such-namespace-x", "--flavor", "mariadb", "--image", c.mariadbImage}, "--create-namespace", 1},

@@ -140,7 +140,7 @@ func (s Spec) validateVersion() error {
 func supportedVersions(f Flavor) string {
 	switch f {
 	case FlavorMariaDB:
-		return "10.11 or 11.4 (10.11 or later)"
+		return "10.11, 11.4 or 11.8 (10.11 or later)"
 	case FlavorMySQL57:
 		return "5.7"
 	default:
