@@ -44,6 +44,7 @@ func verticalStatus(lines ...string) string {
 type replicaKit struct {
 	dir, config, state, sqlLog, syncLog string
 	asked                               []byte // the queries of the last run that read (errant_transactions)
+	reads                               []byte // "HOST FILE" of every sql_query of the last run, in order
 }
 
 func newReplicaKit(t *testing.T, server sql.Flavour, version string) *replicaKit {
@@ -72,7 +73,7 @@ func (k *replicaKit) run(t *testing.T, flavor, status, fn string, env ...string)
 	snippet := `source "$S/lib.sh"; source "$S/position.sh"; source "$S/replication.sh"
 admin_cnf() { echo admin.cnf; }
 replica_status() { if [[ "$2" == "$SERVER_HOST" ]]; then printf '%s' "$STATUS"; else printf '%s' "${PRIMARY_STATUS:-}"; fi; }
-sql_query() { case "$3" in stmt-read-only.sql) if [[ "$2" == "$SERVER_HOST" ]]; then echo "${OWN_READ_ONLY:-1}"; else echo "${PRIMARY_READ_ONLY:-0}"; fi ;; stmt-executed-gtid.sql) echo "${EXECUTED_GTID:-0-100-42}" ;; esac; }
+sql_query() { echo "$2 $3" >>"$SQL_LOG.reads"; case "$3" in stmt-read-only.sql) if [[ "$2" == "$SERVER_HOST" ]]; then echo "${OWN_READ_ONLY:-1}"; else echo "${PRIMARY_READ_ONLY:-0}"; fi ;; stmt-executed-gtid.sql) echo "${EXECUTED_GTID:-0-100-42}" ;; stmt-own-gtid.sql) echo "${OWN_GTID:-0-101-7}" ;; esac; }
 sql_script() { cat >>"$SQL_LOG"; }
 run_client() { cat >>"$SQL_LOG.asked"; printf '%s\n' "${ERRANT:-}"; }
 ` + fn
@@ -86,6 +87,8 @@ run_client() { cat >>"$SQL_LOG.asked"; printf '%s\n' "${ERRANT:-}"; }
 	os.Remove(k.sqlLog)
 	k.asked, _ = os.ReadFile(k.sqlLog + ".asked")
 	os.Remove(k.sqlLog + ".asked")
+	k.reads, _ = os.ReadFile(k.sqlLog + ".reads")
+	os.Remove(k.sqlLog + ".reads")
 	return string(b), logged, err
 }
 
@@ -365,15 +368,21 @@ func TestMySQLServerWithErrantTransactionsFollowsNoNewSource(t *testing.T) {
 	writeFile(t, filepath.Join(k.state, "bootstrap-complete"), "2026-12-01T00:00:00Z\n")
 	errant := "ERRANT=3e11fa47-71ca-11e1-9e33-c80aa9429562:23-25"
 	primarySet := `EXECUTED_GTID=aaaaaaaa-0000-0000-0000-000000000001:1-9,\nbbbbbbbb-0000-0000-0000-000000000002:1-3`
+	ownSet := `OWN_GTID=aaaaaaaa-0000-0000-0000-000000000001:1-9,\n3e11fa47-71ca-11e1-9e33-c80aa9429562:1-25`
 	twice := "setup_replica || true; setup_replica"
-	sent, logged, err := k.run(t, "mysql", "", twice, errant, primarySet)
+	sent, logged, err := k.run(t, "mysql", "", twice, errant, primarySet, ownSet)
 	if err == nil || sent != "" || strings.Count(logged, "holds transactions mysql-0.mysql lacks (3e11fa47-71ca-11e1-9e33-c80aa9429562:23-25)") != 1 ||
 		!strings.Contains(logged, "until mysqlctl reclone mysql-1") {
 		t.Errorf("former primary with errant transactions: err %v, sent %q, log:\n%s", err, sent, logged)
 	}
-	want := "SELECT GTID_SUBTRACT(@@GLOBAL.gtid_executed, 'aaaaaaaa-0000-0000-0000-000000000001:1-9,bbbbbbbb-0000-0000-0000-000000000002:1-3');\n"
+	want := "SELECT GTID_SUBTRACT('aaaaaaaa-0000-0000-0000-000000000001:1-9,3e11fa47-71ca-11e1-9e33-c80aa9429562:1-25', 'aaaaaaaa-0000-0000-0000-000000000001:1-9,bbbbbbbb-0000-0000-0000-000000000002:1-3');\n"
 	if !strings.HasPrefix(string(k.asked), want) {
 		t.Errorf("asked %q, want %q", k.asked, want)
+	}
+	// The server's own set first, then the source's: a transaction it
+	// received between the two reads is in both.
+	if own, source := strings.Index(string(k.reads), "stmt-own-gtid.sql"), strings.Index(string(k.reads), "mysql-0.mysql stmt-executed-gtid.sql"); own < 0 || source < own {
+		t.Errorf("reads in the order %q: want the server's own set before the source's", k.reads)
 	}
 	if sent, logged, err = k.run(t, "mysql", "", "setup_replica"); err != nil || !strings.Contains(sent, "SOURCE_AUTO_POSITION=1") {
 		t.Errorf("former primary without errant transactions: err %v, sent %q, log:\n%s", err, sent, logged)

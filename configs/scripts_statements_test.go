@@ -192,7 +192,7 @@ func TestScriptsRunOnlyRenderedStatements(t *testing.T) {
 		{"mysql57", sql.MySQL57, "5.7", "Slave_IO_Running"},
 	}
 	// Files only some flavours have; the scripts look for them per flavour.
-	only := map[string]string{sql.FileClone: "mysql", sql.FileErrantGTID: "mysql", sql.FileCloneLocal: "mysql", sql.FileCloneStatus: "mysql", sql.FileRestoreForgetSource: "mysql", sql.FileRootHosts: "mariadb", sql.FileRestrictRoot: "mariadb", sql.FileRestoreGTID: "mariadb"}
+	only := map[string]string{sql.FileClone: "mysql", sql.FileErrantGTID: "mysql", sql.FileOwnGTID: "mysql", sql.FileCloneLocal: "mysql", sql.FileCloneStatus: "mysql", sql.FileRestoreForgetSource: "mysql", sql.FileRootHosts: "mariadb", sql.FileRestrictRoot: "mariadb", sql.FileRestoreGTID: "mariadb"}
 	notOn := map[string]string{sql.FileExecutedGTID: "mysql57", sql.FileChangeSourceHere: "mysql57"} // GTID files where replicas position by GTID
 	for _, s := range servers {
 		files, err := sql.PodStatements(s.server, s.version)

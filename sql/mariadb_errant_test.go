@@ -129,9 +129,10 @@ func TestMariaDBErrantByPodFiles(t *testing.T) {
 }
 
 // errantByPodFiles is what the pods' errant file finds on s against
-// source's position.
+// source's position, s's own state read first as errant_on does.
 func (tr *trio) errantByPodFiles(t *testing.T, s, source *mariadbServer) string {
 	t.Helper()
+	own := strings.TrimSpace(tr.pod.mustRun(t, s, adminLogin, tr.pod.fill(t, FileOwnGTID)))
 	theirs := strings.TrimSpace(tr.pod.mustRun(t, source, adminLogin, tr.pod.fill(t, FileExecutedGTID)))
-	return strings.TrimSpace(tr.pod.mustRun(t, s, adminLogin, tr.pod.fill(t, FileErrantGTID, "source_gtid="+theirs)))
+	return strings.TrimSpace(tr.pod.mustRun(t, s, adminLogin, tr.pod.fill(t, FileErrantGTID, "own_gtid="+own, "source_gtid="+theirs)))
 }

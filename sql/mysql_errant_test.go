@@ -116,13 +116,16 @@ func TestMySQLFormerPrimaryErrant(t *testing.T) {
 }
 
 // errantByPodFiles asks s what it holds that source lacks, as the
-// sidecar's errant_transactions does: source's stmt-executed-gtid.sql,
-// then s's stmt-errant-gtid.sql filled with it, through the client's batch
-// output, which writes a set's newlines as \n (dropped, as the script
-// drops them). It returns the errant set and source's set as printed.
+// sidecar's errant_on does: s's stmt-own-gtid.sql first, then source's
+// stmt-executed-gtid.sql, then stmt-errant-gtid.sql filled with both, on s,
+// through the client's batch output, which writes a set's newlines as \n
+// (dropped, as the script drops them). It returns the errant set and
+// source's set as printed.
 func errantByPodFiles(t *testing.T, k *podKit, s, source *mysqlServer) (errant, printed string) {
 	t.Helper()
+	own := strings.TrimRight(s.mustClient(t, adminLogin, k.fill(t, FileOwnGTID), "--skip-column-names"), "\n")
 	printed = strings.TrimRight(source.mustClient(t, adminLogin, k.fill(t, FileExecutedGTID), "--skip-column-names"), "\n")
-	out := s.mustClient(t, adminLogin, k.fill(t, FileErrantGTID, "source_gtid="+strings.ReplaceAll(printed, `\n`, "")), "--skip-column-names")
+	out := s.mustClient(t, adminLogin, k.fill(t, FileErrantGTID, "own_gtid="+strings.ReplaceAll(own, `\n`, ""),
+		"source_gtid="+strings.ReplaceAll(printed, `\n`, "")), "--skip-column-names")
 	return strings.ReplaceAll(strings.TrimRight(out, "\n"), `\n`, ""), printed
 }

@@ -34,6 +34,7 @@ const (
 	paramCloneDir            = "clone_dir"
 	paramSourceCA            = "source_ca"
 	paramSourceGTID          = "source_gtid"
+	paramOwnGTID             = "own_gtid"
 	paramProbeUser           = "probe_user"
 	paramProbePassword       = "probe_password"
 )

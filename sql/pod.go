@@ -45,10 +45,11 @@ const (
 	// Absent where mysqlctl does not offer semi-sync.
 	FileSemiSyncSourceOn = "stmt-semisync-source-on.sql"
 	FileExecutedGTID     = "stmt-executed-gtid.sql"
-	// FileErrantGTID selects what this server holds that a new source
-	// lacks (by GTID; not MySQL 5.7): such a server never follows that
-	// source, and a new pod does not clone it.
+	// FileErrantGTID selects what a server holds (its FileOwnGTID, read
+	// first) that a new source lacks (by GTID; not MySQL 5.7): such a
+	// server never follows that source, and a new pod does not clone it.
 	FileErrantGTID = "stmt-errant-gtid.sql"
+	FileOwnGTID    = "stmt-own-gtid.sql"
 	// A primary restored from a backup (mysqlctl up --from-backup) runs
 	// FileResetPasswords and, on MariaDB, FileRestoreGTID on a temporary
 	// server once (configs/scripts/restore.sh).
@@ -126,6 +127,7 @@ func PodStatements(flavour Flavour, version string) (map[string]string, error) {
 		files[FileExecutedGTID] = script(Statement{SQL: a.ExecutedGTIDQuery()})
 		if q := a.ErrantGTIDQuery(); q != "" {
 			files[FileErrantGTID] = script(Statement{SQL: q})
+			files[FileOwnGTID] = script(Statement{SQL: a.OwnGTIDQuery()})
 		}
 	}
 	if q := a.RootHostsQuery(); q != "" {

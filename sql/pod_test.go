@@ -93,7 +93,7 @@ func TestPodStatementsPlaceholders(t *testing.T) {
 			want[FileRestoreGTID] = "gtid"
 		}
 		if tc.flavour != MySQL57 {
-			want[FileExecutedGTID], want[FileErrantGTID] = "", "source_gtid"
+			want[FileExecutedGTID], want[FileErrantGTID], want[FileOwnGTID] = "", "own_gtid source_gtid", ""
 			want[FileChangeSourceHere] = "source_host source_port:int replication_user replication_password source_ca"
 		}
 		if tc.flavour == MariaDB || tc.flavour == MySQL84 {

@@ -32,9 +32,17 @@ type RoleChanger interface {
 	// replica asks for them when it rejoins (MariaDB's gtid_current_pos,
 	// MySQL's gtid_executed).
 	ExecutedGTIDQuery() string
-	// ErrantGTIDQuery selects the transactions the asked server holds and
-	// {{source_gtid}} (a source's ExecutedGTIDQuery) lacks, empty when
-	// none; "" where the server finds them itself (see each adapter).
+	// OwnGTIDQuery selects what ErrantGTIDQuery compares of a server: MySQL's
+	// gtid_executed, MariaDB's gtid_binlog_state (its last GTID of every
+	// server in every domain).
+	OwnGTIDQuery() string
+	// ErrantGTIDQuery selects the transactions of {{own_gtid}} (a server's
+	// OwnGTIDQuery) that {{source_gtid}} (a source's ExecutedGTIDQuery)
+	// lacks, empty when none; "" where the server finds them itself (see
+	// each adapter). It reads no server state: the server's own set must
+	// be read before the source's, or a transaction the server received
+	// from that source in between would look errant, as it does under a
+	// steady stream of writes.
 	ErrantGTIDQuery() string
 	// ClientSessionsQuery selects the ids of the client connections other
 	// than the asking one and those of the users passed as its two
@@ -92,11 +100,14 @@ func (a *mysqlAdapter) ExecutedGTIDQuery() string   { return "SELECT @@GLOBAL.gt
 // new pod before it clones a replica.
 // https://dev.mysql.com/doc/refman/8.4/en/replication-gtids-auto-positioning.html
 func (a *mysqlAdapter) ErrantGTIDQuery() string {
-	return "SELECT GTID_SUBTRACT(@@GLOBAL.gtid_executed, " + textParam(paramSourceGTID) + ")"
+	return "SELECT GTID_SUBTRACT(" + textParam(paramOwnGTID) + ", " + textParam(paramSourceGTID) + ")"
 }
 
-// ErrantGTIDQuery on MariaDB lists the entries of this server's
-// gtid_binlog_state later than anything the source's gtid_current_pos
+func (a *mysqlAdapter) OwnGTIDQuery() string   { return "SELECT @@GLOBAL.gtid_executed" }
+func (a *mariadbAdapter) OwnGTIDQuery() string { return "SELECT @@GLOBAL.gtid_binlog_state" }
+
+// ErrantGTIDQuery on MariaDB lists the entries of a server's
+// gtid_binlog_state ({{own_gtid}}) later than anything the source's gtid_current_pos
 // ({{source_gtid}}) holds in their domain: a write made here that the
 // source never had. gtid_strict_mode stops such a replica's applier, but
 // only once the source writes that domain's next GTID; until then it
@@ -105,7 +116,7 @@ func (a *mysqlAdapter) ErrantGTIDQuery() string {
 // source's later ones stops replication instead, error 1950). JSON_TABLE
 // (10.6+) turns the comma-separated lists into rows.
 func (a *mariadbAdapter) ErrantGTIDQuery() string {
-	mine, source := mariadbGTIDRows("@@GLOBAL.gtid_binlog_state"), mariadbGTIDRows(textParam(paramSourceGTID))
+	mine, source := mariadbGTIDRows(textParam(paramOwnGTID)), mariadbGTIDRows(textParam(paramSourceGTID))
 	return "SELECT IFNULL(GROUP_CONCAT(m.g ORDER BY m.g SEPARATOR ','), '') FROM " + mine + " m WHERE m.g <> '' AND " +
 		gtidSeq("m.g") + " > IFNULL((SELECT MAX(" + gtidSeq("s.g") + ") FROM " + source + " s WHERE s.g <> '' AND " +
 		gtidDomain("s.g") + " = " + gtidDomain("m.g") + "), 0)"

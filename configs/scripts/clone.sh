@@ -112,20 +112,10 @@ donor_candidates() {
 # errant_against CNF ADDR PRIMARY prints the transactions the server at ADDR
 # holds that the recorded PRIMARY lacks; nothing when there are none, when
 # the flavour does not ask (errant_on), or when PRIMARY does not answer.
-# The peer's set is compared a moment after the primary's was read, so a
-# transaction the primary committed in between would look errant: a finding
-# is checked once more against a new read of the primary. Under a steady
-# stream of writes a sound replica may still be skipped, which only costs
-# the clone another donor.
 errant_against() {
-    local cnf=$1 addr=$2 primary=$3 theirs errant="" _
+    local cnf=$1 addr=$2 primary=$3
     [[ -n "$primary" && -f "$CONFIG_DIR/stmt-errant-gtid.sql" ]] || return 0
-    for _ in 1 2; do
-        theirs=$(executed_gtid "$cnf" "$(pod_host "$primary")" 2>/dev/null) || return 0
-        errant=$(errant_on "$cnf" "$addr" "$theirs" 2>/dev/null) || return 0
-        [[ -n "$errant" ]] || return 0
-    done
-    printf '%s\n' "$errant"
+    errant_on "$cnf" "$addr" "$(pod_host "$primary")" 2>/dev/null || return 0
 }
 
 # install_clone moves the prepared clone into place, then writes the

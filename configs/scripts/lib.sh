@@ -283,12 +283,17 @@ executed_gtid() {
     printf '%s\n' "${set//\\n/}"
 }
 
-# errant_on CNF HOST SET prints the transactions HOST holds that are not in
-# the GTID set SET; nothing where the flavour has no stmt-errant-gtid.sql.
+# errant_on CNF HOST SOURCE prints the transactions HOST holds that SOURCE
+# lacks; nothing where the flavour has no stmt-errant-gtid.sql. HOST's own
+# set is read first: read after SOURCE's, it could hold what HOST received
+# from SOURCE in between, which would look errant under steady writes.
 errant_on() {
-    local mine
+    local own theirs mine
     [[ -f "$CONFIG_DIR/stmt-errant-gtid.sql" ]] || return 0
-    mine=$(sql_fill stmt-errant-gtid.sql source_gtid="$3" | run_client "$1" "$2" --skip-column-names) || return 1
+    own=$(sql_query "$1" "$2" stmt-own-gtid.sql) || return 1
+    theirs=$(executed_gtid "$1" "$3") || return 1
+    mine=$(sql_fill stmt-errant-gtid.sql own_gtid="${own//\\n/}" source_gtid="$theirs" |
+        run_client "$1" "$2" --skip-column-names) || return 1
     printf '%s\n' "${mine//\\n/}"
 }
 

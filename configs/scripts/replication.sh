@@ -269,12 +269,7 @@ rejoin_former_primary() {
 
 # errant_transactions CNF SOURCE prints the transactions this server holds
 # and SOURCE lacks (errant_on, lib.sh).
-errant_transactions() {
-    local theirs
-    [[ -f "$CONFIG_DIR/stmt-errant-gtid.sql" ]] || return 0
-    theirs=$(executed_gtid "$1" "$2") || return 1
-    errant_on "$1" "$SERVER_HOST" "$theirs"
-}
+errant_transactions() { errant_on "$1" "$SERVER_HOST" "$2"; }
 
 # refuse_errant CNF SOURCE fails when this server holds transactions SOURCE
 # lacks, or when that cannot be read; it logs each new finding once (the

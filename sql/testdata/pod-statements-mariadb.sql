@@ -20,7 +20,7 @@ SET GLOBAL gtid_slave_pos = {{gtid}};
 CHANGE MASTER TO MASTER_HOST={{source_host}}, MASTER_PORT={{source_port:int}}, MASTER_USER={{replication_user}}, MASTER_PASSWORD={{replication_password}}, MASTER_CONNECT_RETRY=10, MASTER_SSL=1, MASTER_SSL_CA={{source_ca}}, MASTER_SSL_VERIFY_SERVER_CERT=1, MASTER_USE_GTID=slave_pos;
 
 -- stmt-errant-gtid.sql
-SELECT IFNULL(GROUP_CONCAT(m.g ORDER BY m.g SEPARATOR ','), '') FROM JSON_TABLE(CONCAT('["', REPLACE(@@GLOBAL.gtid_binlog_state, ',', '","'), '"]'), '$[*]' COLUMNS (g VARCHAR(64) PATH '$')) m WHERE m.g <> '' AND CAST(SUBSTRING_INDEX(m.g, '-', -1) AS UNSIGNED) > IFNULL((SELECT MAX(CAST(SUBSTRING_INDEX(s.g, '-', -1) AS UNSIGNED)) FROM JSON_TABLE(CONCAT('["', REPLACE({{source_gtid}}, ',', '","'), '"]'), '$[*]' COLUMNS (g VARCHAR(64) PATH '$')) s WHERE s.g <> '' AND SUBSTRING_INDEX(s.g, '-', 1) = SUBSTRING_INDEX(m.g, '-', 1)), 0);
+SELECT IFNULL(GROUP_CONCAT(m.g ORDER BY m.g SEPARATOR ','), '') FROM JSON_TABLE(CONCAT('["', REPLACE({{own_gtid}}, ',', '","'), '"]'), '$[*]' COLUMNS (g VARCHAR(64) PATH '$')) m WHERE m.g <> '' AND CAST(SUBSTRING_INDEX(m.g, '-', -1) AS UNSIGNED) > IFNULL((SELECT MAX(CAST(SUBSTRING_INDEX(s.g, '-', -1) AS UNSIGNED)) FROM JSON_TABLE(CONCAT('["', REPLACE({{source_gtid}}, ',', '","'), '"]'), '$[*]' COLUMNS (g VARCHAR(64) PATH '$')) s WHERE s.g <> '' AND SUBSTRING_INDEX(s.g, '-', 1) = SUBSTRING_INDEX(m.g, '-', 1)), 0);
 
 -- stmt-executed-gtid.sql
 SELECT @@GLOBAL.gtid_current_pos;
@@ -32,6 +32,9 @@ ALTER USER IF EXISTS 'root'@'%' IDENTIFIED BY {{root_password}};
 
 -- stmt-make-writable.sql
 SET GLOBAL read_only = OFF;
+
+-- stmt-own-gtid.sql
+SELECT @@GLOBAL.gtid_binlog_state;
 
 -- stmt-read-only.sql
 SELECT @@global.read_only;

@@ -28,7 +28,7 @@ SET GLOBAL clone_valid_donor_list = {{valid_donors}};
 CLONE INSTANCE FROM {{admin_user}}@{{donor_host}}:{{donor_port:int}} IDENTIFIED BY {{admin_password}} DATA DIRECTORY = {{clone_dir}} REQUIRE SSL;
 
 -- stmt-errant-gtid.sql
-SELECT GTID_SUBTRACT(@@GLOBAL.gtid_executed, {{source_gtid}});
+SELECT GTID_SUBTRACT({{own_gtid}}, {{source_gtid}});
 
 -- stmt-executed-gtid.sql
 SELECT @@GLOBAL.gtid_executed;
@@ -40,6 +40,9 @@ ALTER USER IF EXISTS 'root'@'%' IDENTIFIED BY {{root_password}};
 -- stmt-make-writable.sql
 SET GLOBAL super_read_only = OFF;
 SET GLOBAL read_only = OFF;
+
+-- stmt-own-gtid.sql
+SELECT @@GLOBAL.gtid_executed;
 
 -- stmt-read-only.sql
 SELECT @@global.read_only;
