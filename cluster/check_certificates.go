@@ -48,8 +48,8 @@ func checkCertificates(r *StatusReport) CheckResult {
 	for _, c := range r.Certificates {
 		what, remedy := "the servers' certificate", "run mysqlctl up to issue a new one"
 		if c.Kind == certificateCA {
-			what, remedy = "the cluster's CA", fmt.Sprintf("replace it: delete Secrets %s and %s, run mysqlctl up, and give clients the new mysqlctl credentials --ca (README, \"Rotating\")",
-				manifest.CASecretName(r.Cluster.Name), c.Secret)
+			what, remedy = "the cluster's CA", fmt.Sprintf("replace it: delete Secret %s, run mysqlctl up, and give clients the new mysqlctl credentials --ca (README, \"Rotating\")",
+				manifest.CASecretName(r.Cluster.Name))
 		}
 		when := c.NotAfter.Format(time.DateOnly)
 		left := c.NotAfter.Sub(r.ObservedAt)

@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -67,7 +66,9 @@ func (c *Cluster) ensureTLS(ctx context.Context, now time.Time) (string, error) 
 		return "", err
 	}
 	dns, ips := certificateNames(c.name, c.Namespace())
+	var previous []byte
 	if secret != nil {
+		previous = secret.Data[manifest.TLSKeyCA]
 		cert, why := usableCertificate(secret, ca, dns, now)
 		if why == "" {
 			return cert.SerialNumber.Text(16), nil
@@ -81,7 +82,7 @@ func (c *Cluster) ensureTLS(ctx context.Context, now time.Time) (string, error) 
 	s := corev1ac.Secret(manifest.TLSSecretName(c.name), c.Namespace()).
 		WithLabels(manifest.Labels(c.name, manifest.ComponentTLS)).
 		WithType(corev1.SecretTypeOpaque).
-		WithData(map[string][]byte{manifest.TLSKeyCA: ca.CertPEM, manifest.TLSKeyCert: certPEM, manifest.TLSKeyKey: keyPEM})
+		WithData(map[string][]byte{manifest.TLSKeyCA: trustBundle(ca, previous, now), manifest.TLSKeyCert: certPEM, manifest.TLSKeyKey: keyPEM})
 	result, err := c.api.Apply(ctx, s)
 	if err != nil {
 		return "", err
@@ -132,7 +133,7 @@ func usableCertificate(secret *corev1.Secret, ca *certs.CA, dns []string, now ti
 	if err != nil || len(secret.Data[manifest.TLSKeyKey]) == 0 {
 		return nil, "is unreadable"
 	}
-	if !bytes.Equal(secret.Data[manifest.TLSKeyCA], ca.CertPEM) || cert.CheckSignatureFrom(ca.Cert) != nil {
+	if !trusts(secret.Data[manifest.TLSKeyCA], ca.Cert) || cert.CheckSignatureFrom(ca.Cert) != nil {
 		return nil, "is not signed by the cluster's CA"
 	}
 	if left := cert.NotAfter.Sub(now); left < renewBefore {

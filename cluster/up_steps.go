@@ -71,6 +71,7 @@ func (run *upRun) steps() []upStep {
 		upStep{"heal the rollout", (*Cluster).healStep},
 		upStep{"roll the primary last", (*Cluster).rollPrimaryLastStep},
 		upStep{"wait", (*Cluster).waitStep},
+		upStep{"trust the current CA alone", (*Cluster).trustStep},
 		upStep{"mark initialised", (*Cluster).markInitializedStep},
 		upStep{"metrics", (*Cluster).metricsStep})
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 )
 
-// TestRotatePasswords: on 3 servers with a writer inserting through
+// TestRotatePasswordsAndCA: on 3 servers with a writer inserting through
 // mysql-primary, rotate-passwords stopped after the Secret took the new
 // passwords (the kubelet given no time to write the files) leaves every
 // server accepting the old and the new ones; run again, it finishes. Then
@@ -19,8 +19,8 @@ import (
 // replica replicates across a reconnect, the pods stay ready (their probes
 // and the sidecars read the new files), mysqlctl sql works, no password is
 // in the primary's binary log, and every acknowledged row is on every
-// server.
-func TestRotatePasswords(t *testing.T) {
+// server. Then a new CA rolls out under a writer (caRotationUnderAWriter).
+func TestRotatePasswordsAndCA(t *testing.T) {
 	c := requireCluster(t)
 	binary(t)
 	c.forEachFlavour(t, func(t *testing.T, c *testCluster, f flavour) {
@@ -97,6 +97,8 @@ func TestRotatePasswords(t *testing.T) {
 		}
 		t.Logf("FIGURE password rotation on 3 %s servers under a writer: %d inserts acknowledged, %d failed tries, longest gap %s",
 			f.name, len(acked), w.failures, w.longestGap.Round(time.Millisecond))
+
+		c.caRotationUnderAWriter(t, ctx, f, ns, pods, now[root], now[admin])
 	})
 }
 

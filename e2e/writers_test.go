@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"crypto/tls"
 	dbsql "database/sql"
 	"errors"
 	"fmt"
@@ -29,6 +30,12 @@ func (c *testCluster) rootDB(ctx context.Context, ns, pod, password string) (db 
 
 // openDB is rootDB for any account.
 func (c *testCluster) openDB(ctx context.Context, ns, pod, user, password string) (db *dbsql.DB, close func(), err error) {
+	return c.openDBTLS(ctx, ns, pod, user, password, nil)
+}
+
+// openDBTLS is openDB over TLS with config (nil: none, which the servers
+// accept unless tls is required).
+func (c *testCluster) openDBTLS(ctx context.Context, ns, pod, user, password string, config *tls.Config) (db *dbsql.DB, close func(), err error) {
 	client, err := kube.NewClient(kube.ConnectOptions{Kubeconfig: c.kubeconfig, Namespace: ns})
 	if err != nil {
 		return nil, nil, err
@@ -38,7 +45,7 @@ func (c *testCluster) openDB(ctx context.Context, ns, pod, user, password string
 		return nil, nil, err
 	}
 	cfg := mysql.NewConfig()
-	cfg.User, cfg.Passwd, cfg.Net, cfg.Addr = user, password, "tcp", port.Addr()
+	cfg.User, cfg.Passwd, cfg.Net, cfg.Addr, cfg.TLS = user, password, "tcp", port.Addr(), config
 	cfg.DialFunc = func(ctx context.Context, _, addr string) (net.Conn, error) { return port.DialContext(ctx, addr) }
 	cfg.Timeout, cfg.ReadTimeout, cfg.WriteTimeout = 3*time.Second, 3*time.Second, 3*time.Second
 	// Connections broken by the faults these tests make are expected: the
