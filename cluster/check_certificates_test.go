@@ -37,7 +37,7 @@ func TestCheckCertificates(t *testing.T) {
 		{"a year left", issued.Add(time.Hour), Pass, "servers' certificate ends on 2027-01-01, cluster's CA ends on 2028-01-01"},
 		{"the server's last month", serverEnd.Add(-10 * 24 * time.Hour), Warn, "the servers' certificate (secret mysql-tls) ends on 2027-01-01, in 10 days: run mysqlctl up to issue a new one"},
 		{"the server's ended", serverEnd.Add(time.Minute), Fail, "the servers' certificate (secret mysql-tls) ended on 2027-01-01: TLS connections to the servers fail"},
-		{"the CA's last month, the server's ended before", caEnd.Add(-5 * 24 * time.Hour), Fail, "delete Secrets mysql-ca and mysql-tls, run mysqlctl up"},
+		{"the CA's last month, the server's ended before", caEnd.Add(-5 * 24 * time.Hour), Fail, "delete Secret mysql-ca, run mysqlctl up"},
 	} {
 		r := &StatusReport{ObservedAt: tc.at, Cluster: ClusterSummary{Name: "mysql"}, Certificates: ends}
 		got := checkCertificates(r)
