@@ -116,13 +116,9 @@ func (c *Cluster) ensureMetricsAccount(ctx context.Context, spec manifest.Spec, 
 		return fmt.Errorf("secret %s has no password in %s: delete it and run mysqlctl up again, which makes a new one",
 			manifest.MetricsSecretName(c.name), manifest.MetricsConfigKey)
 	}
-	creds := c.adminCredentials(c.api.GetSecret(ctx, manifest.SecretName(c.name)))
-	tlsSecret, err := c.api.GetSecret(ctx, manifest.TLSSecretName(c.name))
+	creds, err := c.serverCredentials(ctx)
 	if err != nil {
 		return err
-	}
-	if tlsSecret != nil {
-		creds.ca = tlsSecret.Data[manifest.TLSKeyCA]
 	}
 	p := c.probeWithin(ctx, primary, creds)
 	defer p.close()

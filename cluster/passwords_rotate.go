@@ -275,12 +275,3 @@ func digestsMatch(out string, want map[string]string) bool {
 	}
 	return true
 }
-
-func sortedKeys(m map[string]Server) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}

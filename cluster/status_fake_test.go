@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -53,6 +54,10 @@ type fakeServer struct {
 	// stillReceives keeps its receiver connected to a source that does
 	// not answer mysqlctl (see loseReceivers).
 	stillReceives bool
+	// certificateEnds are what it says its certificate's end is, in
+	// order (the last repeats): Ssl_server_not_after.
+	certificateEnds []string
+	certReads       int
 }
 
 // loseReceivers is what a server that does not answer means to its
@@ -129,7 +134,16 @@ func (c *fakeConn) Exec(ctx context.Context, stmts ...sql.Statement) error {
 func (c *fakeConn) ExecHiding(ctx context.Context, secrets []string, stmts ...sql.Statement) error {
 	return c.Exec(ctx, stmts...)
 }
-func (c *fakeConn) Column(ctx context.Context, s sql.Statement) ([]string, error) { return nil, nil }
+func (c *fakeConn) Column(ctx context.Context, s sql.Statement) ([]string, error) {
+	c.srv.mu.Lock()
+	defer c.srv.mu.Unlock()
+	if strings.Contains(s.SQL, "Ssl_server_not_after") && len(c.srv.certificateEnds) > 0 {
+		v := c.srv.certificateEnds[min(c.srv.certReads, len(c.srv.certificateEnds)-1)]
+		c.srv.certReads++
+		return []string{v}, nil
+	}
+	return nil, nil
+}
 func (c *fakeConn) Close() error {
 	c.srv.mu.Lock()
 	c.srv.closed = true

@@ -19,8 +19,9 @@ import (
 // The cluster's TLS: up makes a CA once (Secret <name>-ca, which no pod
 // mounts) and from it the one certificate every server presents (Secret
 // <name>-tls, which every pod mounts). A later up issues a new certificate
-// when the old one nears its end, and the pods roll onto it: the pod
-// template carries the certificate's serial number.
+// when the old one nears its end, and the servers load it without a
+// restart (tls_reload.go); only mysql57, whose server cannot, rolls onto
+// it (its pod template carries the certificate's serial number).
 const (
 	caValidity   = 10 * 365 * 24 * time.Hour
 	certValidity = 365 * 24 * time.Hour
@@ -28,9 +29,9 @@ const (
 	renewBefore = 30 * 24 * time.Hour
 )
 
-// AnnotationTLSSerial on the pod template is the serial number of the
-// servers' certificate: a new certificate rolls the pods, whose servers
-// read theirs at start.
+// AnnotationTLSSerial is the serial number of the servers' certificate: on
+// the pod template of a flavour that cannot reload it (a new certificate
+// rolls the pods), and on each pod whose server is asked to reload it.
 const AnnotationTLSSerial = "mysqlctl.io/tls-serial"
 
 // clusterDomain is the suffix of in-cluster DNS names. Clusters with

@@ -71,8 +71,9 @@ func (run *upRun) steps() []upStep {
 		upStep{"heal the rollout", (*Cluster).healStep},
 		upStep{"roll the primary last", (*Cluster).rollPrimaryLastStep},
 		upStep{"wait", (*Cluster).waitStep},
-		upStep{"trust the current CA alone", (*Cluster).trustStep},
 		upStep{"mark initialised", (*Cluster).markInitializedStep},
+		upStep{"reload the certificate", (*Cluster).reloadTLSStep},
+		upStep{"trust the current CA alone", (*Cluster).trustStep},
 		upStep{"metrics", (*Cluster).metricsStep})
 }
 
@@ -124,11 +125,12 @@ func (c *Cluster) recordPrimaryStep(ctx context.Context, run *upRun) error {
 	return c.writeState(ctx, state)
 }
 
-// tlsStep makes or renews the certificates; the pod template carries the
-// serial, so a renewed certificate rolls the pods.
+// tlsStep makes or renews the certificates. A server that cannot reload
+// its certificate (mysql57) rolls onto a new one: its pod template
+// carries the serial.
 func (c *Cluster) tlsStep(ctx context.Context, run *upRun) error {
 	serial, err := c.ensureTLS(ctx, time.Now())
-	if err != nil {
+	if err != nil || reloadsTLS(run.plan.spec.Flavor) {
 		return err
 	}
 	for _, o := range []*manifest.Objects{run.objects, run.alone} {
@@ -181,4 +183,8 @@ func (c *Cluster) metricsStep(ctx context.Context, run *upRun) error {
 		return err
 	}
 	return c.applyMonitoring(ctx, run.plan.spec)
+}
+
+func (c *Cluster) reloadTLSStep(ctx context.Context, run *upRun) error {
+	return c.reloadTLS(ctx, run.plan.spec.Flavor)
 }

@@ -97,11 +97,11 @@ func TestUpStepsFollowThePlan(t *testing.T) {
 		return strings.Join(out, ", ")
 	}
 	fresh := &upRun{plan: plan{primary: "mysql-0"}}
-	if got, want := names(fresh), "namespace, refuse foreign objects, record the primary, TLS, hold the rollout below the primary, apply, heal the rollout, roll the primary last, wait, trust the current CA alone, mark initialised, metrics"; got != want {
+	if got, want := names(fresh), "namespace, refuse foreign objects, record the primary, TLS, hold the rollout below the primary, apply, heal the rollout, roll the primary last, wait, mark initialised, reload the certificate, trust the current CA alone, metrics"; got != want {
 		t.Errorf("a new cluster's steps:\n got %s\nwant %s", got, want)
 	}
 	running := &upRun{plan: plan{primary: "mysql-1", primaryRecorded: true, growVolumes: true}}
-	if got, want := names(running), "namespace, refuse foreign objects, grow volumes, re-create the StatefulSet, TLS, hold the rollout below the primary, apply, heal the rollout, roll the primary last, wait, trust the current CA alone, mark initialised, metrics"; got != want {
+	if got, want := names(running), "namespace, refuse foreign objects, grow volumes, re-create the StatefulSet, TLS, hold the rollout below the primary, apply, heal the rollout, roll the primary last, wait, mark initialised, reload the certificate, trust the current CA alone, metrics"; got != want {
 		t.Errorf("a running cluster's steps with larger volumes:\n got %s\nwant %s", got, want)
 	}
 	restore := &upRun{plan: plan{primary: "mysql-0"}, restore: &RestoreOptions{}}

@@ -15,7 +15,6 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/mysqlctl/mysqlctl/certs"
-	"github.com/mysqlctl/mysqlctl/cluster"
 	"github.com/mysqlctl/mysqlctl/cluster/manifest"
 	"github.com/mysqlctl/mysqlctl/kube"
 )
@@ -151,12 +150,11 @@ done`, "")
 		c.expectRows(t, ns, 3, "mysql-3")
 	})
 
-	t.Run("up renews a certificate near its end", func(t *testing.T) {
-		if !f.runsFlavourFreeSteps() {
-			return // the renewal and the roll-out are mysqlctl's, whatever the server
-		}
+	t.Run("up renews a certificate near its end, and the servers reload it without a restart", func(t *testing.T) {
 		old := c.shortenCertificate(t, ctx, ns)
-		c.mustSucceed(t, 8*time.Minute, append([]string{"up", "-n", ns}, f.upFlags()...)...)
+		pods := []string{"mysql-0", "mysql-1", "mysql-2", "mysql-3"}
+		before := c.podStarts(t, ctx, ns, pods...)
+		out := c.mustSucceed(t, 8*time.Minute, append([]string{"up", "-n", ns}, f.upFlags()...)...)
 		renewed, err := c.client.CoreV1().Secrets(ns).Get(ctx, manifest.TLSSecretName("mysql"), metav1.GetOptions{})
 		if err != nil {
 			t.Fatal(err)
@@ -168,18 +166,47 @@ done`, "")
 		if cert.SerialNumber.Cmp(old) == 0 || time.Until(cert.NotAfter) < 300*24*time.Hour {
 			t.Errorf("the certificate was not renewed: serial %x (was %x), ends %s", cert.SerialNumber, old, cert.NotAfter)
 		}
-		sts, err := c.client.AppsV1().StatefulSets(ns).Get(ctx, "mysql", metav1.GetOptions{})
-		if err != nil {
-			t.Fatal(err)
+		for _, pod := range pods {
+			if !strings.Contains(out.stdout, pod+": presents the renewed certificate") {
+				t.Errorf("up did not say %s reloaded the certificate:\n%s", pod, out)
+			}
 		}
-		if got := sts.Spec.Template.Annotations[cluster.AnnotationTLSSerial]; got != cert.SerialNumber.Text(16) {
-			t.Errorf("the pods run certificate %s, want the renewed %x", got, cert.SerialNumber)
+		if after := c.podStarts(t, ctx, ns, pods...); after != before {
+			t.Errorf("the renewal restarted servers: pods and restarts %s, were %s", after, before)
 		}
-		// The replicas reconnect to the restarted primary within their
-		// 10 s retry, over TLS with the new certificate.
+		// Every server presents the new certificate to a client that
+		// connects now: the TLS handshake of mysqlctl's own connections.
+		want := cert.NotAfter.UTC().Format("Jan _2 15:04:05 2006 GMT")
+		for _, pod := range pods {
+			got := strings.TrimSpace(c.mustSucceed(t, time.Minute, "sql", pod, "-n", ns, "--", "-N", "-e",
+				"SHOW GLOBAL STATUS LIKE 'Ssl_server_not_after'").stdout)
+			if !strings.HasSuffix(got, want) {
+				t.Errorf("%s presents a certificate ending %q, want %q", pod, got, want)
+			}
+		}
 		(&statusScenario{c: c, ctx: ctx, ns: ns}).checkPasses(t, 2*time.Minute)
 		c.expectRows(t, ns, 3, "mysql-0", "mysql-1", "mysql-2", "mysql-3")
 	})
+}
+
+// podStarts names each pod's uid and its server's restarts, in one line.
+func (c *testCluster) podStarts(t *testing.T, ctx context.Context, ns string, pods ...string) string {
+	t.Helper()
+	var out []string
+	for _, name := range pods {
+		p, err := c.client.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		restarts := int32(-1)
+		for _, st := range p.Status.ContainerStatuses {
+			if st.Name == manifest.ContainerServer {
+				restarts = st.RestartCount
+			}
+		}
+		out = append(out, fmt.Sprintf("%s=%s/%d", name, p.UID, restarts))
+	}
+	return strings.Join(out, " ")
 }
 
 // enforceRestricted labels ns so the API server refuses any pod that breaks

@@ -79,7 +79,9 @@ func writeTestTLS() (string, error) {
 	if err != nil {
 		return dir, err
 	}
-	for name, data := range map[string][]byte{"ca.crt": ca.CertPEM, "tls.crt": cert, "tls.key": key} {
+	// ca.key lets a test issue a renewed certificate the servers accept
+	// (tls_reload_integration_test.go): they load only one their CA signed.
+	for name, data := range map[string][]byte{"ca.crt": ca.CertPEM, "ca.key": ca.KeyPEM, "tls.crt": cert, "tls.key": key} {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			return dir, err
 		}
